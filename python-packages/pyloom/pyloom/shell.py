@@ -1,0 +1,130 @@
+"""Run a cell the way IPython does.
+
+- top-level ``await``;
+- the last statement, if it is an expression, is the cell's result (``execute_result``) unless the
+  cell ends with ``;``; ``None`` shows nothing;
+- every non-blank cell gets the next execution count, errors included; ``In``, ``Out``, ``_``,
+  ``__``, ``___`` and ``_<n>`` are kept in the namespace as in IPython;
+- exceptions become an ``error`` output with a traceback that points at cell lines.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import io
+import sys
+import tokenize
+import types
+from typing import Any
+
+from . import tracebacks
+from ._hook import emit
+from .formatters import format_object
+from .streams import flush_all
+
+_COMPILE_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+
+
+def ends_with_semicolon(source: str) -> bool:
+    """True when the last code token is ``;`` (comments and blank lines after it do not count)."""
+    last = None
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type in (
+                tokenize.COMMENT,
+                tokenize.NL,
+                tokenize.NEWLINE,
+                tokenize.INDENT,
+                tokenize.DEDENT,
+                tokenize.ENDMARKER,
+            ):
+                continue
+            last = tok
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    return last is not None and last.type == tokenize.OP and last.string == ";"
+
+
+class Shell:
+    def __init__(self, namespace: dict[str, Any] | None = None) -> None:
+        if namespace is None:
+            main = types.ModuleType("__main__")
+            namespace = main.__dict__
+            sys.modules["__main__"] = main
+        self.user_ns = namespace
+        self.execution_count = 0
+        self.user_ns.setdefault("__builtins__", __builtins__)
+        self.user_ns["In"] = [""]
+        self.user_ns["Out"] = {}
+        self._result_history: list[object] = []
+        sys.displayhook = self.displayhook
+
+    # ------------------------------------------------------------------------------------
+    async def run_cell(self, source: str) -> dict[str, Any]:
+        """Run ``source``; outputs go through the emitter. Returns the reply's status fields."""
+        if not source.strip():
+            return {"status": "ok", "execution_count": None}
+        self.execution_count += 1
+        count = self.execution_count
+        self.user_ns["In"].append(source)
+        self.user_ns["_i"] = source
+        filename = tracebacks.cell_filename(count)
+        tracebacks.register_source(filename, source)
+        try:
+            try:
+                body, last = self._compile(source, filename)
+            except SyntaxError as exc:
+                self._show_error(exc)
+                return {"status": "error", "execution_count": count}
+            try:
+                await self._run(body)
+                if last is not None:
+                    value = await self._run(last)
+                    self.displayhook(value)
+            except BaseException as exc:  # KeyboardInterrupt and SystemExit belong to the cell too
+                self._show_error(exc)
+                return {"status": "error", "execution_count": count}
+            return {"status": "ok", "execution_count": count}
+        finally:
+            flush_all()
+
+    def displayhook(self, value: object) -> None:
+        """Show ``value`` as the cell's ``execute_result`` and record it like IPython's ``_``."""
+        if value is None:
+            return
+        ns = self.user_ns
+        ns["___"] = ns.get("__")
+        ns["__"] = ns.get("_")
+        ns["_"] = value
+        ns[f"_{self.execution_count}"] = value
+        ns["Out"][self.execution_count] = value
+        data, metadata = format_object(value)
+        emit(
+            {
+                "output_type": "execute_result",
+                "execution_count": self.execution_count,
+                "data": data,
+                "metadata": metadata,
+            }
+        )
+
+    # ------------------------------------------------------------------------------------
+    def _compile(self, source: str, filename: str) -> tuple[types.CodeType, types.CodeType | None]:
+        tree = ast.parse(source, filename=filename, mode="exec")
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr) and not ends_with_semicolon(source):
+            expr = tree.body.pop()
+            last = compile(ast.Expression(expr.value), filename, "eval", flags=_COMPILE_FLAGS, dont_inherit=True)
+        body = compile(tree, filename, "exec", flags=_COMPILE_FLAGS, dont_inherit=True)
+        return body, last
+
+    async def _run(self, code: types.CodeType) -> object:
+        result = eval(code, self.user_ns)
+        if code.co_flags & inspect.CO_COROUTINE:
+            result = await result
+        return result
+
+    def _show_error(self, exc: BaseException) -> None:
+        emit(tracebacks.format_error(exc))
+        sys.last_exc = exc  # what pdb.pm() and %debug look for

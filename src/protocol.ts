@@ -1,0 +1,131 @@
+// The one definition of what crosses the worker boundary: types only, imported with `import type`.
+
+/** A MIME bundle: MIME type → data (string for text and base64 images, JSON for `*+json`). */
+export type MimeBundle = Record<string, unknown>;
+export type OutputMetadata = Record<string, unknown>;
+
+// ---- nbformat v4 output objects: exactly what is rendered, stored and written to .ipynb ----
+export interface StreamOutput {
+  output_type: 'stream';
+  name: 'stdout' | 'stderr';
+  text: string;
+}
+export interface DisplayDataOutput {
+  output_type: 'display_data';
+  data: MimeBundle;
+  metadata: OutputMetadata;
+}
+export interface ExecuteResultOutput {
+  output_type: 'execute_result';
+  execution_count: number | null;
+  data: MimeBundle;
+  metadata: OutputMetadata;
+}
+export interface ErrorOutput {
+  output_type: 'error';
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+export type Output = StreamOutput | DisplayDataOutput | ExecuteResultOutput | ErrorOutput;
+
+// ---- Output events: outputs as Jupyter's iopub messages carry them, plus the two updates ----
+/** Jupyter's `transient` field: not stored in the notebook, used to update a display later. */
+export interface Transient {
+  display_id?: string;
+}
+export type DisplayDataEvent = DisplayDataOutput & { transient?: Transient };
+export type ExecuteResultEvent = ExecuteResultOutput & { transient?: Transient };
+export interface UpdateDisplayDataEvent {
+  output_type: 'update_display_data';
+  data: MimeBundle;
+  metadata: OutputMetadata;
+  transient: { display_id: string };
+}
+export interface ClearOutputEvent {
+  output_type: 'clear_output';
+  /** Clear when the next output arrives rather than now (avoids flicker in animations). */
+  wait: boolean;
+}
+export type OutputEvent =
+  | StreamOutput
+  | ErrorOutput
+  | DisplayDataEvent
+  | ExecuteResultEvent
+  | UpdateDisplayDataEvent
+  | ClearOutputEvent;
+
+// ---- Boot ----
+export interface BootOptions {
+  /** Folder holding `pyodide.mjs`, `pyodide.asm.wasm`, `python_stdlib.zip`, `pyodide-lock.json`. */
+  indexURL: string;
+  /** Where package wheels come from; `undefined` means the Pyodide CDN of the running version. */
+  packageBaseUrl?: string;
+  /** URL of the `pyloom` wheel installed into site-packages at boot. */
+  pyloomWheelURL: string;
+  /** Stream batching: send at most one message per this many milliseconds during a burst… */
+  streamIntervalMs?: number;
+  /** …or when this many characters are waiting. */
+  streamMaxChars?: number;
+  /**
+   * A one-byte SharedArrayBuffer view the page writes 2 (SIGINT) into to interrupt Python.
+   * Only usable when the page is crossOriginIsolated.
+   */
+  interruptBuffer?: Uint8Array;
+}
+
+export type BootPhase = 'import-pyodide' | 'load-pyodide' | 'install-pyloom' | 'start-shell' | 'ready';
+export interface BootProgress {
+  phase: BootPhase;
+  /** Human-readable, shown in status bars. */
+  message: string;
+  /** 0-based index of this phase among `total` phases, for a step progress bar. */
+  step: number;
+  steps: number;
+  /** Bytes, when the phase is a download whose size is known. */
+  loaded?: number;
+  total?: number;
+}
+
+export interface BootInfo {
+  pyodideVersion: string;
+  pythonVersion: string;
+  pyloomVersion: string;
+  /** The package base URL in force (the CDN of `pyodideVersion` unless configured). */
+  packageBaseUrl: string;
+  /** Milliseconds spent in each boot phase, measured in the worker. */
+  timings: Partial<Record<BootPhase, number>>;
+  interruptible: boolean;
+}
+
+// ---- Execution ----
+export type ExecuteStatus = 'ok' | 'error' | 'aborted';
+export interface ExecuteRequest {
+  /** Chosen by the page; tags every output event of this execution. */
+  id: number;
+  code: string;
+}
+/** What the worker answers; the page adds the outputs it collected from the events. */
+export interface ExecuteAck {
+  status: Exclude<ExecuteStatus, 'aborted'>;
+  executionCount: number | null;
+}
+
+/** Everything the worker tells the page outside of call results, in order, through one channel. */
+export type WorkerEvent =
+  | { type: 'progress'; progress: BootProgress }
+  | { type: 'output'; executionId: number; event: OutputEvent };
+
+/** A callback handed across the boundary (the page wraps it in `Comlink.proxy`). */
+export type Callback<T> = (value: T) => unknown;
+
+/** The API the worker exposes over Comlink. */
+export interface WorkerApi {
+  /** Load Pyodide and pyloom. Resolves once code can run; rejects with a readable message. */
+  boot(options: BootOptions, onEvent: Callback<WorkerEvent>): Promise<BootInfo>;
+  /**
+   * Run one cell. Output events are delivered (and acknowledged by the page) before this
+   * resolves. Python exceptions resolve with status 'error'; a rejection means the runtime broke.
+   */
+  execute(request: ExecuteRequest): Promise<ExecuteAck>;
+}

@@ -1,0 +1,44 @@
+// Real Pyodide in Node for unit tests: the worker kernel with Node-side loaders.
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { buildWheel } from '../../../python-packages/wheel';
+import { createKernel } from '../../../worker/kernel';
+import type { BootOptions, OutputEvent, WorkerApi, WorkerEvent } from '../../../src/protocol';
+
+const require = createRequire(import.meta.url);
+export const PYODIDE_DIR = `${dirname(require.resolve('pyodide/pyodide.mjs'))}/`;
+export const WHEEL_URL = 'memory:pyloom.whl';
+
+export interface NodeKernel {
+  api: WorkerApi;
+  events: WorkerEvent[];
+  /** Output events of one execution id. */
+  outputsOf(id: number): OutputEvent[];
+  run(code: string): Promise<{ status: string; executionCount: number | null; outputs: OutputEvent[] }>;
+}
+
+export async function bootNodeKernel(options: Partial<BootOptions> = {}): Promise<NodeKernel> {
+  const wheel = buildWheel();
+  const api = createKernel({
+    importPyodide: async () => (await import('pyodide')) as never,
+    fetchBytes: async (url) => {
+      if (url === WHEEL_URL) return wheel.bytes;
+      throw new Error(`test kernel cannot fetch ${url}`);
+    },
+  });
+  const events: WorkerEvent[] = [];
+  await api.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL, ...options }, (e) => events.push(e));
+  const outputsOf = (id: number) =>
+    events.flatMap((e) => (e.type === 'output' && e.executionId === id ? [e.event] : []));
+  let nextId = 1;
+  return {
+    api,
+    events,
+    outputsOf,
+    async run(code) {
+      const id = nextId++;
+      const ack = await api.execute({ id, code });
+      return { ...ack, outputs: outputsOf(id) };
+    },
+  };
+}

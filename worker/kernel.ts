@@ -1,0 +1,165 @@
+// The Pyodide side of the runtime: boot, execute, stream. Plain module (no Worker globals) so
+// Node tests drive it directly; worker/worker.ts only exposes it over Comlink.
+import type { PyodideAPI } from 'pyodide';
+import type { loadPyodide as LoadPyodide } from 'pyodide';
+import type {
+  BootInfo,
+  BootOptions,
+  BootPhase,
+  BootProgress,
+  Callback,
+  ExecuteAck,
+  ExecuteRequest,
+  OutputEvent,
+  WorkerApi,
+  WorkerEvent,
+} from '../src/protocol';
+import { resolvePackageBaseUrl } from './packages';
+
+export interface PyodideModule {
+  loadPyodide: typeof LoadPyodide;
+  version: string;
+}
+
+export interface KernelDeps {
+  /** Load `pyodide.mjs`. Default: dynamic `import()` of the URL, so any Pyodide host works. */
+  importPyodide?: (moduleURL: string) => Promise<PyodideModule>;
+  /** Fetch a file's bytes. Default: `fetch`. */
+  fetchBytes?: (url: string) => Promise<Uint8Array>;
+  /** Base that relative URLs in the options resolve against. Default: the worker's location. */
+  baseURL?: string;
+}
+
+const PHASES: readonly [BootPhase, string][] = [
+  ['import-pyodide', 'Loading the Pyodide loader'],
+  ['load-pyodide', 'Starting Python (Pyodide)'],
+  ['install-pyloom', 'Installing the pyloom package'],
+  ['start-shell', 'Starting the shell'],
+  ['ready', 'Ready'],
+];
+
+interface PyShell {
+  run_cell(code: string): Promise<{ toJs(opts: object): unknown; destroy(): void }>;
+}
+
+async function defaultFetchBytes(url: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(`could not fetch ${url}: ${describe(error)} (is the server reachable?)`);
+  }
+  if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function joinURL(base: string, file: string): string {
+  return base.endsWith('/') ? base + file : `${base}/${file}`;
+}
+
+export function createKernel(deps: KernelDeps = {}): WorkerApi {
+  const importPyodide =
+    deps.importPyodide ?? ((url: string) => import(/* @vite-ignore */ url) as Promise<PyodideModule>);
+  const fetchBytes = deps.fetchBytes ?? defaultFetchBytes;
+  const baseURL = deps.baseURL ?? (typeof location === 'undefined' ? 'file:///' : location.href);
+
+  let pyodide: PyodideAPI | undefined;
+  let shell: PyShell | undefined;
+  let booting = false;
+  let onEvent: Callback<WorkerEvent> = () => undefined;
+  let executionId = 0;
+  // The page acknowledges each event; execute() waits for the last one so that a reply never
+  // overtakes the outputs it belongs to (they travel on a different MessagePort).
+  let lastDelivery: unknown;
+  let interruptBuffer: Uint8Array | undefined;
+
+  const deliver = (event: WorkerEvent): void => {
+    lastDelivery = onEvent(event);
+  };
+  const emitOutput = (event: OutputEvent): void => deliver({ type: 'output', executionId, event });
+
+  async function boot(options: BootOptions, eventSink: Callback<WorkerEvent>): Promise<BootInfo> {
+    if (booting || pyodide) throw new Error('this worker has already been booted; restart the runtime for a fresh one');
+    booting = true;
+    onEvent = eventSink;
+    const timings: BootInfo['timings'] = {};
+    const step = async <T>(phase: BootPhase, run: () => Promise<T>): Promise<T> => {
+      const index = PHASES.findIndex(([p]) => p === phase);
+      const progress: BootProgress = { phase, message: PHASES[index]![1], step: index, steps: PHASES.length };
+      deliver({ type: 'progress', progress });
+      const start = performance.now();
+      try {
+        return await run();
+      } catch (error) {
+        throw new Error(`Pyloom could not boot: ${PHASES[index]![1].toLowerCase()} failed: ${describe(error)}`);
+      } finally {
+        timings[phase] = performance.now() - start;
+      }
+    };
+
+    const mod = await step('import-pyodide', () => importPyodide(joinURL(options.indexURL, 'pyodide.mjs')));
+    const packageBaseUrl = resolvePackageBaseUrl(options.packageBaseUrl, mod.version, baseURL);
+    const py = await step('load-pyodide', () =>
+      mod.loadPyodide({
+        indexURL: options.indexURL,
+        packageBaseUrl,
+        // Output written below Python (C extensions, Emscripten) before/after the shell exists.
+        stdout: (line) => emitOutput({ output_type: 'stream', name: 'stdout', text: `${line}\n` }),
+        stderr: (line) => emitOutput({ output_type: 'stream', name: 'stderr', text: `${line}\n` }),
+      }),
+    );
+    await step('install-pyloom', async () => {
+      const wheel = await fetchBytes(options.pyloomWheelURL);
+      const site = py.runPython('import sysconfig; sysconfig.get_path("purelib")') as string;
+      py.unpackArchive(wheel, 'wheel', { extractDir: site });
+      py.runPython('import importlib; importlib.invalidate_caches()');
+    });
+    const pyloomVersion = await step('start-shell', async () => {
+      const pyloom = py.pyimport('pyloom');
+      try {
+        shell = pyloom.start.callKwargs((json: string) => emitOutput(JSON.parse(json) as OutputEvent), {
+          stream_interval: (options.streamIntervalMs ?? 50) / 1000,
+          stream_max_chars: options.streamMaxChars ?? 65536,
+        }) as PyShell;
+        return String(pyloom.__version__);
+      } finally {
+        pyloom.destroy();
+      }
+    });
+    if (options.interruptBuffer) {
+      interruptBuffer = options.interruptBuffer;
+      py.setInterruptBuffer(interruptBuffer);
+    }
+    pyodide = py;
+    deliver({ type: 'progress', progress: { phase: 'ready', message: 'Ready', step: PHASES.length - 1, steps: PHASES.length } });
+    return {
+      pyodideVersion: mod.version,
+      pythonVersion: py.runPython('import platform; platform.python_version()') as string,
+      pyloomVersion,
+      packageBaseUrl,
+      timings,
+      interruptible: interruptBuffer !== undefined,
+    };
+  }
+
+  async function execute(request: ExecuteRequest): Promise<ExecuteAck> {
+    if (!pyodide || !shell) throw new Error('the runtime has not finished booting; await runtime.ready first');
+    executionId = request.id;
+    // An interrupt that arrived after the previous cell ended must not hit this one.
+    if (interruptBuffer) interruptBuffer[0] = 0;
+    const reply = await shell.run_cell(request.code);
+    const { status, execution_count } = reply.toJs({ dict_converter: Object.fromEntries }) as {
+      status: ExecuteAck['status'];
+      execution_count: number | null;
+    };
+    reply.destroy();
+    await lastDelivery;
+    return { status, executionCount: execution_count };
+  }
+
+  return { boot, execute } satisfies WorkerApi;
+}

@@ -1,0 +1,5 @@
+// The worker entry: transport only. All Pyodide logic is in ./kernel (tested in Node).
+import { expose } from 'comlink';
+import { createKernel } from './kernel';
+
+expose(createKernel());
