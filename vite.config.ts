@@ -1,10 +1,101 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+// Dev server, build and unit-test config. The `pyloomAssets` plugin serves (dev) or emits (build)
+// the Pyodide core from the pinned npm package and the pyloom wheel built from python-packages/.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+import { buildWheel } from './python-packages/wheel.ts';
 
-export default defineConfig({
+const require = createRequire(import.meta.url);
+const PYODIDE_DIR = dirname(require.resolve('pyodide/pyodide.mjs'));
+/** The Pyodide core files an app needs; package wheels come from packageBaseUrl at run time. */
+const PYODIDE_FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
+const VIRTUAL_ID = 'virtual:pyloom-assets';
+const CONTENT_TYPES: Record<string, string> = {
+  mjs: 'text/javascript',
+  wasm: 'application/wasm',
+  zip: 'application/zip',
+  json: 'application/json',
+  whl: 'application/zip',
+};
+/** Cross-origin isolation: SharedArrayBuffer for interrupts and input(). */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+function pyloomAssets(): Plugin {
+  let base = '/';
+  let isBuild = false;
+  return {
+    name: 'pyloom-assets',
+    configResolved(config) {
+      base = config.base;
+      isBuild = config.command === 'build';
+    },
+    resolveId(id) {
+      return id === VIRTUAL_ID ? `\0${VIRTUAL_ID}` : undefined;
+    },
+    load(id) {
+      if (id !== `\0${VIRTUAL_ID}`) return undefined;
+      const wheel = buildWheel();
+      if (!isBuild) {
+        return [
+          `export const pyodideIndexURL = new URL(${JSON.stringify(`${base}pyodide/`)}, location.href).href;`,
+          `export const pyloomWheelURL = new URL(${JSON.stringify(`${base}pyloom/${wheel.fileName}`)}, location.href).href;`,
+        ].join('\n');
+      }
+      const refs = PYODIDE_FILES.map((file) =>
+        this.emitFile({ type: 'asset', fileName: `pyodide/${file}`, source: readFileSync(join(PYODIDE_DIR, file)) }),
+      );
+      // The hash in the folder name lets caches keep a wheel forever: new sources, new URL.
+      const wheelRef = this.emitFile({ type: 'asset', fileName: `pyloom/${wheel.sha256.slice(0, 12)}/${wheel.fileName}`, source: wheel.bytes });
+      return [
+        `const loader = import.meta.ROLLUP_FILE_URL_${refs[0]};`,
+        `export const pyodideIndexURL = loader.slice(0, loader.lastIndexOf('/') + 1);`,
+        `export const pyloomWheelURL = import.meta.ROLLUP_FILE_URL_${wheelRef};`,
+      ].join('\n');
+    },
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = (req.url ?? '').split('?')[0]!;
+        let body: Uint8Array | undefined;
+        if (path.startsWith(`${base}pyodide/`)) {
+          const file = path.slice(`${base}pyodide/`.length);
+          if (PYODIDE_FILES.includes(file)) body = readFileSync(join(PYODIDE_DIR, file));
+        } else if (path.startsWith(`${base}pyloom/`) && path.endsWith('.whl')) {
+          body = buildWheel().bytes; // rebuilt per request: Python edits are live in dev
+        }
+        if (!body) return next();
+        res.setHeader('Content-Type', CONTENT_TYPES[path.split('.').pop() ?? ''] ?? 'application/octet-stream');
+        for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+        res.end(body);
+      });
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => ({
+  plugins: [pyloomAssets()],
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    // `--mode test` adds the pages the browser tests drive; the app build ships only the app.
+    outDir: mode === 'test' ? 'dist-test' : 'dist',
+    rollupOptions: {
+      input: {
+        index: 'index.html',
+        ...(mode === 'test' ? { harness: 'test/e2e/pages/harness.html' } : {}),
+      },
+    },
+  },
   test: {
     include: ['test/unit/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
-});
+}));

@@ -1,0 +1,27 @@
+// Browser tests: Chromium against the built app (`vite build --mode test` adds the test pages).
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_FLAGS, findChromium } from './test/e2e/browser.ts';
+
+const PORT = 4173;
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  timeout: 90_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    browserName: 'chromium',
+    launchOptions: { executablePath: findChromium(), args: CHROMIUM_FLAGS },
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: `npx vite build --mode test --logLevel warn && npx vite preview --mode test --host 127.0.0.1 --port ${PORT} --strictPort`,
+    url: `http://127.0.0.1:${PORT}/test/e2e/pages/harness.html`,
+    reuseExistingServer: !process.env['CI'],
+    timeout: 120_000,
+  },
+});

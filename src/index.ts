@@ -1,0 +1,13 @@
+// The public library API of Pyloom.
+export { createRuntime, Runtime } from './runtime/runtime';
+export type {
+  ExecuteOptions,
+  ExecuteReply,
+  OutputDetail,
+  RuntimeOptions,
+  RuntimeStatus,
+  StatusDetail,
+  WorkerLike,
+} from './runtime/runtime';
+export { OutputList } from './runtime/output-list';
+export type * from './protocol';
