@@ -55,6 +55,7 @@ class Shell:
         self.user_ns = namespace
         self.execution_count = 0
         self.user_ns.setdefault("__builtins__", __builtins__)
+        self.user_ns.setdefault("__name__", "__main__")
         self.user_ns["In"] = [""]
         self.user_ns["Out"] = {}
         self._result_history: list[object] = []
@@ -75,7 +76,7 @@ class Shell:
             try:
                 body, last = self._compile(source, filename)
             except SyntaxError as exc:
-                self._show_error(exc)
+                self._show_error(exc, compiling=True)
                 return {"status": "error", "execution_count": count}
             try:
                 await self._run(body)
@@ -125,6 +126,6 @@ class Shell:
             result = await result
         return result
 
-    def _show_error(self, exc: BaseException) -> None:
-        emit(tracebacks.format_error(exc))
+    def _show_error(self, exc: BaseException, *, compiling: bool = False) -> None:
+        emit(tracebacks.format_error(exc, compiling=compiling))
         sys.last_exc = exc  # what pdb.pm() and %debug look for

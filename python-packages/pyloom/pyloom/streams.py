@@ -95,8 +95,10 @@ def install_streams(*, interval: float, max_chars: int) -> None:
         if stream is None:
             stream = _streams[name] = BatchedStream(name, interval=interval, max_chars=max_chars)
             register_pre_emit(stream.flush)
+        stream.flush()
         stream.interval = interval
         stream.max_chars = max_chars
+        stream._last_send = float("-inf")  # a (re)installed stream starts quiet
         setattr(sys, name, stream)
 
 

@@ -79,24 +79,58 @@ def user_frames(tb: TracebackType | None) -> list[traceback.FrameSummary]:
     return list(frames)
 
 
-def format_error(exc: BaseException) -> dict:
-    """The nbformat ``error`` output for an exception raised by a cell."""
+CAUSE = "The above exception was the direct cause of the following exception:"
+CONTEXT_MSG = "During handling of the above exception, another exception occurred:"
+
+
+def _chain(exc: BaseException) -> list[tuple[BaseException, str | None]]:
+    """The exception and its causes/contexts, oldest first, each with the sentence that links it."""
+    chain: list[tuple[BaseException, str | None]] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    link: str | None = None
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append((current, link))
+        if current.__cause__ is not None:
+            current, link = current.__cause__, CAUSE
+        elif current.__context__ is not None and not current.__suppress_context__:
+            current, link = current.__context__, CONTEXT_MSG
+        else:
+            current = None
+    # Oldest first; each link sentence is printed after its exception, before the newer one.
+    chain.reverse()
+    return chain
+
+
+def format_error(exc: BaseException, *, compiling: bool = False) -> dict:
+    """The nbformat ``error`` output for an exception raised by a cell.
+
+    ``compiling``: the cell itself did not compile; like IPython, show only where and why.
+    """
     ename = type(exc).__name__
     evalue = str(exc)
-    if isinstance(exc, SyntaxError):
-        return {
-            "output_type": "error",
-            "ename": ename,
-            "evalue": evalue,
-            "traceback": _syntax_error_entries(exc),
-        }
+    if compiling and isinstance(exc, SyntaxError):
+        entries = _syntax_error_entries(exc)
+    else:
+        entries = []
+        for item, link in _chain(exc):
+            entries += _exception_entries(item)
+            if link:
+                entries.append(f"\n{link}\n")
+    return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": entries}
+
+
+def _exception_entries(exc: BaseException) -> list[str]:
+    name = type(exc).__name__
     entries = [
         f"{RED}{RULE}{RESET}",
-        f"{RED}{ename}{RESET}{' ' * max(1, 42 - len(ename))}Traceback (most recent call last)",
+        f"{RED}{name}{RESET}{' ' * max(1, 42 - len(name))}Traceback (most recent call last)",
     ]
     entries += [_frame_entry(frame) for frame in user_frames(exc.__traceback__)]
-    entries.append(_exception_line(exc))
-    return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": entries}
+    # A SyntaxError raised at run time (exec, import) also shows the line it is about.
+    entries += _syntax_error_entries(exc) if isinstance(exc, SyntaxError) else [_exception_line(exc)]
+    return entries
 
 
 def _exception_line(exc: BaseException) -> str:

@@ -1,0 +1,38 @@
+"""Helpers for pyloom's tests (run in Pyodide by test/unit/python-package.test.ts).
+
+Tests are plain functions (``async def`` allowed) with bare asserts, so they read like pytest
+tests; the harness imports each module and calls every ``test_*`` function.
+"""
+
+from __future__ import annotations
+
+import json
+
+from pyloom import _hook, streams
+from pyloom.shell import Shell
+
+
+def fresh(*, interval: float = 0.05, max_chars: int = 65536) -> tuple[Shell, list[dict]]:
+    """A new shell with its own namespace and a list that collects every emitted event."""
+    events: list[dict] = []
+    _hook.set_emitter(lambda text: events.append(json.loads(text)))
+    streams.install_streams(interval=interval, max_chars=max_chars)
+    return Shell(namespace={}), events
+
+
+def of_type(events: list[dict], output_type: str) -> list[dict]:
+    return [e for e in events if e["output_type"] == output_type]
+
+
+def stdout(events: list[dict]) -> str:
+    return "".join(e["text"] for e in events if e["output_type"] == "stream" and e["name"] == "stdout")
+
+
+def results(events: list[dict]) -> list[str]:
+    return [e["data"]["text/plain"] for e in of_type(events, "execute_result")]
+
+
+def plain_traceback(error: dict) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error["traceback"]))

@@ -1,0 +1,87 @@
+"""Errors look like IPython's: ename, evalue, and a traceback pointing at cell lines."""
+
+from _support import fresh, of_type, plain_traceback
+
+
+async def test_runtime_error_points_at_cell_lines_and_hides_pyloom_frames():
+    shell, events = fresh()
+    await shell.run_cell("def f():\n    return 1 / 0\n")
+    await shell.run_cell("x = 1\nf()")
+    [error] = of_type(events, "error")
+    assert error["ename"] == "ZeroDivisionError"
+    assert error["evalue"] == "division by zero"
+    text = plain_traceback(error)
+    assert "Cell In[2], line 2" in text
+    assert "----> " in text and "f()" in text
+    # The frame inside f comes from the first cell, with its own line number.
+    assert "Cell In[1], line 2, in f()" in text
+    assert "return 1 / 0" in text
+    assert "pyloom" not in text and "shell.py" not in text
+    assert text.rstrip().endswith("ZeroDivisionError: division by zero")
+
+
+async def test_library_frames_called_by_the_user_stay():
+    shell, events = fresh()
+    await shell.run_cell("import json\njson.loads('{not json')")
+    [error] = of_type(events, "error")
+    text = plain_traceback(error)
+    assert error["ename"] == "JSONDecodeError"
+    assert "Cell In[1], line 2" in text
+    assert "json/" in text and "decoder.py" in text
+
+
+async def test_syntax_error_has_location_and_caret():
+    shell, events = fresh()
+    await shell.run_cell("a = 1\nb = (2 +\n")
+    [error] = of_type(events, "error")
+    assert error["ename"] == "SyntaxError"
+    text = plain_traceback(error)
+    assert "Cell In[1], line 2" in text
+    assert "b = (2 +" in text
+    assert "^" in text
+    assert "Traceback" not in text
+
+
+async def test_syntax_error_caret_is_under_the_offending_token():
+    shell, events = fresh()
+    await shell.run_cell("x = 1 +* 2")
+    [error] = of_type(events, "error")
+    lines = plain_traceback(error).splitlines()
+    source = next(line for line in lines if "x = 1 +* 2" in line)
+    caret = next(line for line in lines if "^" in line)
+    assert source[caret.index("^")] == "*"
+
+
+async def test_indentation_error():
+    shell, events = fresh()
+    await shell.run_cell("if True:\nprint(1)")
+    [error] = of_type(events, "error")
+    assert error["ename"] == "IndentationError"
+    assert "Cell In[1], line 2" in plain_traceback(error)
+
+
+async def test_chained_exceptions_show_both():
+    shell, events = fresh()
+    await shell.run_cell(
+        "try:\n    {}['k']\nexcept KeyError as e:\n    raise ValueError('bad key') from e"
+    )
+    [error] = of_type(events, "error")
+    text = plain_traceback(error)
+    assert error["ename"] == "ValueError"
+    assert text.index("KeyError") < text.index("direct cause") < text.index("ValueError: bad key")
+
+
+async def test_syntax_error_raised_at_run_time_shows_frames_and_location():
+    shell, events = fresh()
+    await shell.run_cell("exec('y = = 2')")
+    [error] = of_type(events, "error")
+    text = plain_traceback(error)
+    assert "Traceback" in text and "Cell In[1], line 1" in text
+    assert "y = = 2" in text and "SyntaxError" in text
+
+
+async def test_exception_notes_are_shown():
+    shell, events = fresh()
+    await shell.run_cell("e = ValueError('v')\ne.add_note('try a smaller value')\nraise e")
+    [error] = of_type(events, "error")
+    assert "try a smaller value" in plain_traceback(error)
