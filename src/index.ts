@@ -2,6 +2,7 @@
 export { createRuntime, Runtime } from './runtime/runtime';
 export type {
   ExecuteOptions,
+  ErrorDetail,
   ExecuteReply,
   OutputDetail,
   RuntimeOptions,

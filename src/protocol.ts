@@ -128,4 +128,13 @@ export interface WorkerApi {
    * resolves. Python exceptions resolve with status 'error'; a rejection means the runtime broke.
    */
   execute(request: ExecuteRequest): Promise<ExecuteAck>;
+  /**
+   * Stop execution `executionId` if it is still running and awaiting (its task is cancelled and
+   * it ends with KeyboardInterrupt). Synchronous Python is stopped by the interrupt buffer instead.
+   */
+  interrupt(executionId: number): Promise<boolean>;
+  /** Health check after an uncaught error in the worker: is Python still usable? */
+  ping(): Promise<Health>;
 }
+
+export type Health = { state: 'booting' | 'ok' } | { state: 'fatal'; reason: string };

@@ -10,6 +10,7 @@ import type {
   Callback,
   ExecuteAck,
   ExecuteRequest,
+  Health,
   OutputEvent,
   WorkerApi,
   WorkerEvent,
@@ -40,6 +41,7 @@ const PHASES: readonly [BootPhase, string][] = [
 
 interface PyShell {
   run_cell(code: string): Promise<{ toJs(opts: object): unknown; destroy(): void }>;
+  interrupt(): boolean;
 }
 
 async function defaultFetchBytes(url: string): Promise<Uint8Array> {
@@ -72,6 +74,7 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
   let booting = false;
   let onEvent: Callback<WorkerEvent> = () => undefined;
   let executionId = 0;
+  let running = false;
   // The page acknowledges each event; execute() waits for the last one so that a reply never
   // overtakes the outputs it belongs to (they travel on a different MessagePort).
   let lastDelivery: unknown;
@@ -151,7 +154,13 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     executionId = request.id;
     // An interrupt that arrived after the previous cell ended must not hit this one.
     if (interruptBuffer) interruptBuffer[0] = 0;
-    const reply = await shell.run_cell(request.code);
+    running = true;
+    let reply;
+    try {
+      reply = await shell.run_cell(request.code);
+    } finally {
+      running = false;
+    }
     const { status, execution_count } = reply.toJs({ dict_converter: Object.fromEntries }) as {
       status: ExecuteAck['status'];
       execution_count: number | null;
@@ -161,5 +170,23 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     return { status, executionCount: execution_count };
   }
 
-  return { boot, execute } satisfies WorkerApi;
+  async function interrupt(id: number): Promise<boolean> {
+    if (!shell || !running || id !== executionId) return false;
+    // The buffer's signal has not been taken by synchronous code; taking it here keeps it from
+    // landing in whatever Python runs next (an event-loop callback) instead of the cell.
+    if (interruptBuffer) interruptBuffer[0] = 0;
+    return shell.interrupt();
+  }
+
+  async function ping(): Promise<Health> {
+    if (!pyodide) return { state: 'booting' };
+    try {
+      pyodide.runPython('0');
+      return { state: 'ok' };
+    } catch (error) {
+      return { state: 'fatal', reason: describe(error) };
+    }
+  }
+
+  return { boot, execute, interrupt, ping } satisfies WorkerApi;
 }

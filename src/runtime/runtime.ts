@@ -34,6 +34,17 @@ export interface RuntimeOptions {
   streamMaxChars?: number;
   /** Make the worker. Default: Pyloom's module worker. */
   createWorker?: () => WorkerLike;
+  /**
+   * After an uncaught error in the worker, how long it has to answer a health check before the
+   * runtime is declared dead. Default 10000 ms.
+   */
+  healthCheckTimeoutMs?: number;
+  /**
+   * How long `interrupt()` waits for the cell to stop before restarting the worker instead.
+   * Default: 3000 ms when cross-origin isolated (code stuck in C ignores the signal), else 1000 ms
+   * (only awaiting cells can be stopped without isolation).
+   */
+  interruptGraceMs?: number;
 }
 
 export interface ExecuteOptions {
@@ -53,6 +64,11 @@ export interface StatusDetail {
   reason?: string;
 }
 
+/** An error of the runtime itself that did not kill it (e.g. a failing JS callback). */
+export interface ErrorDetail {
+  message: string;
+}
+
 export interface OutputDetail {
   executionId: number;
   event: OutputEvent;
@@ -60,6 +76,8 @@ export interface OutputDetail {
 
 interface Job {
   id: number;
+  /** Resolves when the job has been answered, however it ended. */
+  settled: Promise<void>;
   code: string;
   outputs: OutputList;
   onOutput: ExecuteOptions['onOutput'];
@@ -69,6 +87,9 @@ interface Job {
 
 interface Session {
   worker: WorkerLike;
+  /** Rejects when the session dies, so nothing waiting on the worker hangs. */
+  died: Promise<never>;
+  kill(reason: string): void;
   remote: Remote<WorkerApi>;
   interruptBuffer: Uint8Array | undefined;
   detach(): void;
@@ -76,7 +97,8 @@ interface Session {
 
 /**
  * Events: `status` (CustomEvent<StatusDetail>), `progress` (CustomEvent<BootProgress>),
- * `output` (CustomEvent<OutputDetail>, every output of every execution, late ones included).
+ * `output` (CustomEvent<OutputDetail>, every output of every execution, late ones included),
+ * `error` (CustomEvent<ErrorDetail>, a worker error the runtime survived).
  */
 export class Runtime extends EventTarget {
   #options: RuntimeOptions;
@@ -120,24 +142,49 @@ export class Runtime extends EventTarget {
       return Promise.reject(new Error(this.#deadMessage()));
     }
     return new Promise<ExecuteReply>((resolve, reject) => {
-      this.#queue.push({ id: this.#nextId++, code, outputs: new OutputList(), onOutput: options.onOutput, resolve, reject });
+      let markSettled!: () => void;
+      const settled = new Promise<void>((done) => (markSettled = done));
+      this.#queue.push({
+        id: this.#nextId++,
+        code,
+        settled,
+        outputs: new OutputList(),
+        onOutput: options.onOutput,
+        resolve: (reply) => {
+          markSettled();
+          resolve(reply);
+        },
+        reject: (error) => {
+          markSettled();
+          reject(error);
+        },
+      });
       this.#pump();
     });
   }
 
   /**
-   * Stop the running cell. With cross-origin isolation this raises KeyboardInterrupt in Python and
-   * keeps the state; otherwise the only way to stop Python is a restart (state is lost).
-   * Resolves to what happened.
+   * Stop the running cell; it ends with KeyboardInterrupt and the state is kept. Synchronous code
+   * can only be stopped that way on a crossOriginIsolated page (SharedArrayBuffer); if the cell
+   * has not stopped within the grace period the worker is restarted (state is lost) and the
+   * status event says so. Resolves to what happened.
    */
   async interrupt(): Promise<'interrupted' | 'restarted' | 'idle'> {
-    if (!this.#running) return 'idle';
-    const buffer = this.#session?.interruptBuffer;
-    if (buffer) {
-      buffer[0] = 2; // SIGINT
-      return 'interrupted';
-    }
-    await this.restart('runtime restarted to stop the running cell: variables were lost');
+    const job = this.#running;
+    const session = this.#session;
+    if (!job || !session) return 'idle';
+    if (session.interruptBuffer) session.interruptBuffer[0] = 2; // SIGINT, seen by running Python
+    session.remote.interrupt(job.id).catch(() => undefined); // seen when the cell is awaiting
+    const grace = this.#options.interruptGraceMs ?? (session.interruptBuffer ? 3000 : 1000);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stopped = await Promise.race([
+      job.settled.then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), grace))),
+    ]);
+    clearTimeout(timer);
+    if (stopped) return 'interrupted';
+    if (this.#session !== session) return 'restarted';
+    await this.restart('runtime restarted to stop the running cell: variables were lost').catch(() => undefined);
     return 'restarted';
   }
 
@@ -166,13 +213,23 @@ export class Runtime extends EventTarget {
     const worker = (options.createWorker ?? defaultWorker)();
     const remote = wrap<WorkerApi>(worker as Worker);
     const interruptBuffer = makeInterruptBuffer();
-    const onError = (event: Event) => this.#die(session, describeWorkerError(event));
+    let kill!: (reason: string) => void;
+    const died = new Promise<never>((_, reject) => {
+      kill = (reason) => reject(new Error(reason));
+    });
+    died.catch(() => undefined);
+    const onError = (event: Event) => {
+      event.preventDefault(); // handled here; keeps it out of the page's console as "uncaught"
+      void this.#checkHealth(session, describeWorkerError(event));
+    };
     const onMessageError = () => this.#die(session, 'a message from the Python worker could not be read');
     worker.addEventListener('error', onError);
     worker.addEventListener('messageerror', onMessageError);
     const sink = proxy((event: WorkerEvent) => this.#onWorkerEvent(session, event));
     const session: Session = {
       worker,
+      died,
+      kill,
       remote,
       interruptBuffer,
       detach: () => {
@@ -184,7 +241,7 @@ export class Runtime extends EventTarget {
     this.#session = session;
     this.#bootInfo = undefined;
     this.#setStatus('starting', this.#reason);
-    this.#ready = (async () => {
+    const boot = (async () => {
       const defaults = options.indexURL && options.pyloomWheelURL ? undefined : await import('virtual:pyloom-assets');
       return remote.boot(
         {
@@ -197,7 +254,8 @@ export class Runtime extends EventTarget {
         },
         sink,
       );
-    })().then(
+    })();
+    this.#ready = Promise.race([boot, died]).then(
       (info) => {
         if (this.#session === session) {
           this.#bootInfo = info;
@@ -216,6 +274,29 @@ export class Runtime extends EventTarget {
     this.#ready.catch(() => undefined);
   }
 
+  /** An uncaught error in the worker: fatal if Python no longer answers, else reported and survived. */
+  async #checkHealth(session: Session, message: string): Promise<void> {
+    if (this.#session !== session) return;
+    if (this.#status === 'starting') {
+      this.#die(session, message); // the worker failed before Python was up: nothing to save
+      return;
+    }
+    const timeoutMs = this.#options.healthCheckTimeoutMs ?? 10_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const health = await Promise.race([session.remote.ping(), timeout, session.died]).catch(() => 'timeout' as const);
+    clearTimeout(timer);
+    if (health === 'timeout') {
+      this.#die(session, `${message} (the worker stopped answering)`);
+    } else if (health.state === 'fatal') {
+      this.#die(session, `${message} (Pyodide: ${health.reason})`);
+    } else {
+      this.dispatchEvent(new CustomEvent<ErrorDetail>('error', { detail: { message } }));
+    }
+  }
+
   #pump(): void {
     const session = this.#session;
     if (this.#running || this.#status !== 'idle' || !session) return;
@@ -223,7 +304,7 @@ export class Runtime extends EventTarget {
     if (!job) return;
     this.#running = job;
     this.#setStatus('busy');
-    session.remote.execute({ id: job.id, code: job.code }).then(
+    Promise.race([session.remote.execute({ id: job.id, code: job.code }), session.died]).then(
       (ack) => {
         if (this.#running !== job) return; // aborted by a restart meanwhile
         this.#running = undefined;
@@ -254,6 +335,7 @@ export class Runtime extends EventTarget {
 
   #die(session: Session, reason: string): void {
     if (this.#session !== session || this.#status === 'dead') return;
+    session.kill(reason);
     this.#stopSession();
     const running = this.#running;
     this.#running = undefined;
@@ -300,7 +382,9 @@ function makeInterruptBuffer(): Uint8Array | undefined {
 }
 
 function describeWorkerError(event: Event): string {
-  const message = event instanceof ErrorEvent && event.message ? event.message : 'the Python worker stopped unexpectedly';
+  // Read structurally: ErrorEvent is not a global everywhere the runtime runs (Node tests).
+  const raw: unknown = 'message' in event ? event.message : undefined;
+  const message = typeof raw === 'string' && raw ? raw : 'the Python worker failed to load or stopped unexpectedly';
   return /memory/i.test(message) ? `${message} (out of memory)` : message;
 }
 

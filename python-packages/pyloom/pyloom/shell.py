@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import ast
+import asyncio
 import inspect
 import io
 import sys
@@ -46,6 +47,20 @@ def ends_with_semicolon(source: str) -> bool:
     return last is not None and last.type == tokenize.OP and last.string == ";"
 
 
+def _current_task() -> asyncio.Task | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:  # no running loop: the cell cannot await, so there is nothing to cancel
+        return None
+
+
+def _keyboard_interrupt_from(cancelled: BaseException) -> KeyboardInterrupt:
+    interrupt = KeyboardInterrupt()
+    interrupt.__traceback__ = cancelled.__traceback__  # where the cell was waiting
+    interrupt.__suppress_context__ = True
+    return interrupt
+
+
 class Shell:
     def __init__(self, namespace: dict[str, Any] | None = None) -> None:
         if namespace is None:
@@ -58,7 +73,8 @@ class Shell:
         self.user_ns.setdefault("__name__", "__main__")
         self.user_ns["In"] = [""]
         self.user_ns["Out"] = {}
-        self._result_history: list[object] = []
+        self._task: asyncio.Task | None = None
+        self._interrupt_requested = False
         sys.displayhook = self.displayhook
 
     # ------------------------------------------------------------------------------------
@@ -72,6 +88,7 @@ class Shell:
         self.user_ns["_i"] = source
         filename = tracebacks.cell_filename(count)
         tracebacks.register_source(filename, source)
+        self._task = _current_task()
         try:
             try:
                 body, last = self._compile(source, filename)
@@ -84,11 +101,28 @@ class Shell:
                     value = await self._run(last)
                     self.displayhook(value)
             except BaseException as exc:  # KeyboardInterrupt and SystemExit belong to the cell too
+                if isinstance(exc, asyncio.CancelledError) and self._interrupt_requested:
+                    exc = _keyboard_interrupt_from(exc)
                 self._show_error(exc)
                 return {"status": "error", "execution_count": count}
             return {"status": "ok", "execution_count": count}
         finally:
+            self._task = None
+            self._interrupt_requested = False
             flush_all()
+
+    def interrupt(self) -> bool:
+        """Stop a cell that is awaiting: its task is cancelled and it ends with KeyboardInterrupt.
+
+        A cell busy in synchronous code never gets here (the worker is blocked); the page's
+        SharedArrayBuffer interrupt covers that case.
+        """
+        task = self._task
+        if task is None or task.done():
+            return False
+        self._interrupt_requested = True
+        task.cancel("interrupted by the user")
+        return True
 
     def displayhook(self, value: object) -> None:
         """Show ``value`` as the cell's ``execute_result`` and record it like IPython's ``_``."""

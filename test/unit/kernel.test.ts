@@ -1,0 +1,161 @@
+// The worker kernel on real Pyodide in Node: boot, execute, event delivery, batching, interrupt.
+import { describe, expect, test } from 'vitest';
+import { createKernel } from '../../worker/kernel';
+import { cdnPackageBaseUrl } from '../../worker/packages';
+import type { WorkerEvent } from '../../src/protocol';
+import pyodidePackage from 'pyodide/package.json' with { type: 'json' };
+import { bootNodeKernel, PYODIDE_DIR, WHEEL_URL } from './helpers/node-kernel';
+
+describe('boot', () => {
+  test('reports each phase in order and what it booted', async () => {
+    const kernel = await bootNodeKernel();
+    const phases = kernel.events.flatMap((e) => (e.type === 'progress' ? [e.progress.phase] : []));
+    expect(phases).toEqual(['import-pyodide', 'load-pyodide', 'install-pyloom', 'start-shell', 'ready']);
+    const { outputs } = await kernel.run('import pyloom, sys\npyloom.__version__, sys.version_info[:2] >= (3, 12)');
+    expect(outputs).toEqual([
+      { output_type: 'execute_result', execution_count: 1, data: { 'text/plain': "('0.1.0', True)" }, metadata: {} },
+    ]);
+  });
+
+  test('package base URL: the CDN of the running Pyodide by default, or the configured mirror', async () => {
+    const events: WorkerEvent[] = [];
+    const { buildWheel } = await import('../../python-packages/wheel');
+    const kernel = createKernel({
+      importPyodide: async () => (await import('pyodide')) as never,
+      fetchBytes: async () => buildWheel().bytes,
+      baseURL: 'https://docs.example.org/guide/page.html',
+    });
+    const info = await kernel.boot(
+      { indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL, packageBaseUrl: '../mirror' },
+      (e) => events.push(e),
+    );
+    expect(info.packageBaseUrl).toBe('https://docs.example.org/mirror/');
+    expect(info.pyodideVersion).toBe(pyodidePackage.version);
+    expect(cdnPackageBaseUrl(info.pyodideVersion)).toBe(`https://cdn.jsdelivr.net/pyodide/v${pyodidePackage.version}/full/`);
+    const plain = await bootNodeKernel();
+    const { outputs } = await plain.run('1');
+    expect(outputs).toHaveLength(1);
+  });
+
+  test('a failing step rejects with a message that names the step', async () => {
+    const kernel = createKernel({
+      importPyodide: async () => (await import('pyodide')) as never,
+      fetchBytes: async (url) => {
+        throw new Error(`could not fetch ${url}: HTTP 404 Not Found`);
+      },
+    });
+    await expect(kernel.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: 'https://x/pyloom.whl' }, () => undefined)).rejects.toThrow(
+      'Pyloom could not boot: installing the pyloom package failed: could not fetch https://x/pyloom.whl: HTTP 404 Not Found',
+    );
+  });
+
+  test('a missing Pyodide says where it looked', async () => {
+    const kernel = createKernel({
+      importPyodide: async (url) => {
+        throw new Error(`Failed to fetch dynamically imported module: ${url}`);
+      },
+    });
+    await expect(kernel.boot({ indexURL: 'https://nowhere.invalid/pyodide/', pyloomWheelURL: WHEEL_URL }, () => undefined)).rejects.toThrow(
+      /loading the pyodide loader failed: .*https:\/\/nowhere\.invalid\/pyodide\/pyodide\.mjs/,
+    );
+  });
+
+  test('execute before boot and a second boot are refused clearly', async () => {
+    const kernel = createKernel();
+    await expect(kernel.execute({ id: 1, code: '1' })).rejects.toThrow(/has not finished booting/);
+    expect(await kernel.ping()).toEqual({ state: 'booting' });
+    const booted = await bootNodeKernel();
+    await expect(booted.api.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL }, () => undefined)).rejects.toThrow(
+      /already been booted/,
+    );
+    expect(await booted.api.ping()).toEqual({ state: 'ok' });
+  });
+});
+
+describe('execute', () => {
+  test('tags outputs with the execution id and answers status and count', async () => {
+    const kernel = await bootNodeKernel();
+    expect(await kernel.api.execute({ id: 7, code: 'print("seven")' })).toEqual({ status: 'ok', executionCount: 1 });
+    expect(await kernel.api.execute({ id: 8, code: 'raise ValueError("eight")' })).toEqual({ status: 'error', executionCount: 2 });
+    expect(kernel.outputsOf(7)).toEqual([{ output_type: 'stream', name: 'stdout', text: 'seven\n' }]);
+    expect(kernel.outputsOf(8)).toMatchObject([{ output_type: 'error', ename: 'ValueError', evalue: 'eight' }]);
+  });
+
+  test('does not answer before the page has acknowledged the last output event', async () => {
+    const { buildWheel } = await import('../../python-packages/wheel');
+    const kernel = createKernel({
+      importPyodide: async () => (await import('pyodide')) as never,
+      fetchBytes: async () => buildWheel().bytes,
+    });
+    const acknowledged: string[] = [];
+    await kernel.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL }, (event) => {
+      if (event.type !== 'output') return undefined;
+      // Like a Comlink proxy: the call resolves when the other side has handled it.
+      return new Promise<void>((resolve) =>
+        setTimeout(() => {
+          acknowledged.push(event.event.output_type);
+          resolve();
+        }, 50),
+      );
+    });
+    await kernel.execute({ id: 1, code: '"result"' });
+    expect(acknowledged).toEqual(['execute_result']);
+  });
+
+  test('100,000 printed lines arrive complete in a bounded number of messages', async () => {
+    const kernel = await bootNodeKernel();
+    const start = performance.now();
+    const { outputs } = await kernel.run('for i in range(100_000):\n    print(i)');
+    const elapsed = performance.now() - start;
+    const text = outputs.map((o) => (o.output_type === 'stream' ? o.text : '')).join('');
+    expect(text.length).toBe(588_890);
+    expect(text.endsWith('99998\n99999\n')).toBe(true);
+    expect(outputs.length).toBeLessThan(100);
+    console.info(`100,000 lines in Node: ${elapsed.toFixed(0)} ms, ${outputs.length} messages`);
+  });
+
+  test('interrupting an awaiting cell ends it with KeyboardInterrupt and keeps the state', async () => {
+    const interruptBuffer = new Uint8Array(new SharedArrayBuffer(1));
+    const kernel = await bootNodeKernel({ interruptBuffer });
+    await kernel.run('kept = 41');
+    // What Runtime.interrupt() does: raise the flag for synchronous code, send the message for
+    // awaiting code.
+    setTimeout(() => {
+      interruptBuffer[0] = 2;
+      void kernel.api.interrupt(2);
+    }, 200);
+    const stopped = await kernel.run('import asyncio\nwhile True:\n    await asyncio.sleep(0.01)');
+    expect(stopped.status).toBe('error');
+    expect(stopped.outputs).toMatchObject([{ output_type: 'error', ename: 'KeyboardInterrupt' }]);
+    const traceback = (stopped.outputs[0] as { traceback: string[] }).traceback.join('\n');
+    expect(traceback).toContain('Cell In[2], line 3');
+    const after = await kernel.run('kept + 1');
+    expect(after.outputs).toMatchObject([{ data: { 'text/plain': '42' } }]);
+    expect(await kernel.api.interrupt(3)).toBe(false); // nothing running: a no-op
+  });
+
+  test('the interrupt buffer stops synchronous Python', async () => {
+    const interruptBuffer = new Uint8Array(new SharedArrayBuffer(1));
+    const kernel = await bootNodeKernel({ interruptBuffer });
+    // Node's only thread is busy running Python, so Python itself calls the function that raises
+    // the flag; in the browser the page writes it from the main thread (see the Chromium tests).
+    const global = globalThis as { raiseInterrupt?: () => void };
+    global.raiseInterrupt = () => {
+      interruptBuffer[0] = 2;
+    };
+    const stopped = await kernel.run('import js\nn = 0\nwhile True:\n    n += 1\n    if n == 1000:\n        js.raiseInterrupt()');
+    delete global.raiseInterrupt;
+    expect(stopped.status).toBe('error');
+    expect(stopped.outputs).toMatchObject([{ output_type: 'error', ename: 'KeyboardInterrupt' }]);
+    const after = await kernel.run('n > 1000');
+    expect(after.outputs).toMatchObject([{ data: { 'text/plain': 'True' } }]);
+  });
+
+  test('a stale interrupt does not hit the next cell', async () => {
+    const interruptBuffer = new Uint8Array(new SharedArrayBuffer(1));
+    const kernel = await bootNodeKernel({ interruptBuffer });
+    interruptBuffer[0] = 2; // arrived after the previous cell ended
+    const reply = await kernel.run('sum(range(100_000))');
+    expect(reply.status).toBe('ok');
+  });
+});
