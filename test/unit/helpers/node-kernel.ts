@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { buildWheel } from '../../../python-packages/wheel';
-import { createKernel } from '../../../worker/kernel';
+import { createKernel, type KernelDeps } from '../../../worker/kernel';
 import type { BootOptions, OutputEvent, WorkerApi, WorkerEvent } from '../../../src/protocol';
 
 const require = createRequire(import.meta.url);
@@ -17,15 +17,23 @@ export interface NodeKernel {
   run(code: string): Promise<{ status: string; executionCount: number | null; outputs: OutputEvent[] }>;
 }
 
-export async function bootNodeKernel(options: Partial<BootOptions> = {}): Promise<NodeKernel> {
-  const wheel = buildWheel();
-  const api = createKernel({
+let wheelBytes: Uint8Array | undefined;
+
+/** Kernel dependencies for Node: Pyodide from node_modules, the wheel built in memory. */
+export function nodeKernelDeps(): KernelDeps {
+  wheelBytes ??= buildWheel().bytes;
+  const bytes = wheelBytes;
+  return {
     importPyodide: async () => (await import('pyodide')) as never,
     fetchBytes: async (url) => {
-      if (url === WHEEL_URL) return wheel.bytes;
+      if (url === WHEEL_URL) return bytes;
       throw new Error(`test kernel cannot fetch ${url}`);
     },
-  });
+  };
+}
+
+export async function bootNodeKernel(options: Partial<BootOptions> = {}): Promise<NodeKernel> {
+  const api = createKernel(nodeKernelDeps());
   const events: WorkerEvent[] = [];
   await api.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL, ...options }, (e) => events.push(e));
   const outputsOf = (id: number) =>
