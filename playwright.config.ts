@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 import { CHROMIUM_FLAGS, findChromium } from './test/e2e/browser.ts';
 
 const PORT = 4173;
+/** The same build served without cross-origin isolation headers, like a plain static host. */
+export const UNISOLATED_ORIGIN = 'http://127.0.0.1:4174';
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -18,10 +20,20 @@ export default defineConfig({
     launchOptions: { executablePath: findChromium(), args: CHROMIUM_FLAGS },
     trace: 'retain-on-failure',
   },
-  webServer: {
-    command: `npx vite build --mode test --logLevel warn && npx vite preview --mode test --host 127.0.0.1 --port ${PORT} --strictPort`,
-    url: `http://127.0.0.1:${PORT}/test/e2e/pages/harness.html`,
-    reuseExistingServer: !process.env['CI'],
-    timeout: 120_000,
-  },
+  // Started in order: the first builds, the second serves the same build without isolation.
+  webServer: [
+    {
+      command: `npx vite build --mode test --logLevel warn && npx vite preview --mode test --host 127.0.0.1 --port ${PORT} --strictPort`,
+      url: `http://127.0.0.1:${PORT}/test/e2e/pages/harness.html`,
+      reuseExistingServer: !process.env['CI'],
+      timeout: 180_000,
+    },
+    {
+      command: `npx vite preview --mode test --host 127.0.0.1 --port 4174 --strictPort`,
+      env: { PYLOOM_NO_ISOLATION: '1' },
+      url: `${UNISOLATED_ORIGIN}/test/e2e/pages/harness.html`,
+      reuseExistingServer: !process.env['CI'],
+      timeout: 60_000,
+    },
+  ],
 });

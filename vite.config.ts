@@ -70,17 +70,20 @@ function pyloomAssets(): Plugin {
         }
         if (!body) return next();
         res.setHeader('Content-Type', CONTENT_TYPES[path.split('.').pop() ?? ''] ?? 'application/octet-stream');
-        for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
         res.end(body);
       });
     },
   };
 }
 
+// PYLOOM_NO_ISOLATION=1 serves without COOP/COEP: how a plain static host behaves (tests use it).
+const headers: Record<string, string> = process.env['PYLOOM_NO_ISOLATION'] ? {} : ISOLATION_HEADERS;
+
 export default defineConfig(({ mode }) => ({
   plugins: [pyloomAssets()],
-  server: { headers: ISOLATION_HEADERS },
-  preview: { headers: ISOLATION_HEADERS },
+  server: { headers },
+  preview: { headers },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

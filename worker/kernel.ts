@@ -42,6 +42,11 @@ const PHASES: readonly [BootPhase, string][] = [
 interface PyShell {
   run_cell(code: string): Promise<{ toJs(opts: object): unknown; destroy(): void }>;
   interrupt(): boolean;
+  readonly execution_count: number;
+}
+
+function isKeyboardInterrupt(error: unknown): boolean {
+  return error instanceof Error && error.name === 'PythonError' && (error as Error & { type?: string }).type === 'KeyboardInterrupt';
 }
 
 async function defaultFetchBytes(url: string): Promise<Uint8Array> {
@@ -121,22 +126,21 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
       py.unpackArchive(wheel, 'wheel', { extractDir: site });
       py.runPython('import importlib; importlib.invalidate_caches()');
     });
+    interruptBuffer = options.interruptBuffer;
+    if (interruptBuffer) py.setInterruptBuffer(interruptBuffer);
     const pyloomVersion = await step('start-shell', async () => {
       const pyloom = py.pyimport('pyloom');
       try {
         shell = pyloom.start.callKwargs((json: string) => emitOutput(JSON.parse(json) as OutputEvent), {
           stream_interval: (options.streamIntervalMs ?? 50) / 1000,
           stream_max_chars: options.streamMaxChars ?? 65536,
+          interrupt_buffer: interruptBuffer ?? null,
         }) as PyShell;
         return String(pyloom.__version__);
       } finally {
         pyloom.destroy();
       }
     });
-    if (options.interruptBuffer) {
-      interruptBuffer = options.interruptBuffer;
-      py.setInterruptBuffer(interruptBuffer);
-    }
     pyodide = py;
     deliver({ type: 'progress', progress: { phase: 'ready', message: 'Ready', step: PHASES.length - 1, steps: PHASES.length } });
     return {
@@ -158,6 +162,13 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     let reply;
     try {
       reply = await shell.run_cell(request.code);
+    } catch (error) {
+      // A pending KeyboardInterrupt can fire in Pyodide's glue just outside the cell's own
+      // try/except; it is still the user's Stop, not a broken runtime.
+      if (!isKeyboardInterrupt(error)) throw error;
+      emitOutput({ output_type: 'error', ename: 'KeyboardInterrupt', evalue: '', traceback: ['\x1b[31mKeyboardInterrupt\x1b[39m'] });
+      await lastDelivery;
+      return { status: 'error', executionCount: shell.execution_count };
     } finally {
       running = false;
     }
@@ -172,10 +183,13 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
 
   async function interrupt(id: number): Promise<boolean> {
     if (!shell || !running || id !== executionId) return false;
-    // The buffer's signal has not been taken by synchronous code; taking it here keeps it from
-    // landing in whatever Python runs next (an event-loop callback) instead of the cell.
+    // Take the signal out of the buffer while calling into Python, so it cannot fire inside this
+    // call; give it back when the cell is in synchronous code, where only the buffer can stop it.
+    const signal = interruptBuffer?.[0] ?? 0;
     if (interruptBuffer) interruptBuffer[0] = 0;
-    return shell.interrupt();
+    const cancelled = shell.interrupt();
+    if (!cancelled && interruptBuffer && signal) interruptBuffer[0] = signal;
+    return cancelled;
   }
 
   async function ping(): Promise<Health> {

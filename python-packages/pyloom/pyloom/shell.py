@@ -54,6 +54,14 @@ def _current_task() -> asyncio.Task | None:
         return None
 
 
+def _is_executing(task: asyncio.Task) -> bool:
+    """True while the task's coroutine is mid-step (running or suspended by JSPI), not parked at
+    an ``await``. asyncio.current_task() cannot tell: the step of a JSPI-suspended task is not
+    registered as current while the worker handles other messages."""
+    coro = task.get_coro()
+    return bool(getattr(coro, "cr_running", False))
+
+
 def _keyboard_interrupt_from(cancelled: BaseException) -> KeyboardInterrupt:
     interrupt = KeyboardInterrupt()
     interrupt.__traceback__ = cancelled.__traceback__  # where the cell was waiting
@@ -114,11 +122,13 @@ class Shell:
     def interrupt(self) -> bool:
         """Stop a cell that is awaiting: its task is cancelled and it ends with KeyboardInterrupt.
 
-        A cell busy in synchronous code never gets here (the worker is blocked); the page's
-        SharedArrayBuffer interrupt covers that case.
+        Returns False when there is no awaiting cell to stop, including when the cell is in the
+        middle of synchronous code that Pyodide suspended (``time.sleep`` under JSPI lets the
+        worker take messages mid-statement): cancelling then would only take effect at the next
+        ``await``, so the caller leaves the interrupt buffer to stop it instead.
         """
         task = self._task
-        if task is None or task.done():
+        if task is None or task.done() or _is_executing(task):
             return False
         self._interrupt_requested = True
         task.cancel("interrupted by the user")

@@ -1,0 +1,94 @@
+// Interrupts in a real worker, with and without cross-origin isolation, and worker errors.
+import { expect, test, type Page } from '@playwright/test';
+import { UNISOLATED_ORIGIN } from '../../playwright.config';
+
+async function openHarness(page: Page, origin = ''): Promise<void> {
+  await page.goto(`${origin}/test/e2e/pages/harness.html`);
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+}
+
+test('isolated: a busy loop and time.sleep are interrupted and the state is kept', async ({ page }) => {
+  await openHarness(page);
+  const result = await page.evaluate(async () => {
+    const runtime = window.pyloom.createRuntime();
+    await runtime.execute('kept = 42');
+    const loop = runtime.execute('while True:\n    pass');
+    await new Promise((r) => setTimeout(r, 500));
+    const how = await runtime.interrupt();
+    const loopReply = await loop;
+    const sleep = runtime.execute('import time\ntime.sleep(60)');
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = performance.now();
+    const sleepHow = await runtime.interrupt();
+    const sleepReply = await sleep;
+    const sleepLatency = performance.now() - t0;
+    const after = await runtime.execute('kept');
+    return { isolated: crossOriginIsolated, how, loopReply, sleepHow, sleepReply, sleepLatency, after };
+  });
+  expect(result.isolated).toBe(true);
+  expect(result.how).toBe('interrupted');
+  expect(result.loopReply.status).toBe('error');
+  expect(result.loopReply.outputs).toMatchObject([{ output_type: 'error', ename: 'KeyboardInterrupt' }]);
+  expect(result.sleepHow).toBe('interrupted');
+  expect(result.sleepReply.outputs).toMatchObject([{ output_type: 'error', ename: 'KeyboardInterrupt' }]);
+  expect(result.sleepLatency).toBeLessThan(1000);
+  expect(result.after.outputs).toMatchObject([{ data: { 'text/plain': '42' } }]);
+});
+
+test('not isolated: an awaiting cell is interrupted in place; a busy loop restarts the runtime', async ({ page }) => {
+  await openHarness(page, UNISOLATED_ORIGIN);
+  const result = await page.evaluate(async () => {
+    const runtime = window.pyloom.createRuntime();
+    const reasons: string[] = [];
+    runtime.addEventListener('status', (e) => {
+      const reason = (e as CustomEvent).detail.reason;
+      if (reason) reasons.push(reason);
+    });
+    await runtime.execute('kept = 42');
+    const waiting = runtime.execute('import asyncio\nwhile True:\n    await asyncio.sleep(0.01)');
+    await new Promise((r) => setTimeout(r, 300));
+    const asyncHow = await runtime.interrupt();
+    const waitingReply = await waiting;
+    const keptAfterAsync = await runtime.execute('kept');
+    const loop = runtime.execute('while True:\n    pass');
+    await new Promise((r) => setTimeout(r, 300));
+    const loopHow = await runtime.interrupt();
+    const loopReply = await loop;
+    const keptAfterRestart = await runtime.execute("'kept' in globals()");
+    return {
+      isolated: crossOriginIsolated,
+      interruptible: runtime.bootInfo?.interruptible,
+      asyncHow,
+      waitingReply,
+      keptAfterAsync,
+      loopHow,
+      loopReply,
+      keptAfterRestart,
+      reasons,
+    };
+  });
+  expect(result.isolated).toBe(false);
+  expect(result.asyncHow).toBe('interrupted');
+  expect(result.waitingReply.outputs).toMatchObject([{ output_type: 'error', ename: 'KeyboardInterrupt' }]);
+  expect(result.keptAfterAsync.outputs).toMatchObject([{ data: { 'text/plain': '42' } }]);
+  expect(result.loopHow).toBe('restarted');
+  expect(result.loopReply.status).toBe('aborted');
+  expect(result.reasons).toContain('runtime restarted to stop the running cell: variables were lost');
+  expect(result.keptAfterRestart.outputs).toMatchObject([{ data: { 'text/plain': 'False' } }]);
+});
+
+test('an uncaught error inside the worker is reported and the runtime survives it', async ({ page }) => {
+  await openHarness(page);
+  const result = await page.evaluate(async () => {
+    const runtime = window.pyloom.createRuntime();
+    const errors: string[] = [];
+    runtime.addEventListener('error', (e) => errors.push((e as CustomEvent).detail.message));
+    await runtime.execute('import js\njs.setTimeout(js.Function.new("throw new Error(\'from a timer callback\')"), 0)');
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = await runtime.execute('1 + 1');
+    return { errors, status: runtime.status, after };
+  });
+  expect(result.errors).toEqual([expect.stringContaining('from a timer callback')]);
+  expect(result.status).toBe('idle');
+  expect(result.after.outputs).toMatchObject([{ data: { 'text/plain': '2' } }]);
+});

@@ -1,0 +1,18 @@
+// The page a user opens: type code, Shift+Enter, see the output.
+import { expect, test } from '@playwright/test';
+
+test('the notebook page runs typed code with Shift+Enter', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('status')).toHaveText('idle', { timeout: 60_000 });
+  const editor = page.getByLabel('Python (Shift+Enter runs)');
+  await editor.fill('');
+  await editor.pressSequentially('print("typed")\n6 * 7');
+  await editor.press('Shift+Enter');
+  await expect(page.locator('#outputs pre').first()).toHaveText('typed');
+  await expect(page.locator('#outputs pre').nth(1)).toHaveText('42');
+  await expect(page.locator('#count')).toHaveText('[1]');
+  await editor.fill('1/0');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.locator('#outputs pre.error')).toContainText('ZeroDivisionError: division by zero');
+  await expect(page.locator('#count')).toHaveText('[2]');
+});
