@@ -42,9 +42,11 @@ function pyloomAssets(): Plugin {
       if (id !== `\0${VIRTUAL_ID}`) return undefined;
       const wheel = buildWheel();
       if (!isBuild) {
+        // Under Vitest there is no page location; the defaults are unused there.
         return [
-          `export const pyodideIndexURL = new URL(${JSON.stringify(`${base}pyodide/`)}, location.href).href;`,
-          `export const pyloomWheelURL = new URL(${JSON.stringify(`${base}pyloom/${wheel.fileName}`)}, location.href).href;`,
+          `const page = globalThis.location?.href ?? 'file:///';`,
+          `export const pyodideIndexURL = new URL(${JSON.stringify(`${base}pyodide/`)}, page).href;`,
+          `export const pyloomWheelURL = new URL(${JSON.stringify(`${base}pyloom/${wheel.fileName}`)}, page).href;`,
         ].join('\n');
       }
       const refs = PYODIDE_FILES.map((file) =>
@@ -92,12 +94,19 @@ export default defineConfig(({ mode }) => ({
     rollupOptions: {
       input: {
         index: 'index.html',
-        ...(mode === 'test' ? { harness: 'test/e2e/pages/harness.html' } : {}),
+        ...(mode === 'test'
+          ? {
+              harness: 'test/e2e/pages/harness.html',
+              benchBare: 'test/bench/pages/bare.html',
+              benchPyloom: 'test/bench/pages/pyloom.html',
+            }
+          : {}),
       },
     },
   },
   test: {
     include: ['test/unit/**/*.test.ts'],
+    reporters: ['default', ['json', { outputFile: 'test-results/unit.json' }]],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -20,13 +20,14 @@ export interface BuiltWheel {
 // A fixed timestamp keeps the wheel byte-identical for identical sources.
 const ZIP_MTIME = new Date('2020-01-01T00:00:00Z');
 
-function readVersion(projectDir: string): { name: string; version: string } {
+function readNameAndVersion(projectDir: string, pkg: string): { name: string; version: string } {
   const toml = readFileSync(join(projectDir, 'pyproject.toml'), 'utf8');
   const project = toml.split(/^\[project\]\s*$/m)[1]?.split(/^\[/m)[0] ?? '';
   const name = /^name\s*=\s*"([^"]+)"/m.exec(project)?.[1];
-  const version = /^version\s*=\s*"([^"]+)"/m.exec(project)?.[1];
+  // The version lives in <pkg>/_version.py (pyproject declares it dynamic, read from there).
+  const version = /^__version__\s*=\s*"([^"]+)"/m.exec(readFileSync(join(projectDir, pkg, '_version.py'), 'utf8'))?.[1];
   if (!name || !version) {
-    throw new Error(`${projectDir}pyproject.toml: [project] needs literal name and version strings`);
+    throw new Error(`${projectDir}: needs [project] name in pyproject.toml and __version__ in ${pkg}/_version.py`);
   }
   return { name, version };
 }
@@ -48,7 +49,7 @@ function recordHash(bytes: Uint8Array): string {
 
 /** Build the wheel of the project at `projectDir` (a dir with pyproject.toml and top-level packages). */
 export function buildWheel(projectDir: string = PYLOOM_SOURCE_DIR, packages: string[] = ['pyloom']): BuiltWheel {
-  const { name, version } = readVersion(projectDir);
+  const { name, version } = readNameAndVersion(projectDir, packages[0]!);
   const distInfo = `${name.replace(/-/g, '_')}-${version}.dist-info`;
   const files = new Map<string, Uint8Array>();
   const encoder = new TextEncoder();

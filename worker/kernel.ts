@@ -109,6 +109,9 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
       }
     };
 
+    // Started now, awaited after Python is up: the download overlaps Pyodide's start.
+    const wheelDownload = fetchBytes(options.pyloomWheelURL);
+    wheelDownload.catch(() => undefined); // reported by the install step, not as unhandled
     const mod = await step('import-pyodide', () => importPyodide(joinURL(options.indexURL, 'pyodide.mjs')));
     const packageBaseUrl = resolvePackageBaseUrl(options.packageBaseUrl, mod.version, baseURL);
     const py = await step('load-pyodide', () =>
@@ -121,10 +124,12 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
       }),
     );
     await step('install-pyloom', async () => {
-      const wheel = await fetchBytes(options.pyloomWheelURL);
-      const site = py.runPython('import sysconfig; sysconfig.get_path("purelib")') as string;
-      py.unpackArchive(wheel, 'wheel', { extractDir: site });
-      py.runPython('import importlib; importlib.invalidate_caches()');
+      // A pure-Python wheel is importable from sys.path as it is (zipimport): writing it is
+      // enough, and costs a fraction of unpacking it.
+      const path = `/lib/pyloom/${options.pyloomWheelURL.split('/').pop()?.split('?')[0] || 'pyloom.whl'}`;
+      py.FS.mkdirTree('/lib/pyloom');
+      py.FS.writeFile(path, await wheelDownload);
+      py.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(path)})`);
     });
     interruptBuffer = options.interruptBuffer;
     if (interruptBuffer) py.setInterruptBuffer(interruptBuffer);
@@ -145,7 +150,7 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     deliver({ type: 'progress', progress: { phase: 'ready', message: 'Ready', step: PHASES.length - 1, steps: PHASES.length } });
     return {
       pyodideVersion: mod.version,
-      pythonVersion: py.runPython('import platform; platform.python_version()') as string,
+      pythonVersion: py.runPython('import sys; "%d.%d.%d" % sys.version_info[:3]') as string,
       pyloomVersion,
       packageBaseUrl,
       timings,

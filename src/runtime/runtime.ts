@@ -10,6 +10,7 @@ import type {
   WorkerApi,
   WorkerEvent,
 } from '../protocol';
+import { pyloomWheelURL, pyodideIndexURL } from 'virtual:pyloom-assets';
 import { OutputList } from './output-list';
 
 export type RuntimeStatus = 'starting' | 'idle' | 'busy' | 'dead';
@@ -241,20 +242,17 @@ export class Runtime extends EventTarget {
     this.#session = session;
     this.#bootInfo = undefined;
     this.#setStatus('starting', this.#reason);
-    const boot = (async () => {
-      const defaults = options.indexURL && options.pyloomWheelURL ? undefined : await import('virtual:pyloom-assets');
-      return remote.boot(
-        {
-          indexURL: options.indexURL ?? defaults!.pyodideIndexURL,
-          pyloomWheelURL: options.pyloomWheelURL ?? defaults!.pyloomWheelURL,
-          packageBaseUrl: options.packageBaseUrl,
-          streamIntervalMs: options.streamIntervalMs,
-          streamMaxChars: options.streamMaxChars,
-          interruptBuffer,
-        },
-        sink,
-      );
-    })();
+    const boot = remote.boot(
+      {
+        indexURL: options.indexURL ?? pyodideIndexURL,
+        pyloomWheelURL: options.pyloomWheelURL ?? pyloomWheelURL,
+        packageBaseUrl: options.packageBaseUrl,
+        streamIntervalMs: options.streamIntervalMs,
+        streamMaxChars: options.streamMaxChars,
+        interruptBuffer,
+      },
+      sink,
+    );
     this.#ready = Promise.race([boot, died]).then(
       (info) => {
         if (this.#session === session) {

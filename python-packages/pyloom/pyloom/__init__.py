@@ -6,17 +6,11 @@ through it as a JSON string (see :mod:`pyloom._hook`).
 
 from __future__ import annotations
 
-from importlib import metadata as _metadata
-
 from . import interrupts
 from ._hook import set_emitter
 from .shell import Shell
+from ._version import __version__
 from .streams import install_streams
-
-try:
-    __version__ = _metadata.version("pyloom")
-except _metadata.PackageNotFoundError:  # running from a source tree, not an installed wheel
-    __version__ = "0.0.0+source"
 
 __all__ = ["Shell", "get_shell", "start", "__version__"]
 

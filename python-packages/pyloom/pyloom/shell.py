@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import inspect
 import io
 import sys
 import tokenize
@@ -25,6 +24,7 @@ from .formatters import format_object
 from .streams import flush_all
 
 _COMPILE_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+CO_COROUTINE = 0x0080  # inspect.CO_COROUTINE, without importing inspect at boot
 
 
 def ends_with_semicolon(source: str) -> bool:
@@ -166,7 +166,7 @@ class Shell:
 
     async def _run(self, code: types.CodeType) -> object:
         result = eval(code, self.user_ns)
-        if code.co_flags & inspect.CO_COROUTINE:
+        if code.co_flags & CO_COROUTINE:
             result = await result
         return result
 
