@@ -35,16 +35,18 @@ for (const { file, source } of modules.filter((m) => m.file.startsWith('test_'))
   const names = [...source.matchAll(/^(?:async\s+)?def\s+(test_\w+)\s*\(/gm)].map((m) => m[1]!);
   describe(`python: ${file}`, () => {
     for (const name of names) {
-      test(name, async () => {
+      test(name, async (context) => {
         // Bare asserts carry no message, so a failure reports the traceback and the test's locals.
         const failure = (await pyodide.runPythonAsync(
           [
-            'import importlib, inspect, traceback',
+            'import importlib, inspect, traceback, unittest',
             '_failure = None',
             'try:',
             `    _result = importlib.import_module(${JSON.stringify(moduleName)}).${name}()`,
             '    if inspect.isawaitable(_result):',
             '        await _result',
+            'except unittest.SkipTest as _skip:',
+            '    _failure = "SKIP:" + str(_skip)',
             'except BaseException as _exc:',
             '    _tb = _exc.__traceback__',
             '    while _tb.tb_next is not None and _tb.tb_frame.f_code.co_name != ' + JSON.stringify(name) + ':',
@@ -54,6 +56,9 @@ for (const { file, source } of modules.filter((m) => m.file.startsWith('test_'))
             '_failure',
           ].join('\n'),
         )) as string | undefined;
+        // A test that cannot run here (say, matplotlib is not installed) is reported as skipped,
+        // with its reason; never as passed.
+        if (failure?.startsWith('SKIP:')) context.skip(failure.slice(5));
         if (failure) throw new Error(failure);
       });
     }

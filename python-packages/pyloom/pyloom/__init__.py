@@ -6,13 +6,33 @@ through it as a JSON string (see :mod:`pyloom._hook`).
 
 from __future__ import annotations
 
-from . import interrupts
+import builtins
+import os
+import sys
+
+from . import interrupts, mpl_backend
 from ._hook import set_emitter
-from .shell import Shell
 from ._version import __version__
+from .display import DisplayHandle, clear_output, display, publish_display_data, update_display
+from .formatters import format_object, register_type_formatter
+from .shell import Shell
 from .streams import install_streams
 
-__all__ = ["Shell", "get_shell", "start", "__version__"]
+__all__ = [
+    "DisplayHandle",
+    "Shell",
+    "__version__",
+    "clear_output",
+    "display",
+    "format_object",
+    "get_shell",
+    "publish_display_data",
+    "start",
+    "update_display",
+]
+
+# The IPython stand-in goes at the END of sys.path: a real IPython installed later wins.
+IPYTHON_SHIM = os.path.join(os.path.dirname(__file__), "_ipython")
 
 _shell: Shell | None = None
 
@@ -34,8 +54,16 @@ def start(
     set_emitter(emit)
     install_streams(interval=stream_interval, max_chars=stream_max_chars)
     interrupts.install(interrupt_buffer)
+    if IPYTHON_SHIM not in sys.path:
+        sys.path.append(IPYTHON_SHIM)
+    # As in IPython, display() needs no import in a cell.
+    builtins.display = display  # type: ignore[attr-defined]
+    os.environ["MPLBACKEND"] = mpl_backend.BACKEND
     if _shell is None:
         _shell = Shell()
+        register_type_formatter(mpl_backend.is_figure, mpl_backend.figure_png)
+        _shell.pre_execute.append(mpl_backend.cell_started)
+        _shell.post_execute.append(mpl_backend.flush_figures)
     return _shell
 
 

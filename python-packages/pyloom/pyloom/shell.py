@@ -16,11 +16,12 @@ import io
 import sys
 import tokenize
 import types
+from collections.abc import Callable
 from typing import Any
 
 from . import tracebacks
 from ._hook import emit
-from .formatters import format_object
+from .formatters import format_object, real_method
 from .streams import flush_all
 
 _COMPILE_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
@@ -81,6 +82,10 @@ class Shell:
         self.user_ns.setdefault("__name__", "__main__")
         self.user_ns["In"] = [""]
         self.user_ns["Out"] = {}
+        # Called around every non-blank cell (matplotlib's inline flush lives here). A hook that
+        # raises is reported on stderr; it does not change the cell's status.
+        self.pre_execute: list[Callable[[], None]] = []
+        self.post_execute: list[Callable[[], None]] = []
         self._task: asyncio.Task | None = None
         self._interrupt_requested = False
         sys.displayhook = self.displayhook
@@ -97,6 +102,7 @@ class Shell:
         filename = tracebacks.cell_filename(count)
         tracebacks.register_source(filename, source)
         self._task = _current_task()
+        self._run_hooks(self.pre_execute)
         try:
             try:
                 body, last = self._compile(source, filename)
@@ -115,6 +121,7 @@ class Shell:
                 return {"status": "error", "execution_count": count}
             return {"status": "ok", "execution_count": count}
         finally:
+            self._run_hooks(self.post_execute)
             self._task = None
             self._interrupt_requested = False
             flush_all()
@@ -144,6 +151,10 @@ class Shell:
         ns["_"] = value
         ns[f"_{self.execution_count}"] = value
         ns["Out"][self.execution_count] = value
+        custom = real_method(value, "_ipython_display_")
+        if custom is not None:
+            custom()  # the object shows itself, as IPython's displayhook lets it
+            return
         data, metadata = format_object(value)
         emit(
             {
@@ -169,6 +180,13 @@ class Shell:
         if code.co_flags & CO_COROUTINE:
             result = await result
         return result
+
+    def _run_hooks(self, hooks: list[Callable[[], None]]) -> None:
+        for hook in hooks:
+            try:
+                hook()
+            except Exception as exc:
+                sys.stderr.write(f"pyloom: {getattr(hook, '__qualname__', hook)} failed: {type(exc).__name__}: {exc}\n")
 
     def _show_error(self, exc: BaseException, *, compiling: bool = False) -> None:
         emit(tracebacks.format_error(exc, compiling=compiling))

@@ -7,7 +7,10 @@ tests; the harness imports each module and calls every ``test_*`` function.
 from __future__ import annotations
 
 import json
+import sys
+import unittest
 
+import pyloom
 from pyloom import _hook, streams
 from pyloom.shell import Shell
 
@@ -17,7 +20,21 @@ def fresh(*, interval: float = 0.05, max_chars: int = 65536) -> tuple[Shell, lis
     events: list[dict] = []
     _hook.set_emitter(lambda text: events.append(json.loads(text)))
     streams.install_streams(interval=interval, max_chars=max_chars)
+    if pyloom.IPYTHON_SHIM not in sys.path:
+        sys.path.append(pyloom.IPYTHON_SHIM)
     return Shell(namespace={}), events
+
+
+def skip(reason: str) -> None:
+    """End the test as skipped (reported by the harness with this reason, never as passed)."""
+    raise unittest.SkipTest(reason)
+
+
+def require(module: str) -> None:
+    try:
+        __import__(module)
+    except ImportError:
+        skip(f"{module} is not installed in this Pyodide (it loads from a package mirror; see README)")
 
 
 def of_type(events: list[dict], output_type: str) -> list[dict]:
@@ -26,6 +43,10 @@ def of_type(events: list[dict], output_type: str) -> list[dict]:
 
 def stdout(events: list[dict]) -> str:
     return "".join(e["text"] for e in events if e["output_type"] == "stream" and e["name"] == "stdout")
+
+
+def stderr_text(events: list[dict]) -> str:
+    return "".join(e["text"] for e in events if e["output_type"] == "stream" and e["name"] == "stderr")
 
 
 def results(events: list[dict]) -> list[str]:

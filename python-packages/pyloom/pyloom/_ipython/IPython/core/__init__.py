@@ -1,0 +1,1 @@
+"""``IPython.core`` for Pyloom: only the display modules older code imports from."""
