@@ -81,6 +81,37 @@ describe('execute', () => {
     expect(kernel.outputsOf(8)).toMatchObject([{ output_type: 'error', ename: 'ValueError', evalue: 'eight' }]);
   });
 
+  test('display() needs no import and IPython.display works, as in Jupyter', async () => {
+    const kernel = await bootNodeKernel();
+    const { status, outputs } = await kernel.run(
+      [
+        'from IPython.display import HTML, Markdown, update_display',
+        'display(HTML("<b>bold</b>"))',
+        'h = display(Markdown("v1"), display_id="d1")',
+        'update_display(Markdown("v2"), display_id="d1")',
+        'import IPython, sys',
+        'IPython.__file__.startswith(sys.path[0])  # served from the pyloom wheel',
+      ].join('\n'),
+    );
+    expect(status).toBe('ok');
+    expect(outputs).toEqual([
+      { output_type: 'display_data', data: { 'text/html': '<b>bold</b>', 'text/plain': '<IPython.core.display.HTML object>' }, metadata: {} },
+      {
+        output_type: 'display_data',
+        data: { 'text/markdown': 'v1', 'text/plain': '<IPython.core.display.Markdown object>' },
+        metadata: {},
+        transient: { display_id: 'd1' },
+      },
+      {
+        output_type: 'update_display_data',
+        data: { 'text/markdown': 'v2', 'text/plain': '<IPython.core.display.Markdown object>' },
+        metadata: {},
+        transient: { display_id: 'd1' },
+      },
+      { output_type: 'execute_result', execution_count: 1, data: { 'text/plain': 'True' }, metadata: {} },
+    ]);
+  });
+
   test('does not answer before the page has acknowledged the last output event', async () => {
     const { buildWheel } = await import('../../python-packages/wheel');
     const kernel = createKernel({
