@@ -1,0 +1,43 @@
+// The shapes every MIME renderer shares: plain data (convention 9), the sanitizer injected.
+import type { OutputMetadata } from '../protocol';
+
+export interface Sanitizer {
+  /** Untrusted HTML → inert DOM: no scripts, handlers, javascript: URLs, forms, frames. */
+  html(markup: string): DocumentFragment;
+  /** Untrusted SVG → inert SVG DOM (DOMPurify's SVG profile). */
+  svg(markup: string): DocumentFragment;
+}
+
+export interface RenderContext {
+  document: Document;
+  /** Trusted output may run scripts (JavaScript, <script> in HTML); untrusted never does. */
+  trusted: boolean;
+  sanitizer: Sanitizer;
+  /** Show text in full even when long (the user pressed "show all"). */
+  expanded: boolean;
+}
+
+export interface MimeRenderer {
+  mimeTypes: readonly string[];
+  /** Lower wins: the richest format a bundle has is rendered. */
+  rank: number;
+  /** true: inert by construction; 'sanitized': safe because it goes through the sanitizer;
+   *  false: only in trusted mode. */
+  safe: boolean | 'sanitized';
+  render(data: unknown, metadata: OutputMetadata, context: RenderContext, mimeType: string): Node;
+}
+
+/** A visible explanation instead of output that cannot or must not be shown. Never throws. */
+export function notice(document: Document, text: string): HTMLElement {
+  const element = document.createElement('div');
+  element.className = 'notice';
+  element.setAttribute('role', 'note');
+  element.textContent = text;
+  return element;
+}
+
+export function asText(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (Array.isArray(data) && data.every((part) => typeof part === 'string')) return data.join(''); // nbformat multiline
+  return data === undefined || data === null ? '' : JSON.stringify(data);
+}
