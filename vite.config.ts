@@ -97,6 +97,7 @@ export default defineConfig(({ mode }) => ({
         ...(mode === 'test'
           ? {
               harness: 'test/e2e/pages/harness.html',
+              render: 'test/e2e/pages/render.html',
               benchBare: 'test/bench/pages/bare.html',
               benchPyloom: 'test/bench/pages/pyloom.html',
             }

@@ -1,10 +1,11 @@
 // The notebook page's entry. Until the notebook UI lands this is a one-cell console on the Runtime.
+import '../components/py-output';
 import { createRuntime, type StatusDetail } from '../index';
-import type { BootProgress, Output } from '../protocol';
+import type { BootProgress } from '../protocol';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const code = $<HTMLTextAreaElement>('code');
-const outputs = $('outputs');
+const outputs = document.querySelector('py-output')!;
 const status = $('status');
 const count = $('count');
 
@@ -18,36 +19,11 @@ runtime.addEventListener('progress', (event) => {
   status.textContent = `starting: ${p.message} (${p.step + 1}/${p.steps})`;
 });
 
-// ANSI colour codes are stripped here; the rich renderer shows them in colour.
-const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
-
-function show(list: readonly Output[]): void {
-  outputs.replaceChildren(
-    ...list.map((output) => {
-      const pre = document.createElement('pre');
-      switch (output.output_type) {
-        case 'stream':
-          pre.className = output.name;
-          pre.textContent = output.text;
-          break;
-        case 'error':
-          pre.className = 'error';
-          pre.textContent = stripAnsi(output.traceback.join('\n'));
-          break;
-        default:
-          pre.textContent = String(output.data['text/plain'] ?? '');
-      }
-      return pre;
-    }),
-  );
-}
-
 async function run(): Promise<void> {
-  outputs.replaceChildren();
+  outputs.clear();
   count.textContent = '[*]';
   try {
-    const reply = await runtime.execute(code.value, { onOutput: (_event, list) => show(list) });
-    show(reply.outputs);
+    const reply = await runtime.execute(code.value, { onOutput: (event) => outputs.apply(event) });
     count.textContent = reply.executionCount === null ? '' : `[${reply.executionCount}]`;
   } catch (error) {
     count.textContent = '';

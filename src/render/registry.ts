@@ -31,6 +31,14 @@ export function pickRenderer(bundle: MimeBundle, trusted: boolean, renderers: re
 
 export function renderBundle(bundle: MimeBundle, metadata: Record<string, unknown>, context: RenderContext, renderers = defaultRenderers): Node {
   const choice = pickRenderer(bundle, context.trusted, renderers);
+  const skipped = context.trusted ? undefined : pickRenderer(bundle, true, renderers);
+  if (skipped && skipped.renderer !== choice?.renderer && skipped.renderer.safe === false && choice) {
+    // Say what was held back, then show the next-best format, as Jupyter falls back for untrusted output.
+    const fragment = context.document.createDocumentFragment();
+    fragment.append(notice(context.document, `${skipped.mimeType} output was not run: this output is not trusted.`));
+    fragment.append(renderBundle(bundle, metadata, { ...context }, renderers.filter((r) => r !== skipped.renderer)));
+    return fragment;
+  }
   if (!choice) {
     const types = Object.keys(bundle).join(', ') || 'nothing';
     return notice(context.document, `No renderer for this output (${types})${context.trusted ? '' : ' in untrusted mode'}.`);

@@ -8,11 +8,12 @@ test('the notebook page runs typed code with Shift+Enter', async ({ page }) => {
   await editor.fill('');
   await editor.pressSequentially('print("typed")\n6 * 7');
   await editor.press('Shift+Enter');
-  await expect(page.locator('#outputs pre').first()).toHaveText('typed');
-  await expect(page.locator('#outputs pre').nth(1)).toHaveText('42');
+  await expect(page.locator('py-output pre').first()).toHaveText('typed');
+  await expect(page.locator('py-output pre').nth(1)).toHaveText('42');
   await expect(page.locator('#count')).toHaveText('[1]');
   await editor.fill('1/0');
   await page.getByRole('button', { name: 'Run' }).click();
-  await expect(page.locator('#outputs pre.error')).toContainText('ZeroDivisionError: division by zero');
+  await expect(page.locator('py-output pre.error')).toContainText('ZeroDivisionError: division by zero');
+  await page.screenshot({ path: test.info().outputPath('page.png') });
   await expect(page.locator('#count')).toHaveText('[2]');
 });

@@ -69,7 +69,13 @@ describe('registry', () => {
     expect(bad.textContent).toMatch(/not valid base64/);
   });
 
-  test('untrusted JavaScript is explained, trusted JavaScript runs with element in scope', async () => {
+  test('untrusted JavaScript is explained and the next format shown', () => {
+    const el = host(renderBundle({ 'application/javascript': 'x()', 'text/plain': '<Javascript object>' }, {}, context()));
+    expect(el.querySelector('.notice')?.textContent).toBe('application/javascript output was not run: this output is not trusted.');
+    expect(el.querySelector('pre.text')?.textContent).toBe('<Javascript object>');
+  });
+
+  test('trusted JavaScript runs with element in scope', async () => {
     const untrusted = host(renderBundle({ 'application/javascript': 'element.textContent = "ran"' }, {}, context({ trusted: true })));
     document.body.append(untrusted);
     await Promise.resolve();
