@@ -23,6 +23,8 @@ function ensureKatexFonts(document: Document): void {
  * Untrusted by default (see src/render/sanitize.ts); `trusted` lets HTML scripts and JavaScript run.
  *
  * @csspart output - every output; also `stream`, `display_data`, `execute_result`, `error`
+ * @cssprop --pyloom-font - font of rich (HTML, Markdown) outputs
+ * @cssprop --pyloom-text-color - text colour
  * @cssprop --pyloom-output-font - monospace font of text outputs
  * @cssprop --pyloom-error-background - background of errors and stderr
  * @cssprop --pyloom-ansi-red - and the other ANSI colours (black … white, bright-*)
@@ -39,6 +41,8 @@ export class PyOutput extends LitElement {
     css`
       :host {
         display: block;
+        font: var(--pyloom-font, 15px/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif);
+        color: var(--pyloom-text-color, #1d2330);
         --pyloom-ansi-black: #3e424d;
         --pyloom-ansi-red: #c33;
         --pyloom-ansi-green: #1a7f37;

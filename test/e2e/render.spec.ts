@@ -123,6 +123,7 @@ test('Python display classes and a custom _repr_mimebundle_ become the right ele
   // KaTeX styles reach the shadow root: a typeset fraction is laid out, not raw text.
   const fracHeight = await out.locator('.katex .mfrac').first().evaluate((el) => el.getBoundingClientRect().height);
   expect(fracHeight).toBeGreaterThan(10);
+  await out.screenshot({ path: test.info().outputPath('rich-outputs.png') });
 });
 
 test('very long output is folded behind "Show all" and the page stays responsive', async ({ page }) => {
