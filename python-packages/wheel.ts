@@ -1,7 +1,7 @@
 // Builds the `pyloom` Python package into a real wheel (zip + dist-info) from its sources.
 // Used by the Vite plugin at dev/build time and by the unit tests; the result is never committed.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
@@ -20,16 +20,21 @@ export interface BuiltWheel {
 // A fixed timestamp keeps the wheel byte-identical for identical sources.
 const ZIP_MTIME = new Date('2020-01-01T00:00:00Z');
 
-function readNameAndVersion(projectDir: string, pkg: string): { name: string; version: string } {
+function readProject(projectDir: string, pkg: string): { name: string; version: string; dependencies: string[] } {
   const toml = readFileSync(join(projectDir, 'pyproject.toml'), 'utf8');
   const project = toml.split(/^\[project\]\s*$/m)[1]?.split(/^\[/m)[0] ?? '';
   const name = /^name\s*=\s*"([^"]+)"/m.exec(project)?.[1];
-  // The version lives in <pkg>/_version.py (pyproject declares it dynamic, read from there).
-  const version = /^__version__\s*=\s*"([^"]+)"/m.exec(readFileSync(join(projectDir, pkg, '_version.py'), 'utf8'))?.[1];
+  // pyloom keeps its version in <pkg>/_version.py (declared dynamic); other projects inline it.
+  const versionFile = join(projectDir, pkg, '_version.py');
+  const version = existsSync(versionFile)
+    ? /^__version__\s*=\s*"([^"]+)"/m.exec(readFileSync(versionFile, 'utf8'))?.[1]
+    : /^version\s*=\s*"([^"]+)"/m.exec(project)?.[1];
+  const deps = /^dependencies\s*=\s*\[([^\]]*)\]/m.exec(project)?.[1] ?? '';
+  const dependencies = [...deps.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
   if (!name || !version) {
-    throw new Error(`${projectDir}: needs [project] name in pyproject.toml and __version__ in ${pkg}/_version.py`);
+    throw new Error(`${projectDir}: needs [project] name, and a version (inline or in ${pkg}/_version.py)`);
   }
-  return { name, version };
+  return { name, version, dependencies };
 }
 
 function listPythonFiles(dir: string): string[] {
@@ -49,7 +54,7 @@ function recordHash(bytes: Uint8Array): string {
 
 /** Build the wheel of the project at `projectDir` (a dir with pyproject.toml and top-level packages). */
 export function buildWheel(projectDir: string = PYLOOM_SOURCE_DIR, packages: string[] = ['pyloom']): BuiltWheel {
-  const { name, version } = readNameAndVersion(projectDir, packages[0]!);
+  const { name, version, dependencies } = readProject(projectDir, packages[0]!);
   const distInfo = `${name.replace(/-/g, '_')}-${version}.dist-info`;
   const files = new Map<string, Uint8Array>();
   const encoder = new TextEncoder();
@@ -59,7 +64,8 @@ export function buildWheel(projectDir: string = PYLOOM_SOURCE_DIR, packages: str
     }
   }
   const summary = /^description\s*=\s*"([^"]*)"/m.exec(readFileSync(join(projectDir, 'pyproject.toml'), 'utf8'))?.[1] ?? '';
-  files.set(`${distInfo}/METADATA`, encoder.encode(`Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\nSummary: ${summary}\n`));
+  const requires = dependencies.map((d) => `Requires-Dist: ${d}\n`).join('');
+  files.set(`${distInfo}/METADATA`, encoder.encode(`Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\nSummary: ${summary}\n${requires}`));
   files.set(`${distInfo}/WHEEL`, encoder.encode('Wheel-Version: 1.0\nGenerator: pyloom-wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n'));
   files.set(`${distInfo}/top_level.txt`, encoder.encode(packages.join('\n') + '\n'));
   const record = [...files].map(([path, bytes]) => `${path},${recordHash(bytes)},${bytes.length}`);
