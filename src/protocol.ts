@@ -61,6 +61,13 @@ export interface BootOptions {
   indexURL: string;
   /** Where package wheels come from; `undefined` means the Pyodide CDN of the running version. */
   packageBaseUrl?: string;
+  /** Pyodide's lock file. Default: `pyodide-lock.json` in `indexURL`. */
+  lockFileURL?: string;
+  /**
+   * Package indexes (PEP 691 JSON or PEP 503 "simple" pages) for pure-Python wheels of packages
+   * the lock file does not have. Default: none (only lock packages load).
+   */
+  indexUrls?: string[];
   /** URL of the `pyloom` wheel installed into site-packages at boot. */
   pyloomWheelURL: string;
   /** Stream batching: send at most one message per this many milliseconds during a burst… */
@@ -76,6 +83,7 @@ export interface BootOptions {
 
 export type BootPhase = 'import-pyodide' | 'load-pyodide' | 'install-pyloom' | 'start-shell' | 'ready';
 export interface BootProgress {
+  kind: 'boot';
   phase: BootPhase;
   /** Human-readable, shown in status bars. */
   message: string;
@@ -111,9 +119,28 @@ export interface ExecuteAck {
   executionCount: number | null;
 }
 
+/** A package download: bytes of this file and of all files downloading at the moment. */
+export interface DownloadProgress {
+  kind: 'download';
+  /** The execution that caused it (an import, %pip), or null (installPackages, boot). */
+  executionId: number | null;
+  url: string;
+  /** File name, e.g. `numpy-2.4.6-cp314-….whl`. */
+  file: string;
+  loaded: number;
+  /** From Content-Length; null when the server did not say. */
+  total: number | null;
+  done: boolean;
+  /** Set when the download failed. */
+  error?: string;
+  overall: { loaded: number; total: number | null; files: number; done: number };
+}
+
+export type Progress = BootProgress | DownloadProgress;
+
 /** Everything the worker tells the page outside of call results, in order, through one channel. */
 export type WorkerEvent =
-  | { type: 'progress'; progress: BootProgress }
+  | { type: 'progress'; progress: Progress }
   | { type: 'output'; executionId: number; event: OutputEvent };
 
 /** A callback handed across the boundary (the page wraps it in `Comlink.proxy`). */
@@ -133,8 +160,15 @@ export interface WorkerApi {
    * it ends with KeyboardInterrupt). Synchronous Python is stopped by the interrupt buffer instead.
    */
   interrupt(executionId: number): Promise<boolean>;
+  /**
+   * Install packages (lock packages by name, else pure-Python wheels from `indexUrls`) with their
+   * dependencies. Resolves with what was installed, or the reason it could not be.
+   */
+  installPackages(names: string[]): Promise<InstallResult>;
   /** Health check after an uncaught error in the worker: is Python still usable? */
   ping(): Promise<Health>;
 }
+
+export type InstallResult = { status: 'ok'; installed: string[] } | { status: 'error'; message: string };
 
 export type Health = { state: 'booting' | 'ok' } | { state: 'fatal'; reason: string };

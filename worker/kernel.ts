@@ -11,10 +11,12 @@ import type {
   ExecuteAck,
   ExecuteRequest,
   Health,
+  InstallResult,
   OutputEvent,
   WorkerApi,
   WorkerEvent,
 } from '../src/protocol';
+import { watchDownloads } from './downloads';
 import { resolvePackageBaseUrl } from './packages';
 
 export interface PyodideModule {
@@ -38,6 +40,10 @@ const PHASES: readonly [BootPhase, string][] = [
   ['start-shell', 'Starting the shell'],
   ['ready', 'Ready'],
 ];
+
+interface PyPackages {
+  install(names: string[], options?: { quiet: boolean }): Promise<{ toJs(): string[]; destroy(): void }>;
+}
 
 interface PyShell {
   run_cell(code: string): Promise<{ toJs(opts: object): unknown; destroy(): void }>;
@@ -80,6 +86,8 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
   let onEvent: Callback<WorkerEvent> = () => undefined;
   let executionId = 0;
   let running = false;
+  /** The execution whose downloads are under way (null outside cells). */
+  let downloadOwner: number | null = null;
   // The page acknowledges each event; execute() waits for the last one so that a reply never
   // overtakes the outputs it belongs to (they travel on a different MessagePort).
   let lastDelivery: unknown;
@@ -97,7 +105,7 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     const timings: BootInfo['timings'] = {};
     const step = async <T>(phase: BootPhase, run: () => Promise<T>): Promise<T> => {
       const index = PHASES.findIndex(([p]) => p === phase);
-      const progress: BootProgress = { phase, message: PHASES[index]![1], step: index, steps: PHASES.length };
+      const progress: BootProgress = { kind: 'boot', phase, message: PHASES[index]![1], step: index, steps: PHASES.length };
       deliver({ type: 'progress', progress });
       const start = performance.now();
       try {
@@ -112,17 +120,33 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     // Started now, awaited after Python is up: the download overlaps Pyodide's start.
     const wheelDownload = fetchBytes(options.pyloomWheelURL);
     wheelDownload.catch(() => undefined); // reported by the install step, not as unhandled
+    const lockFileURL = options.lockFileURL ?? joinURL(options.indexURL, 'pyodide-lock.json');
+    // Read once here and handed to Pyodide and pyloom: one lock, one fetch.
+    const lockDownload = fetchBytes(lockFileURL).then((bytes) => new TextDecoder().decode(bytes));
+    lockDownload.catch(() => undefined);
     const mod = await step('import-pyodide', () => importPyodide(joinURL(options.indexURL, 'pyodide.mjs')));
     const packageBaseUrl = resolvePackageBaseUrl(options.packageBaseUrl, mod.version, baseURL);
-    const py = await step('load-pyodide', () =>
-      mod.loadPyodide({
+    const indexUrls = (options.indexUrls ?? []).map((url) => resolvePackageBaseUrl(url, mod.version, baseURL));
+    watchDownloads({
+      matches: (url) => url.startsWith(packageBaseUrl) || indexUrls.some((index) => url.startsWith(index)) || /\.whl([?#]|$)/.test(url),
+      report: (progress) => deliver({ type: 'progress', progress: { ...progress, executionId: downloadOwner } }),
+    });
+    let lockJson = '';
+    const py = await step('load-pyodide', async () => {
+      try {
+        lockJson = await lockDownload;
+      } catch (error) {
+        throw new Error(`could not read the Pyodide lock file ${lockFileURL}: ${describe(error)}`);
+      }
+      return mod.loadPyodide({
         indexURL: options.indexURL,
         packageBaseUrl,
+        lockFileContents: lockJson,
         // Output written below Python (C extensions, Emscripten) before/after the shell exists.
         stdout: (line) => emitOutput({ output_type: 'stream', name: 'stdout', text: `${line}\n` }),
         stderr: (line) => emitOutput({ output_type: 'stream', name: 'stderr', text: `${line}\n` }),
-      }),
-    );
+      });
+    });
     await step('install-pyloom', async () => {
       // A pure-Python wheel is importable from sys.path as it is (zipimport): writing it is
       // enough, and costs a fraction of unpacking it.
@@ -140,6 +164,9 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
           stream_interval: (options.streamIntervalMs ?? 50) / 1000,
           stream_max_chars: options.streamMaxChars ?? 65536,
           interrupt_buffer: interruptBuffer ?? null,
+          pyodide_version: mod.version,
+          index_urls: indexUrls,
+          lock_json: lockJson,
         }) as PyShell;
         return String(pyloom.__version__);
       } finally {
@@ -147,7 +174,7 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
       }
     });
     pyodide = py;
-    deliver({ type: 'progress', progress: { phase: 'ready', message: 'Ready', step: PHASES.length - 1, steps: PHASES.length } });
+    deliver({ type: 'progress', progress: { kind: 'boot', phase: 'ready', message: 'Ready', step: PHASES.length - 1, steps: PHASES.length } });
     return {
       pyodideVersion: mod.version,
       pythonVersion: py.runPython('import sys; "%d.%d.%d" % sys.version_info[:3]') as string,
@@ -164,6 +191,7 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     // An interrupt that arrived after the previous cell ended must not hit this one.
     if (interruptBuffer) interruptBuffer[0] = 0;
     running = true;
+    downloadOwner = request.id;
     let reply;
     try {
       reply = await shell.run_cell(request.code);
@@ -176,6 +204,7 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
       return { status: 'error', executionCount: shell.execution_count };
     } finally {
       running = false;
+      downloadOwner = null;
     }
     const { status, execution_count } = reply.toJs({ dict_converter: Object.fromEntries }) as {
       status: ExecuteAck['status'];
@@ -197,6 +226,26 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     return cancelled;
   }
 
+  async function installPackages(names: string[]): Promise<InstallResult> {
+    if (!pyodide) throw new Error('the runtime has not finished booting; await runtime.ready first');
+    const packages = pyodide.pyimport('pyloom.packages') as PyPackages & { destroy(): void };
+    try {
+      const installed = await packages.install(names);
+      const list = installed.toJs();
+      installed.destroy();
+      return { status: 'ok', installed: list };
+    } catch (error) {
+      // A PackageError is the user's problem to act on, with a message saying how: not a crash.
+      if (error instanceof Error && error.name === 'PythonError' && (error as Error & { type?: string }).type === 'PackageError') {
+        const lines = error.message.trim().split('\n');
+        return { status: 'error', message: lines[lines.length - 1]!.replace(/^[\w.]*PackageError: /, '') };
+      }
+      throw error;
+    } finally {
+      packages.destroy();
+    }
+  }
+
   async function ping(): Promise<Health> {
     if (!pyodide) return { state: 'booting' };
     try {
@@ -207,5 +256,5 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     }
   }
 
-  return { boot, execute, interrupt, ping } satisfies WorkerApi;
+  return { boot, execute, interrupt, installPackages, ping } satisfies WorkerApi;
 }

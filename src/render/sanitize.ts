@@ -1,32 +1,48 @@
-// The untrusted-output sanitizer: DOMPurify configured for output areas on someone else's page.
-//
-// Trust policy (README "Output and trust"): untrusted HTML keeps markup, styles and images, and
-// loses everything that can run or navigate on its own: <script>, event handlers, javascript: and
-// other non-allowlisted URL schemes, forms and form actions, frames, <object>/<embed>, <base>,
-// <meta>, <link>, SVG <animate>/<set> (they can rewrite href to javascript:). Links open in a new
-// tab without an opener. <style> is kept (pandas tables need it) minus @import; the output area is
-// in shadow DOM with `contain: content`, so styles can neither reach the host page nor draw
-// outside the output's box.
+// The untrusted-output sanitizer: DOMPurify configured for output areas on someone else's page
+// (the policy it implements is written out in registry.ts).
 import createDOMPurify, { type Config } from 'dompurify';
 import type { Sanitizer } from './types';
 
+// Everything here can run script, navigate, submit, load a document, or change how URLs resolve.
+// SVG animation elements can rewrite an href to javascript: after sanitizing; <noscript> and
+// friends are classic mutation-XSS carriers and show nothing useful in an output anyway.
 const FORBID_TAGS = [
   'script', 'form', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'meta',
-  'link', 'portal', 'noscript', 'animate', 'set', 'animateMotion', 'animateTransform', 'handler',
+  'link', 'portal', 'fencedframe', 'noscript', 'noembed', 'noframes', 'xmp', 'plaintext', 'isindex',
+  'keygen', 'animate', 'set', 'animateMotion', 'animateTransform', 'discard', 'handler', 'listener',
 ];
-const FORBID_ATTR = ['action', 'formaction', 'srcdoc', 'ping', 'xmlns:xlink'];
+// Form submission targets; iframe documents; pings. autofocus scrolls the page to the output.
+// popover / command attributes open elements in the browser's top layer, above every
+// containment box: an output could cover the whole page after one click.
+const FORBID_ATTR = [
+  'action', 'formaction', 'srcdoc', 'ping', 'autofocus',
+  'popover', 'popovertarget', 'popovertargetaction', 'command', 'commandfor', 'interestfor',
+];
+
+/**
+ * What a <style> may keep. At-rules that reach beyond the output go: @import (loads a sheet),
+ * @property (registers a custom property for the whole document), @font-face. A backslash
+ * escape inside an at-rule name has no honest use and could hide one of those, so such a sheet
+ * is dropped entirely.
+ */
+export function cleanStyleSheet(css: string): string {
+  if (/@[\w-]*\\/.test(css)) return '';
+  return css.replace(/@import\b[^;]*;?/gi, '').replace(/@(?:property|font-face)\b[^{]*\{[^}]*\}?/gi, '');
+}
 
 export function createSanitizer(window: Window & typeof globalThis): Sanitizer {
   const purify = createDOMPurify(window);
   purify.addHook('afterSanitizeAttributes', (node) => {
-    if (node.nodeName.toLowerCase() === 'a' && node.hasAttribute('href')) {
+    const name = node.nodeName.toLowerCase();
+    if ((name === 'a' || name === 'area') && (node.hasAttribute('href') || node.hasAttribute('xlink:href'))) {
       node.setAttribute('target', '_blank');
       node.setAttribute('rel', 'noopener noreferrer');
     }
   });
   purify.addHook('uponSanitizeElement', (node, data) => {
-    if (data.tagName === 'style' && node.textContent?.includes('@import')) {
-      node.textContent = node.textContent.replace(/@import[^;]*;?/gi, '');
+    if (data.tagName === 'style' && node.textContent) {
+      const cleaned = cleanStyleSheet(node.textContent);
+      if (cleaned !== node.textContent) node.textContent = cleaned;
     }
   });
   // FORCE_BODY: a leading <style> would otherwise be parsed into <head> and lost.
@@ -41,7 +57,6 @@ export function createSanitizer(window: Window & typeof globalThis): Sanitizer {
   };
   return {
     html: (markup) => purify.sanitize(markup, { ...base, RETURN_DOM_FRAGMENT: true }),
-    svg: (markup) =>
-      purify.sanitize(markup, { ...base, USE_PROFILES: { svg: true, svgFilters: true }, RETURN_DOM_FRAGMENT: true }),
+    svg: (markup) => purify.sanitize(markup, { ...base, USE_PROFILES: { svg: true, svgFilters: true }, RETURN_DOM_FRAGMENT: true }),
   };
 }

@@ -13,8 +13,13 @@ export interface RenderContext {
   /** Trusted output may run scripts (JavaScript, <script> in HTML); untrusted never does. */
   trusted: boolean;
   sanitizer: Sanitizer;
-  /** Show text in full even when long (the user pressed "show all"). */
+  /** Show text in full even when long (the user pressed "Show all" for this output). */
   expanded: boolean;
+  /**
+   * Give a rich output's own shadow root the styles its content needs (KaTeX, tables): the
+   * component adopts shared style sheets; tests may do nothing.
+   */
+  styleRoot(root: ShadowRoot): void;
 }
 
 export interface MimeRenderer {

@@ -3,10 +3,12 @@
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type {
   BootInfo,
-  BootProgress,
+  DownloadProgress,
+  ExecuteAck,
   ExecuteStatus,
   Output,
   OutputEvent,
+  Progress,
   WorkerApi,
   WorkerEvent,
 } from '../protocol';
@@ -28,6 +30,10 @@ export interface RuntimeOptions {
   indexURL?: string;
   /** Where package wheels come from. Default: the Pyodide CDN of the running version. */
   packageBaseUrl?: string;
+  /** Pyodide's lock file. Default: the one in `indexURL`. */
+  lockFileURL?: string;
+  /** Package indexes for pure-Python wheels not in the lock file (PEP 691/503). Default: none. */
+  indexUrls?: string[];
   /** The pyloom wheel. Default: the one built with Pyloom. */
   pyloomWheelURL?: string;
   /** Stream batching in the worker (defaults: 50 ms, 65536 characters). */
@@ -51,6 +57,8 @@ export interface RuntimeOptions {
 export interface ExecuteOptions {
   /** Called for every output event, with the cell's outputs after the event was applied. */
   onOutput?: (event: OutputEvent, outputs: readonly Output[]) => void;
+  /** Package downloads this execution caused (its imports, %pip), as they progress. */
+  onProgress?: (progress: DownloadProgress) => void;
 }
 
 export interface ExecuteReply {
@@ -77,11 +85,13 @@ export interface OutputDetail {
 
 interface Job {
   id: number;
+  /** What to run; executions call remote.execute, installs remote.installPackages. */
+  run(remote: Remote<WorkerApi>, id: number): Promise<ExecuteAck>;
   /** Resolves when the job has been answered, however it ended. */
   settled: Promise<void>;
-  code: string;
   outputs: OutputList;
   onOutput: ExecuteOptions['onOutput'];
+  onProgress: ExecuteOptions['onProgress'];
   resolve(reply: ExecuteReply): void;
   reject(error: Error): void;
 }
@@ -97,7 +107,8 @@ interface Session {
 }
 
 /**
- * Events: `status` (CustomEvent<StatusDetail>), `progress` (CustomEvent<BootProgress>),
+ * Events: `status` (CustomEvent<StatusDetail>), `progress` (CustomEvent<Progress>: boot phases
+ * and package downloads),
  * `output` (CustomEvent<OutputDetail>, every output of every execution, late ones included),
  * `error` (CustomEvent<ErrorDetail>, a worker error the runtime survived).
  */
@@ -139,6 +150,26 @@ export class Runtime extends EventTarget {
   }
 
   execute(code: string, options: ExecuteOptions = {}): Promise<ExecuteReply> {
+    return this.#enqueue(options, (remote, id) => remote.execute({ id, code }));
+  }
+
+  /**
+   * Install packages in the queue's order: names from Pyodide's lock file (numpy, pandas…) or
+   * pure-Python wheels from `indexUrls`, with their dependencies. Resolves with the names installed;
+   * rejects with a message saying what to do when a package cannot be installed.
+   */
+  async installPackages(names: string[], options: Pick<ExecuteOptions, 'onProgress'> = {}): Promise<string[]> {
+    let result: Awaited<ReturnType<WorkerApi['installPackages']>> | undefined;
+    const reply = await this.#enqueue(options, async (remote) => {
+      result = await remote.installPackages(names);
+      return { status: result.status, executionCount: null };
+    });
+    if (reply.status === 'aborted') throw new Error('installPackages was aborted by a restart');
+    if (!result || result.status === 'error') throw new Error(result?.status === 'error' ? result.message : 'installPackages failed');
+    return result.installed;
+  }
+
+  #enqueue(options: ExecuteOptions, run: Job['run']): Promise<ExecuteReply> {
     if (this.#status === 'dead') {
       return Promise.reject(new Error(this.#deadMessage()));
     }
@@ -147,10 +178,11 @@ export class Runtime extends EventTarget {
       const settled = new Promise<void>((done) => (markSettled = done));
       this.#queue.push({
         id: this.#nextId++,
-        code,
+        run,
         settled,
         outputs: new OutputList(),
         onOutput: options.onOutput,
+        onProgress: options.onProgress,
         resolve: (reply) => {
           markSettled();
           resolve(reply);
@@ -247,6 +279,8 @@ export class Runtime extends EventTarget {
         indexURL: options.indexURL ?? pyodideIndexURL,
         pyloomWheelURL: options.pyloomWheelURL ?? pyloomWheelURL,
         packageBaseUrl: options.packageBaseUrl,
+        lockFileURL: options.lockFileURL,
+        indexUrls: options.indexUrls,
         streamIntervalMs: options.streamIntervalMs,
         streamMaxChars: options.streamMaxChars,
         interruptBuffer,
@@ -302,7 +336,7 @@ export class Runtime extends EventTarget {
     if (!job) return;
     this.#running = job;
     this.#setStatus('busy');
-    Promise.race([session.remote.execute({ id: job.id, code: job.code }), session.died]).then(
+    Promise.race([job.run(session.remote, job.id), session.died]).then(
       (ack) => {
         if (this.#running !== job) return; // aborted by a restart meanwhile
         this.#running = undefined;
@@ -320,7 +354,11 @@ export class Runtime extends EventTarget {
   #onWorkerEvent(session: Session, event: WorkerEvent): void {
     if (this.#session !== session) return; // a late message from a worker we already replaced
     if (event.type === 'progress') {
-      this.dispatchEvent(new CustomEvent<BootProgress>('progress', { detail: event.progress }));
+      const progress = event.progress;
+      if (progress.kind === 'download' && this.#running && progress.executionId === this.#running.id) {
+        this.#running.onProgress?.(progress);
+      }
+      this.dispatchEvent(new CustomEvent<Progress>('progress', { detail: progress }));
       return;
     }
     const job = this.#running;

@@ -4,12 +4,12 @@ import { createKernel } from '../../worker/kernel';
 import { cdnPackageBaseUrl } from '../../worker/packages';
 import type { WorkerEvent } from '../../src/protocol';
 import pyodidePackage from 'pyodide/package.json' with { type: 'json' };
-import { bootNodeKernel, PYODIDE_DIR, WHEEL_URL } from './helpers/node-kernel';
+import { bootNodeKernel, nodeKernelDeps, PYODIDE_DIR, WHEEL_URL } from './helpers/node-kernel';
 
 describe('boot', () => {
   test('reports each phase in order and what it booted', async () => {
     const kernel = await bootNodeKernel();
-    const phases = kernel.events.flatMap((e) => (e.type === 'progress' ? [e.progress.phase] : []));
+    const phases = kernel.events.flatMap((e) => (e.type === 'progress' && e.progress.kind === 'boot' ? [e.progress.phase] : []));
     expect(phases).toEqual(['import-pyodide', 'load-pyodide', 'install-pyloom', 'start-shell', 'ready']);
     const { outputs } = await kernel.run('import pyloom, sys\npyloom.__version__, sys.version_info[:2] >= (3, 12)');
     expect(outputs).toEqual([
@@ -19,12 +19,7 @@ describe('boot', () => {
 
   test('package base URL: the CDN of the running Pyodide by default, or the configured mirror', async () => {
     const events: WorkerEvent[] = [];
-    const { buildWheel } = await import('../../python-packages/wheel');
-    const kernel = createKernel({
-      importPyodide: async () => (await import('pyodide')) as never,
-      fetchBytes: async () => buildWheel().bytes,
-      baseURL: 'https://docs.example.org/guide/page.html',
-    });
+    const kernel = createKernel({ ...nodeKernelDeps(), baseURL: 'https://docs.example.org/guide/page.html' });
     const info = await kernel.boot(
       { indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL, packageBaseUrl: '../mirror' },
       (e) => events.push(e),
@@ -38,10 +33,12 @@ describe('boot', () => {
   });
 
   test('a failing step rejects with a message that names the step', async () => {
+    const deps = nodeKernelDeps();
     const kernel = createKernel({
-      importPyodide: async () => (await import('pyodide')) as never,
+      ...deps,
       fetchBytes: async (url) => {
-        throw new Error(`could not fetch ${url}: HTTP 404 Not Found`);
+        if (url.endsWith('.whl')) throw new Error(`could not fetch ${url}: HTTP 404 Not Found`);
+        return deps.fetchBytes!(url);
       },
     });
     await expect(kernel.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: 'https://x/pyloom.whl' }, () => undefined)).rejects.toThrow(
@@ -113,11 +110,7 @@ describe('execute', () => {
   });
 
   test('does not answer before the page has acknowledged the last output event', async () => {
-    const { buildWheel } = await import('../../python-packages/wheel');
-    const kernel = createKernel({
-      importPyodide: async () => (await import('pyodide')) as never,
-      fetchBytes: async () => buildWheel().bytes,
-    });
+    const kernel = createKernel(nodeKernelDeps());
     const acknowledged: string[] = [];
     await kernel.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL }, (event) => {
       if (event.type !== 'output') return undefined;

@@ -156,7 +156,7 @@ describe('a runtime whose worker dies', () => {
   });
 
   test('a worker that stops answering while running a cell: dead after the health check, cell rejected', async () => {
-    const api: WorkerApi = { boot: async () => BOOT_INFO, execute: never, interrupt: async () => false, ping: never };
+    const api: WorkerApi = { boot: async () => BOOT_INFO, execute: never, interrupt: async () => false, installPackages: never, ping: never };
     const worker = new InProcessWorker(api);
     const runtime = createRuntime({ indexURL: 'x/', pyloomWheelURL: 'y', createWorker: () => worker, healthCheckTimeoutMs: 200 });
     runtimes.push(runtime);
@@ -178,6 +178,7 @@ describe('a runtime whose worker dies', () => {
         throw new Error('Pyodide has suffered a fatal error');
       },
       interrupt: async () => false,
+      installPackages: never,
       ping: async () => ({ state: 'fatal', reason: 'fatal' }),
     };
     const runtime = createRuntime({ indexURL: 'x/', pyloomWheelURL: 'y', createWorker: () => new InProcessWorker(api) });

@@ -43,13 +43,24 @@ def start(
     stream_interval: float = 0.05,
     stream_max_chars: int = 65536,
     interrupt_buffer=None,
+    pyodide_version: str = "unknown",
+    index_urls: list[str] | None = None,
+    lock_json: str | None = None,
 ) -> Shell:
     """Wire Python to the page: install the emitter and the batched stdout/stderr, make the shell.
 
     ``emit`` receives one JSON string per output event. ``interrupt_buffer`` is the page's
     interrupt buffer (a one-element array the page writes 2 into), when it has one. Calling
     ``start`` again replaces the emitter and keeps the shell, so the user namespace survives.
+    ``index_urls`` are package indexes for pure-Python wheels; ``lock_json`` is Pyodide's lock file.
     """
+    from . import package_settings
+
+    package_settings.pyodide_version = pyodide_version
+    package_settings.index_urls = list(index_urls or [])
+    package_settings.lock_json = lock_json
+    if "pyloom.packages" in sys.modules:  # re-wired after packages were used: refresh them
+        sys.modules["pyloom.packages"]._load_settings()
     global _shell
     set_emitter(emit)
     install_streams(interval=stream_interval, max_chars=stream_max_chars)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import io
+import re
 import sys
 import tokenize
 import types
@@ -25,6 +26,8 @@ from .formatters import format_object, real_method
 from .streams import flush_all
 
 _COMPILE_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+# `%pip …` / `!pip …` at the start of a line (indentation kept, so line numbers stay right).
+_PIP_MAGIC = re.compile(r"^([ \t]*)[%!]pip[ \t]+(.*)$", re.MULTILINE)
 CO_COROUTINE = 0x0080  # inspect.CO_COROUTINE, without importing inspect at boot
 
 
@@ -46,6 +49,15 @@ def ends_with_semicolon(source: str) -> bool:
     except (tokenize.TokenError, SyntaxError):
         return False
     return last is not None and last.type == tokenize.OP and last.string == ";"
+
+
+def transform_magics(source: str) -> str:
+    """Rewrite line magics into Python, as IPython's input transformers do (``%pip`` for now)."""
+    if "pip" not in source:
+        return source
+    return _PIP_MAGIC.sub(
+        lambda m: f'{m.group(1)}await __import__("pyloom.packages", fromlist=["pip"]).pip({m.group(2)!r})', source
+    )
 
 
 def _current_task() -> asyncio.Task | None:
@@ -104,8 +116,18 @@ class Shell:
         self._task = _current_task()
         self._run_hooks(self.pre_execute)
         try:
+            code = transform_magics(source)
+            if "import" in code:
+                # Load what the cell imports before it runs; a failure becomes a note on the
+                # ImportError the cell then raises, not an error of its own.
+                try:
+                    from . import packages
+
+                    await packages.prepare(code)
+                except Exception as exc:  # never let package preparation take the cell down
+                    sys.stderr.write(f"pyloom: preparing packages failed: {type(exc).__name__}: {exc}\n")
             try:
-                body, last = self._compile(source, filename)
+                body, last = self._compile(code, filename)
             except SyntaxError as exc:
                 self._show_error(exc, compiling=True)
                 return {"status": "error", "execution_count": count}
@@ -189,5 +211,9 @@ class Shell:
                 sys.stderr.write(f"pyloom: {getattr(hook, '__qualname__', hook)} failed: {type(exc).__name__}: {exc}\n")
 
     def _show_error(self, exc: BaseException, *, compiling: bool = False) -> None:
+        if isinstance(exc, ModuleNotFoundError) and exc.name and "pyloom.packages" in sys.modules:
+            reason = sys.modules["pyloom.packages"].import_failures.get(exc.name.split(".")[0])
+            if reason and reason not in getattr(exc, "__notes__", []):
+                exc.add_note(reason)
         emit(tracebacks.format_error(exc, compiling=compiling))
         sys.last_exc = exc  # what pdb.pm() and %debug look for

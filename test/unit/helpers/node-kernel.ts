@@ -1,5 +1,6 @@
 // Real Pyodide in Node for unit tests: the worker kernel with Node-side loaders.
 import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { buildWheel } from '../../../python-packages/wheel';
 import { createKernel, type KernelDeps } from '../../../worker/kernel';
@@ -27,7 +28,10 @@ export function nodeKernelDeps(): KernelDeps {
     importPyodide: async () => (await import('pyodide')) as never,
     fetchBytes: async (url) => {
       if (url === WHEEL_URL) return bytes;
-      throw new Error(`test kernel cannot fetch ${url}`);
+      if (url.startsWith('/')) return new Uint8Array(await readFile(url)); // lock files on disk
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status}`);
+      return new Uint8Array(await response.arrayBuffer());
     },
   };
 }
