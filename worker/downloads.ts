@@ -1,11 +1,15 @@
 // Every package download goes through the worker's fetch; this is the one place that watches it:
-// byte progress per file and overall now, and the offline cache can hook in here.
+// byte progress per file, sha256 against the lock file, and (later) the offline cache.
 import type { DownloadProgress } from '../src/protocol';
+
+export type FileProgress = Omit<DownloadProgress, 'executionId' | 'overall'>;
 
 export interface DownloadWatch {
   /** Does this URL fetch a package (a wheel, a lock file, an index page)? */
   matches(url: string): boolean;
-  report(progress: Omit<DownloadProgress, 'executionId'>): void;
+  /** The sha256 the file must have (from the lock file), if known. */
+  expectedSha256?(url: string): string | undefined;
+  report(progress: FileProgress): void;
 }
 
 const watches = new Set<DownloadWatch>();
@@ -14,21 +18,15 @@ let installedOn: typeof globalThis | undefined;
 // thousands of chunks.
 const REPORT_EVERY_MS = 100;
 
-interface Active {
-  loaded: number;
-  total: number | null;
-}
-const active = new Map<string, Active>();
-let finished = { loaded: 0, files: 0 };
-
-function overall(): DownloadProgress['overall'] {
-  let loaded = finished.loaded;
-  let total: number | null = finished.loaded;
-  for (const file of active.values()) {
-    loaded += file.loaded;
-    total = total === null || file.total === null ? null : total + file.total;
+async function digest(chunks: Uint8Array[]): Promise<string> {
+  const whole = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.byteLength;
   }
-  return { loaded, total, files: finished.files + active.size, done: finished.files };
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', whole));
+  return [...hash].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function fileName(url: string): string {
@@ -45,8 +43,7 @@ export function watchDownloads(watch: DownloadWatch, global: typeof globalThis =
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       const interested = [...watches].filter((w) => w.matches(url));
       if (interested.length === 0) return original(input, init);
-      const send = (p: Omit<DownloadProgress, 'executionId' | 'overall'>) => {
-        const progress = { ...p, overall: overall() };
+      const send = (progress: FileProgress) => {
         for (const w of interested) w.report(progress);
       };
       const file = fileName(url);
@@ -54,32 +51,47 @@ export function watchDownloads(watch: DownloadWatch, global: typeof globalThis =
       try {
         response = await original(input, init);
       } catch (error) {
-        send({ kind: 'download', url, file, loaded: 0, total: null, done: true, error: error instanceof Error ? error.message : String(error) });
-        throw error;
+        const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+        const message = `could not reach ${url}: ${cause}`;
+        send({ kind: 'download', url, file, loaded: 0, total: null, done: true, error: message });
+        throw new Error(message, { cause: error });
       }
       if (!response.ok || !response.body) {
-        send({ kind: 'download', url, file, loaded: 0, total: null, done: true, error: `HTTP ${response.status}` });
+        const error = `HTTP ${response.status} ${response.statusText} from ${url}`.trim();
+        send({ kind: 'download', url, file, loaded: 0, total: null, done: true, error });
+        // Pyodide reports a failed fetch as "request failed"; the status is what a user needs.
+        if (/\.whl([?#]|$)/.test(url)) throw new Error(error);
         return response;
       }
       const length = Number(response.headers.get('content-length'));
-      const state: Active = { loaded: 0, total: Number.isFinite(length) && length > 0 ? length : null };
-      active.set(url, state);
+      const total = Number.isFinite(length) && length > 0 ? length : null;
+      const sha256 = interested.map((w) => w.expectedSha256?.(url)).find((h) => h !== undefined);
+      const chunks: Uint8Array[] = [];
+      let loaded = 0;
       let last = 0;
       const counter = new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
-          state.loaded += chunk.byteLength;
+          loaded += chunk.byteLength;
+          if (sha256) chunks.push(chunk);
           const now = performance.now();
           if (now - last >= REPORT_EVERY_MS) {
             last = now;
-            send({ kind: 'download', url, file, loaded: state.loaded, total: state.total, done: false });
+            send({ kind: 'download', url, file, loaded, total, done: false });
           }
           controller.enqueue(chunk);
         },
-        flush() {
-          active.delete(url);
-          finished = { loaded: finished.loaded + state.loaded, files: finished.files + 1 };
-          send({ kind: 'download', url, file, loaded: state.loaded, total: state.total ?? state.loaded, done: true });
-          if (active.size === 0) finished = { loaded: 0, files: 0 }; // the next batch counts afresh
+        async flush() {
+          // Checked here for every runtime (browsers also check Pyodide's integrity attribute,
+          // Node does not): a file that is not the one the lock describes is never installed.
+          if (sha256) {
+            const got = await digest(chunks);
+            if (got !== sha256) {
+              const error = `refused ${file}: its sha256 is ${got}, the lock file says ${sha256} (the file at ${url} is not the one the lock describes)`;
+              send({ kind: 'download', url, file, loaded, total, done: true, error });
+              throw new Error(error);
+            }
+          }
+          send({ kind: 'download', url, file, loaded, total: total ?? loaded, done: true });
         },
       });
       return new Response(response.body.pipeThrough(counter), {

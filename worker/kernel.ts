@@ -31,6 +31,8 @@ export interface KernelDeps {
   fetchBytes?: (url: string) => Promise<Uint8Array>;
   /** Base that relative URLs in the options resolve against. Default: the worker's location. */
   baseURL?: string;
+  /** Under Node only: where Pyodide caches downloaded packages (browsers ignore it). */
+  packageCacheDir?: string;
 }
 
 const PHASES: readonly [BootPhase, string][] = [
@@ -42,7 +44,7 @@ const PHASES: readonly [BootPhase, string][] = [
 ];
 
 interface PyPackages {
-  install(names: string[], options?: { quiet: boolean }): Promise<{ toJs(): string[]; destroy(): void }>;
+  install_for_js(names: string[]): Promise<{ toJs(options: object): InstallResult; destroy(): void }>;
 }
 
 interface PyShell {
@@ -68,6 +70,21 @@ async function defaultFetchBytes(url: string): Promise<Uint8Array> {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Wheel URL → sha256 from the lock file, for the files the package base URL serves. */
+function lockHashes(lockJson: string, packageBaseUrl: string): Map<string, string> {
+  const hashes = new Map<string, string>();
+  try {
+    const lock = JSON.parse(lockJson) as { packages?: Record<string, { file_name?: string; sha256?: string }> };
+    for (const entry of Object.values(lock.packages ?? {})) {
+      if (!entry.file_name || !entry.sha256) continue;
+      hashes.set(/^[a-z]+:\/\//.test(entry.file_name) ? entry.file_name : packageBaseUrl + entry.file_name, entry.sha256);
+    }
+  } catch {
+    // An unreadable lock fails Pyodide's boot with its own message; nothing to check against.
+  }
+  return hashes;
 }
 
 function joinURL(base: string, file: string): string {
@@ -127,9 +144,27 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     const mod = await step('import-pyodide', () => importPyodide(joinURL(options.indexURL, 'pyodide.mjs')));
     const packageBaseUrl = resolvePackageBaseUrl(options.packageBaseUrl, mod.version, baseURL);
     const indexUrls = (options.indexUrls ?? []).map((url) => resolvePackageBaseUrl(url, mod.version, baseURL));
+    // Per-execution totals, so "overall" means "what this cell is downloading".
+    let batch = { owner: null as number | null, files: new Map<string, { loaded: number; total: number | null; done: boolean }>() };
+    let expected: Map<string, string> | undefined;
     watchDownloads({
       matches: (url) => url.startsWith(packageBaseUrl) || indexUrls.some((index) => url.startsWith(index)) || /\.whl([?#]|$)/.test(url),
-      report: (progress) => deliver({ type: 'progress', progress: { ...progress, executionId: downloadOwner } }),
+      expectedSha256: (url) => {
+        expected ??= lockHashes(lockJson, packageBaseUrl);
+        return expected.get(url.split(/[?#]/)[0]!);
+      },
+      report: (file) => {
+        if (batch.owner !== downloadOwner) batch = { owner: downloadOwner, files: new Map() };
+        batch.files.set(file.url, { loaded: file.loaded, total: file.total, done: file.done });
+        const states = [...batch.files.values()];
+        const overall = {
+          loaded: states.reduce((sum, f) => sum + f.loaded, 0),
+          total: states.some((f) => f.total === null) ? null : states.reduce((sum, f) => sum + (f.total ?? 0), 0),
+          files: states.length,
+          done: states.filter((f) => f.done).length,
+        };
+        deliver({ type: 'progress', progress: { ...file, executionId: downloadOwner, overall } });
+      },
     });
     let lockJson = '';
     const py = await step('load-pyodide', async () => {
@@ -142,6 +177,7 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
         indexURL: options.indexURL,
         packageBaseUrl,
         lockFileContents: lockJson,
+        ...(deps.packageCacheDir ? { packageCacheDir: deps.packageCacheDir } : {}),
         // Output written below Python (C extensions, Emscripten) before/after the shell exists.
         stdout: (line) => emitOutput({ output_type: 'stream', name: 'stdout', text: `${line}\n` }),
         stderr: (line) => emitOutput({ output_type: 'stream', name: 'stderr', text: `${line}\n` }),
@@ -230,17 +266,10 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     if (!pyodide) throw new Error('the runtime has not finished booting; await runtime.ready first');
     const packages = pyodide.pyimport('pyloom.packages') as PyPackages & { destroy(): void };
     try {
-      const installed = await packages.install(names);
-      const list = installed.toJs();
-      installed.destroy();
-      return { status: 'ok', installed: list };
-    } catch (error) {
-      // A PackageError is the user's problem to act on, with a message saying how: not a crash.
-      if (error instanceof Error && error.name === 'PythonError' && (error as Error & { type?: string }).type === 'PackageError') {
-        const lines = error.message.trim().split('\n');
-        return { status: 'error', message: lines[lines.length - 1]!.replace(/^[\w.]*PackageError: /, '') };
-      }
-      throw error;
+      const result = await packages.install_for_js(names);
+      const value = result.toJs({ dict_converter: Object.fromEntries });
+      result.destroy();
+      return value;
     } finally {
       packages.destroy();
     }

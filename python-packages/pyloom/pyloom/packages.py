@@ -114,12 +114,32 @@ def _importable(module: str) -> bool:
         return False
 
 
+# Lines that look like imports: a cheap first look before parsing the whole cell.
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*)|from[ \t]+(\w[\w.]*)[ \t]+import)", re.MULTILINE)
+
+
+def missing_imports(source: str) -> list[str]:
+    """What the cell imports that cannot be imported yet: the per-cell cost when nothing is new.
+
+    Usually everything a cell imports is loaded already; the line scan shows that without parsing.
+    Only when a candidate is missing is the cell parsed, so a docstring that merely mentions
+    ``import x`` on a line of its own cannot trigger a download.
+    """
+    candidates: set[str] = set()
+    for names, module in _IMPORT_LINE.findall(source):
+        for name in (names.split(",") if names else [module]):
+            candidates.add(name.strip().split(".")[0])
+    if all(_importable(name) for name in candidates):
+        return []
+    return [m for m in find_imports(source) if not _importable(m)]
+
+
 async def prepare(source: str) -> None:
     """Load what the cell imports and is missing: lock packages, else pure-Python wheels.
 
     Failures do not stop the cell: the import then fails with a note saying why.
     """
-    missing = [m for m in find_imports(source) if not _importable(m)]
+    missing = missing_imports(source)
     if not missing:
         return
     from_lock = sorted({config.import_map[m] for m in missing if m in config.import_map})
@@ -383,6 +403,14 @@ def _unpack(data: bytes) -> list[str]:
                         requires.append(requirement.split(";")[0].strip())
         wheel.extractall(site)
     return requires
+
+
+async def install_for_js(names: list[str]) -> dict[str, Any]:
+    """``runtime.installPackages``: the outcome as data (a PackageError is the user's to act on)."""
+    try:
+        return {"status": "ok", "installed": await install(list(names), quiet=True)}
+    except PackageError as exc:
+        return {"status": "error", "message": str(exc)}
 
 
 # ---- %pip -----------------------------------------------------------------------------------

@@ -117,7 +117,9 @@ class Shell:
         self._run_hooks(self.pre_execute)
         try:
             code = transform_magics(source)
-            if "import" in code:
+            # A cell with %pip installs what it says, in its own order (a pin must not be beaten
+            # by an earlier automatic load); other cells get their imports loaded first.
+            if "import" in code and code == source:
                 # Load what the cell imports before it runs; a failure becomes a note on the
                 # ImportError the cell then raises, not an error of its own.
                 try:

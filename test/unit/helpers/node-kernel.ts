@@ -1,7 +1,9 @@
 // Real Pyodide in Node for unit tests: the worker kernel with Node-side loaders.
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { buildWheel } from '../../../python-packages/wheel';
 import { createKernel, type KernelDeps } from '../../../worker/kernel';
 import type { BootOptions, OutputEvent, WorkerApi, WorkerEvent } from '../../../src/protocol';
@@ -25,6 +27,8 @@ export function nodeKernelDeps(): KernelDeps {
   wheelBytes ??= buildWheel().bytes;
   const bytes = wheelBytes;
   return {
+    // Pyodide under Node caches downloads; a fresh folder per kernel keeps tests apart.
+    packageCacheDir: mkdtempSync(join(tmpdir(), 'pyloom-package-cache-')),
     importPyodide: async () => (await import('pyodide')) as never,
     fetchBytes: async (url) => {
       if (url === WHEEL_URL) return bytes;
