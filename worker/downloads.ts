@@ -18,13 +18,17 @@ let installedOn: typeof globalThis | undefined;
 // thousands of chunks.
 const REPORT_EVERY_MS = 100;
 
-async function digest(chunks: Uint8Array[]): Promise<string> {
+function concat(chunks: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const whole = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
   let offset = 0;
   for (const chunk of chunks) {
     whole.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  return whole;
+}
+
+async function digest(whole: Uint8Array<ArrayBuffer>): Promise<string> {
   const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', whole));
   return [...hash].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -47,9 +51,13 @@ export function watchDownloads(watch: DownloadWatch, global: typeof globalThis =
         for (const w of interested) w.report(progress);
       };
       const file = fileName(url);
+      const sha256 = interested.map((w) => w.expectedSha256?.(url)).find((h) => h !== undefined);
+      // With the lock's sha256 at hand the check below is the same guarantee as the browser's
+      // subresource integrity, and it can say what went wrong (SRI only says "Failed to fetch").
+      const request = sha256 && init?.integrity ? { ...init, integrity: undefined } : init;
       let response: Response;
       try {
-        response = await original(input, init);
+        response = await original(input, request);
       } catch (error) {
         const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
         const message = `could not reach ${url}: ${cause}`;
@@ -65,36 +73,35 @@ export function watchDownloads(watch: DownloadWatch, global: typeof globalThis =
       }
       const length = Number(response.headers.get('content-length'));
       const total = Number.isFinite(length) && length > 0 ? length : null;
-      const sha256 = interested.map((w) => w.expectedSha256?.(url)).find((h) => h !== undefined);
+      // Read here, to the end, before Pyodide sees the response: progress as bytes arrive, and a
+      // refusal as a rejected fetch (an error inside the body stream reaches Pyodide, in Chromium,
+      // only as "Failed to fetch").
       const chunks: Uint8Array[] = [];
       let loaded = 0;
       let last = 0;
-      const counter = new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          loaded += chunk.byteLength;
-          if (sha256) chunks.push(chunk);
-          const now = performance.now();
-          if (now - last >= REPORT_EVERY_MS) {
-            last = now;
-            send({ kind: 'download', url, file, loaded, total, done: false });
-          }
-          controller.enqueue(chunk);
-        },
-        async flush() {
-          // Checked here for every runtime (browsers also check Pyodide's integrity attribute,
-          // Node does not): a file that is not the one the lock describes is never installed.
-          if (sha256) {
-            const got = await digest(chunks);
-            if (got !== sha256) {
-              const error = `refused ${file}: its sha256 is ${got}, the lock file says ${sha256} (the file at ${url} is not the one the lock describes)`;
-              send({ kind: 'download', url, file, loaded, total, done: true, error });
-              throw new Error(error);
-            }
-          }
-          send({ kind: 'download', url, file, loaded, total: total ?? loaded, done: true });
-        },
-      });
-      return new Response(response.body.pipeThrough(counter), {
+      const reader = response.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        loaded += value.byteLength;
+        const now = performance.now();
+        if (now - last >= REPORT_EVERY_MS) {
+          last = now;
+          send({ kind: 'download', url, file, loaded, total, done: false });
+        }
+      }
+      const body = concat(chunks);
+      if (sha256) {
+        const got = await digest(body);
+        if (got !== sha256) {
+          const error = `refused ${file}: its sha256 is ${got}, the lock file says ${sha256} (the file at ${url} is not the one the lock describes)`;
+          send({ kind: 'download', url, file, loaded, total, done: true, error });
+          throw new Error(error);
+        }
+      }
+      send({ kind: 'download', url, file, loaded, total: total ?? loaded, done: true });
+      return new Response(body, {
         status: response.status,
         statusText: response.statusText,
         headers: response.headers,
