@@ -1,7 +1,7 @@
 // The notebook page's entry. Until the notebook UI lands this is a one-cell console on the Runtime.
 import '../components/py-output';
 import { createRuntime, type StatusDetail } from '../index';
-import type { BootProgress } from '../protocol';
+import type { Progress } from '../protocol';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const code = $<HTMLTextAreaElement>('code');
@@ -14,9 +14,17 @@ runtime.addEventListener('status', (event) => {
   const { status: s, reason } = (event as CustomEvent<StatusDetail>).detail;
   status.textContent = reason && s !== 'idle' && s !== 'busy' ? `${s}: ${reason}` : s;
 });
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 runtime.addEventListener('progress', (event) => {
-  const p = (event as CustomEvent<BootProgress>).detail;
-  status.textContent = `starting: ${p.message} (${p.step + 1}/${p.steps})`;
+  const p = (event as CustomEvent<Progress>).detail;
+  if (p.kind === 'boot') {
+    status.textContent = `starting: ${p.message} (${p.step + 1}/${p.steps})`;
+  } else if (p.error) {
+    status.textContent = `download failed: ${p.error}`;
+  } else {
+    const { loaded, total, files, done } = p.overall;
+    status.textContent = done === files ? 'busy' : `downloading ${p.file}: ${megabytes(loaded)}${total ? ` of ${megabytes(total)}` : ''} (${done}/${files} files)`;
+  }
 });
 
 async function run(): Promise<void> {
