@@ -1,6 +1,7 @@
 // The notebook page's entry. Until the notebook UI lands this is a one-cell console on the Runtime.
 import '../components/py-output';
 import { createRuntime, type StatusDetail } from '../index';
+import { loadDeploymentConfig } from './config';
 import type { Progress } from '../protocol';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -9,7 +10,13 @@ const outputs = document.querySelector('py-output')!;
 const status = $('status');
 const count = $('count');
 
-const runtime = createRuntime();
+let configError = '';
+const config = await loadDeploymentConfig().catch((error: unknown) => {
+  configError = error instanceof Error ? error.message : String(error);
+  return {};
+});
+const runtime = createRuntime(config);
+if (configError) status.textContent = `pyloom.json ignored: ${configError}`;
 runtime.addEventListener('status', (event) => {
   const { status: s, reason } = (event as CustomEvent<StatusDetail>).detail;
   status.textContent = reason && s !== 'idle' && s !== 'busy' ? `${s}: ${reason}` : s;
