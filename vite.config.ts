@@ -94,14 +94,22 @@ export default defineConfig(({ mode }) => ({
     rollupOptions: {
       input: {
         index: 'index.html',
+        // The docs-page embed: a stable file name, so pages can point a script tag at it.
+        embed: 'src/embed/index.ts',
+        embedDemo: 'src/embed/demo/index.html',
         ...(mode === 'test'
           ? {
               harness: 'test/e2e/pages/harness.html',
               render: 'test/e2e/pages/render.html',
+              thebe: 'test/e2e/pages/thebe.html',
+              embedHostile: 'test/e2e/pages/embed-hostile.html',
               benchBare: 'test/bench/pages/bare.html',
               benchPyloom: 'test/bench/pages/pyloom.html',
             }
           : {}),
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'embed' ? 'pyloom-embed.js' : 'assets/[name]-[hash].js'),
       },
     },
   },

@@ -1,0 +1,55 @@
+// The embed's page configuration: <script type="application/json" data-pyloom-config>, and Thebe's
+// <script type="text/x-thebe-config"> for the keys that make sense without a server.
+
+export interface EmbedConfig {
+  /** Code blocks to turn into cells. */
+  selector: string;
+  /** Thebe's predefined outputs next to a block (shown until the cell runs). */
+  outputSelector: string;
+  indexURL?: string;
+  packageBaseUrl?: string;
+  lockFileURL?: string;
+  indexUrls?: string[];
+  /** Run every cell on load, in document order. */
+  autorun: boolean;
+  /** Boot Python on load instead of on the first Run. */
+  preload: boolean;
+  theme: 'light' | 'dark';
+  /** Let outputs run scripts. Only for pages whose code the page's author wrote. */
+  trust: boolean;
+}
+
+export const DEFAULT_SELECTOR = 'py-cell, pre[data-executable], pre > code.language-python[data-pyloom]';
+
+function readJson(script: Element | null, what: string): Record<string, unknown> {
+  if (!script?.textContent?.trim()) return {};
+  try {
+    const value: unknown = JSON.parse(script.textContent);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through to the message below
+  }
+  console.warn(`Pyloom: ignoring ${what}: it is not a JSON object`);
+  return {};
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+
+export function readConfig(document: Document): EmbedConfig {
+  const thebe = readJson(document.querySelector('script[type="text/x-thebe-config"]'), 'the Thebe config');
+  const own = readJson(document.querySelector('script[type="application/json"][data-pyloom-config]'), 'data-pyloom-config');
+  const thebeSelector = str(thebe['selector']);
+  const indexUrls = Array.isArray(own['indexUrls']) ? own['indexUrls'].filter((u): u is string => typeof u === 'string') : undefined;
+  return {
+    selector: str(own['selector']) ?? (thebeSelector ? `${thebeSelector}, ${DEFAULT_SELECTOR}` : DEFAULT_SELECTOR),
+    outputSelector: str(own['outputSelector']) ?? str(thebe['outputSelector']) ?? '[data-output]',
+    indexURL: str(own['indexURL']),
+    packageBaseUrl: str(own['packageBaseUrl']),
+    lockFileURL: str(own['lockFileURL']),
+    ...(indexUrls ? { indexUrls } : {}),
+    autorun: own['autorun'] === true,
+    preload: own['preload'] === true || thebe['requestKernel'] === true,
+    theme: own['theme'] === 'dark' ? 'dark' : 'light',
+    trust: own['trust'] === true,
+  };
+}

@@ -1,0 +1,78 @@
+// Loaded on the first Run: runtimes (one per group, shared by its cells in document order),
+// <py-output>, and running a cell with its progress shown in that cell.
+import '../components/py-output';
+import type { PyOutput } from '../components/py-output';
+import type { Progress } from '../protocol';
+import { createRuntime, type Runtime } from '../runtime/runtime';
+import type { CellParts } from './cell';
+import type { EmbedConfig } from './config';
+
+const runtimes = new Map<string, Runtime>();
+
+export function runtimeFor(group: string, config: EmbedConfig): Runtime {
+  let runtime = runtimes.get(group);
+  if (!runtime) {
+    runtime = createRuntime({
+      ...(config.indexURL ? { indexURL: config.indexURL } : {}),
+      ...(config.packageBaseUrl ? { packageBaseUrl: config.packageBaseUrl } : {}),
+      ...(config.lockFileURL ? { lockFileURL: config.lockFileURL } : {}),
+      ...(config.indexUrls ? { indexUrls: config.indexUrls } : {}),
+    });
+    runtimes.set(group, runtime);
+  }
+  return runtime;
+}
+
+function describe(progress: Progress): string {
+  if (progress.kind === 'boot') return `Starting Python: ${progress.message} (${progress.step + 1}/${progress.steps})`;
+  const { loaded, total } = progress.overall;
+  return `Downloading ${progress.file}: ${(loaded / 1e6).toFixed(1)}${total ? ` / ${(total / 1e6).toFixed(1)}` : ''} MB`;
+}
+
+export async function runCell(cell: CellParts, config: EmbedConfig): Promise<void> {
+  const runtime = runtimeFor(cell.group, config);
+  let output = cell.output.querySelector('py-output');
+  if (!output) {
+    output = cell.output.ownerDocument.createElement('py-output') as PyOutput;
+    output.trusted = config.trust;
+    cell.output.append(output);
+  }
+  const view = output;
+  cell.run.disabled = true;
+  cell.status.textContent = runtime.status === 'starting' ? 'Starting Python…' : 'Queued…';
+  const onBoot = (event: Event) => {
+    const progress = (event as CustomEvent<Progress>).detail;
+    if (progress.kind === 'boot') cell.status.textContent = describe(progress);
+  };
+  runtime.addEventListener('progress', onBoot);
+  try {
+    await runtime.ready.catch(() => undefined);
+    const reply = await runtime.execute(cell.code(), {
+      onOutput: (event) => {
+        if (cell.predefined) {
+          cell.predefined.remove();
+          cell.predefined = null;
+        }
+        view.apply(event);
+      },
+      onProgress: (progress) => (cell.status.textContent = describe(progress)),
+    });
+    if (view.outputs.length === 0 || reply.status !== 'aborted') view.outputs = reply.outputs;
+    cell.predefined?.remove();
+    cell.predefined = null;
+    cell.status.textContent =
+      reply.status === 'ok' ? `Done [${reply.executionCount ?? ' '}]` : reply.status === 'error' ? 'Error' : 'Stopped';
+    cell.host.dataset['status'] = reply.status;
+  } catch (error) {
+    cell.status.textContent = error instanceof Error ? error.message : String(error);
+    cell.host.dataset['status'] = 'failed';
+  } finally {
+    runtime.removeEventListener('progress', onBoot);
+    cell.run.disabled = false;
+  }
+}
+
+/** Boot the runtimes cells will use, before anyone presses Run (config `preload`). */
+export function preload(cells: CellParts[], config: EmbedConfig): void {
+  for (const group of new Set(cells.map((c) => c.group))) void runtimeFor(group, config).ready.catch(() => undefined);
+}

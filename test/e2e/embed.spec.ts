@@ -1,0 +1,83 @@
+// The docs-page embed in Chromium: shared and separate runtimes, Thebe markup, output-only and
+// autorun cells, Run all, hostile output, style isolation, and what a page downloads.
+import { expect, test, type Page } from '@playwright/test';
+
+const cells = (page: Page) => page.locator('.pyloom-cell');
+const outputOf = (page: Page, index: number) => cells(page).nth(index).locator('py-output');
+
+test('the demo docs page: autorun output-only cell, then Run all in order with shared state and a separate group', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/src/embed/demo/index.html');
+  await expect(page.locator('html[data-pyloom-embed=ready]')).toBeAttached();
+  await expect(cells(page)).toHaveCount(6);
+  // The hidden-code cell runs on load and shows only its output (Markdown with math).
+  const widget = cells(page).nth(3);
+  await expect(widget.locator('py-output .markdown strong')).toHaveText('17 primes', { timeout: 60_000 });
+  await expect(widget.locator('textarea, pre[part=code], button')).toHaveCount(0);
+  await expect(widget.locator('py-output .katex')).toHaveCount(1);
+
+  await page.getByRole('button', { name: 'Run all on this page' }).click();
+  await expect(outputOf(page, 0).locator('pre.text')).toHaveText('17');
+  await expect(outputOf(page, 0).locator('pre.text')).toHaveCount(1); // re-run replaced, not appended
+  await expect(outputOf(page, 1).locator('pre.stdout')).toHaveText('largest gap: 6\n');
+  await expect(outputOf(page, 1).locator('pre.text')).toHaveText('[1, 2, 2, 4, 2, 4, 2, 4, 6, 2]');
+  await expect(outputOf(page, 2).locator('td').nth(1)).toHaveText('4');
+  await expect(outputOf(page, 4).locator('pre.text')).toHaveText('False'); // the "scratch" runtime
+  await expect(outputOf(page, 5).locator('pre.text')).toHaveText('440'); // Thebe markup block
+  await expect(page.locator('[data-output]')).toHaveCount(0); // predefined output replaced
+  await expect(cells(page).nth(1)).toHaveAttribute('data-status', 'ok');
+  await page.screenshot({ path: test.info().outputPath('embed-demo.png'), fullPage: true });
+});
+
+test('a page written for Thebe works after swapping the script; code is editable', async ({ page }) => {
+  await page.goto('/test/e2e/pages/thebe.html');
+  await expect(cells(page)).toHaveCount(2);
+  await expect(page.locator('[data-output]')).toHaveText('predefined output');
+  const editors = page.getByRole('textbox', { name: 'Python code' });
+  await expect(editors).toHaveCount(2);
+  await cells(page).nth(0).getByRole('button', { name: 'Run this Python cell' }).click();
+  await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('x is 6\n', { timeout: 60_000 });
+  await editors.nth(1).fill('x * 100');
+  await cells(page).nth(1).getByRole('button', { name: 'Run this Python cell' }).click();
+  await expect(outputOf(page, 1).locator('pre.text')).toHaveText('600');
+  await expect(page.locator('[data-output]')).toHaveCount(0);
+});
+
+test('output cannot reach the host page: no script runs, no cookies, no style leaks either way', async ({ page }) => {
+  await page.goto('/test/e2e/pages/embed-hostile.html');
+  const output = outputOf(page, 0);
+  // Python runs in a worker: the page's document (and its cookies, storage, DOM) is not there.
+  await expect(output.locator('pre.stdout')).toHaveText('python sees the page document: False\n', { timeout: 60_000 });
+  await output.locator('a').click({ force: true }).catch(() => undefined);
+  await page.waitForTimeout(1000);
+  expect(await page.evaluate(() => (window as unknown as { hostSentinel: string[] }).hostSentinel)).toEqual([]);
+  await expect(output.locator('.notice', { hasText: 'application/javascript output was not run' })).toHaveCount(1);
+  expect(await page.locator('#host-text').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(0, 0, 0)');
+  expect(await output.locator('b').evaluate((el) => getComputedStyle(el).color)).not.toBe('rgb(255, 0, 0)');
+  expect(await cells(page).nth(0).locator('pre[part=code]').count()).toBe(0); // editable by default: a textarea
+  // The embed adds one global.
+  expect(await page.evaluate(() => Object.keys(window).filter((k) => k.toLowerCase().includes('pyloom')))).toEqual(['pyloomEmbed']);
+});
+
+test('bytes a docs page loads before and after the first Run', async ({ page }) => {
+  const sizes: { url: string; bytes: number; phase: 'before' | 'after' }[] = [];
+  let phase: 'before' | 'after' = 'before';
+  page.on('response', async (response) => {
+    const url = response.url();
+    if (!url.startsWith('http://127.0.0.1') || url.endsWith('.html')) return;
+    const bytes = Number(response.headers()['content-length'] ?? (await response.body().catch(() => Buffer.alloc(0))).length);
+    sizes.push({ url: url.replace(/^http:\/\/127\.0\.0\.1:\d+/, ''), bytes, phase });
+  });
+  await page.goto('/test/e2e/pages/thebe.html');
+  await expect(cells(page)).toHaveCount(2);
+  await page.waitForLoadState('networkidle');
+  const before = sizes.filter((s) => s.phase === 'before');
+  expect(before.every((s) => !s.url.includes('pyodide') && !s.url.includes('worker'))).toBe(true);
+  phase = 'after';
+  await cells(page).nth(0).getByRole('button', { name: 'Run this Python cell' }).click();
+  await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('x is 6\n', { timeout: 60_000 });
+  const after = sizes.filter((s) => s.phase === 'after');
+  const sum = (list: typeof sizes) => list.reduce((n, s) => n + s.bytes, 0);
+  console.info(`embed, before the first Run: ${before.length} files, ${sum(before)} bytes (${before.map((s) => `${s.url} ${s.bytes}`).join(', ')})`);
+  console.info(`embed, first Run: ${after.length} more files, ${sum(after)} bytes (${after.map((s) => `${s.url.split('/').pop()} ${s.bytes}`).join(', ')})`);
+});
