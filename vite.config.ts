@@ -54,10 +54,12 @@ function pyloomAssets(): Plugin {
       );
       // The hash in the folder name lets caches keep a wheel forever: new sources, new URL.
       const wheelRef = this.emitFile({ type: 'asset', fileName: `pyloom/${wheel.sha256.slice(0, 12)}/${wheel.fileName}`, source: wheel.bytes });
+      // Absolute, against this module's own URL: a page on another origin (a docs embed) must
+      // still find Pyodide where Pyloom is hosted, not on the page's server.
       return [
-        `const loader = import.meta.ROLLUP_FILE_URL_${refs[0]};`,
+        `const loader = new URL(import.meta.ROLLUP_FILE_URL_${refs[0]}, import.meta.url).href;`,
         `export const pyodideIndexURL = loader.slice(0, loader.lastIndexOf('/') + 1);`,
-        `export const pyloomWheelURL = import.meta.ROLLUP_FILE_URL_${wheelRef};`,
+        `export const pyloomWheelURL = new URL(import.meta.ROLLUP_FILE_URL_${wheelRef}, import.meta.url).href;`,
       ].join('\n');
     },
     configureServer(server) {
@@ -84,8 +86,8 @@ const headers: Record<string, string> = process.env['PYLOOM_NO_ISOLATION'] ? {} 
 
 export default defineConfig(({ mode }) => ({
   plugins: [pyloomAssets()],
-  server: { headers },
-  preview: { headers },
+  server: { headers, cors: true },
+  preview: { headers, cors: true },
   worker: { format: 'es' },
   build: {
     target: 'es2022',
@@ -103,6 +105,7 @@ export default defineConfig(({ mode }) => ({
               render: 'test/e2e/pages/render.html',
               thebe: 'test/e2e/pages/thebe.html',
               embedHostile: 'test/e2e/pages/embed-hostile.html',
+              embedCrossOrigin: 'test/e2e/pages/embed-cross-origin.html',
               benchBare: 'test/bench/pages/bare.html',
               benchPyloom: 'test/bench/pages/pyloom.html',
             }

@@ -409,7 +409,22 @@ export class Runtime extends EventTarget {
 }
 
 function defaultWorker(): WorkerLike {
+  // Vite bundles the worker only for this literal `new Worker(new URL(…, import.meta.url))`, so the
+  // cross-origin handling lives in a Worker subclass that takes the place of the global here.
+  const Worker = class extends globalThis.Worker {
+    constructor(url: URL, options: WorkerOptions) {
+      super(url.origin === location.origin ? url : sameOriginBootstrap(url), options);
+    }
+  };
   return new Worker(new URL('../../worker/worker.ts', import.meta.url), { type: 'module', name: 'pyloom' });
+}
+
+/**
+ * Pyloom served from another origin (a CDN, a docs embed): a worker script must be same-origin, so
+ * a same-origin blob module imports the real one (fetched with CORS).
+ */
+function sameOriginBootstrap(url: URL): string {
+  return URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
 }
 
 function makeInterruptBuffer(): Uint8Array | undefined {

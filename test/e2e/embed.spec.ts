@@ -81,3 +81,12 @@ test('bytes a docs page loads before and after the first Run', async ({ page }) 
   console.info(`embed, before the first Run: ${before.length} files, ${sum(before)} bytes (${before.map((s) => `${s.url} ${s.bytes}`).join(', ')})`);
   console.info(`embed, first Run: ${after.length} more files, ${sum(after)} bytes (${after.map((s) => `${s.url.split('/').pop()} ${s.bytes}`).join(', ')})`);
 });
+
+test('the embed works when its script, worker and Pyodide come from another origin', async ({ page, baseURL }) => {
+  // This page on the unisolated server, Pyloom from the isolated one: a CDN-like setup.
+  const { UNISOLATED_ORIGIN } = await import('../../playwright.config');
+  await page.goto(`${UNISOLATED_ORIGIN}/test/e2e/pages/embed-cross-origin.html?from=${encodeURIComponent(baseURL!)}`);
+  await expect(cells(page)).toHaveCount(1);
+  await cells(page).nth(0).getByRole('button', { name: 'Run this Python cell' }).click();
+  await expect(outputOf(page, 0).locator('pre.text')).toHaveText("'emscripten'", { timeout: 60_000 });
+});
