@@ -106,6 +106,7 @@ export default defineConfig(({ mode }) => ({
               thebe: 'test/e2e/pages/thebe.html',
               embedHostile: 'test/e2e/pages/embed-hostile.html',
               embedCrossOrigin: 'test/e2e/pages/embed-cross-origin.html',
+              embedOptions: 'test/e2e/pages/embed-options.html',
               benchBare: 'test/bench/pages/bare.html',
               benchPyloom: 'test/bench/pages/pyloom.html',
             }

@@ -33,9 +33,11 @@ test('a page written for Thebe works after swapping the script; code is editable
   await page.goto('/test/e2e/pages/thebe.html');
   await expect(cells(page)).toHaveCount(2);
   await expect(page.locator('[data-output]')).toHaveText('predefined output');
+  expect(page.workers()).toHaveLength(0); // nothing boots before the first Run
   const editors = page.getByRole('textbox', { name: 'Python code' });
   await expect(editors).toHaveCount(2);
   await cells(page).nth(0).getByRole('button', { name: 'Run this Python cell' }).click();
+  await expect(cells(page).nth(0).getByRole('status')).toContainText('Starting Python'); // progress in the cell
   await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('x is 6\n', { timeout: 60_000 });
   await editors.nth(1).fill('x * 100');
   await cells(page).nth(1).getByRole('button', { name: 'Run this Python cell' }).click();
@@ -89,4 +91,16 @@ test('the embed works when its script, worker and Pyodide come from another orig
   await expect(cells(page)).toHaveCount(1);
   await cells(page).nth(0).getByRole('button', { name: 'Run this Python cell' }).click();
   await expect(outputOf(page, 0).locator('pre.text')).toHaveText("'emscripten'", { timeout: 60_000 });
+});
+
+test('py-cell and code.language-python blocks, preload, dark theme, and trust opted into by the page', async ({ page }) => {
+  const workerStarted = page.waitForEvent('worker');
+  await page.goto('/test/e2e/pages/embed-options.html');
+  await workerStarted; // preload: Python boots before any Run
+  await expect(cells(page)).toHaveCount(2);
+  await expect(cells(page).nth(0)).toHaveAttribute('theme', 'dark');
+  await cells(page).nth(0).getByRole('button', { name: 'Run this Python cell' }).click();
+  await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('from a py-cell\n', { timeout: 60_000 });
+  await cells(page).nth(1).getByRole('button', { name: 'Run this Python cell' }).click();
+  await expect.poll(() => page.evaluate(() => (window as unknown as { trustedRan?: boolean }).trustedRan)).toBe(true);
 });
