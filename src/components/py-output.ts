@@ -1,10 +1,11 @@
 // <py-output>: renders a cell's outputs (nbformat v4) in shadow DOM through the MIME registry.
 import katexCss from 'katex/dist/katex.min.css?inline';
-import { css, html, LitElement, unsafeCSS, type PropertyValues } from 'lit';
+import { adoptStyles, css, html, LitElement, unsafeCSS, type PropertyValues } from 'lit';
 import type { Output, OutputEvent } from '../protocol';
+import { ANSI_CSS } from '../render/ansi';
 import { defaultRenderers, renderOutput } from '../render/registry';
 import { createSanitizer } from '../render/sanitize';
-import type { RenderContext, Sanitizer } from '../render/types';
+import type { MimeRenderer, RenderContext, Sanitizer } from '../render/types';
 import { OutputList } from '../runtime/output-list';
 
 let sanitizer: Sanitizer | undefined;
@@ -18,31 +19,110 @@ function ensureKatexFonts(document: Document): void {
   document.head.append(style);
 }
 
+const katexStyles = unsafeCSS(katexCss);
+
+/** Adopted by every HTML/Markdown/SVG output's own shadow root (shared sheets, parsed once). */
+const richStyles = css`
+  :host {
+    display: block;
+  }
+  img,
+  svg {
+    max-width: 100%;
+    height: auto;
+  }
+  a {
+    color: var(--pyloom-link-color, #0550ae);
+  }
+  pre,
+  code {
+    font: var(--pyloom-output-font, 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
+  }
+  table {
+    border-collapse: collapse;
+    border-spacing: 0;
+    font-size: 13px;
+  }
+  thead {
+    border-bottom: 1px solid var(--pyloom-table-border, #aaa);
+    vertical-align: bottom;
+  }
+  th,
+  td {
+    padding: 0.25rem 0.5rem;
+    text-align: right;
+    vertical-align: middle;
+  }
+  tbody tr:nth-child(odd) {
+    background: var(--pyloom-table-stripe, #f5f5f5);
+  }
+`;
+
+/** What an output showed when it was rendered: the same values mean the node can be kept. */
+interface Rendered {
+  key: readonly unknown[];
+  node: HTMLElement;
+}
+
+function renderKey(output: Output, expanded: boolean): readonly unknown[] {
+  switch (output.output_type) {
+    case 'stream':
+      // Streams grow in place; the text itself (not its length) changes when \r rewrites a line.
+      return [output.text, expanded];
+    case 'error':
+      return [output, expanded];
+    default:
+      // update_display_data replaces data and metadata.
+      return [output.data, output.metadata, expanded];
+  }
+}
+
+const sameKey = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((value, i) => value === b[i]);
+
+/** Detail of the `output-expand` event. */
+export interface OutputExpandDetail {
+  /** Index of the output in `outputs`. */
+  index: number;
+}
+
 /**
  * Shows outputs: streams with ANSI colours, rich MIME bundles, errors with coloured tracebacks.
- * Untrusted by default (see src/render/sanitize.ts); `trusted` lets HTML scripts and JavaScript run.
+ * Untrusted by default (the policy is in src/render/registry.ts); `trusted` lets HTML scripts and
+ * JavaScript outputs run. Components render, they never run Python: feed it `outputs`, or events
+ * through `apply()`.
  *
+ * @fires output-expand - the user pressed "Show all" on a folded output (detail: OutputExpandDetail)
  * @csspart output - every output; also `stream`, `display_data`, `execute_result`, `error`
  * @cssprop --pyloom-font - font of rich (HTML, Markdown) outputs
  * @cssprop --pyloom-text-color - text colour
+ * @cssprop --pyloom-output-background - background behind outputs (also inverse-video text)
  * @cssprop --pyloom-output-font - monospace font of text outputs
  * @cssprop --pyloom-error-background - background of errors and stderr
- * @cssprop --pyloom-ansi-red - and the other ANSI colours (black … white, bright-*)
+ * @cssprop --pyloom-notice-color - text of notices (untrusted JavaScript, undecodable data)
+ * @cssprop --pyloom-notice-background - background of notices
+ * @cssprop --pyloom-link-color - links in HTML and Markdown
+ * @cssprop --pyloom-table-border - rule under table headers
+ * @cssprop --pyloom-table-stripe - background of odd table rows
+ * @cssprop --pyloom-ansi-red - and the other ANSI colours: black, red, green, yellow, blue,
+ *   magenta, cyan, white, and bright-* of each
  */
 export class PyOutput extends LitElement {
   static override properties = {
     outputs: { attribute: false },
     trusted: { type: Boolean, reflect: true },
     expanded: { type: Boolean, reflect: true },
+    renderers: { attribute: false },
   };
 
   static override styles = [
-    unsafeCSS(katexCss),
+    katexStyles,
+    unsafeCSS(ANSI_CSS),
     css`
       :host {
         display: block;
         font: var(--pyloom-font, 15px/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif);
         color: var(--pyloom-text-color, #1d2330);
+        background: var(--pyloom-output-background, transparent);
         --pyloom-ansi-black: #3e424d;
         --pyloom-ansi-red: #c33;
         --pyloom-ansi-green: #1a7f37;
@@ -60,18 +140,27 @@ export class PyOutput extends LitElement {
         --pyloom-ansi-bright-cyan: #3192aa;
         --pyloom-ansi-bright-white: #8c959f;
       }
-      /* contain: content keeps output (position: fixed included) inside its own box. */
+      /* Paint and layout containment: an output (position: fixed included) stays in its box. */
       .output {
         contain: content;
         overflow-x: auto;
         margin: 0.25rem 0;
+      }
+      .html,
+      .markdown,
+      .svg {
+        display: block;
+        contain: content;
       }
       pre {
         margin: 0;
         padding: 0.25rem 0.5rem;
         font: var(--pyloom-output-font, 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
         white-space: pre-wrap;
-        word-break: break-word;
+        overflow-wrap: anywhere;
+      }
+      pre .chunk {
+        display: block;
       }
       .stderr,
       .error {
@@ -79,8 +168,8 @@ export class PyOutput extends LitElement {
       }
       .notice {
         font: 13px/1.4 system-ui, sans-serif;
-        color: #6e4b00;
-        background: #fff8e1;
+        color: var(--pyloom-notice-color, #6e4b00);
+        background: var(--pyloom-notice-background, #fff8e1);
         padding: 0.25rem 0.5rem;
       }
       img {
@@ -90,16 +179,17 @@ export class PyOutput extends LitElement {
       img.unconfined {
         max-width: none;
       }
-      .json details {
-        margin-left: 1rem;
-        font: 13px/1.4 ui-monospace, monospace;
+      .json {
+        font: var(--pyloom-output-font, 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
       }
-      .json > details {
-        margin-left: 0;
+      .json-children {
+        margin-left: 1.25rem;
+      }
+      .json summary {
+        cursor: pointer;
       }
       .json-row {
         margin-left: 1rem;
-        font: 13px/1.4 ui-monospace, monospace;
       }
       .json-key {
         color: var(--pyloom-ansi-magenta);
@@ -112,50 +202,61 @@ export class PyOutput extends LitElement {
       .json-null {
         color: var(--pyloom-ansi-blue);
       }
+      .json-more,
       .show-all {
         display: block;
         margin: 0.25rem 0;
         font: 13px system-ui, sans-serif;
       }
-      .html table {
-        border-collapse: collapse;
-      }
-      .html th,
-      .html td {
-        padding: 0.2rem 0.5rem;
-        border-bottom: 1px solid #ddd;
-        text-align: right;
-      }
     `,
   ];
 
   declare outputs: readonly Output[];
+  /** Let HTML scripts and JavaScript outputs run. Only for output whose source you trust. */
   declare trusted: boolean;
+  /** Show every long output in full (the user can also expand one with its "Show all" button). */
   declare expanded: boolean;
+  /** The MIME renderers, richest first by rank; add your own to show more types. */
+  declare renderers: readonly MimeRenderer[];
+
   #list = new OutputList();
   /** The array #list was built from: a new `outputs` array from outside resets the model. */
   #listSource: readonly Output[] | undefined;
   /** Rendered nodes by output, with what they showed, so streaming re-renders only what changed. */
-  #rendered = new WeakMap<Output, { key: unknown; node: HTMLElement }>();
+  #rendered = new WeakMap<Output, Rendered>();
+  #outputOf = new WeakMap<Element, Output>();
+  #expandedOutputs = new WeakSet<Output>();
 
   constructor() {
     super();
     this.outputs = [];
     this.trusted = false;
     this.expanded = false;
+    this.renderers = defaultRenderers;
   }
 
-  /** Apply one output event (stream chunk, display update, clear) with Jupyter's semantics. */
-  apply(event: OutputEvent): void {
+  /**
+   * Apply one output event with Jupyter's semantics (src/runtime/output-list.ts): stream chunks
+   * merge, `\r` rewrites a line, update_display_data replaces outputs by display id, and
+   * clear_output(wait=True) clears only when the next output arrives, in the same frame.
+   * Returns true when the outputs changed.
+   */
+  apply(event: OutputEvent): boolean {
     if (this.#listSource !== this.outputs) {
+      // Outputs set from outside (a stored notebook): continue from them. Their display ids are
+      // gone (transient data is not stored), as in Jupyter.
       this.#list = new OutputList();
       for (const output of this.outputs) this.#list.apply(structuredClone(output));
     }
-    this.#list.apply(event);
-    this.outputs = [...this.#list.outputs];
-    this.#listSource = this.outputs;
+    const changed = this.#list.apply(event);
+    if (changed || this.#listSource !== this.outputs) {
+      this.outputs = [...this.#list.outputs];
+      this.#listSource = this.outputs;
+    }
+    return changed;
   }
 
+  /** Remove every output now. */
   clear(): void {
     this.#list = new OutputList();
     this.outputs = [];
@@ -167,18 +268,26 @@ export class PyOutput extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('trusted') || changed.has('expanded')) this.#rendered = new WeakMap();
-    const container = this.renderRoot.querySelector('.outputs');
+    if (changed.has('trusted') || changed.has('renderers')) this.#rendered = new WeakMap();
+    const container = this.renderRoot.querySelector<HTMLElement>('.outputs');
     if (!container) return;
     ensureKatexFonts(this.ownerDocument);
-    sanitizer ??= createSanitizer(window);
-    const context: RenderContext = { document: this.ownerDocument, trusted: this.trusted, sanitizer, expanded: this.expanded };
+    const purifier = (sanitizer ??= createSanitizer(window));
     const nodes = this.outputs.map((output) => {
-      const key = output.output_type === 'stream' ? output.text.length : 'data' in output ? output.data : output;
+      const expanded = this.expanded || this.#expandedOutputs.has(output);
+      const key = renderKey(output, expanded);
       const cached = this.#rendered.get(output);
-      if (cached && cached.key === key) return cached.node;
-      const node = renderOutput(output, context, defaultRenderers);
+      if (cached && sameKey(cached.key, key)) return cached.node;
+      const context: RenderContext = {
+        document: this.ownerDocument,
+        trusted: this.trusted,
+        sanitizer: purifier,
+        expanded,
+        styleRoot: (root) => adoptStyles(root, [katexStyles, richStyles]),
+      };
+      const node = renderOutput(output, context, this.renderers);
       this.#rendered.set(output, { key, node });
+      this.#outputOf.set(node, output);
       return node;
     });
     // Only changed positions are touched: moving a node would reload an iframe and close JSON.
@@ -191,7 +300,14 @@ export class PyOutput extends LitElement {
 
   #onClick = (event: Event) => {
     const target = event.target;
-    if (target instanceof HTMLElement && target.dataset['action'] === 'expand') this.expanded = true;
+    if (!(target instanceof HTMLElement) || target.dataset['action'] !== 'expand') return;
+    const node = target.closest('.output');
+    const output = node ? this.#outputOf.get(node) : undefined;
+    if (!output) return;
+    this.#expandedOutputs.add(output);
+    this.requestUpdate();
+    const detail: OutputExpandDetail = { index: this.outputs.indexOf(output) };
+    this.dispatchEvent(new CustomEvent('output-expand', { detail, bubbles: true, composed: true }));
   };
 }
 
@@ -200,5 +316,8 @@ if (!customElements.get('py-output')) customElements.define('py-output', PyOutpu
 declare global {
   interface HTMLElementTagNameMap {
     'py-output': PyOutput;
+  }
+  interface HTMLElementEventMap {
+    'output-expand': CustomEvent<OutputExpandDetail>;
   }
 }

@@ -47,6 +47,7 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
   runtime.addEventListener('progress', onBoot);
   try {
     await runtime.ready.catch(() => undefined);
+    view.clear(); // a re-run replaces the previous output, as in Jupyter
     const reply = await runtime.execute(cell.code(), {
       onOutput: (event) => {
         if (cell.predefined) {
@@ -57,7 +58,6 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
       },
       onProgress: (progress) => (cell.status.textContent = describe(progress)),
     });
-    if (view.outputs.length === 0 || reply.status !== 'aborted') view.outputs = reply.outputs;
     cell.predefined?.remove();
     cell.predefined = null;
     cell.status.textContent =

@@ -72,7 +72,8 @@ export function applySgr(style: AnsiStyle, params: string): AnsiStyle {
     // Colon sub-parameters belong to this field only (ITU T.416), e.g. 38:2::255:0:0 or 4:3.
     const sub = field.split(':').map((p) => (p === '' ? undefined : Number.parseInt(p, 10)));
     const code = sub[0] ?? 0;
-    if (code === 38 || code === 48) {
+    // 58 (underline colour) takes the same arguments; they are consumed and the colour ignored.
+    if (code === 38 || code === 48 || code === 58) {
       let color: AnsiColor | undefined;
       if (sub.length > 1) {
         const rest = sub.slice(1);
@@ -87,7 +88,7 @@ export function applySgr(style: AnsiStyle, params: string): AnsiStyle {
       }
       // A malformed or out-of-range colour leaves the current one, as terminals do.
       if (color !== undefined && code === 38) next.fg = color;
-      else if (color !== undefined) next.bg = color;
+      else if (color !== undefined && code === 48) next.bg = color;
       continue;
     }
     if (code === 0) Object.assign(next, PLAIN_STYLE);
@@ -114,8 +115,8 @@ export function applySgr(style: AnsiStyle, params: string): AnsiStyle {
 }
 
 // CSI (SGR is the `m` one; cursor moves and erases are dropped), OSC (titles, hyperlinks) up to
-// BEL or ST, charset selection, other two-character escapes, and a lone ESC.
-const ESCAPES = /\x1b\[([0-?]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[()*+].?|\x1b[@-_]?/g;
+// BEL or ST, charset selection, other two-character escapes (ESC 7, ESC =, …), and a lone ESC.
+const ESCAPES = /\x1b\[([0-?]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[()*+].?|\x1b[0-~]?/g;
 
 /** Split terminal text into styled segments; `start` carries the style over from earlier text. */
 export function parseAnsi(text: string, start: AnsiStyle = PLAIN_STYLE): { segments: AnsiSegment[]; end: AnsiStyle } {

@@ -25,9 +25,15 @@ export function splitMath(text: string): (string | MathSpan)[] {
   return parts;
 }
 
-/** KaTeX markup for one formula; TeX errors show in place (throwOnError: false), never throw. */
+/**
+ * KaTeX markup for one formula; TeX errors show in place (throwOnError: false), never throw.
+ * The MathML <annotation> holding the TeX source is dropped: the sanitizer removes the element
+ * but keeps its text, which would leave screen readers reading the source after the formula.
+ */
 export function mathToHtml(span: MathSpan): string {
-  return katex.renderToString(span.tex, { displayMode: span.display, throwOnError: false, output: 'htmlAndMathml', trust: false });
+  const markup = katex.renderToString(span.tex, { displayMode: span.display, throwOnError: false, output: 'htmlAndMathml', trust: false });
+  // KaTeX escapes the source, so the annotation cannot contain its own closing tag.
+  return markup.replace(/<annotation\b[^>]*>[\s\S]*?<\/annotation>/g, '');
 }
 
 /** A formula as inert DOM (KaTeX's markup still goes through the sanitizer: defence in depth). */

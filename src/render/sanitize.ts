@@ -26,13 +26,29 @@ const FORBID_ATTR = [
  * is dropped entirely.
  */
 export function cleanStyleSheet(css: string): string {
-  if (/@[\w-]*\\/.test(css)) return '';
+  if (/@[\w-]*\\/.test(css) || scriptInCss(css)) return '';
   return css.replace(/@import\b[^;]*;?/gi, '').replace(/@(?:property|font-face)\b[^{]*\{[^}]*\}?/gi, '');
+}
+
+/**
+ * Script in CSS (javascript: URLs, IE's expression() and behavior, Firefox's old -moz-binding):
+ * no current browser runs these, so this is defence in depth. CSS escapes and comments are
+ * undone first, as a CSS parser would.
+ */
+export function scriptInCss(css: string): boolean {
+  const plain = css
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\\([0-9a-f]{1,6})\s?/gi, (_, hex: string) => String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff)))
+    .replace(/\\(.)/g, '$1')
+    .replace(/[\s\u0000-\u001f]/g, '');
+  return /javascript:|vbscript:|expression\(|behavior:|-moz-binding/i.test(plain);
 }
 
 export function createSanitizer(window: Window & typeof globalThis): Sanitizer {
   const purify = createDOMPurify(window);
   purify.addHook('afterSanitizeAttributes', (node) => {
+    const style = node.getAttribute('style');
+    if (style && scriptInCss(style)) node.removeAttribute('style');
     const name = node.nodeName.toLowerCase();
     if ((name === 'a' || name === 'area') && (node.hasAttribute('href') || node.hasAttribute('xlink:href'))) {
       node.setAttribute('target', '_blank');

@@ -14,6 +14,11 @@ declare global {
 
 window.pwned = [];
 window.__pwned = (id: string) => window.pwned.push(id);
+// Sandboxed frames (isolated HTML) cannot reach window.__pwned; a payload there reports by message.
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const data = event.data;
+  if (data && typeof data === 'object' && 'pwned' in data) window.pwned.push(`isolated:${String(data.pwned)}`);
+});
 window.createRuntime = createRuntime;
 window.makeOutput = (trusted: boolean) => {
   const element = document.createElement('py-output');
