@@ -12,3 +12,6 @@ export type {
 } from './runtime/runtime';
 export { OutputList } from './runtime/output-list';
 export type * from './protocol';
+export { PyOutput } from './components/py-output';
+export { defaultRenderers, pickRenderer, renderBundle, renderOutput } from './render/registry';
+export type { MimeRenderer, RenderContext, Sanitizer } from './render/types';

@@ -74,6 +74,8 @@ export interface BootOptions {
   streamIntervalMs?: number;
   /** …or when this many characters are waiting. */
   streamMaxChars?: number;
+  /** Stream text one cell may print before the rest is dropped with a marker. Default 10,000,000. */
+  maxOutputChars?: number;
   /**
    * A one-byte SharedArrayBuffer view the page writes 2 (SIGINT) into to interrupt Python.
    * Only usable when the page is crossOriginIsolated.

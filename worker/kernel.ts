@@ -199,6 +199,7 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
         shell = pyloom.start.callKwargs((json: string) => emitOutput(JSON.parse(json) as OutputEvent), {
           stream_interval: (options.streamIntervalMs ?? 50) / 1000,
           stream_max_chars: options.streamMaxChars ?? 65536,
+          max_output_chars: options.maxOutputChars ?? 10_000_000,
           interrupt_buffer: interruptBuffer ?? null,
           pyodide_version: mod.version,
           index_urls: indexUrls,

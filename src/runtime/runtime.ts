@@ -39,6 +39,8 @@ export interface RuntimeOptions {
   /** Stream batching in the worker (defaults: 50 ms, 65536 characters). */
   streamIntervalMs?: number;
   streamMaxChars?: number;
+  /** Stream text one cell may print before the rest is dropped with a marker (default 10,000,000). */
+  maxOutputChars?: number;
   /** Make the worker. Default: Pyloom's module worker. */
   createWorker?: () => WorkerLike;
   /**
@@ -283,6 +285,7 @@ export class Runtime extends EventTarget {
         indexUrls: options.indexUrls,
         streamIntervalMs: options.streamIntervalMs,
         streamMaxChars: options.streamMaxChars,
+        maxOutputChars: options.maxOutputChars,
         interruptBuffer,
       },
       sink,

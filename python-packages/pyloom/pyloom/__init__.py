@@ -42,6 +42,7 @@ def start(
     *,
     stream_interval: float = 0.05,
     stream_max_chars: int = 65536,
+    max_output_chars: int = 10_000_000,
     interrupt_buffer=None,
     pyodide_version: str = "unknown",
     index_urls: list[str] | None = None,
@@ -63,7 +64,7 @@ def start(
         sys.modules["pyloom.packages"]._load_settings()
     global _shell
     set_emitter(emit)
-    install_streams(interval=stream_interval, max_chars=stream_max_chars)
+    install_streams(interval=stream_interval, max_chars=stream_max_chars, cell_limit=max_output_chars)
     interrupts.install(interrupt_buffer)
     if IPYTHON_SHIM not in sys.path:
         sys.path.append(IPYTHON_SHIM)

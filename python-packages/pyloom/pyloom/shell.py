@@ -23,7 +23,7 @@ from typing import Any
 from . import tracebacks
 from ._hook import emit
 from .formatters import format_object, real_method
-from .streams import flush_all
+from .streams import flush_all, start_cell
 
 _COMPILE_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 # `%pip …` / `!pip …` at the start of a line (indentation kept, so line numbers stay right).
@@ -114,6 +114,7 @@ class Shell:
         filename = tracebacks.cell_filename(count)
         tracebacks.register_source(filename, source)
         self._task = _current_task()
+        start_cell()
         self._run_hooks(self.pre_execute)
         try:
             code = transform_magics(source)

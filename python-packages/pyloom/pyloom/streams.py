@@ -18,6 +18,16 @@ from ._hook import emit_raw, register_pre_emit
 
 _streams: dict[str, BatchedStream] = {}
 
+# Stream text one cell may send before the rest is dropped with a marker: a runaway print loop must
+# not exhaust the page's (or the worker's) memory. Reset at the start of every cell.
+DEFAULT_CELL_LIMIT = 10_000_000
+_limit = {"chars": DEFAULT_CELL_LIMIT, "sent": 0, "truncated": False}
+
+
+def start_cell() -> None:
+    _limit["sent"] = 0
+    _limit["truncated"] = False
+
 
 class BatchedStream(io.TextIOBase):
     def __init__(self, name: str, *, interval: float, max_chars: int) -> None:
@@ -51,6 +61,20 @@ class BatchedStream(io.TextIOBase):
         for other in _streams.values():
             if other is not self and other._parts:
                 other.flush()
+        if _limit["truncated"]:
+            return len(text)
+        room = _limit["chars"] - _limit["sent"]
+        if len(text) > room:
+            self._parts.append(text[: max(0, room)])
+            self._parts.append(
+                f"\n… output truncated: this cell printed more than {_limit['chars']:,} characters "
+                "(the limit is the runtime option maxOutputChars)\n"
+            )
+            _limit["truncated"] = True
+            _limit["sent"] = _limit["chars"]
+            self.flush()
+            return len(text)
+        _limit["sent"] += len(text)
         self._parts.append(text)
         self._size += len(text)
         now = time.monotonic()
@@ -89,7 +113,8 @@ class BatchedStream(io.TextIOBase):
         self.flush()
 
 
-def install_streams(*, interval: float, max_chars: int) -> None:
+def install_streams(*, interval: float, max_chars: int, cell_limit: int = DEFAULT_CELL_LIMIT) -> None:
+    _limit["chars"] = cell_limit
     for name in ("stdout", "stderr"):
         stream = _streams.get(name)
         if stream is None:

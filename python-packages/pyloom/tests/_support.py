@@ -15,11 +15,11 @@ from pyloom import _hook, streams
 from pyloom.shell import Shell
 
 
-def fresh(*, interval: float = 0.05, max_chars: int = 65536) -> tuple[Shell, list[dict]]:
+def fresh(*, interval: float = 0.05, max_chars: int = 65536, cell_limit: int = streams.DEFAULT_CELL_LIMIT) -> tuple[Shell, list[dict]]:
     """A new shell with its own namespace and a list that collects every emitted event."""
     events: list[dict] = []
     _hook.set_emitter(lambda text: events.append(json.loads(text)))
-    streams.install_streams(interval=interval, max_chars=max_chars)
+    streams.install_streams(interval=interval, max_chars=max_chars, cell_limit=cell_limit)
     if pyloom.IPYTHON_SHIM not in sys.path:
         sys.path.append(pyloom.IPYTHON_SHIM)
     return Shell(namespace={}), events

@@ -65,3 +65,18 @@ async def test_stream_is_a_text_io():
     shell, events = fresh()
     await shell.run_cell("import sys\nsys.stdout.write('w\\n'); sys.stdout.flush()\nsys.stdout.isatty(), sys.stdout.encoding")
     assert stdout(events) == "w\n"
+
+
+async def test_a_cell_past_the_output_limit_is_truncated_with_a_marker():
+    shell, events = fresh(cell_limit=1000)
+    reply = await shell.run_cell("for i in range(10_000):\n    print('x' * 9)\n'still running'")
+    assert reply["status"] == "ok"
+    text = stdout(events)
+    assert text.startswith("x" * 9 + "\n")
+    assert "output truncated: this cell printed more than 1,000 characters" in text
+    assert len(text) < 1000 + 200
+    assert of_type(events, "execute_result")[0]["data"]["text/plain"] == "'still running'"
+    # The limit is per cell: the next one prints again.
+    events.clear()
+    await shell.run_cell("print('next cell')")
+    assert stdout(events) == "next cell\n"
