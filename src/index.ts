@@ -4,6 +4,7 @@ export type {
   ExecuteOptions,
   ErrorDetail,
   ExecuteReply,
+  InputRequest,
   OutputDetail,
   RuntimeOptions,
   RuntimeStatus,

@@ -81,6 +81,11 @@ export interface BootOptions {
    * Only usable when the page is crossOriginIsolated.
    */
   interruptBuffer?: Uint8Array;
+  /**
+   * Where the page answers input(): Int32 [state, byteLength] then UTF-8 bytes. States:
+   * 0 idle, 1 waiting, 2 answered, 3 no answer (EOF). Only on crossOriginIsolated pages.
+   */
+  inputBuffer?: SharedArrayBuffer;
 }
 
 export type BootPhase = 'import-pyodide' | 'load-pyodide' | 'install-pyloom' | 'start-shell' | 'ready';
@@ -143,7 +148,9 @@ export type Progress = BootProgress | DownloadProgress;
 /** Everything the worker tells the page outside of call results, in order, through one channel. */
 export type WorkerEvent =
   | { type: 'progress'; progress: Progress }
-  | { type: 'output'; executionId: number; event: OutputEvent };
+  | { type: 'output'; executionId: number; event: OutputEvent }
+  /** Python is blocked in input()/getpass() until the page writes an answer to the input buffer. */
+  | { type: 'input'; executionId: number; prompt: string; password: boolean };
 
 /** A callback handed across the boundary (the page wraps it in `Comlink.proxy`). */
 export type Callback<T> = (value: T) => unknown;

@@ -87,6 +87,9 @@ function lockHashes(lockJson: string, packageBaseUrl: string): Map<string, strin
   return hashes;
 }
 
+export const INPUT = { idle: 0, waiting: 1, answered: 2, eof: 3 } as const;
+export const INPUT_HEADER_BYTES = 8;
+
 function joinURL(base: string, file: string): string {
   return base.endsWith('/') ? base + file : `${base}/${file}`;
 }
@@ -193,6 +196,28 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     });
     interruptBuffer = options.interruptBuffer;
     if (interruptBuffer) py.setInterruptBuffer(interruptBuffer);
+    const inputBuffer = options.inputBuffer;
+    // Blocks the worker until the page answers: the one place the worker waits synchronously.
+    // Returns the answer, undefined (Python: None) when interrupted, false when no answer (EOF).
+    const requestInput = (prompt: string, password: boolean): string | undefined | false => {
+      if (!inputBuffer) return false;
+      const header = new Int32Array(inputBuffer, 0, 2);
+      Atomics.store(header, 0, INPUT.waiting);
+      deliver({ type: 'input', executionId, prompt, password });
+      while (Atomics.load(header, 0) === INPUT.waiting) {
+        Atomics.wait(header, 0, INPUT.waiting, 100);
+        if (interruptBuffer && interruptBuffer[0] === 2) {
+          interruptBuffer[0] = 0;
+          Atomics.store(header, 0, INPUT.idle);
+          return undefined; // Python raises KeyboardInterrupt
+        }
+      }
+      const state = Atomics.load(header, 0);
+      const length = header[1]!;
+      Atomics.store(header, 0, INPUT.idle);
+      if (state === INPUT.eof) return false;
+      return new TextDecoder().decode(new Uint8Array(inputBuffer, INPUT_HEADER_BYTES, length).slice());
+    };
     const pyloomVersion = await step('start-shell', async () => {
       const pyloom = py.pyimport('pyloom');
       try {
@@ -200,7 +225,9 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
           stream_interval: (options.streamIntervalMs ?? 50) / 1000,
           stream_max_chars: options.streamMaxChars ?? 65536,
           max_output_chars: options.maxOutputChars ?? 10_000_000,
-          interrupt_buffer: interruptBuffer ?? null,
+          // undefined, not null: Pyodide turns null into jsnull, only undefined into None.
+          interrupt_buffer: interruptBuffer,
+          request_input: inputBuffer ? requestInput : undefined,
           pyodide_version: mod.version,
           index_urls: indexUrls,
           lock_json: lockJson,

@@ -1,5 +1,6 @@
 // The notebook page's entry. Until the notebook UI lands this is a one-cell console on the Runtime.
 import '../components/py-output';
+import { askInput } from '../components/input-box';
 import { createRuntime, type StatusDetail } from '../index';
 import { loadDeploymentConfig } from './config';
 import type { Progress } from '../protocol';
@@ -38,7 +39,10 @@ async function run(): Promise<void> {
   outputs.clear();
   count.textContent = '[*]';
   try {
-    const reply = await runtime.execute(code.value, { onOutput: (event) => outputs.apply(event) });
+    const reply = await runtime.execute(code.value, {
+      onOutput: (event) => outputs.apply(event),
+      onInput: (request) => askInput($('input-area'), request),
+    });
     count.textContent = reply.executionCount === null ? '' : `[${reply.executionCount}]`;
   } catch (error) {
     count.textContent = '';

@@ -1,6 +1,7 @@
 // Loaded on the first Run: runtimes (one per group, shared by its cells in document order),
 // <py-output>, and running a cell with its progress shown in that cell.
 import '../components/py-output';
+import { askInput } from '../components/input-box';
 import type { PyOutput } from '../components/py-output';
 import type { Progress } from '../protocol';
 import { createRuntime, type Runtime } from '../runtime/runtime';
@@ -57,6 +58,7 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
         view.apply(event);
       },
       onProgress: (progress) => (cell.status.textContent = describe(progress)),
+      onInput: (request) => askInput(cell.output, request),
     });
     cell.predefined?.remove();
     cell.predefined = null;

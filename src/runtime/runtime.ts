@@ -61,6 +61,17 @@ export interface ExecuteOptions {
   onOutput?: (event: OutputEvent, outputs: readonly Output[]) => void;
   /** Package downloads this execution caused (its imports, %pip), as they progress. */
   onProgress?: (progress: DownloadProgress) => void;
+  /**
+   * Answer input()/getpass() of this execution (resolve with the line; reject or return
+   * undefined for "no answer", which Python sees as EOFError). Needs a crossOriginIsolated page.
+   */
+  onInput?: (request: InputRequest) => Promise<string | undefined> | string | undefined;
+}
+
+export interface InputRequest {
+  prompt: string;
+  /** getpass(): show a password box. */
+  password: boolean;
 }
 
 export interface ExecuteReply {
@@ -94,6 +105,7 @@ interface Job {
   outputs: OutputList;
   onOutput: ExecuteOptions['onOutput'];
   onProgress: ExecuteOptions['onProgress'];
+  onInput: ExecuteOptions['onInput'];
   resolve(reply: ExecuteReply): void;
   reject(error: Error): void;
 }
@@ -105,6 +117,7 @@ interface Session {
   kill(reason: string): void;
   remote: Remote<WorkerApi>;
   interruptBuffer: Uint8Array | undefined;
+  inputBuffer: SharedArrayBuffer | undefined;
   detach(): void;
 }
 
@@ -185,6 +198,7 @@ export class Runtime extends EventTarget {
         outputs: new OutputList(),
         onOutput: options.onOutput,
         onProgress: options.onProgress,
+        onInput: options.onInput,
         resolve: (reply) => {
           markSettled();
           resolve(reply);
@@ -248,6 +262,7 @@ export class Runtime extends EventTarget {
     const worker = (options.createWorker ?? defaultWorker)();
     const remote = wrap<WorkerApi>(worker as Worker);
     const interruptBuffer = makeInterruptBuffer();
+    const inputBuffer = interruptBuffer ? new SharedArrayBuffer(INPUT_CAPACITY + 8) : undefined;
     let kill!: (reason: string) => void;
     const died = new Promise<never>((_, reject) => {
       kill = (reason) => reject(new Error(reason));
@@ -267,6 +282,7 @@ export class Runtime extends EventTarget {
       kill,
       remote,
       interruptBuffer,
+      inputBuffer,
       detach: () => {
         worker.removeEventListener('error', onError);
         worker.removeEventListener('messageerror', onMessageError);
@@ -287,6 +303,7 @@ export class Runtime extends EventTarget {
         streamMaxChars: options.streamMaxChars,
         maxOutputChars: options.maxOutputChars,
         interruptBuffer,
+        inputBuffer,
       },
       sink,
     );
@@ -356,6 +373,10 @@ export class Runtime extends EventTarget {
 
   #onWorkerEvent(session: Session, event: WorkerEvent): void {
     if (this.#session !== session) return; // a late message from a worker we already replaced
+    if (event.type === 'input') {
+      void this.#answerInput(session, event.executionId, { prompt: event.prompt, password: event.password });
+      return;
+    }
     if (event.type === 'progress') {
       const progress = event.progress;
       if (progress.kind === 'download' && this.#running && progress.executionId === this.#running.id) {
@@ -370,6 +391,30 @@ export class Runtime extends EventTarget {
       job.onOutput?.(event.event, job.outputs.outputs);
     }
     this.dispatchEvent(new CustomEvent<OutputDetail>('output', { detail: { executionId: event.executionId, event: event.event } }));
+  }
+
+  /** Python is blocked in input(): ask the cell's onInput, write the answer where the worker waits. */
+  async #answerInput(session: Session, executionId: number, request: InputRequest): Promise<void> {
+    const buffer = session.inputBuffer;
+    if (!buffer) return;
+    const job = this.#running?.id === executionId ? this.#running : undefined;
+    let answer: string | undefined;
+    try {
+      answer = job?.onInput ? await job.onInput(request) : undefined;
+    } catch {
+      answer = undefined;
+    }
+    const header = new Int32Array(buffer, 0, 2);
+    if (this.#session !== session || Atomics.load(header, 0) !== 1) return; // interrupted or replaced
+    if (answer === undefined) {
+      Atomics.store(header, 0, 3); // EOF
+    } else {
+      const bytes = new TextEncoder().encode(answer).slice(0, INPUT_CAPACITY);
+      new Uint8Array(buffer, 8, bytes.length).set(bytes);
+      header[1] = bytes.length;
+      Atomics.store(header, 0, 2);
+    }
+    Atomics.notify(header, 0);
   }
 
   #die(session: Session, reason: string): void {
@@ -429,6 +474,9 @@ function defaultWorker(): WorkerLike {
 function sameOriginBootstrap(url: URL): string {
   return URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
 }
+
+/** The longest answer input() can receive, in UTF-8 bytes. */
+const INPUT_CAPACITY = 64 * 1024;
 
 function makeInterruptBuffer(): Uint8Array | undefined {
   // SharedArrayBuffer exists only on crossOriginIsolated pages (COOP + COEP headers).

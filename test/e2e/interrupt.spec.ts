@@ -55,6 +55,7 @@ test('not isolated: an awaiting cell is interrupted in place; a busy loop restar
     const loopHow = await runtime.interrupt();
     const loopReply = await loop;
     const keptAfterRestart = await runtime.execute("'kept' in globals()");
+    const sleeps = await runtime.execute('import time\ntime.sleep(0.01)\n"slept"'); // no interrupt buffer here
     return {
       isolated: crossOriginIsolated,
       interruptible: runtime.bootInfo?.interruptible,
@@ -64,6 +65,7 @@ test('not isolated: an awaiting cell is interrupted in place; a busy loop restar
       loopHow,
       loopReply,
       keptAfterRestart,
+      sleeps,
       reasons,
     };
   });
@@ -75,6 +77,7 @@ test('not isolated: an awaiting cell is interrupted in place; a busy loop restar
   expect(result.loopReply.status).toBe('aborted');
   expect(result.reasons).toContain('runtime restarted to stop the running cell: variables were lost');
   expect(result.keptAfterRestart.outputs).toMatchObject([{ data: { 'text/plain': 'False' } }]);
+  expect(result.sleeps.outputs).toMatchObject([{ data: { 'text/plain': "'slept'" } }]);
 });
 
 test('an uncaught error inside the worker is reported and the runtime survives it', async ({ page }) => {
@@ -91,4 +94,40 @@ test('an uncaught error inside the worker is reported and the runtime survives i
   expect(result.errors).toEqual([expect.stringContaining('from a timer callback')]);
   expect(result.status).toBe('idle');
   expect(result.after.outputs).toMatchObject([{ data: { 'text/plain': '2' } }]);
+});
+
+test('isolated: input() and getpass() are answered by the page; interrupt while waiting; no answer is EOF', async ({ page }) => {
+  await openHarness(page);
+  const result = await page.evaluate(async () => {
+    const runtime = window.pyloom.createRuntime();
+    const asked: { prompt: string; password: boolean }[] = [];
+    const answered = await runtime.execute('name = input("Name? ")\nfrom getpass import getpass\npw = getpass()\nname, len(pw)', {
+      onInput: (request) => {
+        asked.push(request);
+        return request.password ? 's3cret' : 'Ada';
+      },
+    });
+    const waiting = runtime.execute('input("never answered: ")', { onInput: () => new Promise<string>(() => undefined) });
+    await new Promise((r) => setTimeout(r, 500));
+    const how = await runtime.interrupt();
+    const interrupted = await waiting;
+    const eof = await runtime.execute('input()');
+    const after = await runtime.execute('name');
+    return { asked, answered, how, interrupted, eof, after };
+  });
+  expect(result.asked).toEqual([{ prompt: 'Name? ', password: false }, { prompt: 'Password: ', password: true }]);
+  expect(result.answered.outputs).toEqual([
+    { output_type: 'stream', name: 'stdout', text: 'Name? Ada\nPassword: \n' },
+    { output_type: 'execute_result', execution_count: 1, data: { 'text/plain': "('Ada', 6)" }, metadata: {} },
+  ]);
+  expect(result.how).toBe('interrupted');
+  expect(result.interrupted.outputs).toMatchObject([{ output_type: 'error', ename: 'KeyboardInterrupt' }]);
+  expect(result.eof.outputs).toMatchObject([{ output_type: 'error', ename: 'EOFError' }]);
+  expect(result.after.outputs).toMatchObject([{ data: { 'text/plain': "'Ada'" } }]);
+});
+
+test('not isolated: input() explains what it needs', async ({ page }) => {
+  await openHarness(page, UNISOLATED_ORIGIN);
+  const reply = await page.evaluate(() => window.pyloom.createRuntime().execute('input("x? ")'));
+  expect(reply.outputs).toMatchObject([{ output_type: 'error', ename: 'RuntimeError', evalue: expect.stringContaining('cross-origin isolated page') }]);
 });

@@ -17,3 +17,16 @@ test('the notebook page runs typed code with Shift+Enter', async ({ page }) => {
   await page.screenshot({ path: test.info().outputPath('page.png') });
   await expect(page.locator('#count')).toHaveText('[2]');
 });
+
+test('input() on the page: a box appears and the answer reaches Python', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('status')).toHaveText('idle', { timeout: 60_000 });
+  const editor = page.getByLabel('Python (Shift+Enter runs)');
+  await editor.fill('answer = input("Your name: ")\nf"Hello, {answer}!"');
+  await editor.press('Shift+Enter');
+  const box = page.getByRole('textbox', { name: 'Your name:' });
+  await box.fill('Grace');
+  await box.press('Enter');
+  await expect(page.locator('py-output pre.text')).toHaveText("'Hello, Grace!'");
+  await expect(box).toHaveCount(0);
+});

@@ -10,7 +10,7 @@ import builtins
 import os
 import sys
 
-from . import interrupts, mpl_backend
+from . import interrupts, mpl_backend, stdin
 from ._hook import set_emitter
 from ._version import __version__
 from .display import DisplayHandle, clear_output, display, publish_display_data, update_display
@@ -44,6 +44,7 @@ def start(
     stream_max_chars: int = 65536,
     max_output_chars: int = 10_000_000,
     interrupt_buffer=None,
+    request_input=None,
     pyodide_version: str = "unknown",
     index_urls: list[str] | None = None,
     lock_json: str | None = None,
@@ -66,6 +67,7 @@ def start(
     set_emitter(emit)
     install_streams(interval=stream_interval, max_chars=stream_max_chars, cell_limit=max_output_chars)
     interrupts.install(interrupt_buffer)
+    stdin.install(request_input)
     if IPYTHON_SHIM not in sys.path:
         sys.path.append(IPYTHON_SHIM)
     # As in IPython, display() needs no import in a cell.
