@@ -7,6 +7,8 @@ export interface CellParts {
   group: string;
   hideCode: boolean;
   autorun: boolean;
+  /** Seconds before the run is interrupted; 0: the page's default. */
+  timeout: number;
   run: HTMLButtonElement;
   status: HTMLElement;
   output: HTMLElement;
@@ -100,6 +102,7 @@ export function mountCell(block: Element, options: { outputSelector: string; the
     group,
     hideCode,
     autorun: options.autorunAll || flag('data-autorun') || flag('autorun') || hideCode,
+    timeout: Math.max(0, Number(attr('data-timeout') ?? 0) || 0),
     run,
     status,
     output,

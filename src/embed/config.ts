@@ -17,6 +17,8 @@ export interface EmbedConfig {
   theme: 'light' | 'dark';
   /** Let outputs run scripts. Only for pages whose code the page's author wrote. */
   trust: boolean;
+  /** Seconds a cell may run before it is interrupted (0: no limit); `data-timeout` per cell. */
+  timeout: number;
 }
 
 export const DEFAULT_SELECTOR = 'py-cell, pre[data-executable], pre > code.language-python[data-pyloom]';
@@ -51,5 +53,6 @@ export function readConfig(document: Document): EmbedConfig {
     preload: own['preload'] === true || thebe['requestKernel'] === true,
     theme: own['theme'] === 'dark' ? 'dark' : 'light',
     trust: own['trust'] === true,
+    timeout: typeof own['timeout'] === 'number' && own['timeout'] > 0 ? own['timeout'] : 0,
   };
 }

@@ -46,9 +46,19 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
     if (progress.kind === 'boot') cell.status.textContent = describe(progress);
   };
   runtime.addEventListener('progress', onBoot);
+  const limit = cell.timeout || config.timeout;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
   try {
     await runtime.ready.catch(() => undefined);
     view.clear(); // a re-run replaces the previous output, as in Jupyter
+    if (limit > 0) {
+      // Counted from when the cell starts running, not while it waits for boot or its turn.
+      timer = setTimeout(() => {
+        timedOut = true;
+        void runtime.interrupt();
+      }, limit * 1000);
+    }
     const reply = await runtime.execute(cell.code(), {
       onOutput: (event) => {
         if (cell.predefined) {
@@ -62,13 +72,19 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
     });
     cell.predefined?.remove();
     cell.predefined = null;
-    cell.status.textContent =
-      reply.status === 'ok' ? `Done [${reply.executionCount ?? ' '}]` : reply.status === 'error' ? 'Error' : 'Stopped';
+    cell.status.textContent = timedOut
+      ? `Stopped after the ${limit} s time limit`
+      : reply.status === 'ok'
+        ? `Done [${reply.executionCount ?? ' '}]`
+        : reply.status === 'error'
+          ? 'Error'
+          : 'Stopped';
     cell.host.dataset['status'] = reply.status;
   } catch (error) {
     cell.status.textContent = error instanceof Error ? error.message : String(error);
     cell.host.dataset['status'] = 'failed';
   } finally {
+    clearTimeout(timer);
     runtime.removeEventListener('progress', onBoot);
     cell.run.disabled = false;
   }

@@ -97,10 +97,21 @@ test('py-cell and code.language-python blocks, preload, dark theme, and trust op
   const workerStarted = page.waitForEvent('worker');
   await page.goto('/test/e2e/pages/embed-options.html');
   await workerStarted; // preload: Python boots before any Run
-  await expect(cells(page)).toHaveCount(2);
+  await expect(cells(page)).toHaveCount(3);
   await expect(cells(page).nth(0)).toHaveAttribute('theme', 'dark');
   await cells(page).nth(0).getByRole('button', { name: 'Run this Python cell' }).click();
   await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('from a py-cell\n', { timeout: 60_000 });
   await cells(page).nth(1).getByRole('button', { name: 'Run this Python cell' }).click();
   await expect.poll(() => page.evaluate(() => (window as unknown as { trustedRan?: boolean }).trustedRan)).toBe(true);
+});
+
+test('a cell with data-timeout is interrupted when its time is up, and the runtime lives on', async ({ page }) => {
+  await page.goto('/test/e2e/pages/embed-options.html');
+  await expect(cells(page)).toHaveCount(3);
+  const slow = cells(page).nth(2);
+  await slow.getByRole('button', { name: 'Run this Python cell' }).click();
+  await expect(slow.getByRole('status')).toHaveText('Stopped after the 1 s time limit', { timeout: 60_000 });
+  await expect(outputOf(page, 2).locator('pre.error')).toContainText('KeyboardInterrupt');
+  await cells(page).nth(0).getByRole('button', { name: 'Run this Python cell' }).click();
+  await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('from a py-cell\n');
 });
