@@ -16,6 +16,7 @@ import type {
   WorkerApi,
   WorkerEvent,
 } from '../src/protocol';
+import { waitForInput } from '../src/input-buffer';
 import { watchDownloads } from './downloads';
 import { resolvePackageBaseUrl } from './packages';
 
@@ -86,9 +87,6 @@ function lockHashes(lockJson: string, packageBaseUrl: string): Map<string, strin
   }
   return hashes;
 }
-
-export const INPUT = { idle: 0, waiting: 1, answered: 2, eof: 3 } as const;
-export const INPUT_HEADER_BYTES = 8;
 
 function joinURL(base: string, file: string): string {
   return base.endsWith('/') ? base + file : `${base}/${file}`;
@@ -198,25 +196,19 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     if (interruptBuffer) py.setInterruptBuffer(interruptBuffer);
     const inputBuffer = options.inputBuffer;
     // Blocks the worker until the page answers: the one place the worker waits synchronously.
-    // Returns the answer, undefined (Python: None) when interrupted, false when no answer (EOF).
+    // Blocks the worker until the page answers: the one place the worker waits synchronously.
+    // undefined (Python: None) means interrupted, false means no answer (EOF).
     const requestInput = (prompt: string, password: boolean): string | undefined | false => {
       if (!inputBuffer) return false;
-      const header = new Int32Array(inputBuffer, 0, 2);
-      Atomics.store(header, 0, INPUT.waiting);
-      deliver({ type: 'input', executionId, prompt, password });
-      while (Atomics.load(header, 0) === INPUT.waiting) {
-        Atomics.wait(header, 0, INPUT.waiting, 100);
-        if (interruptBuffer && interruptBuffer[0] === 2) {
-          interruptBuffer[0] = 0;
-          Atomics.store(header, 0, INPUT.idle);
-          return undefined; // Python raises KeyboardInterrupt
-        }
-      }
-      const state = Atomics.load(header, 0);
-      const length = header[1]!;
-      Atomics.store(header, 0, INPUT.idle);
-      if (state === INPUT.eof) return false;
-      return new TextDecoder().decode(new Uint8Array(inputBuffer, INPUT_HEADER_BYTES, length).slice());
+      return waitForInput(
+        inputBuffer,
+        () => deliver({ type: 'input', executionId, prompt, password }),
+        () => {
+          if (interruptBuffer?.[0] !== 2) return false;
+          interruptBuffer[0] = 0; // taken here: it must not fire again in the next statement
+          return true;
+        },
+      );
     };
     const pyloomVersion = await step('start-shell', async () => {
       const pyloom = py.pyimport('pyloom');

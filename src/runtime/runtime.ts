@@ -13,6 +13,7 @@ import type {
   WorkerEvent,
 } from '../protocol';
 import { pyloomWheelURL, pyodideIndexURL } from 'virtual:pyloom-assets';
+import { answerInput, createInputBuffer } from '../input-buffer';
 import { OutputList } from './output-list';
 
 export type RuntimeStatus = 'starting' | 'idle' | 'busy' | 'dead';
@@ -262,7 +263,7 @@ export class Runtime extends EventTarget {
     const worker = (options.createWorker ?? defaultWorker)();
     const remote = wrap<WorkerApi>(worker as Worker);
     const interruptBuffer = makeInterruptBuffer();
-    const inputBuffer = interruptBuffer ? new SharedArrayBuffer(INPUT_CAPACITY + 8) : undefined;
+    const inputBuffer = interruptBuffer ? createInputBuffer() : undefined;
     let kill!: (reason: string) => void;
     const died = new Promise<never>((_, reject) => {
       kill = (reason) => reject(new Error(reason));
@@ -404,17 +405,7 @@ export class Runtime extends EventTarget {
     } catch {
       answer = undefined;
     }
-    const header = new Int32Array(buffer, 0, 2);
-    if (this.#session !== session || Atomics.load(header, 0) !== 1) return; // interrupted or replaced
-    if (answer === undefined) {
-      Atomics.store(header, 0, 3); // EOF
-    } else {
-      const bytes = new TextEncoder().encode(answer).slice(0, INPUT_CAPACITY);
-      new Uint8Array(buffer, 8, bytes.length).set(bytes);
-      header[1] = bytes.length;
-      Atomics.store(header, 0, 2);
-    }
-    Atomics.notify(header, 0);
+    if (this.#session === session) answerInput(buffer, answer);
   }
 
   #die(session: Session, reason: string): void {
@@ -474,9 +465,6 @@ function defaultWorker(): WorkerLike {
 function sameOriginBootstrap(url: URL): string {
   return URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
 }
-
-/** The longest answer input() can receive, in UTF-8 bytes. */
-const INPUT_CAPACITY = 64 * 1024;
 
 function makeInterruptBuffer(): Uint8Array | undefined {
   // SharedArrayBuffer exists only on crossOriginIsolated pages (COOP + COEP headers).

@@ -1,10 +1,15 @@
 // The page a user opens: type code, Shift+Enter, see the output.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 
-test('the notebook page runs typed code with Shift+Enter', async ({ page }) => {
+/** Open the notebook page once Python is up; returns its editor. */
+async function openReadyPage(page: Page) {
   await page.goto('/');
   await expect(page.getByRole('status')).toHaveText('idle', { timeout: 60_000 });
-  const editor = page.getByLabel('Python (Shift+Enter runs)');
+  return page.getByLabel('Python (Shift+Enter runs)');
+}
+
+test('the notebook page runs typed code with Shift+Enter', async ({ page }) => {
+  const editor = await openReadyPage(page);
   await editor.fill('');
   await editor.pressSequentially('print("typed")\n6 * 7');
   await editor.press('Shift+Enter');
@@ -19,9 +24,7 @@ test('the notebook page runs typed code with Shift+Enter', async ({ page }) => {
 });
 
 test('input() on the page: a box appears and the answer reaches Python', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByRole('status')).toHaveText('idle', { timeout: 60_000 });
-  const editor = page.getByLabel('Python (Shift+Enter runs)');
+  const editor = await openReadyPage(page);
   await editor.fill('answer = input("Your name: ")\nf"Hello, {answer}!"');
   await editor.press('Shift+Enter');
   const box = page.getByRole('textbox', { name: 'Your name:' });
