@@ -1,0 +1,157 @@
+// Autosave of the open notebook: every change is written within `maxWaitMs`, a write that would
+// overwrite another tab's newer revision stops and reports a conflict instead.
+import type { Notebook } from './model';
+import type { NotebookMeta, NotebookStore, SaveResult, StoreMessage } from './store';
+
+export type SaveState = 'saved' | 'pending' | 'saving' | 'conflict' | 'error';
+
+export interface SaveStateDetail {
+  state: SaveState;
+  /** For 'conflict' and 'error': what happened and what the user can do. */
+  message?: string;
+}
+
+export interface AutosaveOptions {
+  /** Quiet time after the last change before writing. Default 250 ms. */
+  delayMs?: number;
+  /** Longest a change waits while edits keep coming. Default 1000 ms. */
+  maxWaitMs?: number;
+}
+
+/** Events: `state` (CustomEvent<SaveStateDetail>). */
+export class Autosave extends EventTarget {
+  readonly #store: NotebookStore;
+  readonly #delayMs: number;
+  readonly #maxWaitMs: number;
+  #meta: NotebookMeta | undefined;
+  #read: (() => Notebook) | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #firstPending = 0;
+  #state: SaveState = 'saved';
+  #message: string | undefined;
+  #writing: Promise<unknown> = Promise.resolve();
+
+  constructor(store: NotebookStore, options: AutosaveOptions = {}) {
+    super();
+    this.#store = store;
+    this.#delayMs = options.delayMs ?? 250;
+    this.#maxWaitMs = options.maxWaitMs ?? 1000;
+    store.addEventListener('message', (event) => this.#onStoreMessage((event as CustomEvent<StoreMessage>).detail));
+  }
+
+  get state(): SaveState {
+    return this.#state;
+  }
+  get message(): string | undefined {
+    return this.#message;
+  }
+  get meta(): NotebookMeta | undefined {
+    return this.#meta;
+  }
+
+  /** Start saving another notebook (the previous one is flushed first). */
+  async attach(meta: NotebookMeta, read: () => Notebook): Promise<void> {
+    await this.flush();
+    this.#meta = meta;
+    this.#read = read;
+    this.#setState('saved');
+  }
+
+  /** The notebook changed: write it soon. */
+  changed(): void {
+    if (!this.#meta || this.#state === 'conflict') {
+      if (this.#state === 'conflict') this.#setState('conflict', this.#message);
+      return;
+    }
+    const now = Date.now();
+    if (this.#state !== 'pending') this.#firstPending = now;
+    this.#setState('pending');
+    clearTimeout(this.#timer);
+    const wait = Math.max(0, Math.min(this.#delayMs, this.#firstPending + this.#maxWaitMs - now));
+    this.#timer = setTimeout(() => void this.flush(), wait);
+  }
+
+  /** Write pending changes now (also called on page hide). */
+  async flush(): Promise<SaveResult | undefined> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#state !== 'pending') {
+      await this.#writing;
+      return undefined;
+    }
+    return this.#write(false);
+  }
+
+  /** Resolve a conflict by overwriting the other tab's version with this one. */
+  keepMine(): Promise<SaveResult | undefined> {
+    return this.#write(true);
+  }
+
+  /** The meta after a rename or reload, so the next save is based on the right revision. */
+  updateMeta(meta: NotebookMeta): void {
+    this.#meta = meta;
+    if (this.#state === 'conflict') this.#setState('saved');
+  }
+
+  #write(force: boolean): Promise<SaveResult | undefined> {
+    const run = async (): Promise<SaveResult | undefined> => {
+      const meta = this.#meta;
+      const read = this.#read;
+      if (!meta || !read) return undefined;
+      this.#setState('saving');
+      let result: SaveResult;
+      try {
+        result = await this.#store.save(meta.id, read(), meta.rev, { force });
+      } catch (error) {
+        this.#setState('error', storageMessage(error));
+        return undefined;
+      }
+      if (this.#meta?.id !== meta.id) return result;
+      if (result.status === 'saved') {
+        this.#meta = result.meta;
+        // Changes made while writing are still pending.
+        if (this.#timer === undefined) this.#setState('saved');
+        else this.#setState('pending');
+      } else if (result.status === 'conflict') {
+        this.#setState(
+          'conflict',
+          'This notebook was changed in another tab or window. Your edits here are not saved: keep this version (overwrites the other) or load the other version (discards the edits here).',
+        );
+      } else {
+        this.#setState('conflict', 'This notebook was deleted in another tab. Keep this version to save it again, or download it.');
+      }
+      return result;
+    };
+    const next = this.#writing.then(run, run);
+    this.#writing = next.catch(() => undefined);
+    return next;
+  }
+
+  #onStoreMessage(message: StoreMessage): void {
+    const meta = this.#meta;
+    if (!meta) return;
+    const ours = message.kind === 'cleared' || ('id' in message && message.id === meta.id);
+    if (!ours || message.kind === 'renamed' || message.kind === 'created') return;
+    if (message.kind === 'saved' && message.rev <= meta.rev) return;
+    this.#setState(
+      'conflict',
+      message.kind === 'saved'
+        ? 'This notebook was changed in another tab or window. Load that version, or keep this one (overwrites the other).'
+        : 'This notebook was deleted in another tab. Keep this version to save it again, or download it.',
+    );
+  }
+
+  #setState(state: SaveState, message?: string): void {
+    this.#state = state;
+    this.#message = message;
+    this.dispatchEvent(new CustomEvent<SaveStateDetail>('state', { detail: { state, message } }));
+  }
+}
+
+function storageMessage(error: unknown): string {
+  const name = error instanceof DOMException ? error.name : '';
+  if (name === 'QuotaExceededError') {
+    return 'Browser storage is full, so this notebook is not saved. Download it (.ipynb), then delete notebooks you no longer need or clear large outputs.';
+  }
+  return `Saving to browser storage failed (${error instanceof Error ? error.message : String(error)}). Download the notebook (.ipynb) to keep your work.`;
+}

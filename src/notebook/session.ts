@@ -1,0 +1,314 @@
+// A notebook bound to a runtime: cell edits (add, delete, move, retype), and running cells in
+// order with Jupyter's rules (outputs cleared at start, stop the queue on error, counts).
+// Cells are replaced, never mutated, so elements can tell what changed by identity.
+import type { ErrorOutput, Output, OutputEvent } from '../protocol';
+import type { ExecuteOptions, ExecuteReply, InputRequest, RuntimeStatus } from '../runtime/runtime';
+import { convertCell, newCell, type Cell, type CellType, type CodeCell, type Notebook } from './model';
+
+/** The part of a Runtime a session uses. */
+export interface SessionRuntime extends EventTarget {
+  readonly status: RuntimeStatus;
+  readonly reason: string | undefined;
+  execute(code: string, options?: ExecuteOptions): Promise<ExecuteReply>;
+  interrupt(): Promise<'interrupted' | 'restarted' | 'idle'>;
+  restart(reason?: string): Promise<unknown>;
+}
+
+export type CellRunState = 'queued' | 'running';
+
+export interface ChangeDetail {
+  /** The cell list itself changed (insert, delete, move, retype, load). */
+  structure: boolean;
+  /** Cells whose content, outputs or run state changed. */
+  cells: string[];
+  /** Whether the change is worth saving (run states are not). */
+  persist: boolean;
+}
+
+/** Events: `change` (CustomEvent<ChangeDetail>). */
+export class NotebookSession extends EventTarget {
+  #notebook: Notebook;
+  readonly runtime: SessionRuntime;
+  /** Cells waiting or running, in run order. */
+  #queue: string[] = [];
+  #states = new Map<string, CellRunState>();
+  #running: string | undefined;
+  #pumping = false;
+  /** Deleted cells with their positions, for undo (Z). */
+  #deleted: { index: number; cell: Cell }[] = [];
+  /** Asks the user for a line when Python calls input() in cell `cellId`. */
+  onInput: ((cellId: string, request: InputRequest) => Promise<string | undefined>) | undefined;
+
+  constructor(notebook: Notebook, runtime: SessionRuntime) {
+    super();
+    this.#notebook = notebook;
+    this.runtime = runtime;
+  }
+
+  get notebook(): Notebook {
+    return this.#notebook;
+  }
+  get cells(): readonly Cell[] {
+    return this.#notebook.cells;
+  }
+  runState(id: string): CellRunState | undefined {
+    return this.#states.get(id);
+  }
+  index(id: string): number {
+    return this.#notebook.cells.findIndex((c) => c.id === id);
+  }
+  cell(id: string): Cell | undefined {
+    return this.#notebook.cells.find((c) => c.id === id);
+  }
+
+  /** Show another notebook (a file opened, a reload from another tab). Runs in progress are dropped. */
+  replace(notebook: Notebook): void {
+    this.#clearQueue();
+    this.#deleted = [];
+    this.#notebook = notebook;
+    this.#emit({ structure: true, cells: [], persist: false });
+  }
+
+  // ---- edits ----
+  insert(index: number, type: CellType = 'code', source = ''): Cell {
+    const cell = newCell(type, source, this.#ids());
+    const cells = [...this.cells];
+    cells.splice(Math.max(0, Math.min(index, cells.length)), 0, cell);
+    this.#setCells(cells);
+    return cell;
+  }
+
+  /** Insert copies of cells (outputs included, as JupyterLab pastes them) with fresh ids. */
+  insertCopies(index: number, copies: readonly Cell[]): Cell[] {
+    const taken = this.#ids();
+    const fresh = copies.map((copy) => {
+      const cell: Cell = { ...structuredClone(copy), id: newCell('raw', '', taken).id };
+      taken.add(cell.id);
+      return cell;
+    });
+    const cells = [...this.cells];
+    cells.splice(Math.max(0, Math.min(index, cells.length)), 0, ...fresh);
+    this.#setCells(cells);
+    return fresh;
+  }
+
+  setSource(id: string, source: string): void {
+    const cell = this.cell(id);
+    if (!cell || cell.source === source) return;
+    this.#replaceCell({ ...cell, source });
+  }
+
+  setType(id: string, type: CellType): void {
+    const cell = this.cell(id);
+    if (!cell || cell.cell_type === type) return;
+    this.#dequeue(id);
+    const cells = this.cells.map((c) => (c.id === id ? convertCell(c, type) : c));
+    this.#setCells(cells);
+  }
+
+  /** Delete cells; a notebook always keeps one cell, like JupyterLab. */
+  delete(ids: string[]): void {
+    const doomed = new Set(ids);
+    const kept: Cell[] = [];
+    this.cells.forEach((cell, index) => {
+      if (doomed.has(cell.id)) {
+        this.#dequeue(cell.id);
+        this.#deleted.push({ index, cell });
+      } else {
+        kept.push(cell);
+      }
+    });
+    if (kept.length === 0) kept.push(newCell('code', '', this.#ids()));
+    this.#setCells(kept);
+  }
+
+  /** Bring back the last deleted cell where it was. Returns it, or undefined. */
+  undoDelete(): Cell | undefined {
+    const last = this.#deleted.pop();
+    if (!last) return undefined;
+    const taken = this.#ids();
+    const cell = taken.has(last.cell.id) ? { ...last.cell, id: newCell('raw', '', taken).id } : last.cell;
+    const cells = [...this.cells];
+    cells.splice(Math.min(last.index, cells.length), 0, cell);
+    this.#setCells(cells);
+    return cell;
+  }
+
+  /** Move a cell up (-1) or down (+1). */
+  move(id: string, delta: -1 | 1): void {
+    const from = this.index(id);
+    const to = from + delta;
+    if (from < 0 || to < 0 || to >= this.cells.length) return;
+    const cells = [...this.cells];
+    const [cell] = cells.splice(from, 1);
+    cells.splice(to, 0, cell!);
+    this.#setCells(cells);
+  }
+
+  clearOutputs(ids: string[] = this.cells.map((c) => c.id)): void {
+    const changed: string[] = [];
+    const cells = this.cells.map((cell) => {
+      if (cell.cell_type !== 'code' || !ids.includes(cell.id) || this.#states.has(cell.id)) return cell;
+      if (cell.outputs.length === 0 && cell.execution_count === null) return cell;
+      changed.push(cell.id);
+      return { ...cell, outputs: [], execution_count: null };
+    });
+    this.#notebook = { ...this.#notebook, cells };
+    this.#emit({ structure: false, cells: changed, persist: true });
+  }
+
+  // ---- running ----
+  /** Queue code cells to run in the given order (others are ignored). */
+  run(ids: string[]): void {
+    for (const id of ids) {
+      const cell = this.cell(id);
+      if (cell?.cell_type !== 'code' || this.#states.has(id)) continue;
+      this.#queue.push(id);
+      this.#states.set(id, 'queued');
+    }
+    this.#emit({ structure: false, cells: ids, persist: false });
+    void this.#pump();
+  }
+  runAll(): void {
+    this.run(this.cells.map((c) => c.id));
+  }
+  /** Cells above `id`, not including it. */
+  runAbove(id: string): void {
+    this.run(this.cells.slice(0, Math.max(0, this.index(id))).map((c) => c.id));
+  }
+  /** `id` and every cell below it. */
+  runBelow(id: string): void {
+    const index = this.index(id);
+    if (index >= 0) this.run(this.cells.slice(index).map((c) => c.id));
+  }
+
+  /** Stop the running cell; queued cells are dropped (as Jupyter does after an error). */
+  async interrupt(): Promise<'interrupted' | 'restarted' | 'idle'> {
+    this.#dropQueued();
+    return this.runtime.interrupt();
+  }
+
+  async restart(): Promise<void> {
+    this.#clearQueue();
+    await this.runtime.restart('runtime restarted: variables were lost');
+  }
+
+  async restartAndRunAll(): Promise<void> {
+    await this.restart();
+    this.runAll();
+  }
+
+  get busy(): boolean {
+    return this.#running !== undefined || this.#queue.length > 0;
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      for (let id = this.#queue.shift(); id !== undefined; id = this.#queue.shift()) {
+        const cell = this.cell(id);
+        if (cell?.cell_type !== 'code') {
+          this.#states.delete(id);
+          continue;
+        }
+        const ok = await this.#runOne(cell);
+        if (!ok) this.#dropQueued();
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /** Runs one cell; false when the queue behind it should stop. */
+  async #runOne(cell: CodeCell): Promise<boolean> {
+    const id = cell.id;
+    this.#running = id;
+    this.#states.set(id, 'running');
+    this.#patchCode(id, { outputs: [], execution_count: null });
+    if (this.runtime.status === 'dead') {
+      // A crashed runtime is replaced by a fresh one on the next run.
+      await this.runtime.restart('runtime restarted after it stopped: variables were lost').catch(() => undefined);
+    }
+    let reply: ExecuteReply | undefined;
+    let failure: string | undefined;
+    try {
+      reply = await this.runtime.execute(cell.source, {
+        onOutput: (_event: OutputEvent, outputs: readonly Output[]) => {
+          if (this.#running === id) this.#patchCode(id, { outputs: [...outputs] }, false);
+        },
+        onInput: (request) => this.onInput?.(id, request),
+      });
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    if (this.#running !== id) return false; // dropped by replace()
+    this.#running = undefined;
+    this.#states.delete(id);
+    if (reply) {
+      this.#patchCode(id, { outputs: [...reply.outputs], execution_count: reply.executionCount });
+      return reply.status === 'ok';
+    }
+    const current = this.cell(id);
+    const previous = current?.cell_type === 'code' ? current.outputs : [];
+    this.#patchCode(id, { outputs: [...previous, runtimeFailure(failure ?? 'unknown error')] });
+    return false;
+  }
+
+  #patchCode(id: string, patch: Partial<Pick<CodeCell, 'outputs' | 'execution_count'>>, persist = true): void {
+    const cell = this.cell(id);
+    if (cell?.cell_type !== 'code') return;
+    this.#replaceCell({ ...cell, ...patch }, persist);
+  }
+
+  #dropQueued(): void {
+    const dropped = this.#queue.splice(0);
+    for (const id of dropped) this.#states.delete(id);
+    if (dropped.length) this.#emit({ structure: false, cells: dropped, persist: false });
+  }
+
+  #clearQueue(): void {
+    this.#dropQueued();
+    const running = this.#running;
+    if (running) {
+      this.#running = undefined;
+      this.#states.delete(running);
+      this.#emit({ structure: false, cells: [running], persist: false });
+    }
+  }
+
+  #dequeue(id: string): void {
+    const at = this.#queue.indexOf(id);
+    if (at >= 0) this.#queue.splice(at, 1);
+    if (this.#running !== id) this.#states.delete(id);
+  }
+
+  #ids(): Set<string> {
+    return new Set(this.cells.map((c) => c.id));
+  }
+
+  #replaceCell(cell: Cell, persist = true): void {
+    const cells = this.cells.map((c) => (c.id === cell.id ? cell : c));
+    this.#notebook = { ...this.#notebook, cells };
+    this.#emit({ structure: false, cells: [cell.id], persist });
+  }
+
+  #setCells(cells: Cell[]): void {
+    this.#notebook = { ...this.#notebook, cells };
+    this.#emit({ structure: true, cells: [], persist: true });
+  }
+
+  #emit(detail: ChangeDetail): void {
+    this.dispatchEvent(new CustomEvent<ChangeDetail>('change', { detail }));
+  }
+}
+
+/** What a cell shows when the runtime under it stopped: an nbformat error, so it is saved too. */
+function runtimeFailure(message: string): ErrorOutput {
+  return {
+    output_type: 'error',
+    ename: 'RuntimeDied',
+    evalue: message,
+    traceback: [`\x1b[31mThe Python runtime stopped while running this cell.\x1b[0m`, message, 'Variables were lost. Run a cell to start a fresh runtime.'],
+  };
+}
