@@ -152,6 +152,30 @@ export type WorkerEvent =
   /** Python is blocked in input()/getpass() until the page writes an answer to the input buffer. */
   | { type: 'input'; executionId: number; prompt: string; password: boolean };
 
+// ---- Completion ----
+export interface CompletionRequest {
+  code: string;
+  /** Cursor offset in UTF-16 code units (a JS string index into `code`). */
+  cursor: number;
+}
+export interface CompletionItem {
+  label: string;
+  /**
+   * What the name is, for the icon: 'keyword' | 'function' | 'class' | 'module' | 'variable' |
+   * 'property' | 'method' | 'constant' | 'text' (CodeMirror's completion types).
+   */
+  type: string;
+  /** A short hint, only where it is cheap: a signature such as "(a, b=1)" for the first callables. */
+  detail?: string;
+}
+export interface CompletionResult {
+  /** Replace `code.slice(from, to)` (UTF-16 offsets) with the chosen label. */
+  from: number;
+  to: number;
+  /** Best first (prefix matches, public before private, then alphabetical); at most 500. */
+  items: CompletionItem[];
+}
+
 /** A callback handed across the boundary (the page wraps it in `Comlink.proxy`). */
 export type Callback<T> = (value: T) => unknown;
 
@@ -174,6 +198,12 @@ export interface WorkerApi {
    * dependencies. Resolves with what was installed, or the reason it could not be.
    */
   installPackages(names: string[]): Promise<InstallResult>;
+  /**
+   * Completions at the cursor from the live namespace, without running user code beyond
+   * attribute access along a dotted name. Answers no items before boot, while a cell runs, or
+   * inside strings and comments; rejects only if the completion code itself failed.
+   */
+  complete(request: CompletionRequest): Promise<CompletionResult>;
   /** Health check after an uncaught error in the worker: is Python still usable? */
   ping(): Promise<Health>;
 }

@@ -8,6 +8,8 @@ import type {
   BootPhase,
   BootProgress,
   Callback,
+  CompletionRequest,
+  CompletionResult,
   ExecuteAck,
   ExecuteRequest,
   Health,
@@ -51,6 +53,8 @@ interface PyPackages {
 interface PyShell {
   run_cell(code: string): Promise<{ toJs(opts: object): unknown; destroy(): void }>;
   interrupt(): boolean;
+  /** Offsets in code points (Python string indices). */
+  complete(code: string, cursor: number): { toJs(opts: object): CompletionResult; destroy(): void };
   readonly execution_count: number;
 }
 
@@ -67,6 +71,27 @@ async function defaultFetchBytes(url: string): Promise<Uint8Array> {
   }
   if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status} ${response.statusText}`);
   return new Uint8Array(await response.arrayBuffer());
+}
+
+const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;
+
+/** Code points in `text.slice(0, offset)`: Python counts a surrogate pair (an emoji) as one. */
+export function codePointOffset(text: string, offset: number): number {
+  let points = 0;
+  for (let i = 0; i < offset; i++, points++) {
+    if (isHighSurrogate(text.charCodeAt(i)) && i + 1 < offset && isLowSurrogate(text.charCodeAt(i + 1))) i++;
+  }
+  return points;
+}
+
+/** The UTF-16 offset of code point `points` in `text` (the inverse of codePointOffset). */
+export function utf16Offset(text: string, points: number): number {
+  let i = 0;
+  for (let p = 0; p < points && i < text.length; p++) {
+    i += isHighSurrogate(text.charCodeAt(i)) && isLowSurrogate(text.charCodeAt(i + 1)) ? 2 : 1;
+  }
+  return i;
 }
 
 function describe(error: unknown): string {
@@ -295,6 +320,23 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     }
   }
 
+  async function complete({ code, cursor }: CompletionRequest): Promise<CompletionResult> {
+    const empty: CompletionResult = { from: cursor, to: cursor, items: [] };
+    // Never beside a cell: one that awaits (or is suspended by JSPI) lets the worker take messages.
+    if (!shell || running) return empty;
+    const inPair = isHighSurrogate(code.charCodeAt(cursor - 1)) && isLowSurrogate(code.charCodeAt(cursor));
+    if (!Number.isInteger(cursor) || cursor < 0 || cursor > code.length || inPair) return empty;
+    // A stale interrupt (the cell it was meant for has ended) must not fire in here.
+    if (interruptBuffer) interruptBuffer[0] = 0;
+    const reply = shell.complete(code, codePointOffset(code, cursor));
+    try {
+      const { from, to, items } = reply.toJs({ dict_converter: Object.fromEntries });
+      return { from: utf16Offset(code, from), to: utf16Offset(code, to), items };
+    } finally {
+      reply.destroy();
+    }
+  }
+
   async function ping(): Promise<Health> {
     if (!pyodide) return { state: 'booting' };
     try {
@@ -305,5 +347,5 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     }
   }
 
-  return { boot, execute, interrupt, installPackages, ping } satisfies WorkerApi;
+  return { boot, execute, interrupt, installPackages, complete, ping } satisfies WorkerApi;
 }

@@ -3,6 +3,7 @@
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type {
   BootInfo,
+  CompletionResult,
   DownloadProgress,
   ExecuteAck,
   ExecuteStatus,
@@ -183,6 +184,23 @@ export class Runtime extends EventTarget {
     if (reply.status === 'aborted') throw new Error('installPackages was aborted by a restart');
     if (!result || result.status === 'error') throw new Error(result?.status === 'error' ? result.message : 'installPackages failed');
     return result.installed;
+  }
+
+  /**
+   * Completions at `cursor` (a UTF-16 offset into `code`) from the live namespace: replace
+   * `code.slice(from, to)` with an item's label. Best-effort and never queued: unless the runtime
+   * is idle (starting, busy, dead) it resolves at once with no items, and so it does when the
+   * worker fails to answer. Never rejects.
+   */
+  async complete(code: string, cursor: number): Promise<CompletionResult> {
+    const empty: CompletionResult = { from: cursor, to: cursor, items: [] };
+    const session = this.#session;
+    if (this.#status !== 'idle' || this.#running || !session) return empty;
+    try {
+      return await Promise.race([session.remote.complete({ code, cursor }), session.died]);
+    } catch {
+      return empty;
+    }
   }
 
   #enqueue(options: ExecuteOptions, run: Job['run']): Promise<ExecuteReply> {

@@ -1,6 +1,6 @@
 // The worker kernel on real Pyodide in Node: boot, execute, event delivery, batching, interrupt.
 import { describe, expect, test } from 'vitest';
-import { createKernel } from '../../worker/kernel';
+import { codePointOffset, createKernel, utf16Offset } from '../../worker/kernel';
 import { cdnPackageBaseUrl } from '../../worker/packages';
 import type { WorkerEvent } from '../../src/protocol';
 import pyodidePackage from 'pyodide/package.json' with { type: 'json' };
@@ -183,5 +183,57 @@ describe('execute', () => {
     interruptBuffer[0] = 2; // arrived after the previous cell ended
     const reply = await kernel.run('sum(range(100_000))');
     expect(reply.status).toBe('ok');
+  });
+});
+
+describe('complete', () => {
+  test('UTF-16 offsets ↔ code points: a surrogate pair is one code point', () => {
+    const text = 'a😀b👍🏽c';
+    expect([0, 1, 3, 4, 6, 8, 9].map((offset) => codePointOffset(text, offset))).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect([0, 1, 2, 3, 4, 5, 6, 99].map((points) => utf16Offset(text, points))).toEqual([0, 1, 3, 4, 6, 8, 9, 9]);
+  });
+
+  test('completes from the namespace cells run in, with UTF-16 offsets around emoji', async () => {
+    const kernel = await bootNodeKernel();
+    await kernel.run('import math\nfruit_basket = "🍎🍐"\n𠀀𠀁_total = 1');
+    const code = 'label = "😀 é 👍🏽"; math.sq';
+    expect(await kernel.api.complete({ code, cursor: code.length })).toEqual({
+      from: code.length - 2,
+      to: code.length,
+      items: [{ label: 'sqrt', type: 'function', detail: '(x, /)' }],
+    });
+    // The cursor mid-line, emoji on both sides of it.
+    const middle = '"😀"; fruit_b + "😀"';
+    const cursor = middle.indexOf(' +');
+    expect(await kernel.api.complete({ code: middle, cursor })).toEqual({
+      from: middle.indexOf('fruit_b'),
+      to: cursor,
+      items: [{ label: 'fruit_basket', type: 'variable' }],
+    });
+    // A partial made of characters outside the BMP (valid Python identifiers).
+    const astral = 'x = 1; 𠀀';
+    expect(await kernel.api.complete({ code: astral, cursor: astral.length })).toEqual({
+      from: astral.indexOf('𠀀'),
+      to: astral.length,
+      items: [{ label: '𠀀𠀁_total', type: 'variable' }],
+    });
+    // Inside a string, in a comment, between the halves of a pair: nothing.
+    for (const text of ['s = "😀 math.sq', '# 😀 math.sq']) {
+      expect(await kernel.api.complete({ code: text, cursor: text.length })).toEqual({ from: text.length - 2, to: text.length, items: [] });
+    }
+    expect(await kernel.api.complete({ code: 'x😀', cursor: 2 })).toEqual({ from: 2, to: 2, items: [] });
+    // Completing ran nothing: the cell count is where the cells left it.
+    expect((await kernel.run('1')).executionCount).toBe(2);
+  });
+
+  test('no items before boot or while a cell runs', async () => {
+    expect(await createKernel().complete({ code: 'pri', cursor: 3 })).toEqual({ from: 3, to: 3, items: [] });
+    const kernel = await bootNodeKernel();
+    const running = kernel.run('import asyncio\nfor _ in range(20):\n    await asyncio.sleep(0.01)');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await kernel.api.complete({ code: 'pri', cursor: 3 })).toEqual({ from: 3, to: 3, items: [] });
+    expect((await running).status).toBe('ok');
+    const after = await kernel.api.complete({ code: 'pri', cursor: 3 });
+    expect(after.items[0]).toEqual({ label: 'print', type: 'function', detail: expect.any(String) });
   });
 });

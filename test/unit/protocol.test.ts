@@ -3,7 +3,7 @@
 // promises the same replies. A change on one side that the other does not follow fails here.
 import type { Remote } from 'comlink';
 import { describe, expectTypeOf, test } from 'vitest';
-import type { BootInfo, ExecuteAck, Health, WorkerApi } from '../../src/protocol';
+import type { BootInfo, CompletionResult, ExecuteAck, Health, WorkerApi } from '../../src/protocol';
 import { createKernel } from '../../worker/kernel';
 
 describe('worker protocol', () => {
@@ -21,6 +21,7 @@ describe('worker protocol', () => {
     expectTypeOf<Same<Reply<'execute'>, ExecuteAck>>().toEqualTypeOf<true>();
     expectTypeOf<Same<Reply<'interrupt'>, boolean>>().toEqualTypeOf<true>();
     expectTypeOf<Same<Reply<'ping'>, Health>>().toEqualTypeOf<true>();
+    expectTypeOf<Same<Reply<'complete'>, CompletionResult>>().toEqualTypeOf<true>();
     expectTypeOf<Same<Reply<'ping'>, ExecuteAck>>().toEqualTypeOf<false>();
   });
 });

@@ -118,6 +118,30 @@ describe('Runtime', () => {
     expect((await runtime.execute('1 + 1')).outputs).toEqual([result('2', 1)]);
   });
 
+  test('complete answers from the live namespace through the worker, in UTF-16 offsets', async () => {
+    const runtime = nodeRuntime();
+    await runtime.execute('greeting = "héllo 👋"');
+    const code = 'print("👋", greeting.up';
+    expect(await runtime.complete(code, code.length)).toEqual({
+      from: code.length - 2,
+      to: code.length,
+      items: [{ label: 'upper', type: 'method', detail: '()' }],
+    });
+    expect(await runtime.complete('"greeting.up', 12)).toEqual({ from: 10, to: 12, items: [] });
+  });
+
+  test('complete never waits for a running cell: empty at once while busy, and the cell is undisturbed', async () => {
+    const runtime = nodeRuntime();
+    await runtime.execute('ready_value = 1');
+    const running = runtime.execute('import asyncio\nawait asyncio.sleep(0.3)\nready_value + 1');
+    expect(runtime.status).toBe('busy');
+    const start = performance.now();
+    expect(await runtime.complete('ready_v', 7)).toEqual({ from: 7, to: 7, items: [] });
+    expect(performance.now() - start).toBeLessThan(50);
+    expect((await running).outputs).toEqual([result('2', 2)]);
+    expect((await runtime.complete('ready_v', 7)).items).toEqual([{ label: 'ready_value', type: 'variable' }]);
+  });
+
   test('dispose answers pending work as aborted and refuses new work', async () => {
     const runtime = nodeRuntime();
     const pending = runtime.execute('1');
@@ -156,7 +180,14 @@ describe('a runtime whose worker dies', () => {
   });
 
   test('a worker that stops answering while running a cell: dead after the health check, cell rejected', async () => {
-    const api: WorkerApi = { boot: async () => BOOT_INFO, execute: never, interrupt: async () => false, installPackages: never, ping: never };
+    const api: WorkerApi = {
+      boot: async () => BOOT_INFO,
+      execute: never,
+      interrupt: async () => false,
+      installPackages: never,
+      complete: never,
+      ping: never,
+    };
     const worker = new InProcessWorker(api);
     const runtime = createRuntime({ indexURL: 'x/', pyloomWheelURL: 'y', createWorker: () => worker, healthCheckTimeoutMs: 200 });
     runtimes.push(runtime);
@@ -169,6 +200,37 @@ describe('a runtime whose worker dies', () => {
     expect(worker.terminated).toBe(true);
   });
 
+  test('complete is best-effort: empty while starting, when the worker fails, and when dead; never rejects', async () => {
+    let calls = 0;
+    let boot!: () => void;
+    const booted = new Promise<void>((resolve) => (boot = resolve));
+    const api: WorkerApi = {
+      boot: async () => {
+        await booted;
+        return BOOT_INFO;
+      },
+      execute: never,
+      interrupt: async () => false,
+      installPackages: never,
+      complete: async () => {
+        calls += 1;
+        throw new Error('completion failed in Python');
+      },
+      ping: async () => ({ state: 'ok' }),
+    };
+    const runtime = createRuntime({ indexURL: 'x/', pyloomWheelURL: 'y', createWorker: () => new InProcessWorker(api) });
+    runtimes.push(runtime);
+    const empty = { from: 4, to: 4, items: [] };
+    expect(await runtime.complete('abcd', 4)).toEqual(empty); // starting
+    boot();
+    await runtime.ready;
+    expect(await runtime.complete('abcd', 4)).toEqual(empty); // the worker rejected
+    expect(calls).toBe(1);
+    runtime.dispose();
+    expect(await runtime.complete('abcd', 4)).toEqual(empty); // dead
+    expect(calls).toBe(1);
+  });
+
   test('an execution that rejects (Pyodide fatal error) kills the runtime; restart brings it back', async () => {
     let calls = 0;
     const api: WorkerApi = {
@@ -179,6 +241,7 @@ describe('a runtime whose worker dies', () => {
       },
       interrupt: async () => false,
       installPackages: never,
+      complete: never,
       ping: async () => ({ state: 'fatal', reason: 'fatal' }),
     };
     const runtime = createRuntime({ indexURL: 'x/', pyloomWheelURL: 'y', createWorker: () => new InProcessWorker(api) });

@@ -166,6 +166,13 @@ class Shell:
         task.cancel("interrupted by the user")
         return True
 
+    def complete(self, code: str, cursor: int) -> dict[str, Any]:
+        """Tab completions at ``cursor`` (code points) from this shell's namespace; see
+        :func:`pyloom.completion.complete`. Imported on first use: boot does not pay for it."""
+        from .completion import complete
+
+        return complete(code, cursor, self.user_ns)
+
     def displayhook(self, value: object) -> None:
         """Show ``value`` as the cell's ``execute_result`` and record it like IPython's ``_``."""
         if value is None:
