@@ -1,61 +1,266 @@
-// The notebook page's entry. Until the notebook UI lands this is a one-cell console on the Runtime.
-import '../components/py-output';
-import { askInput } from '../components/input-box';
-import { createRuntime, type StatusDetail } from '../index';
+// The notebook page: one runtime, the notebook open in this tab, files in and out, autosave to
+// this browser, and the list of notebooks kept here.
+import '../components/py-notebook';
+import '../components/py-status';
+import { createRuntime } from '../index';
+import { Autosave, type SaveStateDetail } from '../notebook/autosave';
+import { NotebookFileError, parseNotebook, serializeNotebook } from '../notebook/ipynb';
+import { newNotebook, type Notebook } from '../notebook/model';
+import { NotebookSession, type ChangeDetail } from '../notebook/session';
+import { NotebookStore, type NotebookMeta } from '../notebook/store';
 import { loadDeploymentConfig } from './config';
-import type { Progress } from '../protocol';
+import { renderNotebookList } from './notebook-list';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const code = $<HTMLTextAreaElement>('code');
-const outputs = document.querySelector('py-output')!;
-const status = $('status');
-const count = $('count');
+const nameField = $<HTMLInputElement>('name');
+const saveState = $('save-state');
+const notebookElement = document.querySelector('py-notebook')!;
+const statusElement = document.querySelector('py-status')!;
+const listPanel = $('notebook-list');
 
+// ---- runtime ----
 let configError = '';
 const config = await loadDeploymentConfig().catch((error: unknown) => {
   configError = error instanceof Error ? error.message : String(error);
   return {};
 });
 const runtime = createRuntime(config);
-if (configError) status.textContent = `pyloom.json ignored: ${configError}`;
-runtime.addEventListener('status', (event) => {
-  const { status: s, reason } = (event as CustomEvent<StatusDetail>).detail;
-  status.textContent = reason && s !== 'idle' && s !== 'busy' ? `${s}: ${reason}` : s;
-});
-const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
-runtime.addEventListener('progress', (event) => {
-  const p = (event as CustomEvent<Progress>).detail;
-  if (p.kind === 'boot') {
-    status.textContent = `starting: ${p.message} (${p.step + 1}/${p.steps})`;
-  } else if (p.error) {
-    status.textContent = `download failed: ${p.error}`;
-  } else {
-    const { loaded, total, files, done } = p.overall;
-    status.textContent = done === files ? 'busy' : `downloading ${p.file}: ${megabytes(loaded)}${total ? ` of ${megabytes(total)}` : ''} (${done}/${files} files)`;
-  }
-});
+statusElement.runtime = runtime;
+notebookElement.completer = (code, cursor) => runtime.complete(code, cursor);
 
-async function run(): Promise<void> {
-  outputs.clear();
-  count.textContent = '[*]';
+// ---- notebooks kept in this browser ----
+const store = new NotebookStore();
+const autosave = new Autosave(store);
+let meta: NotebookMeta;
+let session: NotebookSession;
+
+function showFileError(message: string): void {
+  $('file-error-text').textContent = message;
+  $('file-error').hidden = false;
+}
+function showWarnings(summary: string, warnings: string[]): void {
+  $('file-warnings-text').textContent = summary;
+  $('file-warnings-list').textContent = warnings.join('\n');
+  $('file-warnings').hidden = warnings.length === 0;
+}
+$('file-error-close').addEventListener('click', () => ($('file-error').hidden = true));
+$('file-warnings-close').addEventListener('click', () => ($('file-warnings').hidden = true));
+if (configError) showFileError(`pyloom.json ignored: ${configError}`);
+
+function onSessionChange(event: Event): void {
+  if ((event as CustomEvent<ChangeDetail>).detail.persist) autosave.changed();
+}
+
+/** Show a stored notebook in this tab (the runtime and its variables are kept). */
+async function show(stored: { meta: NotebookMeta; notebook: Notebook }): Promise<void> {
+  await autosave.flush();
+  meta = stored.meta;
+  if (session) session.replace(stored.notebook);
+  else {
+    session = new NotebookSession(stored.notebook, runtime);
+    session.addEventListener('change', onSessionChange);
+    notebookElement.session = session;
+  }
+  await autosave.attach(meta, () => session.notebook);
+  showName();
+  await store.setLastOpened(meta.id);
+  await refreshList();
+}
+
+function showName(): void {
+  nameField.value = meta.name;
+  document.title = `${meta.name} — Pyloom`;
+}
+
+async function createAndShow(name: string, notebook: Notebook): Promise<void> {
+  const created = await store.create(name, notebook);
+  await show({ meta: created, notebook });
+}
+
+async function openById(id: string): Promise<void> {
+  const stored = await store.load(id);
+  if (stored) await show(stored);
+  else showFileError('That notebook is no longer in this browser (deleted in another tab?).');
+}
+
+/** Parse a file's bytes; on success it becomes a new notebook here, on failure nothing changes. */
+async function importNotebook(bytes: ArrayBuffer | string, name: string): Promise<void> {
+  $('file-error').hidden = true;
+  let result;
   try {
-    const reply = await runtime.execute(code.value, {
-      onOutput: (event) => outputs.apply(event),
-      onInput: (request) => askInput($('input-area'), request),
-    });
-    count.textContent = reply.executionCount === null ? '' : `[${reply.executionCount}]`;
+    result = parseNotebook(bytes, name);
   } catch (error) {
-    count.textContent = '';
-    status.textContent = error instanceof Error ? error.message : String(error);
+    const reason = error instanceof NotebookFileError ? error.message : `unexpected error: ${String(error)}`;
+    showFileError(`Could not open ${name}: ${reason} The notebook you had open is unchanged.`);
+    return;
+  }
+  await createAndShow(name, result.notebook);
+  showWarnings(`${name} was opened with ${result.warnings.length} change${result.warnings.length === 1 ? '' : 's'}:`, result.warnings);
+}
+
+async function openFile(file: File): Promise<void> {
+  try {
+    await importNotebook(await file.arrayBuffer(), file.name);
+  } catch (error) {
+    showFileError(`Could not read ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-$('run').addEventListener('click', () => void run());
-$('interrupt').addEventListener('click', () => void runtime.interrupt());
-$('restart').addEventListener('click', () => void runtime.restart());
-code.addEventListener('keydown', (event) => {
-  if (event.key === 'Enter' && event.shiftKey) {
-    event.preventDefault();
-    void run();
+/** `?open=<url>`: a same-origin or CORS-enabled notebook file. */
+async function openFromUrl(url: string): Promise<boolean> {
+  let response: Response;
+  const name = decodeURIComponent(new URL(url, location.href).pathname.split('/').pop() || 'notebook.ipynb');
+  try {
+    response = await fetch(new URL(url, location.href));
+  } catch {
+    showFileError(`Could not fetch ${url}: the server is unreachable or does not allow cross-origin reads (CORS). Download the file and open it with Open….`);
+    return false;
+  }
+  if (!response.ok) {
+    showFileError(`Could not fetch ${url}: HTTP ${response.status} ${response.statusText}.`);
+    return false;
+  }
+  await importNotebook(await response.arrayBuffer(), name);
+  return true;
+}
+
+function download(): void {
+  const text = serializeNotebook(session.notebook);
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ipynb+json' }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: meta.name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function refreshList(): Promise<void> {
+  renderNotebookList(listPanel, await store.list(), meta?.id, {
+    open: (id) => void openById(id),
+    duplicate: async (id) => {
+      await autosave.flush();
+      const copy = await store.duplicate(id);
+      if (copy) await openById(copy.id);
+    },
+    remove: async (id) => {
+      const target = (await store.list()).find((m) => m.id === id);
+      if (!target || !confirm(`Delete ${target.name} from this browser? This cannot be undone.`)) return;
+      await store.delete(id);
+      if (id === meta.id) {
+        const next = (await store.list())[0];
+        if (next) await openById(next.id);
+        else await createAndShow('Untitled', newNotebook());
+      } else {
+        await refreshList();
+      }
+    },
+  });
+}
+
+// ---- save state and conflicts between tabs ----
+autosave.addEventListener('state', (event) => {
+  const { state, message } = (event as CustomEvent<SaveStateDetail>).detail;
+  saveState.dataset['state'] = state;
+  saveState.textContent = { saved: 'Saved in this browser', pending: 'Saving…', saving: 'Saving…', conflict: 'Not saved: conflict', error: 'Not saved' }[state];
+  $('conflict').hidden = state !== 'conflict' && state !== 'error';
+  $('conflict-text').textContent = message ?? '';
+  $('load-theirs').hidden = state !== 'conflict';
+  $('keep-mine').textContent = state === 'error' ? 'Try again' : 'Keep this version';
+  if (state === 'saved') void refreshList();
+});
+$('load-theirs').addEventListener('click', async () => {
+  const stored = await store.load(meta.id);
+  if (!stored) {
+    showFileError('The other tab deleted this notebook; there is no other version to load. Keep this version to save it again.');
+    return;
+  }
+  meta = stored.meta;
+  session.replace(stored.notebook);
+  autosave.updateMeta(stored.meta);
+  showName();
+});
+$('keep-mine').addEventListener('click', async () => {
+  const result = await autosave.keepMine();
+  if (result?.status === 'missing') await createAndShow(meta.name, session.notebook);
+});
+store.addEventListener('message', () => void refreshList());
+
+// ---- header controls ----
+nameField.addEventListener('change', async () => {
+  const renamed = await store.rename(meta.id, nameField.value);
+  if (renamed) {
+    meta = renamed;
+    autosave.updateMeta({ ...renamed, rev: autosave.meta?.rev ?? renamed.rev });
+  }
+  showName();
+  await refreshList();
+});
+$('new').addEventListener('click', () => void createAndShow('Untitled', newNotebook()));
+$<HTMLInputElement>('open-file').addEventListener('change', (event) => {
+  const input = event.target as HTMLInputElement;
+  const file = input.files?.[0];
+  input.value = '';
+  if (file) void openFile(file);
+});
+$('download').addEventListener('click', download);
+$('toggle-list').addEventListener('click', () => {
+  listPanel.hidden = !listPanel.hidden;
+  $('toggle-list').setAttribute('aria-expanded', String(!listPanel.hidden));
+});
+$('reset').addEventListener('click', async () => {
+  if (!confirm('Delete every notebook, output and setting Pyloom keeps in this browser? Download what you want to keep first.')) return;
+  await store.clearAll();
+  location.replace(location.pathname);
+});
+document.addEventListener('keydown', (event) => {
+  if ((event.ctrlKey || event.metaKey) && event.key === 's') {
+    event.preventDefault(); // autosave already keeps it; Ctrl+S only writes now
+    void autosave.flush();
   }
 });
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') void autosave.flush();
+});
+window.addEventListener('pagehide', () => void autosave.flush());
+
+// Drag and drop a .ipynb anywhere on the page.
+document.addEventListener('dragover', (event) => {
+  if (!event.dataTransfer?.types.includes('Files')) return;
+  event.preventDefault();
+  document.body.classList.add('dragging');
+});
+document.addEventListener('dragleave', (event) => {
+  if (event.relatedTarget === null) document.body.classList.remove('dragging');
+});
+document.addEventListener('drop', (event) => {
+  document.body.classList.remove('dragging');
+  const file = event.dataTransfer?.files[0];
+  if (!file) return;
+  event.preventDefault();
+  void openFile(file);
+});
+
+// ---- start: ?open=, else the notebook last open here, else the newest, else a new one ----
+async function start(): Promise<void> {
+  const open = new URLSearchParams(location.search).get('open');
+  if (open && (await openFromUrl(open))) return;
+  const last = await store.lastOpened();
+  const stored = (last && (await store.load(last))) || (await firstStored());
+  if (stored) await show(stored);
+  else await createAndShow('Untitled', newNotebook());
+}
+
+async function firstStored() {
+  const newest = (await store.list())[0];
+  return newest ? store.load(newest.id) : undefined;
+}
+
+await start().catch((error: unknown) => {
+  // IndexedDB can be unavailable (private windows of some browsers): work without saving.
+  showFileError(`Browser storage is unavailable, so nothing will be saved here: ${error instanceof Error ? error.message : String(error)}. Use Download .ipynb to keep your work.`);
+  session ??= new NotebookSession(newNotebook(), runtime);
+  notebookElement.session = session;
+});
+
+// For tests and the console: the objects behind the page.
+Object.assign(window, { pyloomApp: { runtime, store, autosave, get session() { return session; }, get meta() { return meta; } } });

@@ -1,0 +1,228 @@
+// <py-editor>: a CodeMirror 6 editor for one cell (Python or Markdown), with Jupyter's keys left
+// to the cell: Shift/Ctrl/Alt+Enter and Escape are reported as events, not handled here.
+import {
+  acceptCompletion,
+  autocompletion,
+  closeBrackets,
+  closeBracketsKeymap,
+  completionKeymap,
+  completionStatus,
+  insertCompletionText,
+  startCompletion,
+  type CompletionContext,
+  type CompletionResult,
+} from '@codemirror/autocomplete';
+import { defaultKeymap, history, historyKeymap, indentLess, indentMore, insertNewlineAndIndent, toggleComment } from '@codemirror/commands';
+import { markdown } from '@codemirror/lang-markdown';
+import { python } from '@codemirror/lang-python';
+import { bracketMatching, defaultHighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
+import { Compartment, EditorState, Prec, type Extension } from '@codemirror/state';
+import { drawSelection, EditorView, highlightActiveLine, keymap, placeholder, type Command } from '@codemirror/view';
+import { css, LitElement } from 'lit';
+import type { CompletionResult as PyCompletion } from '../protocol';
+
+/** Serves completions at a cursor (UTF-16 offset); Pyloom's comes from the runtime. */
+export type Completer = (code: string, cursor: number) => Promise<PyCompletion>;
+
+export type EditorKey = 'run' | 'run-in-place' | 'run-insert-below' | 'escape' | 'up-out' | 'down-out';
+
+export interface EditorKeyDetail {
+  key: EditorKey;
+}
+
+/**
+ * @fires py-editor-change - CustomEvent<{ value: string }> on every edit
+ * @fires py-editor-key - CustomEvent<EditorKeyDetail> for the notebook's keys
+ * @fires py-editor-focus - the editor got focus (the cell enters edit mode)
+ */
+export class PyEditor extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      font: var(--pyloom-code-font, 14px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
+    }
+    .cm-editor {
+      background: var(--pyloom-editor-bg, #f7f7f9);
+      border: 1px solid var(--pyloom-editor-border, #d8dbe2);
+      border-radius: 4px;
+    }
+    .cm-editor.cm-focused {
+      outline: 2px solid var(--pyloom-focus, #2f6fde);
+      outline-offset: -1px;
+    }
+    .cm-scroller {
+      font: inherit;
+    }
+    .cm-content {
+      padding: 6px 0;
+    }
+  `;
+
+  static override properties = {
+    value: { attribute: false },
+    language: {},
+    completer: { attribute: false },
+    label: {},
+    readonly: { type: Boolean },
+  };
+
+  /** The text; setting it from outside replaces the document (undo history kept). */
+  declare value: string;
+  declare language: 'python' | 'markdown';
+  declare completer: Completer | undefined;
+  /** The accessible name of the text area. */
+  declare label: string;
+  declare readonly: boolean;
+
+  #view: EditorView | undefined;
+  #language = new Compartment();
+  #editable = new Compartment();
+
+  constructor() {
+    super();
+    this.value = '';
+    this.language = 'python';
+    this.label = 'Code';
+    this.readonly = false;
+  }
+
+  get view(): EditorView | undefined {
+    return this.#view;
+  }
+
+  override focus(options?: FocusOptions): void {
+    this.#view?.focus();
+    if (!this.#view) super.focus(options);
+  }
+
+  /** Put the cursor at the start or end of the text. */
+  placeCursor(where: 'start' | 'end'): void {
+    const view = this.#view;
+    if (!view) return;
+    const at = where === 'start' ? 0 : view.state.doc.length;
+    view.dispatch({ selection: { anchor: at } });
+  }
+
+  protected override firstUpdated(): void {
+    this.#view = new EditorView({
+      parent: this.renderRoot as ShadowRoot,
+      root: this.renderRoot as ShadowRoot,
+      state: EditorState.create({ doc: this.value, extensions: this.#extensions() }),
+    });
+    this.#view.contentDOM.setAttribute('aria-label', this.label);
+  }
+
+  protected override updated(changed: Map<string, unknown>): void {
+    const view = this.#view;
+    if (!view) return;
+    if (changed.has('value') && this.value !== view.state.doc.toString()) {
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: this.value } });
+    }
+    if (changed.has('language')) view.dispatch({ effects: this.#language.reconfigure(this.#languageExtension()) });
+    if (changed.has('readonly')) view.dispatch({ effects: this.#editable.reconfigure(EditorView.editable.of(!this.readonly)) });
+    if (changed.has('label')) view.contentDOM.setAttribute('aria-label', this.label);
+  }
+
+  #extensions(): Extension[] {
+    const report = (key: EditorKey): Command => () => {
+      this.dispatchEvent(new CustomEvent<EditorKeyDetail>('py-editor-key', { detail: { key }, bubbles: true, composed: true }));
+      return true;
+    };
+    // At the first/last line, arrows leave the editor for the cell above/below, as in JupyterLab.
+    const leave = (key: 'up-out' | 'down-out'): Command => (view) => {
+      if (completionStatus(view.state) === 'active') return false;
+      const { head, empty } = view.state.selection.main;
+      const line = view.state.doc.lineAt(head);
+      const atEdge = key === 'up-out' ? line.number === 1 : line.number === view.state.doc.lines;
+      return empty && atEdge ? report(key)(view) : false;
+    };
+    // Tab completes after a name or a dot, else indents (Jupyter's rule).
+    const tab: Command = (view) => {
+      if (acceptCompletion(view)) return true;
+      const { head, empty } = view.state.selection.main;
+      const before = view.state.sliceDoc(Math.max(0, head - 1), head);
+      if (empty && this.language === 'python' && this.completer && /[\w.]/.test(before)) {
+        void this.#tabComplete(view);
+        return true;
+      }
+      return indentMore(view);
+    };
+    return [
+      history(),
+      drawSelection(),
+      highlightActiveLine(),
+      indentOnInput(),
+      indentUnit.of('    '),
+      bracketMatching(),
+      closeBrackets(),
+      syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+      this.#language.of(this.#languageExtension()),
+      this.#editable.of(EditorView.editable.of(!this.readonly)),
+      placeholder(this.language === 'python' ? 'Python code' : 'Markdown text'),
+      // The list opens only on Tab, so Enter right after it means "take this one": no delay.
+      autocompletion({ override: [(context) => this.#complete(context)], activateOnTyping: false, icons: false, interactionDelay: 0 }),
+      Prec.highest(
+        keymap.of([
+          { key: 'Shift-Enter', run: report('run') },
+          { key: 'Mod-Enter', run: report('run-in-place') },
+          { key: 'Alt-Enter', run: report('run-insert-below') },
+          { key: 'Escape', run: (view) => (completionStatus(view.state) === 'active' ? false : report('escape')(view)) },
+          { key: 'ArrowUp', run: leave('up-out') },
+          { key: 'ArrowDown', run: leave('down-out') },
+          { key: 'Tab', run: tab, shift: indentLess },
+          { key: 'Mod-/', run: toggleComment },
+          { key: 'Enter', run: (view) => acceptCompletion(view) || insertNewlineAndIndent(view) },
+        ]),
+      ),
+      keymap.of([...closeBracketsKeymap, ...completionKeymap, ...historyKeymap, ...defaultKeymap]),
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) {
+          const value = update.state.doc.toString();
+          this.value = value;
+          this.dispatchEvent(new CustomEvent('py-editor-change', { detail: { value }, bubbles: true, composed: true }));
+        }
+        if (update.focusChanged && update.view.hasFocus) {
+          this.dispatchEvent(new CustomEvent('py-editor-focus', { bubbles: true, composed: true }));
+        }
+      }),
+      EditorView.lineWrapping,
+    ];
+  }
+
+  #languageExtension(): Extension {
+    return this.language === 'python' ? python() : markdown();
+  }
+
+  /** Jupyter's Tab: a single match is inserted at once, several open the list. */
+  async #tabComplete(view: EditorView): Promise<void> {
+    const code = view.state.doc.toString();
+    const cursor = view.state.selection.main.head;
+    const reply = await this.completer!(code, cursor);
+    // The user typed on meanwhile: this answer is about text that is gone.
+    if (view.state.doc.toString() !== code || view.state.selection.main.head !== cursor) return;
+    const [only] = reply.items;
+    if (reply.items.length === 1 && only) view.dispatch(insertCompletionText(view.state, only.label, reply.from, reply.to));
+    else if (reply.items.length > 1) startCompletion(view);
+  }
+
+  async #complete(context: CompletionContext): Promise<CompletionResult | null> {
+    if (!this.completer || this.language !== 'python') return null;
+    const code = context.state.doc.toString();
+    const reply = await this.completer(code, context.pos);
+    if (context.aborted || reply.items.length === 0) return null;
+    return {
+      from: reply.from,
+      to: reply.to,
+      options: reply.items.map((item) => ({ label: item.label, type: item.type, detail: item.detail })),
+      validFor: /^\w*$/,
+    };
+  }
+}
+
+if (!customElements.get('py-editor')) customElements.define('py-editor', PyEditor);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'py-editor': PyEditor;
+  }
+}
