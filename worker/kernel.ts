@@ -135,6 +135,14 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
   // overtakes the outputs it belongs to (they travel on a different MessagePort).
   let lastDelivery: unknown;
   let interruptBuffer: Uint8Array | undefined;
+  // Pyodide's fatal errors (a trap in C code, a broken invariant) can happen inside an event-loop
+  // callback, where nothing awaits them: the running cell's promise would then never settle.
+  let fatalError: Error | undefined;
+  let reportFatal: (error: Error) => void = () => undefined;
+  const fatal = new Promise<never>((_, reject) => {
+    reportFatal = reject;
+  });
+  fatal.catch(() => undefined);
 
   const deliver = (event: WorkerEvent): void => {
     lastDelivery = onEvent(event);
@@ -217,6 +225,10 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
       py.FS.writeFile(path, await wheelDownload);
       py.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(path)})`);
     });
+    (py as unknown as { _api: { on_fatal?: (error: unknown) => void } })._api.on_fatal = (error) => {
+      fatalError = new Error(`Pyodide has suffered a fatal error: ${describe(error)}`);
+      reportFatal(fatalError);
+    };
     interruptBuffer = options.interruptBuffer;
     if (interruptBuffer) py.setInterruptBuffer(interruptBuffer);
     const inputBuffer = options.inputBuffer;
@@ -275,7 +287,7 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     downloadOwner = request.id;
     let reply;
     try {
-      reply = await shell.run_cell(request.code);
+      reply = await Promise.race([shell.run_cell(request.code), fatal]);
     } catch (error) {
       // A pending KeyboardInterrupt can fire in Pyodide's glue just outside the cell's own
       // try/except; it is still the user's Stop, not a broken runtime.
@@ -339,6 +351,7 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
 
   async function ping(): Promise<Health> {
     if (!pyodide) return { state: 'booting' };
+    if (fatalError) return { state: 'fatal', reason: fatalError.message };
     try {
       pyodide.runPython('0');
       return { state: 'ok' };

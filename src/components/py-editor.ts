@@ -56,6 +56,9 @@ export class PyEditor extends LitElement {
     .cm-content {
       padding: 6px 0;
     }
+    .cm-editor:not(.cm-focused) .cm-activeLine {
+      background: transparent;
+    }
   `;
 
   static override properties = {

@@ -305,10 +305,12 @@ export class NotebookSession extends EventTarget {
 
 /** What a cell shows when the runtime under it stopped: an nbformat error, so it is saved too. */
 function runtimeFailure(message: string): ErrorOutput {
+  // The runtime's own advice ("Restart it") is replaced by what the notebook does: restart on the next run.
+  const reason = message.replace(/^the Python runtime died: /, '').replace(/\.? Restart it to continue\.$/, '');
   return {
     output_type: 'error',
     ename: 'RuntimeDied',
-    evalue: message,
-    traceback: [`\x1b[31mThe Python runtime stopped while running this cell.\x1b[0m`, message, 'Variables were lost. Run a cell to start a fresh runtime.'],
+    evalue: reason,
+    traceback: [`\x1b[31mRuntimeDied\x1b[0m: the Python runtime stopped while running this cell: ${reason}`, 'Variables were lost. Running a cell starts a fresh runtime.'],
   };
 }

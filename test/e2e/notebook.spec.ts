@@ -303,7 +303,9 @@ test('reset all browser data asks first, then removes every notebook', async ({ 
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Reset all browser data…' }).click();
   await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
-  await expect(editorOf(page, 1)).toHaveText('');
+  await expect(editorOf(page, 1)).not.toContainText('gone');
+  await page.getByRole('button', { name: 'Notebooks', exact: true }).click();
+  await expect(page.getByRole('complementary', { name: 'Notebooks in this browser' }).getByRole('listitem')).toHaveCount(1);
 });
 
 test('screenshot: a notebook with rich outputs (attached to the test artifacts)', async ({ page }, testInfo) => {

@@ -237,3 +237,12 @@ describe('complete', () => {
     expect(after.items[0]).toEqual({ label: 'print', type: 'function', detail: expect.any(String) });
   });
 });
+
+describe('a Pyodide fatal error', () => {
+  test('inside a cell (a trap in C code) rejects the execution and makes ping report it', async () => {
+    const kernel = await bootNodeKernel();
+    // Calling a null C function pointer traps in WebAssembly, as a segfault would natively.
+    await expect(kernel.run('import ctypes\nctypes.CFUNCTYPE(None)(0)()')).rejects.toThrow(/Pyodide has suffered a fatal error/);
+    await expect(kernel.api.ping()).resolves.toMatchObject({ state: 'fatal', reason: expect.stringMatching(/fatal error/) });
+  }, 60_000);
+});

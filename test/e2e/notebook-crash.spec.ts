@@ -1,0 +1,65 @@
+// When Python runs out of memory or the runtime crashes under a notebook: the cell says what
+// happened, the page stays usable, the next run gets a fresh runtime, and nothing saved is lost.
+import { expect, test, type Page } from '@playwright/test';
+
+async function openNotebook(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
+}
+
+async function setCells(page: Page, sources: string[]): Promise<void> {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: sources.map((source, i) => ({ id: `c${i}`, cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null })),
+  };
+  await page.locator('#open-file').setInputFiles({ name: 'crash.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
+  await expect(page.locator('py-cell')).toHaveCount(sources.length);
+}
+
+const output = (page: Page, n: number) => page.locator(`py-cell:nth-child(${n}) py-output`);
+
+async function runCell(page: Page, n: number): Promise<void> {
+  await page.locator(`py-cell:nth-child(${n})`).getByText(/^\[.*\]:$/).click();
+  await page.keyboard.press('Control+Enter');
+}
+
+test('a crashed runtime (a C-level trap) is reported in its cell; the next run starts fresh; reload keeps it all', async ({ page }) => {
+  await openNotebook(page);
+  // Calling a null C function pointer traps in WebAssembly: a Pyodide fatal error, like a segfault.
+  await setCells(page, ['kept = "before"\nkept', 'import ctypes\nctypes.CFUNCTYPE(None)(0)()', 'print("fresh runtime")\nkept']);
+  await runCell(page, 1);
+  await expect(output(page, 1).locator('pre')).toHaveText("'before'");
+  await runCell(page, 2);
+  await expect(output(page, 2)).toContainText('RuntimeDied', { timeout: 30_000 });
+  await expect(output(page, 2)).toContainText('Pyodide has suffered a fatal error');
+  await expect(output(page, 2)).toContainText('Variables were lost');
+  await expect(page.locator('py-status')).toContainText('Python dead');
+  // The page is still usable: the next run replaces the runtime.
+  await runCell(page, 3);
+  await expect(output(page, 3).locator('pre').first()).toHaveText('fresh runtime', { timeout: 60_000 });
+  await expect(output(page, 3)).toContainText("NameError: name 'kept' is not defined");
+  await expect(page.locator('#save-state')).toHaveText('Saved in this browser');
+  await page.reload();
+  await expect(page.locator('#name')).toHaveValue('crash.ipynb');
+  await expect(output(page, 1).locator('pre')).toHaveText("'before'");
+  await expect(output(page, 2)).toContainText('RuntimeDied');
+  await expect(output(page, 3).locator('pre').first()).toHaveText('fresh runtime');
+});
+
+test('an out-of-memory cell: MemoryError in the cell, the page usable, the notebook intact after reload', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openNotebook(page);
+  await setCells(page, ['kept = "before"', 'hog = []\nwhile True:\n    hog.append(bytearray(200 * 1024 * 1024))', 'del hog\nkept']);
+  await runCell(page, 1);
+  await runCell(page, 2);
+  await expect(output(page, 2)).toContainText('MemoryError', { timeout: 120_000 });
+  await runCell(page, 3);
+  await expect(output(page, 3).locator('pre')).toHaveText("'before'", { timeout: 60_000 });
+  await expect(page.locator('#save-state')).toHaveText('Saved in this browser');
+  await page.reload();
+  await expect(page.locator('py-cell')).toHaveCount(3);
+  await expect(output(page, 2)).toContainText('MemoryError');
+  await expect(output(page, 3).locator('pre')).toHaveText("'before'");
+});
