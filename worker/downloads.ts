@@ -73,6 +73,7 @@ export function watchDownloads(watch: DownloadWatch, global: typeof globalThis =
       }
       const length = Number(response.headers.get('content-length'));
       const total = Number.isFinite(length) && length > 0 ? length : null;
+      if (!sha256) return passThrough(response, (loaded, done) => send({ kind: 'download', url, file, loaded, total: done ? loaded : total, done }));
       // Read here, to the end, before Pyodide sees the response: progress as bytes arrive, and a
       // refusal as a rejected fetch (an error inside the body stream reaches Pyodide, in Chromium,
       // only as "Failed to fetch").
@@ -109,4 +110,28 @@ export function watchDownloads(watch: DownloadWatch, global: typeof globalThis =
     };
   }
   return () => watches.delete(watch);
+}
+
+/**
+ * Count the bytes of a response as its reader takes them, without holding it back: with nothing to
+ * verify, Pyodide's core (streaming WebAssembly compilation) starts while the file still arrives.
+ */
+function passThrough(response: Response, report: (loaded: number, done: boolean) => void): Response {
+  let loaded = 0;
+  let last = 0;
+  const counter = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      loaded += chunk.byteLength;
+      const now = performance.now();
+      if (now - last >= REPORT_EVERY_MS) {
+        last = now;
+        report(loaded, false);
+      }
+      controller.enqueue(chunk);
+    },
+    flush() {
+      report(loaded, true);
+    },
+  });
+  return new Response(response.body!.pipeThrough(counter), { status: response.status, statusText: response.statusText, headers: response.headers });
 }

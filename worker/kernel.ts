@@ -182,7 +182,12 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     let batch = { owner: null as number | null, files: new Map<string, { loaded: number; total: number | null; done: boolean }>() };
     let expected: Map<string, string> | undefined;
     watchDownloads({
-      matches: (url) => url.startsWith(packageBaseUrl) || indexUrls.some((index) => url.startsWith(index)) || /\.whl([?#]|$)/.test(url),
+      // Packages, and the two big files of Pyodide's core, so the page can show bytes while they come.
+      matches: (url) =>
+        url.startsWith(packageBaseUrl) ||
+        indexUrls.some((index) => url.startsWith(index)) ||
+        /\.whl([?#]|$)/.test(url) ||
+        (url.startsWith(options.indexURL) && /(pyodide\.asm\.wasm|python_stdlib\.zip)([?#]|$)/.test(url)),
       expectedSha256: (url) => {
         expected ??= lockHashes(lockJson, packageBaseUrl);
         return expected.get(url.split(/[?#]/)[0]!);

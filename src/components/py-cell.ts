@@ -79,7 +79,7 @@ export class PyCell extends LitElement {
     }
   `;
 
-  declare cell: Cell;
+  declare cell: Cell | undefined;
   /** 1-based position, for accessible names ("Code cell 3"). */
   declare position: number;
   declare runState: CellRunState | undefined;
@@ -98,7 +98,7 @@ export class PyCell extends LitElement {
     this.setAttribute('role', 'group');
     this.addEventListener('click', (event) => this.#select(event, false));
     this.addEventListener('dblclick', (event) => {
-      if (this.cell.cell_type === 'markdown' && !this.editing) this.#select(event, true);
+      if (this.cell?.cell_type === 'markdown' && !this.editing) this.#select(event, true);
     });
   }
 
@@ -122,6 +122,8 @@ export class PyCell extends LitElement {
   }
 
   override willUpdate(): void {
+    // Docs pages use <py-cell>source</py-cell> as embed markup; without a cell model, show nothing.
+    if (!this.cell) return;
     const kind = { code: 'Code', markdown: 'Markdown', raw: 'Raw' }[this.cell.cell_type];
     this.setAttribute('aria-label', `${kind} cell ${this.position}`);
     this.dataset['type'] = this.cell.cell_type;
@@ -131,12 +133,13 @@ export class PyCell extends LitElement {
 
   override render() {
     const cell = this.cell;
+    if (!cell) return html`<slot></slot>`;
     const kind = { code: 'Code', markdown: 'Markdown', raw: 'Raw' }[cell.cell_type];
     return html`
-      ${this.#prompt()}
+      ${this.#prompt(cell)}
       <div class="body">
         ${cell.cell_type === 'markdown' && !this.editing
-          ? this.#renderedMarkdown()
+          ? this.#renderedMarkdown(cell)
           : html`<py-editor
               .value=${cell.source}
               .language=${cell.cell_type === 'code' ? 'python' : 'markdown'}
@@ -151,16 +154,16 @@ export class PyCell extends LitElement {
     `;
   }
 
-  #prompt() {
-    if (this.cell.cell_type !== 'code') return html`<div class="prompt" part="prompt"></div>`;
+  #prompt(cell: Cell) {
+    if (cell.cell_type !== 'code') return html`<div class="prompt" part="prompt"></div>`;
     if (this.runState === 'running') return html`<div class="prompt running" part="prompt" title="running" aria-label="running">[*]:</div>`;
     if (this.runState === 'queued') return html`<div class="prompt queued" part="prompt" title="queued" aria-label="queued">[…]:</div>`;
-    const count = this.cell.execution_count;
+    const count = cell.execution_count;
     return html`<div class="prompt" part="prompt" aria-label=${count === null ? 'not run' : `execution count ${count}`}>[${count ?? ' '}]:</div>`;
   }
 
-  #renderedMarkdown() {
-    const source = this.cell.cell_type === 'markdown' ? withAttachments(this.cell.source, this.cell.attachments) : '';
+  #renderedMarkdown(cell: Cell) {
+    const source = cell.cell_type === 'markdown' ? withAttachments(cell.source, cell.attachments) : '';
     if (!source.trim()) return html`<div class="markdown empty">Empty Markdown cell: double-click or press Enter to edit</div>`;
     const output: DisplayDataOutput = { output_type: 'display_data', data: { 'text/markdown': source }, metadata: {} };
     return html`<py-output class="markdown" .outputs=${[output]}></py-output>`;
@@ -169,6 +172,7 @@ export class PyCell extends LitElement {
   #select(event: Event, edit: boolean): void {
     // Clicks on links or input boxes inside outputs keep their own meaning.
     const inEditor = event.composedPath().some((node) => node instanceof HTMLElement && node.localName === 'py-editor');
+    if (!this.cell) return;
     const detail = { id: this.cell.id, edit: edit || inEditor };
     this.dispatchEvent(new CustomEvent('py-cell-select', { detail, bubbles: true, composed: true }));
   }

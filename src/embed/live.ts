@@ -43,7 +43,8 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
   cell.status.textContent = runtime.status === 'starting' ? 'Starting Python…' : 'Queued…';
   const onBoot = (event: Event) => {
     const progress = (event as CustomEvent<Progress>).detail;
-    if (progress.kind === 'boot') cell.status.textContent = describe(progress);
+    // Boot phases and the bytes of Pyodide's core while it downloads (no execution owns those).
+    if (progress.kind === 'boot' || (progress.executionId === null && !progress.done)) cell.status.textContent = describe(progress);
   };
   runtime.addEventListener('progress', onBoot);
   const limit = cell.timeout || config.timeout;

@@ -12,7 +12,10 @@ test('boots in a worker, streams output and returns the result', async ({ page }
     const statuses: string[] = [];
     const phases: string[] = [];
     runtime.addEventListener('status', (e) => statuses.push((e as CustomEvent).detail.status));
-    runtime.addEventListener('progress', (e) => phases.push((e as CustomEvent).detail.phase));
+    runtime.addEventListener('progress', (e) => {
+      const progress = (e as CustomEvent).detail;
+      if (progress.kind === 'boot') phases.push(progress.phase);
+    });
     const info = await runtime.ready;
     const streamed: string[] = [];
     const reply = await runtime.execute('import sys\nprint("hello", "world")\nprint("oops", file=sys.stderr)\n40 + 2', {
@@ -70,4 +73,24 @@ test('queues executions in order, keeps state, and restarts to a fresh interpret
   expect(result.count.executionCount).toBe(2);
   expect(result.status).toBe('dead');
   expect(result.disposedError).toMatch(/disposed/);
+});
+
+test('boot reports the bytes of Pyodide core files as they download', async ({ page }) => {
+  const downloads = await page.evaluate(async () => {
+    const runtime = window.pyloom.createRuntime();
+    const seen: { file: string; loaded: number; total: number | null; done: boolean; executionId: number | null }[] = [];
+    runtime.addEventListener('progress', (e) => {
+      const p = (e as CustomEvent).detail;
+      if (p.kind === 'download') seen.push({ file: p.file, loaded: p.loaded, total: p.total, done: p.done, executionId: p.executionId });
+    });
+    await runtime.ready;
+    runtime.dispose();
+    return seen;
+  });
+  const wasm = downloads.filter((d) => d.file === 'pyodide.asm.wasm');
+  const done = wasm.find((d) => d.done);
+  expect(done, JSON.stringify(downloads.slice(0, 5))).toBeDefined();
+  expect(done!.loaded).toBeGreaterThan(5_000_000);
+  expect(done!.executionId).toBeNull();
+  expect(downloads.some((d) => d.file === 'python_stdlib.zip' && d.done)).toBe(true);
 });
