@@ -1,0 +1,459 @@
+// The .ipynb reader/writer against real files: Jupyter-identical output, upgrades that match
+// nbformat's, schema-valid exports, readable errors and warnings for broken files.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv-draft-04';
+import { describe, expect, test, vi } from 'vitest';
+import type { ErrorOutput, ExecuteResultOutput, StreamOutput } from '../../src/protocol';
+import { NotebookFileError, parseNotebook, serializeNotebook, toIpynb } from '../../src/notebook/ipynb';
+import { newNotebook, type Cell, type CodeCell, type JsonObject, type Notebook } from '../../src/notebook/model';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const FIXTURES = path.join(ROOT, 'test/fixtures/notebooks');
+const SCHEMA_PATH = path.resolve(ROOT, '../shared/data/nbformat.v4.5.schema.json');
+
+const fixtureBytes = (name: string): Uint8Array => new Uint8Array(readFileSync(path.join(FIXTURES, name)));
+const fixtureText = (name: string): string => readFileSync(path.join(FIXTURES, name), 'utf8');
+const V45 = 'jupyter-v4.5.ipynb';
+const V44 = 'jupyter-v4.4-no-ids.ipynb';
+const V3 = 'ipython2-v3.ipynb';
+
+/** Validation against the official schema; null when the schema file is not there. */
+const schemaErrors: ((doc: unknown) => string | null) | null = (() => {
+  if (!existsSync(SCHEMA_PATH)) return null;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
+  return (doc: unknown) => (validate(doc) ? null : ajv.errorsText(validate.errors, { separator: '\n' }));
+})();
+
+function expectValid(doc: unknown, ctx: { skip: (note: string) => void }): void {
+  if (!schemaErrors) {
+    ctx.skip(`nbformat schema not found at ${SCHEMA_PATH}`);
+    return;
+  }
+  const errors = schemaErrors(doc);
+  expect(errors, `schema errors:\n${errors}`).toBeNull();
+}
+
+/** A file as JSON with every cell id replaced by its index, to compare upgrades whose ids are random. */
+function withIndexIds(text: string): string {
+  const doc = JSON.parse(text) as { cells: { id?: string }[] };
+  doc.cells.forEach((cell, index) => (cell.id = `ID${index}`));
+  return JSON.stringify(doc, null, 1);
+}
+
+function readError(input: string | Uint8Array, fileName = 'bad.ipynb'): NotebookFileError {
+  try {
+    parseNotebook(input, fileName);
+  } catch (error) {
+    if (!(error instanceof NotebookFileError)) throw error;
+    return error;
+  }
+  throw new Error('expected a NotebookFileError');
+}
+
+const code = (notebook: Notebook, index: number): CodeCell => {
+  const cell = notebook.cells[index];
+  if (cell?.cell_type !== 'code') throw new Error(`cell ${index} is not code`);
+  return cell;
+};
+
+describe('reading real notebooks', () => {
+  test('a JupyterLab 4.5 notebook: every part lands in the model', () => {
+    const { notebook, warnings } = parseNotebook(fixtureBytes(V45), V45);
+    expect(warnings).toEqual([]);
+    expect(notebook.nbformat).toBe(4);
+    expect(notebook.nbformat_minor).toBe(5);
+    expect(notebook.cells.map((c) => [c.id, c.cell_type])).toEqual([
+      ['intro-md', 'markdown'],
+      ['a1b2c3d4', 'code'],
+      ['plot-cell', 'code'],
+      ['json-cell', 'code'],
+      ['error-cell', 'code'],
+      ['raw-rst', 'raw'],
+      ['empty-cell', 'code'],
+    ]);
+    // Unknown metadata at every level, verbatim.
+    expect(notebook.metadata.x_pyloom_fixture).toEqual({
+      owner: 'test suite',
+      nested: [1, 2.5, { deep: [null, true, 'ünïcødé'] }],
+      '10': 'numeric-looking key',
+      '2': 'another',
+    });
+    expect(notebook.metadata['toc-autonumbering']).toBe(true);
+    const intro = notebook.cells[0] as Cell;
+    expect(intro.source).toBe(
+      '# Checkerboard analysis\n\nA tiny image kept as an attachment:\n\n![checker](attachment:checker.png)\n\nUnicode: café, 日本語, 🐍.',
+    );
+    expect(intro.metadata).toEqual({ tags: ['intro'], x_cell_note: { reviewed: false } });
+    expect(intro.cell_type === 'markdown' && intro.attachments?.['checker.png']?.['image/png']).toMatch(/^iVBORw0KGgo/);
+
+    const run = code(notebook, 1);
+    expect(run.execution_count).toBe(1);
+    expect(run.metadata.x_cell_flag).toEqual([1, 'two', { three: 3 }]);
+    expect(run.outputs.map((o) => o.output_type)).toEqual(['stream', 'stream', 'stream', 'execute_result']);
+    expect((run.outputs[0] as StreamOutput).text).toBe('step 0\nstep 1\nstep 2\n');
+    expect((run.outputs[1] as StreamOutput).name).toBe('stderr');
+    expect((run.outputs[2] as StreamOutput).text).toBe('progress\r 50%\r100%\n');
+    const result = run.outputs[3] as ExecuteResultOutput;
+    expect(result.data['text/html']).toBe('<table>\n<tr><th>answer</th></tr>\n<tr><td>42</td></tr>\n</table>');
+    expect(result.metadata).toEqual({ x_output_meta: { source: 'fixture' } });
+
+    const plot = code(notebook, 2).outputs[0];
+    expect(plot?.output_type === 'display_data' && plot.data['image/png']).toMatch(/^iVBORw0KGgo.*=$/);
+    expect(plot?.output_type === 'display_data' && plot.metadata).toEqual({ 'image/png': { width: 4, height: 4 }, needs_background: 'light' });
+
+    const json = code(notebook, 3).outputs[0] as ExecuteResultOutput;
+    expect(json.data['application/json']).toEqual({ points: [[0, 1], [2, 3]], label: 'grid', empty: {}, none: null });
+    expect(json.data['application/vnd.pyloom.test+json']).toEqual(['a', 1, false]);
+
+    const error = code(notebook, 4).outputs[0] as ErrorOutput;
+    expect(error.ename).toBe('ZeroDivisionError');
+    expect(error.traceback).toHaveLength(4);
+    expect(error.traceback[0]).toContain('\u001b[0;31m');
+
+    const raw = notebook.cells[5] as Cell;
+    expect(raw.metadata).toEqual({ format: 'text/restructuredtext', x_raw_meta: 7 });
+    expect(code(notebook, 6)).toMatchObject({ source: '', execution_count: null, outputs: [] });
+  });
+
+  test('writing the 4.5 notebook gives back the exact bytes Jupyter wrote', () => {
+    const { notebook } = parseNotebook(fixtureBytes(V45));
+    expect(serializeNotebook(notebook)).toBe(fixtureText(V45));
+  });
+
+  test.each([V45, V44, V3])('round trip keeps everything: %s', (name) => {
+    const first = parseNotebook(fixtureBytes(name), name).notebook;
+    const text = serializeNotebook(first);
+    const second = parseNotebook(text, name);
+    expect(second.warnings).toEqual([]);
+    expect(second.notebook).toEqual(first);
+    expect(serializeNotebook(second.notebook)).toBe(text);
+  });
+
+  test('a 4.4 notebook is upgraded to 4.5 the way nbformat does it (cell ids added, quietly)', () => {
+    const { notebook, warnings } = parseNotebook(fixtureBytes(V44), V44);
+    expect(warnings).toEqual([]);
+    const ids = notebook.cells.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-zA-Z0-9-_]{1,64}$/);
+    expect(notebook.metadata.toc).toMatchObject({ title_cell: 'Table of Contents' });
+    expect(withIndexIds(serializeNotebook(notebook))).toBe(withIndexIds(fixtureText('jupyter-v4.4-no-ids.upgraded-by-nbformat.ipynb')));
+  });
+
+  test('an nbformat 3 notebook is converted like nbformat converts it, with a warning', () => {
+    const { notebook, warnings } = parseNotebook(fixtureBytes(V3), V3);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^Converted from nbformat 3/);
+    // Both worksheets, in order; headings became markdown.
+    expect(notebook.cells.map((c) => c.cell_type)).toEqual(['markdown', 'markdown', 'code', 'markdown', 'code', 'code', 'raw', 'code']);
+    expect(notebook.cells[0]?.source).toBe('# Old IPython 2 notebook');
+    expect(notebook.cells[3]?.source).toBe('## Plots and errors');
+    const first = code(notebook, 2);
+    expect(first).toMatchObject({ source: "x = 6 * 7\nprint 'hello'\nx", execution_count: 1, metadata: { collapsed: false } });
+    expect(first.outputs).toEqual([
+      { output_type: 'stream', name: 'stdout', text: 'hello\n' },
+      { output_type: 'execute_result', execution_count: 1, data: { 'text/plain': '42', 'text/html': '<b>42</b>' }, metadata: {} },
+    ]);
+    const display = code(notebook, 4).outputs;
+    expect(display[0]).toMatchObject({ output_type: 'display_data', metadata: { 'image/png': { width: 4 } } });
+    expect(display[1]).toMatchObject({ data: { 'application/json': { a: [1, 2] } } });
+    expect(code(notebook, 5).outputs[0]).toMatchObject({ output_type: 'error', ename: 'ZeroDivisionError' });
+    expect(notebook.metadata).toEqual({ x_legacy_meta: { kept: true } });
+    expect(withIndexIds(serializeNotebook(notebook))).toBe(withIndexIds(fixtureText('ipython2-v3.upgraded-by-nbformat.ipynb')));
+  });
+
+  test.for([V45, V44, V3])('the export of %s validates against the nbformat 4.5 schema', (name, ctx) => {
+    const { notebook } = parseNotebook(fixtureBytes(name), name);
+    expectValid(toIpynb(notebook), ctx);
+    expectValid(JSON.parse(serializeNotebook(notebook)), ctx);
+  });
+
+  test('text, ArrayBuffer, Uint8Array and a UTF-8 byte order mark are all read', () => {
+    const text = fixtureText(V45);
+    const bytes = fixtureBytes(V45);
+    const expected = parseNotebook(text).notebook;
+    const buffer = new ArrayBuffer(bytes.length);
+    new Uint8Array(buffer).set(bytes);
+    expect(parseNotebook(buffer).notebook).toEqual(expected);
+    expect(parseNotebook(new Uint8Array([0xef, 0xbb, 0xbf, ...bytes])).notebook).toEqual(expected);
+    expect(parseNotebook(`\ufeff${text}`).notebook).toEqual(expected);
+  });
+
+  test('a new Pyloom notebook exports as valid nbformat 4.5', (ctx) => {
+    const doc = toIpynb(newNotebook());
+    expect(doc).toMatchObject({ nbformat: 4, nbformat_minor: 5 });
+    expectValid(doc, ctx);
+  });
+});
+
+describe('files that are not notebooks give a NotebookFileError saying what is wrong', () => {
+  const nb = (rest: JsonObject): string => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [], ...rest });
+  const cases: [string, string | Uint8Array, RegExp[]][] = [
+    ['invalid UTF-8 (C3 28)', new Uint8Array([0x7b, 0xc3, 0x28, 0x7d]), [/bad\.ipynb is not UTF-8 text/, /encoding/]],
+    ['a lone FF byte', new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]), [/not UTF-8/]],
+    ['UTF-16 text', new Uint8Array([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]), [/UTF-16/, /UTF-8/]],
+    ['an empty file', '  \n', [/empty/]],
+    ['plain text', 'print("hello")', [/not valid JSON/, /not a Jupyter notebook/]],
+    ['a cut-short file', '{"nbformat": 4, "cells": [', [/not valid JSON/, /cut short/]],
+    ['a JSON list', '[1, 2]', [/is a list/, /not a Jupyter notebook/, /'cells'/]],
+    ['a JSON number', '42', [/a number \(42\)/, /not a Jupyter notebook/]],
+    ['a JSON object without cells', '{"name": "package.json"}', [/no 'cells' list/, /not a Jupyter notebook/]],
+    ['nbformat 5', nb({ nbformat: 5 }), [/nbformat 5/, /newer/]],
+    ['nbformat 2', nb({ nbformat: 2 }), [/nbformat 2/, /jupyter nbconvert/]],
+    ['nbformat as a string', nb({ nbformat: '4' }), [/'nbformat' is a string/, /number 4/]],
+    ['nbformat 4 without cells', '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}}', [/no 'cells' list/]],
+    ['cells that is not a list', nb({ cells: 'oops' }), [/'cells' is a string/, /not a list/]],
+    ['cells with no cell in them', nb({ cells: [1, null, 'x'] }), [/none of the 3 entries/]],
+    ['nbformat 3 without worksheets', '{"nbformat": 3, "metadata": {}}', [/nbformat 3/, /'worksheets'/]],
+    ['100,000 nested lists', `${'['.repeat(100_000)}${']'.repeat(100_000)}`, [/is a list/, /not a Jupyter notebook/]],
+  ];
+  test.each(cases)('%s', (_label, input, patterns) => {
+    const error = readError(input);
+    expect(error).toBeInstanceOf(NotebookFileError);
+    expect(error.name).toBe('NotebookFileError');
+    // No cause: these are expected failures, not reader bugs caught by the safety net.
+    expect(error.cause).toBeUndefined();
+    for (const pattern of patterns) expect(error.message).toMatch(pattern);
+  });
+
+  test('the message names the file, or says "This file" without a name', () => {
+    expect(readError('[]', 'results.ipynb').message).toMatch(/^results\.ipynb /);
+    expect(() => parseNotebook('[]')).toThrow(/^This file /);
+  });
+
+  test('an unexpected failure inside the reader still reaches the user as a NotebookFileError, with its cause', () => {
+    const spy = vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(() => {
+      throw new TypeError('no randomness today');
+    });
+    try {
+      const error = readError(fixtureBytes(V44), V44);
+      expect(error.message).toMatch(/unexpected problem in Pyloom's notebook reader \(TypeError: no randomness today\)/);
+      expect(error.message).toMatch(/report it/);
+      expect(error.cause).toBeInstanceOf(TypeError);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('the parser position is quoted for broken JSON', () => {
+    expect(readError('{"nbformat": 4, "cells": [}]}').message).toMatch(/position \d+|token/i);
+  });
+});
+
+describe('repairs are made and reported', () => {
+  const base = (cells: unknown[], extra: JsonObject = {}): string =>
+    JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3' } }, cells, ...extra });
+
+  test('each kind of damage is repaired, named by place, and the export is valid', (ctx) => {
+    const { notebook, warnings } = parseNotebook(
+      base(
+        [
+          { cell_type: 'code', id: 'ok-1', source: 42, metadata: {}, outputs: [], execution_count: 1 },
+          { cell_type: 'code', id: 'ok-2', source: ['a'], execution_count: '7' },
+          { cell_type: 'widget', id: 'ok-3', source: 'strange', metadata: {} },
+          {
+            cell_type: 'code',
+            id: 'ok-4',
+            source: 'x',
+            metadata: { tags: ['a', 'a', 'b,c', 3], collapsed: 'yes', x_keep: 1 },
+            execution_count: -2,
+            outputs: [
+              { output_type: 'stream', name: 'stdout' },
+              { output_type: 'clear_output', wait: false },
+              { output_type: 'display_data', data: { 'text/plain': ['a', 'b'], 'image/png': null }, metadata: { x: 1 } },
+              { output_type: 'error', ename: 'E', traceback: 'line 1\nline 2' },
+              'nonsense',
+            ],
+          },
+          7,
+          { cell_type: 'markdown', id: 'ok-1', source: 'duplicate id', metadata: {}, extra_key: 'gone' },
+          { cell_type: 'markdown', id: 'not valid!', source: 'bad id', metadata: {} },
+        ],
+        { worksheets_leftover: true },
+      ),
+      'broken.ipynb',
+    );
+    const text = warnings.join('\n');
+    expect(text).toMatch(/Cell 1: 'source' was a number; kept it as text/);
+    expect(text).toMatch(/Cell 2: had no 'metadata'/);
+    expect(text).toMatch(/Cell 2: had no 'outputs'/);
+    expect(text).toMatch(/Cell 2: 'execution_count' was a string, not a count; cleared it/);
+    expect(text).toMatch(/Cell 3: unknown cell type 'widget'; kept it as a raw cell/);
+    expect(text).toMatch(/Cell 4 metadata: dropped tags/);
+    expect(text).toMatch(/Cell 4 metadata: 'collapsed' was a string/);
+    expect(text).toMatch(/Cell 4: 'execution_count' was negative, fractional or too large; cleared it/);
+    expect(text).toMatch(/Cell 4 output 1: stream output had no 'text'; dropped it/);
+    expect(text).toMatch(/Cell 4: dropped an output of unknown type 'clear_output' \(nbformat 4\.5 cannot store it\)/);
+    expect(text).toMatch(/Cell 4 output 3: 'image\/png' data was null/);
+    expect(text).toMatch(/Cell 4 output 4: error output's 'evalue' was missing; left empty/);
+    expect(text).toMatch(/Cell 4 output 5: is a string, not an output/);
+    expect(text).toMatch(/Cell 5: is a number, not a cell; skipped/);
+    expect(text).toMatch(/Cell 6: dropped the unknown cell key 'extra_key'/);
+    expect(text).toMatch(/Cells 6, 7: cell id was missing, not valid .* or a duplicate; gave it a new id/);
+    expect(text).toMatch(/Dropped the top-level key 'worksheets_leftover'/);
+
+    expect(notebook.cells).toHaveLength(6);
+    expect(notebook.cells.map((c) => c.cell_type)).toEqual(['code', 'code', 'raw', 'code', 'markdown', 'markdown']);
+    expect(notebook.cells[0]?.source).toBe('42');
+    expect(notebook.cells.slice(0, 4).map((c) => c.id)).toEqual(['ok-1', 'ok-2', 'ok-3', 'ok-4']);
+    expect(new Set(notebook.cells.map((c) => c.id)).size).toBe(6);
+    const repaired = code(notebook, 3);
+    expect(repaired.metadata).toEqual({ tags: ['a'], x_keep: 1 });
+    expect(repaired.outputs).toEqual([
+      { output_type: 'display_data', data: { 'text/plain': 'ab' }, metadata: { x: 1 } },
+      { output_type: 'error', ename: 'E', evalue: '', traceback: ['line 1', 'line 2'] },
+    ]);
+    expectValid(toIpynb(notebook), ctx);
+  });
+
+  test('known metadata with values the schema rejects is dropped; unknown metadata is kept', (ctx) => {
+    const { notebook, warnings } = parseNotebook(
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: { kernelspec: { name: 'python3' }, language_info: 'python', title: 5, orig_nbformat: 'x', custom: { kept: [1] } },
+        cells: [
+          {
+            cell_type: 'code',
+            id: 'c',
+            source: '',
+            metadata: { name: 'two\nlines', execution: { 'iopub.status.busy': 5, ok: 'yes' }, scrolled: 'auto', trusted: true },
+            outputs: [],
+            execution_count: null,
+          },
+          { cell_type: 'raw', id: 'r', source: '', metadata: { format: ['x'], jupyter: 'no' } },
+        ],
+      }),
+    );
+    expect(notebook.metadata).toEqual({ kernelspec: { name: 'python3', display_name: 'python3' }, custom: { kept: [1] } });
+    expect(notebook.cells[0]?.metadata).toEqual({ execution: { ok: 'yes' }, scrolled: 'auto' });
+    expect(notebook.cells[1]?.metadata).toEqual({});
+    expect(warnings.join('\n')).toMatch(/'kernelspec' had no display name/);
+    expect(warnings.join('\n')).toMatch(/'language_info' was not valid/);
+    expect(warnings.join('\n')).toMatch(/'title' was a number/);
+    expectValid(toIpynb(notebook), ctx);
+  });
+
+  test('values nested too deeply are dropped with a warning, not a crash', (ctx) => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const output = `{"output_type": "display_data", "metadata": {}, "data": {"application/json": ${deep}, "text/plain": "x"}}`;
+    const cell = `{"cell_type": "code", "id": "a", "metadata": {}, "source": "", "execution_count": null, "outputs": [${output}]}`;
+    const text = `{"nbformat": 4, "nbformat_minor": 5, "metadata": {"deep": ${deep}, "fine": 1}, "cells": [${cell}]}`;
+    const { notebook, warnings } = parseNotebook(text);
+    expect(notebook.metadata).toEqual({ fine: 1 });
+    expect(code(notebook, 0).outputs[0]).toEqual({ output_type: 'display_data', data: { 'text/plain': 'x' }, metadata: {} });
+    expect(warnings.join('\n')).toMatch(/nested more than 500 levels deep/);
+    expectValid(toIpynb(notebook), ctx);
+  });
+
+  test('a __proto__ key is kept as data and changes no prototype', () => {
+    const text = `{"nbformat": 4, "nbformat_minor": 5, "metadata": {"__proto__": {"polluted": true}}, "cells": []}`;
+    const { notebook } = parseNotebook(text);
+    expect(Object.keys(notebook.metadata)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(notebook.metadata)).toBe(Object.prototype);
+    expect(({} as JsonObject).polluted).toBeUndefined();
+    expect(serializeNotebook(notebook)).toContain('"__proto__": {\n   "polluted": true');
+    expect(parseNotebook(serializeNotebook(notebook)).notebook).toEqual(notebook);
+  });
+
+  test('warnings from a 5,000-cell broken notebook are grouped and capped', () => {
+    const cells = Array.from({ length: 5000 }, (_, i) => ({
+      cell_type: i % 2 ? 'code' : `kind${i % 40}`,
+      source: i,
+      id: 'same',
+      [`junk${i % 30}`]: 1,
+    }));
+    const { notebook, warnings } = parseNotebook(base(cells));
+    expect(notebook.cells).toHaveLength(5000);
+    expect(warnings.length).toBeLessThanOrEqual(21);
+    expect(warnings[warnings.length - 1]).toMatch(/^…and \d+ more kinds of repair$/);
+    expect(warnings.join('\n')).toMatch(/Cells 1, 2, 3, 4, 5 and 4995 more: 'source' was a number/);
+  });
+
+  test('toIpynb repairs what the UI may get wrong: duplicate ids, a bad execution count', (ctx) => {
+    const notebook = newNotebook();
+    const cell = notebook.cells[0] as CodeCell;
+    notebook.cells.push({ ...cell, execution_count: 1.5 }, { ...cell, id: 'big-count', execution_count: 1e308 });
+    const doc = toIpynb(notebook) as { cells: { id: string; execution_count: unknown }[] };
+    expect(doc.cells[0]?.id).toBe(cell.id);
+    expect(doc.cells[1]?.id).not.toBe(cell.id);
+    expect(doc.cells[1]?.execution_count).toBeNull();
+    // 1e308 is an integer to JavaScript, but written as 1e+308 Python reads a float.
+    expect(doc.cells[2]?.execution_count).toBeNull();
+    expectValid(doc, ctx);
+  });
+});
+
+describe('writing', () => {
+  test("text is split into lines like Python's splitlines(keepends=True); images stay one string", () => {
+    const notebook = newNotebook([
+      { id: 'a', cell_type: 'code', source: 'a\r\nb\rc\u2028d\x0ce\n\nlast', metadata: {}, execution_count: 1, outputs: [
+        {
+          output_type: 'display_data',
+          data: {
+            'image/png': 'AAAA\nBBBB',
+            'image/svg+xml': '<svg>\n</svg>',
+            'application/javascript': 'a;\nb;',
+            'application/json': { k: 'v\n' },
+            'text/latex': '$x$',
+          },
+          metadata: {},
+        },
+      ] },
+      { id: 'b', cell_type: 'markdown', source: 'ends with newline\n', metadata: {} },
+    ]);
+    const doc = JSON.parse(serializeNotebook(notebook)) as { cells: JsonObject[] };
+    expect(doc.cells[0]?.source).toEqual(['a\r\n', 'b\r', 'c\u2028', 'd\x0c', 'e\n', '\n', 'last']);
+    expect(doc.cells[1]?.source).toEqual(['ends with newline\n']);
+    expect((doc.cells[0]?.outputs as JsonObject[])[0]?.data).toEqual({
+      'image/png': 'AAAA\nBBBB',
+      'image/svg+xml': ['<svg>\n', '</svg>'],
+      'application/javascript': ['a;\n', 'b;'],
+      'application/json': { k: 'v\n' },
+      'text/latex': ['$x$'],
+    });
+    expect(doc.cells[1]).not.toHaveProperty('attachments');
+  });
+
+  test("keys are sorted like Python's sort_keys (code points, numeric-looking keys as text)", () => {
+    const notebook = newNotebook([]);
+    notebook.metadata = { b: 1, '10': 2, '2': 3, a: { z: 1, y: 2 }, '\uffff': 4, '\u{1f600}': 5 };
+    const text = serializeNotebook(notebook);
+    const order = [...text.matchAll(/^ {2}"([^"]*)":/gm)].map((m) => m[1]);
+    expect(order).toEqual(['10', '2', 'a', 'b', '\uffff', '\u{1f600}']);
+    expect(text).toContain('"a": {\n   "y": 2,\n   "z": 1\n  }');
+    expect(text.endsWith('}\n')).toBe(true);
+  });
+});
+
+describe('size', () => {
+  test('a ~10 MB notebook of images and text parses and serializes quickly', () => {
+    const base64 = 'iVBORw0KGgo' + 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0123456789+/'.repeat(10_900);
+    const cells = Array.from({ length: 20 }, (_, i) => ({
+      cell_type: 'code',
+      id: `big-${i}`,
+      metadata: {},
+      execution_count: i + 1,
+      source: Array.from({ length: 200 }, (_, j) => `x_${j} = ${j} * ${i}\n`),
+      outputs: [
+        { output_type: 'stream', name: 'stdout', text: Array.from({ length: 2000 }, (_, j) => `line ${j} of the output of cell ${i}\n`) },
+        { output_type: 'display_data', data: { 'image/png': base64, 'text/plain': ['<Figure size 640x480 with 1 Axes>'] }, metadata: {} },
+      ],
+    }));
+    const text = JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }, null, 1);
+    const bytes = new TextEncoder().encode(text);
+    expect(bytes.length).toBeGreaterThan(10_000_000);
+    let start = performance.now();
+    const { notebook, warnings } = parseNotebook(bytes, 'big.ipynb');
+    const parseMs = performance.now() - start;
+    start = performance.now();
+    const out = serializeNotebook(notebook);
+    const writeMs = performance.now() - start;
+    console.log(`${(bytes.length / 1e6).toFixed(1)} MB notebook: parse ${parseMs.toFixed(0)} ms, serialize ${writeMs.toFixed(0)} ms`);
+    expect(warnings).toEqual([]);
+    expect(notebook.cells).toHaveLength(20);
+    expect(out.length).toBeGreaterThan(10_000_000);
+  });
+});
