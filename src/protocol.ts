@@ -86,6 +86,12 @@ export interface BootOptions {
    * 0 idle, 1 waiting, 2 answered, 3 no answer (EOF). Only on crossOriginIsolated pages.
    */
   inputBuffer?: SharedArrayBuffer;
+  /**
+   * Warm start: restore Python from a memory snapshot taken by an earlier cold boot of the same
+   * Pyodide and pyloom (and take one when there is none). Default true where the worker has a
+   * snapshot store (browsers with Cache Storage).
+   */
+  snapshot?: boolean;
 }
 
 export type BootPhase = 'import-pyodide' | 'load-pyodide' | 'install-pyloom' | 'start-shell' | 'ready';
@@ -111,6 +117,13 @@ export interface BootInfo {
   /** Milliseconds spent in each boot phase, measured in the worker. */
   timings: Partial<Record<BootPhase, number>>;
   interruptible: boolean;
+  /**
+   * The warm-start memory snapshot: 'restored' (this boot came from one), 'taken' (a cold boot
+   * that made one for next time), 'off' (disabled or no store), 'failed' (could not be made).
+   */
+  snapshot: 'restored' | 'taken' | 'off' | 'failed';
+  /** Why a stored snapshot could not be used (it was discarded and the boot went cold). */
+  snapshotFallback?: string;
 }
 
 // ---- Execution ----

@@ -36,7 +36,19 @@ export interface KernelDeps {
   baseURL?: string;
   /** Under Node only: where Pyodide caches downloaded packages (browsers ignore it). */
   packageCacheDir?: string;
+  /** Where warm-start memory snapshots are kept. Default: none (every boot is cold). */
+  snapshots?: SnapshotStore;
 }
+
+/** Keeps one memory snapshot per key (Pyodide version + pyloom wheel + core location). */
+export interface SnapshotStore {
+  load(key: string): Promise<Uint8Array | undefined>;
+  save(key: string, bytes: Uint8Array): Promise<void>;
+  discard(key: string): Promise<void>;
+}
+
+/** pyloom modules imported before the snapshot, so a warm start finds them in memory. */
+const PRIMED_MODULES = ['pyloom', 'pyloom.completion', 'pyloom.packages'];
 
 const PHASES: readonly [BootPhase, string][] = [
   ['import-pyodide', 'Loading the Pyodide loader'],
@@ -206,30 +218,79 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
       },
     });
     let lockJson = '';
-    const py = await step('load-pyodide', async () => {
+    try {
+      lockJson = await lockDownload;
+    } catch (error) {
+      throw new Error(`Pyloom could not boot: could not read the Pyodide lock file ${lockFileURL}: ${describe(error)}`);
+    }
+    const loadOptions = {
+      indexURL: options.indexURL,
+      packageBaseUrl,
+      lockFileContents: lockJson,
+      ...(deps.packageCacheDir ? { packageCacheDir: deps.packageCacheDir } : {}),
+      // Output written below Python (C extensions, Emscripten) before/after the shell exists.
+      stdout: (line: string) => emitOutput({ output_type: 'stream', name: 'stdout', text: `${line}\n` }),
+      stderr: (line: string) => emitOutput({ output_type: 'stream', name: 'stderr', text: `${line}\n` }),
+    };
+    let wheel: Uint8Array;
+    try {
+      wheel = await wheelDownload;
+    } catch (error) {
+      throw new Error(`Pyloom could not boot: installing the pyloom package failed: ${describe(error)}`);
+    }
+    // A pure-Python wheel is importable from sys.path as it is (zipimport): writing it is enough.
+    const wheelPath = `/lib/pyloom/${options.pyloomWheelURL.split('/').pop()?.split('?')[0] || 'pyloom.whl'}`;
+    const writeWheel = (target: PyodideAPI) => {
+      target.FS.mkdirTree('/lib/pyloom');
+      target.FS.writeFile(wheelPath, wheel);
+    };
+
+    // Warm start: a snapshot holds Python's memory with pyloom imported, not the file system, so
+    // the wheel is written again (modules pyloom imports later are read from it).
+    const store = options.snapshot === false ? undefined : deps.snapshots;
+    const snapshotKey = store ? `pyodide ${mod.version}; pyloom ${await sha256Hex(wheel)}; core ${options.indexURL}; v1` : '';
+    let snapshotState: BootInfo['snapshot'] = store ? 'failed' : 'off';
+    let snapshotFallback: string | undefined;
+    let snapshotBytes: Uint8Array | undefined;
+    let py: PyodideAPI | undefined;
+    const stored = store ? await store.load(snapshotKey).catch(() => undefined) : undefined;
+    if (store && stored) {
       try {
-        lockJson = await lockDownload;
+        py = await step('load-pyodide', () => mod.loadPyodide({ ...loadOptions, _loadSnapshot: stored }));
+        const restored = py;
+        await step('install-pyloom', async () => {
+          writeWheel(restored);
+          checkRestored(restored, wheelPath);
+        });
+        snapshotState = 'restored';
       } catch (error) {
-        throw new Error(`could not read the Pyodide lock file ${lockFileURL}: ${describe(error)}`);
+        snapshotFallback = describe(error);
+        py = undefined;
+        await store.discard(snapshotKey).catch(() => undefined);
       }
-      return mod.loadPyodide({
-        indexURL: options.indexURL,
-        packageBaseUrl,
-        lockFileContents: lockJson,
-        ...(deps.packageCacheDir ? { packageCacheDir: deps.packageCacheDir } : {}),
-        // Output written below Python (C extensions, Emscripten) before/after the shell exists.
-        stdout: (line) => emitOutput({ output_type: 'stream', name: 'stdout', text: `${line}\n` }),
-        stderr: (line) => emitOutput({ output_type: 'stream', name: 'stderr', text: `${line}\n` }),
+    }
+    if (!py) {
+      const fresh = await step('load-pyodide', () => mod.loadPyodide({ ...loadOptions, ...(store ? { _makeSnapshot: true } : {}) }));
+      py = fresh;
+      await step('install-pyloom', async () => {
+        writeWheel(fresh);
+        const sys = fresh.pyimport('sys');
+        try {
+          sys.path.insert(0, wheelPath);
+        } finally {
+          sys.destroy();
+        }
+        if (!store) return;
+        // Before anything hands Python a JavaScript object: a snapshot cannot hold those.
+        for (const name of PRIMED_MODULES) fresh.pyimport(name).destroy();
+        try {
+          snapshotBytes = fresh.makeMemorySnapshot();
+          snapshotState = 'taken';
+        } catch (error) {
+          snapshotFallback = `no snapshot was made: ${describe(error)}`;
+        }
       });
-    });
-    await step('install-pyloom', async () => {
-      // A pure-Python wheel is importable from sys.path as it is (zipimport): writing it is
-      // enough, and costs a fraction of unpacking it.
-      const path = `/lib/pyloom/${options.pyloomWheelURL.split('/').pop()?.split('?')[0] || 'pyloom.whl'}`;
-      py.FS.mkdirTree('/lib/pyloom');
-      py.FS.writeFile(path, await wheelDownload);
-      py.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(path)})`);
-    });
+    }
     (py as unknown as { _api: { on_fatal?: (error: unknown) => void } })._api.on_fatal = (error) => {
       fatalError = new Error(`Pyodide has suffered a fatal error: ${describe(error)}`);
       reportFatal(fatalError);
@@ -273,13 +334,20 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     });
     pyodide = py;
     deliver({ type: 'progress', progress: { kind: 'boot', phase: 'ready', message: 'Ready', step: PHASES.length - 1, steps: PHASES.length } });
+    // Stored after the runtime is ready: compressing ~30 MB must not delay the first cell's start.
+    if (store && snapshotBytes) void store.save(snapshotKey, snapshotBytes).catch(() => undefined);
+    const sys = py.pyimport('sys');
+    const pythonVersion = String(sys.version).split(' ')[0]!;
+    sys.destroy();
     return {
       pyodideVersion: mod.version,
-      pythonVersion: py.runPython('import sys; "%d.%d.%d" % sys.version_info[:3]') as string,
+      pythonVersion,
       pyloomVersion,
       packageBaseUrl,
       timings,
       interruptible: interruptBuffer !== undefined,
+      snapshot: snapshotState,
+      ...(snapshotFallback ? { snapshotFallback } : {}),
     };
   }
 
@@ -366,4 +434,25 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
   }
 
   return { boot, execute, interrupt, installPackages, complete, ping } satisfies WorkerApi;
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes.slice());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A restored snapshot must reach the state of a cold boot: pyloom imported from this wheel, the same sys.path. */
+function checkRestored(py: PyodideAPI, wheelPath: string): void {
+  const sys = py.pyimport('sys');
+  try {
+    const path = sys.path.toJs() as string[];
+    if (!path.includes(wheelPath)) throw new Error(`the snapshot's sys.path does not hold ${wheelPath}`);
+    // Pyodide's start-up puts the working directory ('') in front again on restore; a cold boot
+    // has it once, after pyloom's wheel.
+    // (__delitem__: a list proxy's pop() is JavaScript's, which drops the last entry.)
+    if (path[0] === '' && path.indexOf('', 1) > 0) sys.path.__delitem__(0);
+    if (!sys.modules.__contains__('pyloom')) throw new Error('the snapshot does not hold pyloom');
+  } finally {
+    sys.destroy();
+  }
 }

@@ -43,6 +43,11 @@ export interface RuntimeOptions {
   streamMaxChars?: number;
   /** Stream text one cell may print before the rest is dropped with a marker (default 10,000,000). */
   maxOutputChars?: number;
+  /**
+   * Warm start from a memory snapshot of a booted runtime, kept in Cache Storage by the worker
+   * (taken on the first cold boot, used by every later start and restart). Default true.
+   */
+  snapshot?: boolean;
   /** Make the worker. Default: Pyloom's module worker. */
   createWorker?: () => WorkerLike;
   /**
@@ -323,6 +328,7 @@ export class Runtime extends EventTarget {
         maxOutputChars: options.maxOutputChars,
         interruptBuffer,
         inputBuffer,
+        snapshot: options.snapshot,
       },
       sink,
     );

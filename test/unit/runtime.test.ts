@@ -161,6 +161,7 @@ describe('a runtime whose worker dies', () => {
     packageBaseUrl: 'test',
     timings: {},
     interruptible: false,
+    snapshot: 'off',
   };
   const never = <T>() => new Promise<T>(() => undefined);
 

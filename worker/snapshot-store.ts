@@ -1,0 +1,40 @@
+// Warm-start snapshots in the browser: gzip-compressed (CompressionStream) in Cache Storage, one
+// entry per key; saving a new key drops the others, so an upgrade leaves no stale 30 MB behind.
+import type { SnapshotStore } from './kernel';
+
+/** The Cache Storage name; the offline service worker and "reset all data" know it too. */
+export const SNAPSHOT_CACHE = 'pyloom-snapshots';
+
+/** Cache keys must be URLs; this origin-less one never reaches the network. */
+const entryURL = (key: string) => `https://pyloom.invalid/snapshot?key=${encodeURIComponent(key)}`;
+
+async function pump(bytes: Uint8Array, transform: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const stream = new Blob([bytes.slice()]).stream().pipeThrough(transform);
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+export function cacheSnapshotStore(cacheStorage: CacheStorage | undefined = globalThis.caches): SnapshotStore | undefined {
+  // Cache Storage exists only in secure contexts (https, localhost).
+  if (!cacheStorage || typeof CompressionStream !== 'function') return undefined;
+  return {
+    async load(key) {
+      const cache = await cacheStorage.open(SNAPSHOT_CACHE);
+      const response = await cache.match(entryURL(key));
+      if (!response) return undefined;
+      return pump(new Uint8Array(await response.arrayBuffer()), new DecompressionStream('gzip'));
+    },
+    async save(key, bytes) {
+      const compressed = await pump(bytes, new CompressionStream('gzip'));
+      const cache = await cacheStorage.open(SNAPSHOT_CACHE);
+      for (const request of await cache.keys()) if (request.url !== entryURL(key)) await cache.delete(request);
+      await cache.put(
+        entryURL(key),
+        new Response(compressed.slice(), { headers: { 'Content-Type': 'application/gzip', 'X-Pyloom-Raw-Bytes': String(bytes.byteLength) } }),
+      );
+    },
+    async discard(key) {
+      const cache = await cacheStorage.open(SNAPSHOT_CACHE);
+      await cache.delete(entryURL(key));
+    },
+  };
+}
