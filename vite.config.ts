@@ -1,17 +1,25 @@
 /// <reference types="vitest/config" />
 // Dev server, build and unit-test config. The `pyloomAssets` plugin serves (dev) or emits (build)
-// the Pyodide core from the pinned npm package and the pyloom wheel built from python-packages/.
+// the Pyodide core from the pinned npm package and the pyloom wheel built from python-packages/,
+// and builds the offline service worker (src/offline/sw.ts → sw.js) with this build's file list.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { dirname, join, relative, resolve } from 'node:path';
+import { defineConfig, type Plugin, type Rolldown } from 'vite';
+import type { PrecacheManifest } from './src/offline/messages.ts';
 import { buildWheel } from './python-packages/wheel.ts';
 
 const require = createRequire(import.meta.url);
 const PYODIDE_DIR = dirname(require.resolve('pyodide/pyodide.mjs'));
 /** The Pyodide core files an app needs; package wheels come from packageBaseUrl at run time. */
 const PYODIDE_FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
+const PYODIDE_VERSION = (JSON.parse(readFileSync(join(PYODIDE_DIR, 'package.json'), 'utf8')) as { version: string }).version;
 const VIRTUAL_ID = 'virtual:pyloom-assets';
+/** Built at the site root, so its scope covers index.html, the embed and every page beside them. */
+const SERVICE_WORKER = { source: 'src/offline/sw.ts', fileName: 'sw.js' };
+/** Browsers with service workers all read woff2: the other formats KaTeX's CSS lists are not precached. */
+const OLD_FONT = /\.(woff|ttf|eot)$/;
 const CONTENT_TYPES: Record<string, string> = {
   mjs: 'text/javascript',
   wasm: 'application/wasm',
@@ -26,14 +34,29 @@ const ISOLATION_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-function pyloomAssets(): Plugin {
+interface AssetOptions {
+  /** Entries (HTML pages, scripts) whose files the service worker precaches, with their chunks. */
+  precache: string[];
+}
+
+function pyloomAssets(options: AssetOptions): Plugin {
   let base = '/';
+  let root = process.cwd();
+  let assetsDir = 'assets';
   let isBuild = false;
+  /** File names of the Pyodide core and the wheel, as emitted. */
+  const emitted = { pyodide: [] as string[], wheel: '' };
   return {
     name: 'pyloom-assets',
     configResolved(config) {
       base = config.base;
+      root = config.root;
+      assetsDir = config.build.assetsDir;
       isBuild = config.command === 'build';
+    },
+    buildStart() {
+      // Its own entry, importing nothing at run time: one classic script, no shared chunks.
+      if (isBuild) this.emitFile({ type: 'chunk', id: resolve(root, SERVICE_WORKER.source), fileName: SERVICE_WORKER.fileName });
     },
     resolveId(id) {
       return id === VIRTUAL_ID ? `\0${VIRTUAL_ID}` : undefined;
@@ -49,11 +72,13 @@ function pyloomAssets(): Plugin {
           `export const pyloomWheelURL = new URL(${JSON.stringify(`${base}pyloom/${wheel.fileName}`)}, page).href;`,
         ].join('\n');
       }
+      emitted.pyodide = PYODIDE_FILES.map((file) => `pyodide/${file}`);
       const refs = PYODIDE_FILES.map((file) =>
         this.emitFile({ type: 'asset', fileName: `pyodide/${file}`, source: readFileSync(join(PYODIDE_DIR, file)) }),
       );
       // The hash in the folder name lets caches keep a wheel forever: new sources, new URL.
-      const wheelRef = this.emitFile({ type: 'asset', fileName: `pyloom/${wheel.sha256.slice(0, 12)}/${wheel.fileName}`, source: wheel.bytes });
+      emitted.wheel = `pyloom/${wheel.sha256.slice(0, 12)}/${wheel.fileName}`;
+      const wheelRef = this.emitFile({ type: 'asset', fileName: emitted.wheel, source: wheel.bytes });
       // Absolute, against this module's own URL: a page on another origin (a docs embed) must
       // still find Pyodide where Pyloom is hosted, not on the page's server.
       return [
@@ -61,6 +86,17 @@ function pyloomAssets(): Plugin {
         `export const pyodideIndexURL = loader.slice(0, loader.lastIndexOf('/') + 1);`,
         `export const pyloomWheelURL = new URL(import.meta.ROLLUP_FILE_URL_${wheelRef}, import.meta.url).href;`,
       ].join('\n');
+    },
+    generateBundle: {
+      // Last, when every page, chunk, CSS file and asset has its final name.
+      order: 'post',
+      handler(_, bundle) {
+        const sw = bundle[SERVICE_WORKER.fileName];
+        if (!isBuild || sw?.type !== 'chunk') return;
+        const entries = options.precache.map((entry) => resolve(root, entry));
+        const manifest = precacheManifest(bundle, entries, { root, assetsDir, ...emitted });
+        sw.code = `const __PYLOOM_PRECACHE__ = ${JSON.stringify(manifest)};\n${sw.code}`;
+      },
     },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
@@ -81,11 +117,64 @@ function pyloomAssets(): Plugin {
   };
 }
 
+/**
+ * What the service worker precaches: the precache entries with every chunk, CSS file and asset
+ * they import (statically or lazily, the worker included), the Pyodide core and the wheel. The
+ * build hash covers the contents of the shell files, so a deploy that changes nothing keeps its cache.
+ */
+function precacheManifest(
+  bundle: Rolldown.OutputBundle,
+  entries: string[],
+  build: { root: string; assetsDir: string; pyodide: string[]; wheel: string },
+): PrecacheManifest {
+  const files = new Set<string>();
+  const pages = new Set<string>();
+  const visit = (fileName: string): void => {
+    const item = bundle[fileName];
+    if (!item || files.has(fileName) || OLD_FONT.test(fileName)) return;
+    files.add(fileName);
+    if (item.type !== 'chunk') return;
+    const meta = item.viteMetadata;
+    for (const next of [...item.imports, ...item.dynamicImports, ...(meta?.importedCss ?? []), ...(meta?.importedAssets ?? [])]) visit(next);
+  };
+  for (const item of Object.values(bundle)) {
+    if (item.type !== 'chunk' || !item.isEntry || !item.facadeModuleId || !entries.includes(item.facadeModuleId)) continue;
+    visit(item.fileName);
+    // An HTML entry's chunk stands for the page; the page itself is an asset named after it.
+    if (item.facadeModuleId.endsWith('.html')) pages.add(relative(build.root, item.facadeModuleId).split('\\').join('/'));
+  }
+  const missing = entries.filter((entry) => ![...Object.values(bundle)].some((item) => item.type === 'chunk' && item.facadeModuleId === entry));
+  if (missing.length > 0) throw new Error(`service worker precache: no entry chunk for ${missing.join(', ')}`);
+  if (build.wheel) files.add(build.wheel);
+  for (const page of pages) files.add(page);
+  const shell = [...files].filter((file) => !build.pyodide.includes(file)).sort();
+  // Vite names everything in assetsDir with a content hash; the wheel's folder is its hash.
+  const hashed = shell.filter((file) => file.startsWith(`${build.assetsDir}/`) || file === build.wheel);
+  const hash = createHash('sha256');
+  for (const file of shell) {
+    const item = bundle[file];
+    if (!item) throw new Error(`service worker precache: ${file} is not in the bundle`);
+    hash.update(`${file}\0`).update(item.type === 'chunk' ? item.code : item.source).update('\0');
+  }
+  return {
+    build: hash.digest('hex').slice(0, 12),
+    pyodideVersion: PYODIDE_VERSION,
+    hashed,
+    pages: shell.filter((file) => !hashed.includes(file)),
+    pyodide: build.pyodide,
+  };
+}
+
 // PYLOOM_NO_ISOLATION=1 serves without COOP/COEP: how a plain static host behaves (tests use it).
 const headers: Record<string, string> = process.env['PYLOOM_NO_ISOLATION'] ? {} : ISOLATION_HEADERS;
 
 export default defineConfig(({ mode }) => ({
-  plugins: [pyloomAssets()],
+  plugins: [
+    pyloomAssets({
+      // The notebook page and the docs embed; test builds add the offline test page.
+      precache: ['index.html', 'src/embed/index.ts', ...(mode === 'test' ? ['test/e2e/pages/offline.html'] : [])],
+    }),
+  ],
   server: { headers, cors: true },
   preview: { headers, cors: true },
   worker: { format: 'es' },
@@ -107,6 +196,7 @@ export default defineConfig(({ mode }) => ({
               embedHostile: 'test/e2e/pages/embed-hostile.html',
               embedCrossOrigin: 'test/e2e/pages/embed-cross-origin.html',
               embedOptions: 'test/e2e/pages/embed-options.html',
+              offline: 'test/e2e/pages/offline.html',
               benchBare: 'test/bench/pages/bare.html',
               benchPyloom: 'test/bench/pages/pyloom.html',
             }

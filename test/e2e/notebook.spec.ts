@@ -5,8 +5,8 @@ import Ajv from 'ajv-draft-04';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 
 const SCHEMA = resolve(import.meta.dirname, '../../../shared/data/nbformat.v4.5.schema.json');
-const FIXTURE = resolve(import.meta.dirname, '../fixtures/notebooks/rich-v4.5.ipynb');
-const V3_FIXTURE = resolve(import.meta.dirname, '../fixtures/notebooks/legacy-v3.ipynb');
+const FIXTURE = resolve(import.meta.dirname, '../fixtures/notebooks/jupyter-v4.5.ipynb');
+const V3_FIXTURE = resolve(import.meta.dirname, '../fixtures/notebooks/ipython2-v3.ipynb');
 
 async function openNotebook(page: Page, path = '/'): Promise<void> {
   await page.goto(path);
@@ -169,7 +169,7 @@ test('a Markdown cell with math renders with KaTeX, and edits on Enter', async (
 test('import a real .ipynb with outputs, run it, export it valid against the nbformat schema', async ({ page }) => {
   await openNotebook(page);
   await page.locator('#open-file').setInputFiles(FIXTURE);
-  await expect(page.locator('#name')).toHaveValue('rich-v4.5.ipynb');
+  await expect(page.locator('#name')).toHaveValue('jupyter-v4.5.ipynb');
   const original = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { cells: unknown[] };
   await expect(cells(page)).toHaveCount(original.cells.length);
   // Stored outputs show before anything runs.
@@ -179,7 +179,7 @@ test('import a real .ipynb with outputs, run it, export it valid against the nbf
   await expect(page.locator('py-cell[data-state]')).toHaveCount(0, { timeout: 30_000 });
   const exported = await exportNotebook(page);
   expect(exported).toMatchObject({ nbformat: 4, nbformat_minor: 5 });
-  expect((exported['metadata'] as Record<string, unknown>)['pyloom_fixture']).toBeDefined(); // unknown metadata kept
+  expect((exported['metadata'] as Record<string, unknown>)['x_pyloom_fixture']).toBeDefined(); // unknown metadata kept
   test.skip(!existsSync(SCHEMA), `nbformat schema not found at ${SCHEMA}`);
   expect(validateAgainstSchema(exported)).toEqual([]);
 });
@@ -227,7 +227,7 @@ test('nbformat 3, several MB and unknown output types load with the repairs list
   const warnings = page.locator('#file-warnings');
   await page.locator('#open-file').setInputFiles(V3_FIXTURE);
   await expect(warnings).toContainText(/nbformat 3/);
-  await expect(page.locator('#name')).toHaveValue('legacy-v3.ipynb');
+  await expect(page.locator('#name')).toHaveValue('ipython2-v3.ipynb');
   await page.locator('#file-warnings-close').click();
 
   const big = {
@@ -253,7 +253,7 @@ test('nbformat 3, several MB and unknown output types load with the repairs list
 });
 
 test('open a notebook by URL (?open=) and keep a list of notebooks: switch, duplicate, delete', async ({ page }) => {
-  await page.route('**/shared/demo.ipynb', (route) => route.fulfill({ contentType: 'application/json', body: readFileSync(FIXTURE) }));
+  await page.route((url) => url.pathname === '/shared/demo.ipynb', (route) => route.fulfill({ contentType: 'application/json', body: readFileSync(FIXTURE) }));
   await openNotebook(page, '/?open=/shared/demo.ipynb');
   await expect(page.locator('#name')).toHaveValue('demo.ipynb');
   await page.getByRole('button', { name: 'New', exact: true }).click();
@@ -264,7 +264,7 @@ test('open a notebook by URL (?open=) and keep a list of notebooks: switch, dupl
   await list.getByRole('button', { name: 'Duplicate demo.ipynb' }).click();
   await expect(page.locator('#name')).toHaveValue('demo-Copy.ipynb');
   await expect(list.getByRole('listitem')).toHaveCount(3);
-  await list.getByRole('button', { name: 'Untitled.ipynb' }).click();
+  await list.getByRole('button', { name: 'Untitled.ipynb', exact: true }).click();
   await expect(page.locator('#name')).toHaveValue('Untitled.ipynb');
   page.once('dialog', (dialog) => void dialog.accept());
   await list.getByRole('button', { name: 'Delete Untitled.ipynb' }).click();
@@ -333,4 +333,20 @@ test('screenshot: a notebook with rich outputs (attached to the test artifacts)'
   const path = testInfo.outputPath('notebook-page.png');
   await page.screenshot({ fullPage: true, path });
   await testInfo.attach('notebook-page', { path, contentType: 'image/png' });
+});
+
+test('drop a .ipynb on the page to open it', async ({ page }) => {
+  await openNotebook(page);
+  const text = readFileSync(FIXTURE, 'utf8');
+  const dataTransfer = await page.evaluateHandle((content) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([content], 'dropped.ipynb', { type: 'application/x-ipynb+json' }));
+    return transfer;
+  }, text);
+  await page.dispatchEvent('main', 'dragover', { dataTransfer });
+  await expect(page.locator('body')).toHaveClass(/dragging/);
+  await page.dispatchEvent('main', 'drop', { dataTransfer });
+  await expect(page.locator('#name')).toHaveValue('dropped.ipynb');
+  await expect(page.locator('body')).not.toHaveClass(/dragging/);
+  await expect(cells(page)).toHaveCount((JSON.parse(text) as { cells: unknown[] }).cells.length);
 });
