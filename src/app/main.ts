@@ -8,7 +8,9 @@ import { NotebookFileError, parseNotebook, serializeNotebook } from '../notebook
 import { newNotebook, type Notebook } from '../notebook/model';
 import { NotebookSession, type ChangeDetail } from '../notebook/session';
 import { NotebookStore, type NotebookMeta } from '../notebook/store';
-import { loadDeploymentConfig } from './config';
+import { clearOfflineCache, offlineStatus, registerOffline, type OfflineState } from '../offline/register';
+import { clearSnapshots, snapshotBytes } from '../offline/snapshots';
+import { loadDeploymentConfig, type DeploymentConfig } from './config';
 import { renderNotebookList } from './notebook-list';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -20,13 +22,46 @@ const listPanel = $('notebook-list');
 
 // ---- runtime ----
 let configError = '';
-const config = await loadDeploymentConfig().catch((error: unknown) => {
+const config: DeploymentConfig = await loadDeploymentConfig().catch((error: unknown) => {
   configError = error instanceof Error ? error.message : String(error);
   return {};
 });
 const runtime = createRuntime(config);
 statusElement.runtime = runtime;
 notebookElement.completer = (code, cursor) => runtime.complete(code, cursor);
+
+// ---- offline: the service worker caches the app, Pyodide and every package used ----
+const offlineView = $('offline');
+const clearOffline = $('clear-offline');
+async function showOffline(known?: OfflineState): Promise<void> {
+  const state = known ?? (await offlineStatus());
+  const snapshot = await snapshotBytes().catch(() => 0);
+  const size = `${((state.cachedBytes + snapshot) / 1e6).toFixed(1)} MB cached`;
+  offlineView.textContent = !state.supported
+    ? `Offline use unavailable: ${state.reason ?? 'not supported here'}`
+    : state.ready
+      ? `Ready offline · ${size}${state.packages ? ` (${state.packages} package file${state.packages === 1 ? '' : 's'})` : ''}${snapshot ? ' · warm start' : ''}`
+      : `Caching for offline use… ${state.reason ?? ''}`;
+  clearOffline.hidden = !state.supported && snapshot === 0;
+}
+// Not awaited: the first visit's runtime boots while the app is being cached. What it fetched
+// before the service worker took control (the deployment config, a custom lock file) is fetched
+// again through it, so an offline visit finds them.
+const fetchedEarly = [new URL('pyloom.json', document.baseURI).href, ...(config.lockFileURL ? [new URL(config.lockFileURL, document.baseURI).href] : [])];
+registerOffline({ alsoCache: fetchedEarly }).then(
+  (state) => void showOffline(state),
+  (error: unknown) => (offlineView.textContent = `Offline cache failed: ${error instanceof Error ? error.message : String(error)}`),
+);
+// Packages a cell loads are cached as they arrive: refresh the figure when the runtime settles.
+runtime.addEventListener('status', (event) => {
+  if ((event as CustomEvent<{ status: string }>).detail.status === 'idle') void showOffline().catch(() => undefined);
+});
+clearOffline.addEventListener('click', async () => {
+  if (!confirm('Remove the offline copy of Pyloom, Pyodide and the packages (notebooks are kept)? The next visit downloads them again.')) return;
+  await clearOfflineCache();
+  await clearSnapshots();
+  await showOffline();
+});
 
 // ---- notebooks kept in this browser ----
 const store = new NotebookStore();
@@ -208,8 +243,10 @@ $('toggle-list').addEventListener('click', () => {
   $('toggle-list').setAttribute('aria-expanded', String(!listPanel.hidden));
 });
 $('reset').addEventListener('click', async () => {
-  if (!confirm('Delete every notebook, output and setting Pyloom keeps in this browser? Download what you want to keep first.')) return;
+  if (!confirm('Delete every notebook, output, setting and offline file Pyloom keeps in this browser? Download what you want to keep first.')) return;
   await store.clearAll();
+  await clearOfflineCache().catch(() => undefined);
+  await clearSnapshots().catch(() => undefined);
   location.replace(location.pathname);
 });
 document.addEventListener('keydown', (event) => {

@@ -58,9 +58,11 @@ const TYPES: Record<string, string> = {
 };
 
 /** A static host for the test build that this test can switch off (the preview server it cannot). */
-function serveBuild(): Promise<Served> {
+function serveBuild(extra: Record<string, string> = {}): Promise<Served> {
   const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
   return serve((path) => {
+    const added = extra[path];
+    if (added !== undefined) return { status: 200, headers: { ...isolation, 'Content-Type': 'application/json' }, body: added };
     let file = normalize(join(OUT_DIR, path));
     if (!file.startsWith(OUT_DIR)) return { status: 403, headers: {} };
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
@@ -259,5 +261,45 @@ test('on a host without COOP/COEP the service worker adds them: one reload, then
     }
   } finally {
     await images.close();
+  }
+});
+
+test('the notebook page: online visit runs a cell importing a package; offline reload restores the notebook, boots and runs it again', async ({ page, context }) => {
+  test.setTimeout(240_000);
+  const packages = await servePackages();
+  // The deployment config beside index.html points the page at the package host.
+  const app = await serveBuild({ '/pyloom.json': JSON.stringify({ lockFileURL: `${packages.origin}/lock.json`, packageBaseUrl: `${packages.origin}/mirror/` }) });
+  try {
+    await page.goto(`${app.origin}/`);
+    await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 90_000 });
+    const editor = page.getByRole('textbox', { name: 'Code cell 1 source' });
+    await editor.click();
+    await page.keyboard.type('import pyloom_test_a\npyloom_test_a.answer()');
+    await page.keyboard.press('Control+Enter');
+    const output = page.locator('py-cell').first().locator('py-output pre');
+    await expect(output).toHaveText('42', { timeout: 60_000 });
+    await expect(page.locator('#offline')).toContainText('Ready offline', { timeout: 90_000 });
+    await expect(page.locator('#save-state')).toHaveText('Saved in this browser');
+    console.info(`notebook page offline: ${await page.locator('#offline').textContent()}`);
+
+    await context.setOffline(true);
+    await app.close();
+    await packages.close();
+    const seen = app.requests.length + packages.requests.length;
+    await page.reload();
+    await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 90_000 });
+    await expect(editor).toHaveText('import pyloom_test_a' + 'pyloom_test_a.answer()');
+    await expect(output).toHaveText('42'); // restored from the browser, not run yet
+    await page.locator('py-cell').first().getByText('[1]:').click();
+    await page.keyboard.press('Control+Enter');
+    await expect(page.locator('py-cell').first().getByText('[1]:')).toBeVisible(); // a fresh runtime counts from 1 again
+    await expect(output).toHaveText('42', { timeout: 60_000 });
+    await expect(page.locator('py-cell').first()).not.toHaveAttribute('data-state', /./);
+    expect(await page.evaluate(() => (window as unknown as { pyloomApp: { runtime: { bootInfo: { snapshot: string } } } }).pyloomApp.runtime.bootInfo.snapshot)).toBe('restored');
+    expect(app.requests.length + packages.requests.length).toBe(seen);
+  } finally {
+    await context.setOffline(false);
+    await app.close();
+    await packages.close();
   }
 });

@@ -1,0 +1,106 @@
+// Warm start in Chromium: the first boot leaves a memory snapshot in Cache Storage, the next start
+// (a reload, a restart) restores it and is indistinguishable from a fresh runtime.
+import { expect, test, type Page } from '@playwright/test';
+import { UNISOLATED_ORIGIN } from '../../playwright.config';
+
+interface AppWindow {
+  pyloomApp: { runtime: { bootInfo?: { snapshot: string; snapshotFallback?: string; timings: Record<string, number> } } };
+}
+
+const bootInfo = (page: Page) => page.evaluate(() => (window as unknown as AppWindow).pyloomApp.runtime.bootInfo);
+
+async function snapshotStored(page: Page): Promise<boolean> {
+  return page.evaluate(async () => (await caches.has('pyloom-snapshots')) && (await (await caches.open('pyloom-snapshots')).keys()).length === 1);
+}
+
+async function runProbe(page: Page): Promise<string> {
+  const probe = [
+    'import sys',
+    'print("stdout works")',
+    'from IPython.display import HTML, display',
+    'display(HTML("<b id=probe>display works</b>"))',
+    'state = ("leftover" in globals(), sys.path[:3])',
+    'leftover = 1',
+    'state',
+  ].join('\n');
+  await page.locator('#open-file').setInputFiles({
+    name: 'probe.ipynb',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: 'p', cell_type: 'code', metadata: {}, source: probe, outputs: [], execution_count: null }] })),
+  });
+  await page.locator('py-cell').first().getByText(/^\[.*\]:$/).click();
+  await page.keyboard.press('Control+Enter');
+  const cell = page.locator('py-cell').first();
+  await expect(cell.locator('py-output pre').first()).toHaveText('stdout works');
+  await expect(cell.locator('py-output b')).toHaveText('display works');
+  await expect(cell.getByText(/^\[\d+\]:$/)).toBeVisible(); // finished: its execute_result is in
+  return (await cell.locator('py-output pre').last().textContent()) ?? '';
+}
+
+test('the second start restores the snapshot and behaves like a fresh runtime', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
+  const cold = await bootInfo(page);
+  expect(cold?.snapshot).toBe('taken');
+  const coldState = await runProbe(page);
+  expect(coldState).toMatch(/^\(False,/);
+  await expect.poll(() => snapshotStored(page), { timeout: 60_000 }).toBe(true);
+
+  await page.reload();
+  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
+  const warm = await bootInfo(page);
+  expect(warm?.snapshotFallback).toBeUndefined();
+  expect(warm?.snapshot).toBe('restored');
+  const warmState = await runProbe(page);
+  // No variable of the earlier session, the same sys.path, counts from 1.
+  expect(warmState).toBe(coldState);
+  await expect(page.locator('py-cell').first().getByText('[1]:')).toBeVisible();
+  console.info(`warm start: load-pyodide ${cold?.timings['load-pyodide']?.toFixed(0)} ms cold, ${warm?.timings['load-pyodide']?.toFixed(0)} ms restored`);
+
+  // A restart (the Restart button) restores it too.
+  await page.getByRole('button', { name: 'Restart', exact: true }).click();
+  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
+  expect((await bootInfo(page))?.snapshot).toBe('restored');
+});
+
+test('without isolation, stopping a runaway cell restarts the runtime: measured with and without a snapshot', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto(`${UNISOLATED_ORIGIN}/test/e2e/pages/harness.html`);
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+  const measure = (snapshot: boolean) =>
+    page.evaluate(async (snapshot) => {
+      const runtime = window.pyloom.createRuntime({ snapshot });
+      await runtime.ready;
+      await runtime.execute('kept = 1');
+      const runaway = runtime.execute('while True: pass');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const stop = performance.now();
+      const outcome = await runtime.interrupt();
+      const reply = await runtime.execute('"kept" in globals()');
+      const usable = performance.now() - stop;
+      const ended = await runaway;
+      const info = runtime.bootInfo;
+      runtime.dispose();
+      return { outcome, usable, ended: ended.status, reply, snapshot: info?.snapshot };
+    }, snapshot);
+  // A first runtime on this origin takes the snapshot; it stays up until the snapshot is stored.
+  await page.evaluate(async () => {
+    const runtime = window.pyloom.createRuntime();
+    await runtime.ready;
+    for (let i = 0; i < 600 && !(await caches.has('pyloom-snapshots') && (await (await caches.open('pyloom-snapshots')).keys()).length); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    runtime.dispose();
+  });
+  expect(await snapshotStored(page)).toBe(true);
+  const warm = await measure(true);
+  const cold = await measure(false);
+  for (const result of [warm, cold]) {
+    expect(result.outcome).toBe('restarted');
+    expect(result.ended).toBe('aborted');
+    expect(result.reply.outputs[0]).toMatchObject({ data: { 'text/plain': 'False' } });
+  }
+  expect(warm.snapshot).toBe('restored');
+  expect(cold.snapshot).toBe('off');
+  console.info(`stop → usable runtime, not isolated (1000 ms grace included): ${warm.usable.toFixed(0)} ms with the snapshot, ${cold.usable.toFixed(0)} ms without`);
+});
