@@ -48,7 +48,7 @@ export interface SnapshotStore {
 }
 
 /** pyloom modules imported before the snapshot, so a warm start finds them in memory. */
-const PRIMED_MODULES = ['pyloom', 'pyloom.completion', 'pyloom.packages'];
+const PRIMED_MODULES = ['pyloom'];
 
 const PHASES: readonly [BootPhase, string][] = [
   ['import-pyodide', 'Loading the Pyodide loader'],
@@ -253,7 +253,12 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     let snapshotFallback: string | undefined;
     let snapshotBytes: Uint8Array | undefined;
     let py: PyodideAPI | undefined;
-    const stored = store ? await store.load(snapshotKey).catch(() => undefined) : undefined;
+    const stored = store
+      ? await store.load(snapshotKey).catch((error: unknown) => {
+          snapshotFallback = `the stored snapshot could not be read: ${describe(error)}`;
+          return undefined;
+        })
+      : undefined;
     if (store && stored) {
       try {
         py = await step('load-pyodide', () => mod.loadPyodide({ ...loadOptions, _loadSnapshot: stored }));

@@ -59,6 +59,8 @@ const absolute = (path: string): string => new URL(path, self.location.href).hre
 const pyodideFiles = new Set(manifest.pyodide.map(absolute));
 const hashedFiles = new Set(manifest.hashed.map(absolute));
 const pageFiles = new Set(manifest.pages.map(absolute));
+/** Where Vite puts content-hashed chunks (build.assetsDir). */
+const assetsPath = new URL('assets/', scope).pathname;
 
 /** Package archives (wheels; Pyodide's zips and tars): immutable by name, a new build is a new name. */
 const ARCHIVE = /\.(whl|zip|tar)$/i;
@@ -112,6 +114,9 @@ function route(request: Request): Handler | undefined {
       ? (event) => networkFirst(event, names.shell, key, { store: false, fallbacks: [page] })
       : (event) => networkFirst(event, names.shell, key, { store: true, html: true, fallbacks: [url.origin + url.pathname] });
   } else if (sameOrigin && pageFiles.has(key)) handler = (event) => networkFirst(event, names.shell, key, { store: false, fallbacks: [] });
+  // Chunks of pages outside the precache (a docs page's own entry): content-hashed, so kept as
+  // they are fetched, and such a page works offline after one visit like its HTML does.
+  else if (sameOrigin && url.pathname.startsWith(assetsPath)) handler = (event) => cacheFirst(event, names.shell, key);
   else if (isPackageFile(request, url)) {
     handler = isImmutablePackage(url)
       ? (event) => cacheFirst(event, names.packages, key)

@@ -3,7 +3,7 @@ import { pyodideIndexURL } from 'virtual:pyloom-assets';
 
 declare global {
   interface Window {
-    benchResult?: Promise<{ firstResultMs: number; value: unknown }>;
+    benchResult?: Promise<{ firstResultMs: number; value: unknown; snapshot?: string; timings?: Record<string, number> }>;
   }
 }
 
