@@ -318,8 +318,20 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
         },
       );
     };
+    const booted: PyodideAPI = py;
     const pyloomVersion = await step('start-shell', async () => {
-      const pyloom = py.pyimport('pyloom');
+      if (snapshotState === 'restored') {
+        // A restored state the shell cannot start from must not be restored again: the next
+        // start goes cold.
+        return startShell().catch(async (error: unknown) => {
+          await store?.discard(snapshotKey).catch(() => undefined);
+          throw new Error(`${describe(error)} (after restoring the warm-start snapshot, which is now discarded; restart to boot cold)`);
+        });
+      }
+      return startShell();
+    });
+    async function startShell(): Promise<string> {
+      const pyloom = booted.pyimport('pyloom');
       try {
         shell = pyloom.start.callKwargs((json: string) => emitOutput(JSON.parse(json) as OutputEvent), {
           stream_interval: (options.streamIntervalMs ?? 50) / 1000,
@@ -336,7 +348,7 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
       } finally {
         pyloom.destroy();
       }
-    });
+    }
     pyodide = py;
     deliver({ type: 'progress', progress: { kind: 'boot', phase: 'ready', message: 'Ready', step: PHASES.length - 1, steps: PHASES.length } });
     // Stored after the runtime is ready: compressing ~30 MB must not delay the first cell's start.
