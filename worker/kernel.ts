@@ -371,8 +371,14 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
   async function execute(request: ExecuteRequest): Promise<ExecuteAck> {
     if (!pyodide || !shell) throw new Error('the runtime has not finished booting; await runtime.ready first');
     executionId = request.id;
-    // An interrupt that arrived after the previous cell ended must not hit this one.
-    if (interruptBuffer) interruptBuffer[0] = 0;
+    // An interrupt sent while this request was on its way is meant for this cell: it ends before
+    // it starts (left in the buffer, it would fire inside Pyodide's call glue, not in the cell).
+    if (interruptBuffer?.[0] === 2) {
+      interruptBuffer[0] = 0;
+      emitOutput({ output_type: 'error', ename: 'KeyboardInterrupt', evalue: '', traceback: ['\x1b[31mKeyboardInterrupt\x1b[39m: interrupted before it started'] });
+      await lastDelivery;
+      return { status: 'error', executionCount: shell.execution_count };
+    }
     running = true;
     downloadOwner = request.id;
     let reply;
@@ -388,6 +394,8 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     } finally {
       running = false;
       downloadOwner = null;
+      // The cell is over: a signal that came too late for it must not hit the next one.
+      if (interruptBuffer) interruptBuffer[0] = 0;
     }
     const { status, execution_count } = reply.toJs({ dict_converter: Object.fromEntries }) as {
       status: ExecuteAck['status'];

@@ -48,13 +48,17 @@ async function showOffline(known?: OfflineState): Promise<void> {
 // before the service worker took control (the deployment config, a custom lock file) is fetched
 // again through it, so an offline visit finds them.
 const fetchedEarly = [new URL('pyloom.json', document.baseURI).href, ...(config.lockFileURL ? [new URL(config.lockFileURL, document.baseURI).href] : [])];
-registerOffline({ alsoCache: fetchedEarly }).then(
-  (state) => void showOffline(state),
-  (error: unknown) => (offlineView.textContent = `Offline cache failed: ${error instanceof Error ? error.message : String(error)}`),
-);
+if (config.offline === false) {
+  offlineView.textContent = 'Offline use turned off (pyloom.json)';
+} else {
+  registerOffline({ alsoCache: fetchedEarly, ...(config.isolation ? { isolation: config.isolation } : {}) }).then(
+    (state) => void showOffline(state),
+    (error: unknown) => (offlineView.textContent = `Offline cache failed: ${error instanceof Error ? error.message : String(error)}`),
+  );
+}
 // Packages a cell loads are cached as they arrive: refresh the figure when the runtime settles.
 runtime.addEventListener('status', (event) => {
-  if ((event as CustomEvent<{ status: string }>).detail.status === 'idle') void showOffline().catch(() => undefined);
+  if (config.offline !== false && (event as CustomEvent<{ status: string }>).detail.status === 'idle') void showOffline().catch(() => undefined);
 });
 clearOffline.addEventListener('click', async () => {
   if (!confirm('Remove the offline copy of Pyloom, Pyodide and the packages (notebooks are kept)? The next visit downloads them again.')) return;

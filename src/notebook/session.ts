@@ -245,6 +245,12 @@ export class NotebookSession extends EventTarget {
     if (this.#running !== id) return false; // dropped by replace()
     this.#running = undefined;
     this.#states.delete(id);
+    if (reply?.status === 'aborted') {
+      // Stopped by restarting the runtime (an interrupt that did not take): say what was lost.
+      const notice: Output = { output_type: 'stream', name: 'stderr', text: `${this.runtime.reason ?? 'runtime restarted'}\n` };
+      this.#patchCode(id, { outputs: [...reply.outputs, notice], execution_count: null });
+      return false;
+    }
     if (reply) {
       this.#patchCode(id, { outputs: [...reply.outputs], execution_count: reply.executionCount });
       return reply.status === 'ok';

@@ -385,6 +385,8 @@ export class Runtime extends EventTarget {
       (ack) => {
         if (this.#running !== job) return; // aborted by a restart meanwhile
         this.#running = undefined;
+        // An interrupt() that raced the cell's end is stale now; the next job starts clean.
+        if (session.interruptBuffer) session.interruptBuffer[0] = 0;
         job.resolve({ status: ack.status, executionCount: ack.executionCount, outputs: job.outputs.outputs });
         this.#setStatus('idle');
         this.#pump();

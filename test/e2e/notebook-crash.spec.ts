@@ -1,9 +1,10 @@
 // When Python runs out of memory or the runtime crashes under a notebook: the cell says what
 // happened, the page stays usable, the next run gets a fresh runtime, and nothing saved is lost.
 import { expect, test, type Page } from '@playwright/test';
+import { UNISOLATED_ORIGIN } from '../../playwright.config';
 
-async function openNotebook(page: Page): Promise<void> {
-  await page.goto('/');
+async function openNotebook(page: Page, origin = ''): Promise<void> {
+  await page.goto(`${origin}/`);
   await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
 }
 
@@ -63,3 +64,29 @@ test('an out-of-memory cell: MemoryError in the cell, the page usable, the noteb
   await expect(output(page, 2)).toContainText('MemoryError');
   await expect(output(page, 3).locator('pre')).toHaveText("'before'");
 });
+
+for (const isolated of [true, false]) {
+  test(`Interrupt on a runaway cell, ${isolated ? 'isolated: KeyboardInterrupt, variables kept' : 'not isolated: the runtime restarts and the cell says variables were lost'}`, async ({ page }) => {
+    if (!isolated) {
+      // A host without COOP/COEP whose deployment keeps it that way (no isolation from the service worker).
+      await page.route(`${UNISOLATED_ORIGIN}/pyloom.json`, (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ isolation: 'off' }) }));
+    }
+    await openNotebook(page, isolated ? '' : UNISOLATED_ORIGIN);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(isolated);
+    await setCells(page, ['kept = "before"', 'while True:\n    pass', 'kept']);
+    await runCell(page, 1);
+    await runCell(page, 2);
+    await expect(page.locator('py-cell:nth-child(2)')).toHaveAttribute('data-state', 'running');
+    await page.getByRole('button', { name: '■ Interrupt' }).click();
+    if (isolated) {
+      await expect(output(page, 2)).toContainText('KeyboardInterrupt', { timeout: 10_000 });
+      await runCell(page, 3);
+      await expect(output(page, 3).locator('pre')).toHaveText("'before'");
+    } else {
+      await expect(output(page, 2)).toContainText('runtime restarted to stop the running cell: variables were lost', { timeout: 30_000 });
+      await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
+      await runCell(page, 3);
+      await expect(output(page, 3)).toContainText("NameError: name 'kept' is not defined");
+    }
+  });
+}

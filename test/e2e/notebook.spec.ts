@@ -1,10 +1,10 @@
 // The notebook page as a user drives it: keyboard, toolbar, files, autosave, two tabs.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv from 'ajv-draft-04';
+import { SCHEMA_MISSING, SCHEMA_PATH } from '../nbformat-schema';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 
-const SCHEMA = resolve(import.meta.dirname, '../../../shared/data/nbformat.v4.5.schema.json');
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/notebooks/jupyter-v4.5.ipynb');
 const V3_FIXTURE = resolve(import.meta.dirname, '../fixtures/notebooks/ipython2-v3.ipynb');
 
@@ -33,7 +33,7 @@ async function exportNotebook(page: Page): Promise<Record<string, unknown>> {
 
 function validateAgainstSchema(notebook: unknown): string[] {
   const ajv = new Ajv({ strict: false, allErrors: true });
-  const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')) as object);
+  const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH!, 'utf8')) as object);
   return validate(notebook) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 
@@ -180,7 +180,7 @@ test('import a real .ipynb with outputs, run it, export it valid against the nbf
   const exported = await exportNotebook(page);
   expect(exported).toMatchObject({ nbformat: 4, nbformat_minor: 5 });
   expect((exported['metadata'] as Record<string, unknown>)['x_pyloom_fixture']).toBeDefined(); // unknown metadata kept
-  test.skip(!existsSync(SCHEMA), `nbformat schema not found at ${SCHEMA}`);
+  test.skip(!SCHEMA_PATH, SCHEMA_MISSING);
   expect(validateAgainstSchema(exported)).toEqual([]);
 });
 

@@ -27,3 +27,12 @@ test('mistakes are named', async () => {
   respond(200, JSON.stringify({ indexUrls: 'https://pypi.org/simple/' }));
   await expect(loadDeploymentConfig('http://x/pyloom.json')).rejects.toThrow('indexUrls must be a list of URLs');
 });
+
+test('offline and isolation choose how the service worker is used', async () => {
+  respond(200, JSON.stringify({ offline: false, isolation: 'credentialless' }));
+  expect(await loadDeploymentConfig('http://x/pyloom.json')).toEqual({ offline: false, isolation: 'credentialless' });
+  respond(200, JSON.stringify({ isolation: 'none' }));
+  await expect(loadDeploymentConfig('http://x/pyloom.json')).rejects.toThrow('isolation must be one of require-corp, credentialless, off');
+  respond(200, JSON.stringify({ offline: 'yes' }));
+  await expect(loadDeploymentConfig('http://x/pyloom.json')).rejects.toThrow('offline must be true or false');
+});

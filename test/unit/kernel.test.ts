@@ -177,12 +177,18 @@ describe('execute', () => {
     expect(after.outputs).toMatchObject([{ data: { 'text/plain': 'True' } }]);
   });
 
-  test('a stale interrupt does not hit the next cell', async () => {
+  test('an interrupt sent while the request travels stops that cell; none is left for the next', async () => {
     const interruptBuffer = new Uint8Array(new SharedArrayBuffer(1));
     const kernel = await bootNodeKernel({ interruptBuffer });
-    interruptBuffer[0] = 2; // arrived after the previous cell ended
-    const reply = await kernel.run('sum(range(100_000))');
-    expect(reply.status).toBe('ok');
+    interruptBuffer[0] = 2; // written by the page right after it sent the request
+    const stopped = await kernel.run('while True:\n    pass');
+    expect(stopped.outputs).toMatchObject([{ output_type: 'error', ename: 'KeyboardInterrupt' }]);
+    // Nothing is left for the next cell (a signal that comes as a cell ends is cleared by the
+    // kernel at the end, and by the Runtime before it sends the next request).
+    expect(interruptBuffer[0]).toBe(0);
+    const next = await kernel.run('sum(range(100_000))');
+    expect(next.status).toBe('ok');
+    expect(interruptBuffer[0]).toBe(0);
   });
 });
 

@@ -1,7 +1,8 @@
 // Fuzzing the .ipynb reader with mutated real notebooks: every input either loads into a model whose
 // export is a valid nbformat 4.5 file, or is refused with a NotebookFileError, never anything else.
 // Replay: PYLOOM_FUZZ_SEED=<seed> [PYLOOM_FUZZ_CASE=<index>] [PYLOOM_FUZZ_CASES=<count>] [PYLOOM_FUZZ_VERBOSE=1] [PYLOOM_FUZZ_DUMP=<dir>] npx vitest run test/unit/notebook-fuzz.test.ts
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { SCHEMA_MISSING, SCHEMA_PATH } from '../nbformat-schema';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -11,7 +12,6 @@ import { NotebookFileError, parseNotebook, serializeNotebook } from '../../src/n
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/notebooks');
-const SCHEMA_PATH = path.resolve(ROOT, '../shared/data/nbformat.v4.5.schema.json');
 
 const SEED = envInt('PYLOOM_FUZZ_SEED') ?? 20_240_501;
 const TOTAL_CASES = Math.max(3, envInt('PYLOOM_FUZZ_CASES') ?? 3000);
@@ -33,7 +33,7 @@ const FIXTURE_TEXTS = ['jupyter-v4.5.ipynb', 'jupyter-v4.4-no-ids.ipynb', 'ipyth
 );
 
 const schemaErrors: ((doc: unknown) => string | null) | null = (() => {
-  if (!existsSync(SCHEMA_PATH)) return null;
+  if (!SCHEMA_PATH) return null;
   const ajv = new Ajv({ strict: false });
   const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
   return (doc: unknown) => (validate(doc) ? null : ajv.errorsText(validate.errors));
@@ -495,7 +495,7 @@ describe.sequential(`fuzzing parseNotebook (seed ${SEED}, ${TOTAL_CASES} cases)`
     ['both', jsonCases + byteCases, bothCases],
   ];
   console.log(`notebook fuzz seed ${SEED} (set PYLOOM_FUZZ_SEED to change, PYLOOM_FUZZ_CASES for the count)`);
-  if (!schemaErrors) console.log(`nbformat schema not found at ${SCHEMA_PATH}: checking re-parse without warnings only`);
+  if (!schemaErrors) console.log(`${SCHEMA_MISSING}: checking re-parse without warnings only`);
 
   test.for(plan)('%s-level mutations', { timeout: 120_000 }, ([mode, first, count]) => {
     const tally = run(mode, first, count);

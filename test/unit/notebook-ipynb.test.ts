@@ -1,6 +1,7 @@
 // The .ipynb reader/writer against real files: Jupyter-identical output, upgrades that match
 // nbformat's, schema-valid exports, readable errors and warnings for broken files.
-import { existsSync, readFileSync } from 'node:fs';
+import { SCHEMA_MISSING, SCHEMA_PATH } from '../nbformat-schema';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv-draft-04';
@@ -11,7 +12,6 @@ import { newNotebook, type Cell, type CodeCell, type JsonObject, type Notebook }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/notebooks');
-const SCHEMA_PATH = path.resolve(ROOT, '../shared/data/nbformat.v4.5.schema.json');
 
 const fixtureBytes = (name: string): Uint8Array => new Uint8Array(readFileSync(path.join(FIXTURES, name)));
 const fixtureText = (name: string): string => readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -21,7 +21,7 @@ const V3 = 'ipython2-v3.ipynb';
 
 /** Validation against the official schema; null when the schema file is not there. */
 const schemaErrors: ((doc: unknown) => string | null) | null = (() => {
-  if (!existsSync(SCHEMA_PATH)) return null;
+  if (!SCHEMA_PATH) return null;
   const ajv = new Ajv({ strict: false, allErrors: true });
   const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
   return (doc: unknown) => (validate(doc) ? null : ajv.errorsText(validate.errors, { separator: '\n' }));
@@ -29,7 +29,7 @@ const schemaErrors: ((doc: unknown) => string | null) | null = (() => {
 
 function expectValid(doc: unknown, ctx: { skip: (note: string) => void }): void {
   if (!schemaErrors) {
-    ctx.skip(`nbformat schema not found at ${SCHEMA_PATH}`);
+    ctx.skip(SCHEMA_MISSING);
     return;
   }
   const errors = schemaErrors(doc);
