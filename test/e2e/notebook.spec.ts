@@ -350,3 +350,29 @@ test('drop a .ipynb on the page to open it', async ({ page }) => {
   await expect(page.locator('body')).not.toHaveClass(/dragging/);
   await expect(cells(page)).toHaveCount((JSON.parse(text) as { cells: unknown[] }).cells.length);
 });
+
+test('editor basics, clear outputs, restart & run all', async ({ page }) => {
+  await openNotebook(page);
+  const editor = await typeInto(page, 1, 'value = 6\nif value:\nvalue * 7');
+  // Enter after the colon indented the next line; the test typed no spaces.
+  await expect(editor).toHaveText('value = 6if value:    value * 7');
+  await page.keyboard.press('Shift+Tab'); // dedent the last line
+  // A pause, as a person makes: CodeMirror groups edits closer than 500 ms into one undo step.
+  await page.waitForTimeout(700);
+  await page.keyboard.press('Control+/'); // comment toggle on the current line
+  await expect(editor).toHaveText('value = 6if value:# value * 7');
+  await page.keyboard.press('Control+z');
+  await expect(editor).toHaveText('value = 6if value:value * 7');
+  await page.keyboard.press('Control+y'); // redo
+  await expect(editor).toHaveText('value = 6if value:# value * 7');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('value = 6\nprint(value)');
+  await page.keyboard.press('Control+Enter');
+  await expect(outputOf(page, 1).locator('pre').first()).toHaveText('6');
+  await page.getByRole('button', { name: 'Clear outputs', exact: true }).click();
+  await expect(outputOf(page, 1).locator('pre')).toHaveCount(0);
+  await expect(page.locator('py-cell').first().getByText('[ ]:')).toBeVisible();
+  await page.getByRole('button', { name: 'Restart & run all', exact: true }).click();
+  await expect(outputOf(page, 1).locator('pre').first()).toHaveText('6', { timeout: 60_000 });
+  await expect(page.locator('py-cell').first().getByText('[1]:')).toBeVisible(); // a fresh runtime
+});
