@@ -29,7 +29,7 @@ test('state, byte progress, and the last runtime error', async () => {
   // (jsdom has no adopted style sheets: Lit puts <style> elements in the shadow root instead.)
   const text = () =>
     [...root.childNodes]
-      .filter((node) => node.nodeName !== 'STYLE')
+      .filter((node) => node.nodeName !== 'STYLE' && node.nodeType !== Node.COMMENT_NODE)
       .map((node) => node.textContent)
       .join(' ')
       .replace(/\s+/g, ' ')
