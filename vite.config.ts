@@ -194,6 +194,7 @@ export default defineConfig(({ mode }) => ({
               render: 'test/e2e/pages/render.html',
               thebe: 'test/e2e/pages/thebe.html',
               embedHostile: 'test/e2e/pages/embed-hostile.html',
+              embedXss: 'test/e2e/pages/embed-xss.html',
               embedCrossOrigin: 'test/e2e/pages/embed-cross-origin.html',
               embedOptions: 'test/e2e/pages/embed-options.html',
               offline: 'test/e2e/pages/offline.html',
