@@ -6,6 +6,7 @@ import { createRuntime } from '../index';
 import { Autosave, type SaveStateDetail } from '../notebook/autosave';
 import { NotebookFileError, parseNotebook, serializeNotebook } from '../notebook/ipynb';
 import { newNotebook, type Notebook } from '../notebook/model';
+import type { Progress } from '../protocol';
 import { NotebookSession, type ChangeDetail } from '../notebook/session';
 import { NotebookStore, type NotebookMeta } from '../notebook/store';
 import { clearOfflineCache, offlineStatus, registerOffline, type OfflineState } from '../offline/register';
@@ -56,9 +57,16 @@ if (config.offline === false) {
     (error: unknown) => (offlineView.textContent = `Offline cache failed: ${error instanceof Error ? error.message : String(error)}`),
   );
 }
-// Packages a cell loads are cached as they arrive: refresh the figure when the runtime settles.
+// Packages a cell loads are cached as they arrive: refresh the figure when the runtime settles
+// after a download (not after every cell: the status asks the service worker and walks the caches).
+let downloaded = false;
+runtime.addEventListener('progress', (event) => {
+  if ((event as CustomEvent<Progress>).detail.kind === 'download') downloaded = true;
+});
 runtime.addEventListener('status', (event) => {
-  if (config.offline !== false && (event as CustomEvent<{ status: string }>).detail.status === 'idle') void showOffline().catch(() => undefined);
+  if (config.offline === false || !downloaded || (event as CustomEvent<{ status: string }>).detail.status !== 'idle') return;
+  downloaded = false;
+  void showOffline().catch(() => undefined);
 });
 clearOffline.addEventListener('click', async () => {
   if (!confirm('Remove the offline copy of Pyloom, Pyodide and the packages (notebooks are kept)? The next visit downloads them again.')) return;
@@ -174,6 +182,8 @@ function download(): void {
 }
 
 async function refreshList(): Promise<void> {
+  // Autosave calls this every second while typing: read the store only while the list is shown.
+  if (listPanel.hidden) return;
   renderNotebookList(listPanel, await store.list(), meta?.id, {
     open: (id) => void openById(id),
     duplicate: async (id) => {
@@ -245,6 +255,7 @@ $('download').addEventListener('click', download);
 $('toggle-list').addEventListener('click', () => {
   listPanel.hidden = !listPanel.hidden;
   $('toggle-list').setAttribute('aria-expanded', String(!listPanel.hidden));
+  void refreshList();
 });
 $('reset').addEventListener('click', async () => {
   if (!confirm('Delete every notebook, output, setting and offline file Pyloom keeps in this browser? Download what you want to keep first.')) return;

@@ -59,10 +59,8 @@ export class Autosave extends EventTarget {
 
   /** The notebook changed: write it soon. */
   changed(): void {
-    if (!this.#meta || this.#state === 'conflict') {
-      if (this.#state === 'conflict') this.#setState('conflict', this.#message);
-      return;
-    }
+    // In a conflict nothing is written until the user chooses (keepMine / updateMeta).
+    if (!this.#meta || this.#state === 'conflict') return;
     const now = Date.now();
     if (this.#state !== 'pending') this.#firstPending = now;
     this.#setState('pending');

@@ -2,22 +2,7 @@
 // happened, the page stays usable, the next run gets a fresh runtime, and nothing saved is lost.
 import { expect, test, type Page } from '@playwright/test';
 import { UNISOLATED_ORIGIN } from '../../playwright.config';
-
-async function openNotebook(page: Page, origin = ''): Promise<void> {
-  await page.goto(`${origin}/`);
-  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
-}
-
-async function setCells(page: Page, sources: string[]): Promise<void> {
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {},
-    cells: sources.map((source, i) => ({ id: `c${i}`, cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null })),
-  };
-  await page.locator('#open-file').setInputFiles({ name: 'crash.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
-  await expect(page.locator('py-cell')).toHaveCount(sources.length);
-}
+import { openCells, openNotebook } from './notebook-page';
 
 const output = (page: Page, n: number) => page.locator(`py-cell:nth-child(${n}) py-output`);
 
@@ -29,7 +14,7 @@ async function runCell(page: Page, n: number): Promise<void> {
 test('a crashed runtime (a C-level trap) is reported in its cell; the next run starts fresh; reload keeps it all', async ({ page }) => {
   await openNotebook(page);
   // Calling a null C function pointer traps in WebAssembly: a Pyodide fatal error, like a segfault.
-  await setCells(page, ['kept = "before"\nkept', 'import ctypes\nctypes.CFUNCTYPE(None)(0)()', 'print("fresh runtime")\nkept']);
+  await openCells(page, 'crash.ipynb', ['kept = "before"\nkept', 'import ctypes\nctypes.CFUNCTYPE(None)(0)()', 'print("fresh runtime")\nkept']);
   await runCell(page, 1);
   await expect(output(page, 1).locator('pre')).toHaveText("'before'");
   await runCell(page, 2);
@@ -52,7 +37,7 @@ test('a crashed runtime (a C-level trap) is reported in its cell; the next run s
 test('an out-of-memory cell: MemoryError in the cell, the page usable, the notebook intact after reload', async ({ page }) => {
   test.setTimeout(180_000);
   await openNotebook(page);
-  await setCells(page, ['kept = "before"', 'hog = []\nwhile True:\n    hog.append(bytearray(200 * 1024 * 1024))', 'del hog\nkept']);
+  await openCells(page, 'crash.ipynb', ['kept = "before"', 'hog = []\nwhile True:\n    hog.append(bytearray(200 * 1024 * 1024))', 'del hog\nkept']);
   await runCell(page, 1);
   await runCell(page, 2);
   await expect(output(page, 2)).toContainText('MemoryError', { timeout: 120_000 });
@@ -71,9 +56,9 @@ for (const isolated of [true, false]) {
       // A host without COOP/COEP whose deployment keeps it that way (no isolation from the service worker).
       await page.route(`${UNISOLATED_ORIGIN}/pyloom.json`, (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ isolation: 'off' }) }));
     }
-    await openNotebook(page, isolated ? '' : UNISOLATED_ORIGIN);
+    await openNotebook(page, `${isolated ? '' : UNISOLATED_ORIGIN}/`);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(isolated);
-    await setCells(page, ['kept = "before"', 'while True:\n    pass', 'kept']);
+    await openCells(page, 'crash.ipynb', ['kept = "before"', 'while True:\n    pass', 'kept']);
     await runCell(page, 1);
     await runCell(page, 2);
     await expect(page.locator('py-cell:nth-child(2)')).toHaveAttribute('data-state', 'running');

@@ -3,15 +3,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { SCHEMA_MISSING, SCHEMA_PATH } from '../nbformat-schema';
+import { openCells, openNotebook } from './notebook-page';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/notebooks/jupyter-v4.5.ipynb');
 const V3_FIXTURE = resolve(import.meta.dirname, '../fixtures/notebooks/ipython2-v3.ipynb');
 
-async function openNotebook(page: Page, path = '/'): Promise<void> {
-  await page.goto(path);
-  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
-}
 
 const cells = (page: Page) => page.locator('py-cell');
 const editorOf = (page: Page, n: number, kind = 'Code') => page.getByRole('textbox', { name: `${kind} cell ${n} source` });
@@ -318,14 +315,7 @@ test('screenshot: a notebook with rich outputs (attached to the test artifacts)'
     'print("stdout line")\n{"name": "pyloom", "cells": 5, "nested": {"ok": True}}',
     'def broken():\n    return 1 / 0\nbroken()',
   ];
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {},
-    cells: sources.map((source, i) => (i === 0 ? { id: `c${i}`, cell_type: 'markdown', metadata: {}, source } : { id: `c${i}`, cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null })),
-  };
-  await page.locator('#open-file').setInputFiles({ name: 'showcase.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
-  await expect(cells(page)).toHaveCount(5);
+  await openCells(page, 'showcase.ipynb', sources, new Set([0]));
   await page.getByRole('button', { name: 'Run all', exact: true }).click();
   await expect(outputOf(page, 5).locator('pre.error')).toContainText('ZeroDivisionError', { timeout: 30_000 });
   await expect(outputOf(page, 3).locator('img')).toBeVisible();

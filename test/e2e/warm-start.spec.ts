@@ -2,6 +2,7 @@
 // (a reload, a restart) restores it and is indistinguishable from a fresh runtime.
 import { expect, test, type Page } from '@playwright/test';
 import { UNISOLATED_ORIGIN } from '../../playwright.config';
+import { openCells, openNotebook } from './notebook-page';
 
 interface AppWindow {
   pyloomApp: { runtime: { bootInfo?: { snapshot: string; snapshotFallback?: string; timings: Record<string, number> } } };
@@ -23,11 +24,7 @@ async function runProbe(page: Page): Promise<string> {
     'leftover = 1',
     'state',
   ].join('\n');
-  await page.locator('#open-file').setInputFiles({
-    name: 'probe.ipynb',
-    mimeType: 'application/json',
-    buffer: Buffer.from(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: 'p', cell_type: 'code', metadata: {}, source: probe, outputs: [], execution_count: null }] })),
-  });
+  await openCells(page, 'probe.ipynb', [probe]);
   await page.locator('py-cell').first().getByText(/^\[.*\]:$/).click();
   await page.keyboard.press('Control+Enter');
   const cell = page.locator('py-cell').first();
@@ -38,8 +35,7 @@ async function runProbe(page: Page): Promise<string> {
 }
 
 test('the second start restores the snapshot and behaves like a fresh runtime', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
+  await openNotebook(page);
   const cold = await bootInfo(page);
   expect(cold?.snapshot).toBe('taken');
   const coldState = await runProbe(page);

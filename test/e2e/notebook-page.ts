@@ -1,0 +1,24 @@
+// Shared steps of the notebook-page tests: open the page once Python is up, and open a notebook of
+// code cells through the file picker (the way a user brings one in).
+import { expect, type Page } from '@playwright/test';
+
+export async function openNotebook(page: Page, path = '/'): Promise<void> {
+  await page.goto(path);
+  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
+}
+
+/** Open `name` holding one cell per source (code, or Markdown where `markdown` says so). */
+export async function openCells(page: Page, name: string, sources: string[], markdown: ReadonlySet<number> = new Set()): Promise<void> {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: sources.map((source, i) =>
+      markdown.has(i)
+        ? { id: `c${i}`, cell_type: 'markdown', metadata: {}, source }
+        : { id: `c${i}`, cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null },
+    ),
+  };
+  await page.locator('#open-file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
+  await expect(page.locator('py-cell')).toHaveCount(sources.length);
+}
