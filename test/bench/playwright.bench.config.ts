@@ -2,6 +2,10 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_FLAGS, findChromium } from '../e2e/browser.ts';
 
+// PYLOOM_BENCH_PORT and PYLOOM_TEST_OUTDIR: a benchmark beside other runs on one machine.
+const PORT = Number(process.env['PYLOOM_BENCH_PORT'] ?? 4175);
+const OUT_DIR = process.env['PYLOOM_TEST_OUTDIR'] ?? 'dist-test';
+
 export default defineConfig({
   testDir: '.',
   testMatch: 'bench.spec.ts',
@@ -10,13 +14,13 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: '../../test-results/bench-artifacts',
   use: {
-    baseURL: 'http://127.0.0.1:4175',
+    baseURL: `http://127.0.0.1:${PORT}`,
     browserName: 'chromium',
     launchOptions: { executablePath: findChromium(), args: CHROMIUM_FLAGS },
   },
   webServer: {
-    command: 'npx vite build --mode test --logLevel warn && npx vite preview --mode test --host 127.0.0.1 --port 4175 --strictPort',
-    url: 'http://127.0.0.1:4175/test/bench/pages/pyloom.html',
+    command: `npx vite build --mode test --outDir ${OUT_DIR} --logLevel warn && npx vite preview --mode test --outDir ${OUT_DIR} --host 127.0.0.1 --port ${PORT} --strictPort`,
+    url: `http://127.0.0.1:${PORT}/test/bench/pages/pyloom.html`,
     cwd: '../..',
     reuseExistingServer: false,
     timeout: 180_000,

@@ -8,13 +8,13 @@ const cells = (page: Page) => page.locator('.pyloom-cell');
 const outputOf = (page: Page, index: number) => cells(page).nth(index).locator('py-output');
 
 test('the demo docs page: autorun output-only cell, then Run all in order with shared state and a separate group', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await page.goto('/src/embed/demo/index.html');
   await expect(page.locator('html[data-pyloom-embed=ready]')).toBeAttached();
   await expect(cells(page)).toHaveCount(6);
   // The hidden-code cell runs on load and shows only its output (Markdown with math).
   const widget = cells(page).nth(3);
-  await expect(widget.locator('py-output .markdown strong')).toHaveText('17 primes', { timeout: 60_000 });
+  await expect(widget.locator('py-output .markdown strong')).toHaveText('17 primes', { timeout: 120_000 });
   await expect(widget.locator('textarea, pre[part=code], button')).toHaveCount(0);
   await expect(widget.locator('py-output .katex')).toHaveCount(1);
 
@@ -40,7 +40,7 @@ test('a page written for Thebe works after swapping the script; code is editable
   await expect(editors).toHaveCount(2);
   await cells(page).nth(0).getByRole('button', { name: 'Run this Python cell' }).click();
   await expect(cells(page).nth(0).getByRole('status')).toContainText('Starting Python'); // progress in the cell
-  await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('x is 6\n', { timeout: 60_000 });
+  await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('x is 6\n', { timeout: 120_000 });
   await editors.nth(1).fill('x * 100');
   await cells(page).nth(1).getByRole('button', { name: 'Run this Python cell' }).click();
   await expect(outputOf(page, 1).locator('pre.text')).toHaveText('600');
@@ -51,7 +51,7 @@ test('output cannot reach the host page: no script runs, no cookies, no style le
   await page.goto('/test/e2e/pages/embed-hostile.html');
   const output = outputOf(page, 0);
   // Python runs in a worker: the page's document (and its cookies, storage, DOM) is not there.
-  await expect(output.locator('pre.stdout')).toHaveText('python sees the page document: False\n', { timeout: 60_000 });
+  await expect(output.locator('pre.stdout')).toHaveText('python sees the page document: False\n', { timeout: 120_000 });
   const clicked = await clickEverything(page, 'py-output');
   expect(clicked.dispatched).toBeGreaterThanOrEqual(1); // the javascript: link, kept inert
   // The settle: payloads of the same kinds on the host page itself, clicked the same way. Once
@@ -90,7 +90,7 @@ test('bytes a docs page loads before and after the first Run', async ({ page }) 
   expect(before.every((s) => !s.url.includes('pyodide') && !s.url.includes('worker'))).toBe(true);
   phase = 'after';
   await cells(page).nth(0).getByRole('button', { name: 'Run this Python cell' }).click();
-  await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('x is 6\n', { timeout: 60_000 });
+  await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('x is 6\n', { timeout: 120_000 });
   const after = sizes.filter((s) => s.phase === 'after');
   const sum = (list: typeof sizes) => list.reduce((n, s) => n + s.bytes, 0);
   console.info(`embed, before the first Run: ${before.length} files, ${sum(before)} bytes (${before.map((s) => `${s.url} ${s.bytes}`).join(', ')})`);
@@ -103,7 +103,7 @@ test('the embed works when its script, worker and Pyodide come from another orig
   await page.goto(`${UNISOLATED_ORIGIN}/test/e2e/pages/embed-cross-origin.html?from=${encodeURIComponent(baseURL!)}`);
   await expect(cells(page)).toHaveCount(1);
   await cells(page).nth(0).getByRole('button', { name: 'Run this Python cell' }).click();
-  await expect(outputOf(page, 0).locator('pre.text')).toHaveText("'emscripten'", { timeout: 60_000 });
+  await expect(outputOf(page, 0).locator('pre.text')).toHaveText("'emscripten'", { timeout: 120_000 });
 });
 
 test('py-cell and code.language-python blocks, preload, dark theme, and trust opted into by the page', async ({ page }) => {
@@ -113,7 +113,7 @@ test('py-cell and code.language-python blocks, preload, dark theme, and trust op
   await expect(cells(page)).toHaveCount(3);
   await expect(cells(page).nth(0)).toHaveAttribute('theme', 'dark');
   await cells(page).nth(0).getByRole('button', { name: 'Run this Python cell' }).click();
-  await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('from a py-cell\n', { timeout: 60_000 });
+  await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('from a py-cell\n', { timeout: 120_000 });
   await cells(page).nth(1).getByRole('button', { name: 'Run this Python cell' }).click();
   await expect.poll(() => page.evaluate(() => (window as unknown as { trustedRan?: boolean }).trustedRan)).toBe(true);
 });
@@ -123,7 +123,7 @@ test('a cell with data-timeout is interrupted when its time is up, and the runti
   await expect(cells(page)).toHaveCount(3);
   const slow = cells(page).nth(2);
   await slow.getByRole('button', { name: 'Run this Python cell' }).click();
-  await expect(slow.getByRole('status')).toHaveText('Stopped after the 1 s time limit', { timeout: 60_000 });
+  await expect(slow.getByRole('status')).toHaveText('Stopped after the 1 s time limit', { timeout: 120_000 });
   await expect(outputOf(page, 2).locator('pre.error')).toContainText('KeyboardInterrupt');
   await cells(page).nth(0).getByRole('button', { name: 'Run this Python cell' }).click();
   await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('from a py-cell\n');
@@ -132,7 +132,7 @@ test('a cell with data-timeout is interrupted when its time is up, and the runti
 // Two tests (the corpus, then the control page), each with its own budget: each boots Python and
 // displays 160 outputs, which takes tens of seconds on a loaded machine.
 test(`the XSS corpus (${XSS_VECTORS.length} vectors as HTML and Markdown) through an embed cell runs nothing on the docs page`, async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
@@ -160,7 +160,7 @@ test(`the XSS corpus (${XSS_VECTORS.length} vectors as HTML and Markdown) throug
 });
 
 test('the control: the same docs page with trust opted into does trip the sentinel, so the check above can fail', async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   await page.goto('/test/e2e/pages/embed-xss.html?trust=1');
   await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText(`shown ${XSS_VECTORS.length}\n`, { timeout: 150_000 });
   await expect.poll(() => page.evaluate(() => (window as unknown as { pwned: string[] }).pwned.length)).toBeGreaterThan(0);

@@ -321,7 +321,7 @@ test('Python display classes and a custom _repr_mimebundle_ become the right ele
 
 // 50,000 lines: fifty chunks show the shape; npm run bench reports the figures for 200,000.
 test('very long output is folded behind "Show all"; expanding it keeps the page responsive', async ({ page }) => {
-  test.setTimeout(180_000); // several seconds unloaded; tens of seconds on a machine under load
+  test.setTimeout(300_000); // several seconds unloaded; tens of seconds on a machine under load
   await page.evaluate(async () => {
     const output = window.makeOutput(false);
     output.id = 'long';
