@@ -46,7 +46,8 @@ export interface MountOptions {
 const STYLE = `
 :host { display: block; margin: 1em 0; font: var(--pyloom-font, 15px/1.5 system-ui, sans-serif);
   color: var(--pyloom-text-color, #1d2330); --pyloom-bg: #f6f8fa; --pyloom-border: #d0d7de; }
-:host([theme=dark]) { --pyloom-text-color: #e6edf3; --pyloom-bg: #161b22; --pyloom-border: #30363d; color: var(--pyloom-text-color); }
+:host([theme=dark]) { --pyloom-text-color: #e6edf3; --pyloom-bg: #161b22; --pyloom-border: #30363d; --pyloom-output-bg: #0d1117; color: var(--pyloom-text-color); }
+:host([theme=dark]) .output { color: var(--pyloom-text-color); }
 .cell { border: 1px solid var(--pyloom-border); border-radius: 6px; overflow: hidden; background: var(--pyloom-bg); }
 .code { display: block; min-height: 1.5em; }
 .code[role=textbox] { cursor: text; }

@@ -1,19 +1,13 @@
 // The embed's cells on one page: mounting blocks, running them in order, restarting, and the
-// runtime/cell events a Thebe page listens to. The runtime, outputs and editor load on first use.
+// runtime events a Thebe page listens to. The runtime, outputs and editor load on first use.
 import { mountCell, type CellParts, type MountOptions } from './cell';
 import type { EmbedConfig } from './config';
 import type { RuntimeChange } from './live';
 
 type Live = typeof import('./live');
 
-export interface CellChange {
-  cell: CellParts;
-  state: 'executing' | 'idle';
-}
-
 export interface PageListeners {
   runtime(change: RuntimeChange): void;
-  cell(change: CellChange): void;
 }
 
 /** A block to turn into a cell; `source` when the code is not the block's text. */
@@ -81,12 +75,7 @@ export class EmbedPage {
     if (!cell.readonly) void this.loadEditor(cell);
     this.#chain = this.#chain.then(async () => {
       const live = await this.loadLive();
-      this.#emitCell({ cell, state: 'executing' });
-      try {
-        await live.runCell(cell, this.config);
-      } finally {
-        this.#emitCell({ cell, state: 'idle' });
-      }
+      await live.runCell(cell, this.config);
     });
     return this.#chain;
   }
@@ -129,10 +118,6 @@ export class EmbedPage {
   #groups(): string[] {
     const groups = [...new Set(this.cells.map((cell) => cell.group))];
     return groups.length > 0 ? groups : ['default'];
-  }
-
-  #emitCell(change: CellChange): void {
-    for (const listener of this.#listeners) listener.cell(change);
   }
 
   #wire(cell: CellParts): void {

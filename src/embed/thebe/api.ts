@@ -5,14 +5,10 @@ import type { JsonObject } from './config';
 
 /** What Thebe passes to `status` handlers (thebe-core's ThebeEventData). */
 export interface ThebeEventData {
-  /**
-   * Thebe's status names: 'starting', 'ready', 'failed', 'dead' (the kernel, subject 'kernel');
-   * 'executing', 'idle' (a cell, subject 'cell', id = the cell's element id or "cell-<n>").
-   */
-  status: string;
+  /** Thebe's kernel status names: 'starting', 'ready', 'failed' (boot failed), 'dead' (the runtime stopped). */
+  status: 'starting' | 'ready' | 'failed' | 'dead';
   message: string;
-  subject?: 'kernel' | 'cell';
-  id?: string;
+  subject?: 'kernel';
 }
 
 /** Handlers get the event name and the data, as Thebe 0.9 calls them (Thebe 0.8's jQuery passed an event object first). */

@@ -75,15 +75,13 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
   page.config = applyThebeConfig(base, own, pageConfig);
   page.editor.lineNumbers = pageConfig.codeMirror.lineNumbers;
 
-  const cellId = (cell: CellParts) => cell.host.id || `cell-${page.cells.indexOf(cell)}`;
+  // Kernel states only, as Thebe 0.8 sent them: launch buttons show every status they get, and
+  // per-cell running/idle states would leave them saying "idle".
   page.listen({
     runtime(change) {
       const messages = { starting: 'Starting Python in this browser (Pyodide)', ready: 'Kernel is ready' };
       const message = 'reason' in change ? change.reason : messages[change.state];
       events.trigger('status', { status: change.state, message, subject: 'kernel' });
-    },
-    cell(change) {
-      events.trigger('status', { status: change.state, message: change.state === 'executing' ? 'Running' : 'Done', subject: 'cell', id: cellId(change.cell) });
     },
   });
 
@@ -125,7 +123,7 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
       const widget = (statusWidget = mountStatusWidget(document));
       if (!widget) return;
       events.on('status', (_, data) => {
-        if (data.subject !== 'cell') widget.update(data.status, data.message);
+        widget.update(data.status, data.message);
       });
     },
     mountActivateWidget() {
