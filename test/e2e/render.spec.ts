@@ -253,7 +253,9 @@ test('clear_output(wait=True) animation frames replace each other without the ar
           output.apply(frame(png));
           for (let i = 0; i < 3; i += 1) await new Promise(requestAnimationFrame);
         }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        // Resize observations are delivered in the frame's rendering steps: two frames on, the
+        // last size change has been reported.
+        for (let i = 0; i < 2; i += 1) await new Promise(requestAnimationFrame);
         observer.disconnect();
         output.remove();
         return { min: Math.min(...heights), last: heights.at(-1) ?? output.getBoundingClientRect().height };
