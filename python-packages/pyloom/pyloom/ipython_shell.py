@@ -126,7 +126,8 @@ class ZMQInteractiveShell(InteractiveShell):
         self.kernel = None  # the comm machinery sets this when widgets need it
         self.events = EventManager(self)
         self.display_formatter = DisplayFormatter()
-        self.user_ns_hidden: dict[str, Any] = {k: v for k, v in shell.user_ns.items()}
+        # The shell's own names (not the user's variables), as the shell made them.
+        self.user_ns_hidden: dict[str, Any] = {k: shell.user_ns[k] for k in ("In", "Out", "__builtins__", "__name__") if k in shell.user_ns}
         self.autoawait = True
         self.colors = "Neutral"
         self.xmode = "Context"

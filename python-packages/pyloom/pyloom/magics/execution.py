@@ -202,7 +202,8 @@ class ExecutionMagics(Magics):
         """``%run [-i] [-n] script.py|notebook.ipynb [args]``: run a file, then keep its variables.
 
         ``-i`` runs in the notebook's own namespace (the file sees its variables); ``-n`` does
-        not set ``__name__ = "__main__"``. A ``.ipynb`` runs its code cells in order.
+        not set ``__name__ = "__main__"``. A ``.ipynb`` runs its code cells in order, in the
+        notebook's namespace (as in IPython), magics included.
         """
         opts, words = self.parse_options(line, "inmeta:dtp", mode="list")
         if not words:
@@ -213,7 +214,8 @@ class ExecutionMagics(Magics):
         if not os.path.isfile(path):
             raise UsageError(f"File `{path!r}` not found (the working directory is {os.getcwd()}).")
         user_ns = self.shell.user_ns
-        if "i" in opts:
+        # A notebook's cells run in the user namespace, as IPython's run_cell of each cell does.
+        if "i" in opts or path.endswith(".ipynb"):
             namespace = user_ns
         else:
             namespace = {"__builtins__": user_ns.get("__builtins__", __builtins__), "__name__": "__main__" if "n" not in opts else os.path.splitext(os.path.basename(path))[0]}
