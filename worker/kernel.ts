@@ -19,8 +19,9 @@ import type {
   WorkerEvent,
 } from '../src/protocol';
 import { waitForInput } from '../src/input-buffer';
-import { watchDownloads } from './downloads';
+import { watchDownloads, type DownloadWatch } from './downloads';
 import { resolvePackageBaseUrl } from './packages';
+import { watchRequests } from './xhr-downloads';
 
 export interface PyodideModule {
   loadPyodide: typeof LoadPyodide;
@@ -193,7 +194,7 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     // Per-execution totals, so "overall" means "what this cell is downloading".
     let batch = { owner: null as number | null, files: new Map<string, { loaded: number; total: number | null; done: boolean }>() };
     let expected: Map<string, string> | undefined;
-    watchDownloads({
+    const downloads: DownloadWatch = {
       // Packages, and the two big files of Pyodide's core, so the page can show bytes while they come.
       matches: (url) =>
         url.startsWith(packageBaseUrl) ||
@@ -216,7 +217,10 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
         };
         deliver({ type: 'progress', progress: { ...file, executionId: downloadOwner, overall } });
       },
-    });
+    };
+    watchDownloads(downloads);
+    // HTTP from Python (urllib, http.client: pyloom.http) is XMLHttpRequest; it counts for the cell too.
+    watchRequests((file) => downloads.report(file));
     let lockJson = '';
     try {
       lockJson = await lockDownload;

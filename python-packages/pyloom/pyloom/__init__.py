@@ -77,6 +77,10 @@ def start(
     builtins.display = display  # type: ignore[attr-defined]
     builtins.get_ipython = get_ipython  # type: ignore[attr-defined]
     os.environ["MPLBACKEND"] = mpl_backend.BACKEND
+    # urllib/http.client over XMLHttpRequest in a browser worker (patched when first imported).
+    from . import http as browser_http
+
+    browser_http.install()
     if _shell is None:
         _shell = Shell()
         shell_module.active = _shell

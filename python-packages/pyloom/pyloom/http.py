@@ -37,6 +37,11 @@ class BrowserNetworkError(ConnectionError):
 Transport = Callable[[str, str, dict[str, str], bytes | None, float | None], tuple[int, str, str, bytes, str]]
 
 
+def sendable_headers(headers: dict[str, str]) -> dict[str, str]:
+    """The headers a script may set (the browser sets Host, User-Agent, Connection… itself)."""
+    return {k: v for k, v in headers.items() if k.lower() not in FORBIDDEN_HEADERS and not k.lower().startswith(("proxy-", "sec-"))}
+
+
 def _origin() -> str:
     try:
         from js import location  # type: ignore[import-not-found]
@@ -56,9 +61,8 @@ def xhr_transport(method: str, url: str, headers: dict[str, str], body: bytes | 
     xhr.responseType = "arraybuffer"
     if timeout:
         xhr.timeout = int(timeout * 1000)
-    for name, value in headers.items():
-        if name.lower() not in FORBIDDEN_HEADERS and not name.lower().startswith(("proxy-", "sec-")):
-            xhr.setRequestHeader(name, value)
+    for name, value in sendable_headers(headers).items():
+        xhr.setRequestHeader(name, value)
     try:
         xhr.send(to_js(body) if body else None)
     except JsException as exc:
@@ -172,7 +176,8 @@ def _make_connection(base: type, scheme: str) -> type:
         def close(self) -> None:
             self._pending = None
 
-    BrowserConnection.__name__ = BrowserConnection.__qualname__ = base.__name__
+    BrowserConnection.__name__ = BrowserConnection.__qualname__ = "HTTPSConnection" if scheme == "https" else "HTTPConnection"
+    BrowserConnection.default_port = 443 if scheme == "https" else 80
     return BrowserConnection
 
 
@@ -201,11 +206,10 @@ def patch(module: Any) -> None:
         return
     module.OriginalHTTPConnection = module.HTTPConnection
     module.HTTPConnection = _make_connection(module.HTTPConnection, "http")
-    if hasattr(module, "HTTPSConnection"):
-        module.HTTPSConnection = _make_connection(module.HTTPSConnection, "https")
-    else:
-        # No ssl module in Pyodide by default, so http.client has no HTTPS; the browser does TLS.
-        module.HTTPSConnection = _make_connection(module.OriginalHTTPConnection, "https")
+    # Both derive from the plain connection: the browser does TLS (and HTTPSConnection.__init__
+    # names its own class, which is this one after patching).
+    module.HTTPSConnection = _make_connection(module.OriginalHTTPConnection, "https")
+    if not hasattr(module, "_create_https_context") or "ssl" not in sys.modules:
         module._create_https_context = lambda http_version=None: None
     module._pyloom_patched = True
     request = sys.modules.get("urllib.request")
