@@ -132,12 +132,16 @@ def _make_connection(base: type, scheme: str) -> type:
 
             super().__init__(host, port, timeout if timeout is not None else socket._GLOBAL_DEFAULT_TIMEOUT, **base_kwargs)  # type: ignore[attr-defined]
             self._pending: tuple[str, str, dict[str, str], bytes | None] | None = None
+            self._response: BrowserHTTPResponse | None = None
 
         def connect(self) -> None:
             pass  # nothing to open: each request is its own XMLHttpRequest
 
         def request(self, method: str, url: str, body: Any = None, headers: Any = None, *, encode_chunked: bool = False) -> None:
+            # Sent now, as http.client does: a refusal is raised here, where urllib turns it
+            # into URLError.
             self._pending = (method, url, dict(headers or {}), _body_bytes(body))
+            self._response = self._perform()
 
         def putrequest(self, method: str, url: str, skip_host: bool = False, skip_accept_encoding: bool = False) -> None:
             self._pending = (method, url, {}, None)
@@ -160,6 +164,10 @@ def _make_connection(base: type, scheme: str) -> type:
             self._pending = (method, url, headers, (body or b"") + (_body_bytes(data) or b""))
 
         def getresponse(self) -> BrowserHTTPResponse:
+            response, self._response = self._response, None
+            return response if response is not None else self._perform()
+
+        def _perform(self) -> BrowserHTTPResponse:
             if self._pending is None:
                 raise http_client().ResponseNotReady("no request was sent")
             method, path, headers, body = self._pending
@@ -175,6 +183,7 @@ def _make_connection(base: type, scheme: str) -> type:
 
         def close(self) -> None:
             self._pending = None
+            self._response = None
 
     BrowserConnection.__name__ = BrowserConnection.__qualname__ = "HTTPSConnection" if scheme == "https" else "HTTPConnection"
     BrowserConnection.default_port = 443 if scheme == "https" else 80
