@@ -136,7 +136,7 @@ class ZMQInteractiveShell(InteractiveShell):
         self._extensions: set[str] = set()
         self._info: ExecutionInfo | None = None
         self._caller: Any = None  # the frame a running magic was called from
-        self._last_error: object = None
+        self._last_error: object = getattr(sys, "last_exc", None)  # errors before this cell are not its own
         shell.pre_execute.append(self._pre_execute)
         shell.post_execute.append(self._post_execute)
 
@@ -264,6 +264,14 @@ class ZMQInteractiveShell(InteractiveShell):
         if exc is not None:
             emit(tracebacks.format_error(exc, compiling=True))
 
+    def has_trait(self, name: str) -> bool:
+        """traitlets' question, answered for this shell's attributes (``has_trait('kernel')``)."""
+        return hasattr(self, name)
+
+    @property
+    def display_pub(self) -> Any:
+        return _DisplayPublisher()
+
     def set_next_input(self, text: str, replace: bool = False) -> None:
         print(text)
 
@@ -292,6 +300,15 @@ class ZMQInteractiveShell(InteractiveShell):
         if error is not None and error is not self._last_error:
             result.error_in_exec = error
         self.events.trigger("post_run_cell", result)
+
+
+class _DisplayPublisher:
+    """``get_ipython().display_pub.publish(data, metadata)``: a display_data output."""
+
+    def publish(self, data: dict[str, Any], metadata: dict[str, Any] | None = None, source: Any = None, *, transient: dict[str, Any] | None = None, update: bool = False) -> None:
+        from .display import publish_display_data
+
+        publish_display_data(data, metadata, transient=transient, update=update)
 
 
 _instance: ZMQInteractiveShell | None = None

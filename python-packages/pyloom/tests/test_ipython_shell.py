@@ -166,3 +166,10 @@ async def test_ipython_modules_libraries_import():
     )
     assert reply["status"] == "ok", of_type(events, "error")
     assert results(events) == ["(True, {})"]
+
+
+async def test_has_trait_and_display_pub():
+    shell, events = fresh()
+    await shell.run_cell("ip = get_ipython()\nip.display_pub.publish({'text/plain': 'published'})\nip.has_trait('kernel'), ip.has_trait('nope')")
+    assert of_type(events, "display_data")[0]["data"] == {"text/plain": "published"}
+    assert results(events) == ["(True, False)"]

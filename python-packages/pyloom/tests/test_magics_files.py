@@ -167,3 +167,14 @@ async def test_pinfo_shows_signature_type_docstring_and_source():
     events.clear()
     await shell.run_cell("?nothing_named_so")
     assert stdout(events) == "Object `nothing_named_so` not found.\n"
+
+
+async def test_bash_cell_runs_each_line_through_the_emulated_shell():
+    shell, events = fresh()
+    with InTempDir():
+        await shell.run_cell("%%bash\n# make a folder\nmkdir data\necho made > data/x.txt\ncat data/x.txt\nls")
+        # No redirections: `>` is an argument to echo, as the emulation says.
+        assert stdout(events) == "made > data/x.txt\ndata\n"
+        assert "cat: data/x.txt: No such file or directory" in stderr_text(events)
+        await shell.run_cell("%sx ls")
+        assert results(events) == ["['data']"]

@@ -81,6 +81,27 @@ class FileMagics(Magics):
         for i, path in enumerate(self.dir_history):
             print(f"{i}: {path}")
 
+    @line_magic
+    def sx(self, line: str = "") -> object:
+        """``%sx cmd`` = ``!!cmd``: the emulated command's output lines."""
+        return self.shell.getoutput(line)
+
+    @line_magic
+    def system(self, line: str = "") -> object:
+        return self.shell.getoutput(line)
+
+    @cell_magic
+    def bash(self, line: str, cell: str) -> None:
+        """``%%bash`` (also ``%%sh``): each line through the emulated shell of ``!cmd``; there
+        are no pipes, variables or control flow (no real shell in the browser)."""
+        for command in cell.splitlines():
+            if command.strip() and not command.lstrip().startswith("#"):
+                self.shell.system(command.strip())
+
+    @cell_magic
+    def sh(self, line: str, cell: str) -> None:
+        self.bash(line, cell)
+
     @cell_magic
     def writefile(self, line: str, cell: str) -> None:
         """``%%writefile [-a] path``: write (or with ``-a`` append) the cell's text to ``path``;
