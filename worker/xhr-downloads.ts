@@ -5,6 +5,7 @@ import type { FileProgress } from './downloads';
 type OpenArgs = [method: string, url: string | URL, async?: boolean, username?: string | null, password?: string | null];
 
 const watched = new WeakSet<typeof globalThis>();
+const listeners = new Set<(progress: FileProgress) => void>();
 
 function fileName(url: string): string {
   const path = url.split(/[?#]/)[0]!.replace(/\/$/, '');
@@ -19,13 +20,15 @@ function bytesOf(xhr: XMLHttpRequest): number {
 }
 
 /**
- * Report every XMLHttpRequest made in `global` once it ends: `loaded` = bytes received, `error` when
+ * Report every XMLHttpRequest made in `global` once it ends (to every watcher; returns the unsubscribe): `loaded` = bytes received, `error` when
  * the browser refused it (CORS, unreachable host). Synchronous requests are reported as `send`
  * returns (they give no progress while they run); asynchronous ones on `loadend`.
  */
-export function watchRequests(report: (progress: FileProgress) => void, global: typeof globalThis = globalThis): void {
+export function watchRequests(report: (progress: FileProgress) => void, global: typeof globalThis = globalThis): () => void {
+  listeners.add(report);
+  const unsubscribe = () => void listeners.delete(report);
   const Xhr = global.XMLHttpRequest;
-  if (typeof Xhr !== 'function' || watched.has(global)) return;
+  if (typeof Xhr !== 'function' || watched.has(global)) return unsubscribe;
   watched.add(global);
   const requests = new WeakMap<XMLHttpRequest, { url: string; sync: boolean }>();
   const open = Xhr.prototype.open;
@@ -40,7 +43,7 @@ export function watchRequests(report: (progress: FileProgress) => void, global: 
       if (!request) return;
       const loaded = bytesOf(this);
       const refused = this.status === 0;
-      report({
+      const progress: FileProgress = {
         kind: 'download',
         url: request.url,
         file: fileName(request.url),
@@ -48,7 +51,8 @@ export function watchRequests(report: (progress: FileProgress) => void, global: 
         total: loaded,
         done: true,
         ...(refused ? { error: `the browser refused ${request.url} (CORS, or the server is unreachable)` } : {}),
-      });
+      };
+      for (const listener of listeners) listener(progress);
     };
     if (!request?.sync) {
       this.addEventListener('loadend', done, { once: true });
@@ -61,4 +65,5 @@ export function watchRequests(report: (progress: FileProgress) => void, global: 
       done();
     }
   };
+  return unsubscribe;
 }
