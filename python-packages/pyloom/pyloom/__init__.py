@@ -10,7 +10,7 @@ import builtins
 import os
 import sys
 
-from . import interrupts, mpl_backend, stdin
+from . import http_hook, interrupts, mpl_backend, stdin
 from ._hook import set_emitter
 from ._version import __version__
 from .display import DisplayHandle, clear_output, display, publish_display_data, update_display
@@ -78,9 +78,7 @@ def start(
     builtins.get_ipython = get_ipython  # type: ignore[attr-defined]
     os.environ["MPLBACKEND"] = mpl_backend.BACKEND
     # urllib/http.client over XMLHttpRequest in a browser worker (patched when first imported).
-    from . import http as browser_http
-
-    browser_http.install()
+    http_hook.install()
     if _shell is None:
         _shell = Shell()
         shell_module.active = _shell

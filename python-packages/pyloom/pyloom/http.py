@@ -11,7 +11,7 @@ transport and needs nothing from here.
 Limits that come from the browser: the server must allow the page's origin (CORS), and headers
 the browser controls (``Host``, ``User-Agent``, ``Connection``, ``Content-Length``, ``Cookie``…)
 are not sent. A refused request raises :class:`BrowserNetworkError` naming CORS and the URL.
-Installed lazily: nothing is patched until ``http.client`` is imported.
+Installed lazily by :mod:`pyloom.http_hook`: this module is imported when ``http.client`` is.
 """
 
 from __future__ import annotations
@@ -239,58 +239,3 @@ def _add_https_handler(request: Any) -> None:
     request.HTTPSHandler = HTTPSHandler
     if "HTTPSHandler" not in request.__all__:
         request.__all__.append("HTTPSHandler")
-
-
-class _PatchOnImport:
-    """A meta-path finder that patches ``http.client`` right after it is first imported."""
-
-    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
-        if name != "http.client":
-            return None
-        import importlib.machinery
-
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        if spec is None or spec.loader is None:
-            return spec
-        # A wrapper, not a changed loader: the stdlib's zip importer is shared by every module.
-        spec.loader = _PatchingLoader(spec.loader)
-        return spec
-
-
-class _PatchingLoader:
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-
-    def create_module(self, spec: Any) -> Any:
-        return self.inner.create_module(spec)
-
-    def exec_module(self, module: Any) -> None:
-        self.inner.exec_module(module)
-        patch(module)
-
-    def __getattr__(self, name: str) -> Any:  # get_source, get_code… for inspect and linecache
-        return getattr(self.inner, name)
-
-
-def in_browser_worker() -> bool:
-    if sys.platform != "emscripten":
-        return False
-    try:
-        import js  # type: ignore[import-not-found]
-
-        return hasattr(js, "XMLHttpRequest") and not hasattr(js, "document")
-    except ImportError:
-        return False
-
-
-def install() -> bool:
-    """Route ``http.client`` through XMLHttpRequest when running in a browser worker; returns
-    whether it did. Cheap: until ``http.client`` is imported, only a finder is registered."""
-    if not in_browser_worker():
-        return False
-    module = sys.modules.get("http.client")
-    if module is not None:
-        patch(module)
-    elif not any(isinstance(f, _PatchOnImport) for f in sys.meta_path):
-        sys.meta_path.insert(0, _PatchOnImport())
-    return True

@@ -22,10 +22,11 @@ from typing import Any
 from . import tracebacks
 from ._hook import emit
 from .formatters import format_object, real_method
-from .inputtransform import PIP_CALL, transform_cell
 from .streams import flush_all, start_cell
 
 _COMPILE_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+# What inputtransform writes for a %pip line (pyloom.inputtransform.PIP_CALL).
+_PIP_CALL = '__import__("pyloom.packages", fromlist=["pip"]).pip('
 # The shell whose cell is running (or ran last): what get_ipython() wraps.
 active: Shell | None = None
 CO_COROUTINE = 0x0080  # inspect.CO_COROUTINE, without importing inspect at boot
@@ -52,7 +53,12 @@ def ends_with_semicolon(source: str) -> bool:
 
 
 def transform_magics(source: str) -> str:
-    """IPython's cell syntax (``%magic``, ``%%cell``, ``!cmd``, ``obj?``) rewritten into Python."""
+    """IPython's cell syntax (``%magic``, ``%%cell``, ``!cmd``, ``obj?``) rewritten into Python
+    (:mod:`pyloom.inputtransform`, imported the first time a cell may need it)."""
+    if "%" not in source and "!" not in source and "?" not in source:
+        return source
+    from .inputtransform import transform_cell
+
     return transform_cell(source)
 
 
@@ -118,7 +124,7 @@ class Shell:
             code = transform_magics(source)
             # A cell with %pip installs what it says, in its own order (a pin must not be beaten
             # by an earlier automatic load); other cells get their imports loaded first.
-            if "import" in code and PIP_CALL not in code:
+            if "import" in code and _PIP_CALL not in code:
                 # Load what the cell imports before it runs; a failure becomes a note on the
                 # ImportError the cell then raises, not an error of its own.
                 try:

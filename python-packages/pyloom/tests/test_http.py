@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 
 from pyloom import http as browser_http
+from pyloom import http_hook
 
 
 class Recorder:
@@ -105,13 +106,14 @@ def test_http_client_directly_with_head_and_port():
 
 def test_install_is_only_for_a_browser_worker_and_patching_on_import_works():
     # Node's Pyodide has no XMLHttpRequest: nothing is installed there.
-    assert browser_http.in_browser_worker() is False
-    assert browser_http.install() is False
-    finder = browser_http._PatchOnImport()
+    assert http_hook.in_browser_worker() is False
+    assert http_hook.install() is False
+    finder = http_hook.PatchOnImport()
     import http as http_package
 
     spec = finder.find_spec("http.client", http_package.__path__)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module._pyloom_patched and module.HTTPConnection.__module__ == "pyloom.http"
+    assert module.__loader__.get_source("http.client")  # inspect/linecache still reach the source
     assert finder.find_spec("json", None) is None

@@ -78,3 +78,10 @@ def test_backslash_continued_magic_keeps_the_lines_after_it_in_place():
 def test_quotes_inside_a_magic_line_do_not_open_a_string():
     out = lines_of("!echo \"it's\"\n%who")
     assert out[1] == "get_ipython().run_line_magic('who', '')"
+
+
+def test_the_pip_call_the_shell_looks_for_is_what_the_transformer_writes():
+    from pyloom import shell
+    from pyloom.inputtransform import PIP_CALL
+
+    assert shell._PIP_CALL == PIP_CALL
