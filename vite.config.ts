@@ -193,6 +193,7 @@ export default defineConfig(({ mode }) => ({
               harness: 'test/e2e/pages/harness.html',
               render: 'test/e2e/pages/render.html',
               thebe: 'test/e2e/pages/thebe.html',
+              thebeServer: 'test/e2e/pages/thebe-server.html',
               embedHostile: 'test/e2e/pages/embed-hostile.html',
               embedXss: 'test/e2e/pages/embed-xss.html',
               embedCrossOrigin: 'test/e2e/pages/embed-cross-origin.html',

@@ -4,16 +4,19 @@ import '../components/py-output';
 import { askInput } from '../components/input-box';
 import type { PyOutput } from '../components/py-output';
 import type { Progress } from '../protocol';
-import { createRuntime, type Runtime } from '../runtime/runtime';
+import { createRuntime, type AnyRuntime } from '../runtime/runtime';
 import type { CellParts } from './cell';
 import type { EmbedConfig } from './config';
+import { pageRuntimeOptions } from './thebe-server';
 
-const runtimes = new Map<string, Runtime>();
+const runtimes = new Map<string, AnyRuntime>();
 
-export function runtimeFor(group: string, config: EmbedConfig): Runtime {
+export function runtimeFor(group: string, config: EmbedConfig): AnyRuntime {
   let runtime = runtimes.get(group);
   if (!runtime) {
-    runtime = createRuntime({
+    // A page that names a Jupyter server or Binder (Thebe's keys) runs there; else in this browser.
+    const remote = pageRuntimeOptions(document);
+    runtime = remote ? createRuntime(remote) : createRuntime({
       ...(config.indexURL ? { indexURL: config.indexURL } : {}),
       ...(config.packageBaseUrl ? { packageBaseUrl: config.packageBaseUrl } : {}),
       ...(config.lockFileURL ? { lockFileURL: config.lockFileURL } : {}),

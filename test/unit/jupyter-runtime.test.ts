@@ -103,7 +103,8 @@ describe.skipIf(missing)(`remote runtime on a real Jupyter Server${missing ? ` (
       { prompt: 'Name? ', password: false },
       { prompt: 'Secret: ', password: true },
     ]);
-    expect(reply.outputs.filter((o) => o.output_type === 'stream').map((o) => (o.output_type === 'stream' ? o.text : '')).join('')).toContain('Hello Ada, 7');
+    // The prompt and answer are echoed as the Pyodide runtime does (a password is not).
+    expect(reply.outputs.filter((o) => o.output_type === 'stream').map((o) => (o.output_type === 'stream' ? o.text : '')).join('')).toBe('Name? Ada\nSecret: \nHello Ada, 7\n');
     const eof = await runtime.execute("input('x')");
     expect(eof.outputs.find((o) => o.output_type === 'error')).toMatchObject({ ename: 'EOFError' });
   });

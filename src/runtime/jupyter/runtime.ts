@@ -1,10 +1,9 @@
 // The remote runtime: the Runtime API (queue, execute, interrupt, restart, dispose, complete,
 // input, status and progress events) on a kernel of a Jupyter server or a Binder. Small and
-// eager; the Jupyter client library loads with kernel-client.ts only when one starts.
+// eager; the Jupyter client library (kernel-client.ts) and the Binder client load when used.
 import type { BootPhase, BootProgress, CompletionResult, OutputEvent } from '../../protocol';
 import type { ErrorDetail, ExecuteOptions, ExecuteReply, OutputDetail, RuntimeStatus, StatusDetail } from '../runtime';
 import { OutputList } from '../output-list';
-import { binderServer } from './binder';
 import type { ConnectionState, KernelClient, KernelState } from './kernel-client';
 import type { JupyterRuntimeOptions, RemoteInfo, ServerSettings } from './options';
 import { checkServer, describeError, normalizeBaseUrl } from './server-check';
@@ -190,6 +189,7 @@ export class JupyterRuntime extends EventTarget {
       let reused = false;
       if (options.binderOptions) {
         this.#progress('binder-build', `Binder: asking for ${options.binderOptions.repo}`);
+        const { binderServer } = await import('./binder');
         const got = await binderServer(options.binderOptions, (event) => {
           if (event.message) this.binderLog.push(event.message.replace(/\n$/, ''));
           this.#progress('binder-build', `Binder ${event.phase}: ${event.message.trim().split('\n').pop() ?? ''}`);
@@ -303,7 +303,13 @@ export class JupyterRuntime extends EventTarget {
         onOutput: (event) => {
           if (this.#running === job) this.#emitOutput(job, event);
         },
-        onInput: async (request) => (onInput ? await onInput(request) : undefined),
+        onInput: async (request) => {
+          const answer = onInput ? await onInput(request) : undefined;
+          // As the Pyodide runtime (and Jupyter's input box) show it: the prompt and the answer stay.
+          const echo = request.password ? `${request.prompt}\n` : `${request.prompt}${answer}\n`;
+          if (answer !== undefined && this.#running === job) this.#emitOutput(job, { output_type: 'stream', name: 'stdout', text: echo });
+          return answer;
+        },
       })
       .then(
         (ack) => {

@@ -86,10 +86,18 @@ async function diagnoseNetworkFailure(base: string, fetcher: typeof fetch): Prom
   if (globalThis.crossOriginIsolated === true) {
     return new ServerError(
       'unreachable',
-      `Could not reach the Jupyter server at ${base}: it is not running or not reachable from this browser, or it does not allow requests from ${origin()} (CORS: start it with ${allowOriginHint()}).`,
+      `Could not reach the Jupyter server at ${base}: it is not running or not reachable from this browser, or it does not allow requests from ${origin()} (CORS: start it with ${allowOriginHint()}).${localNetworkHint(base)}`,
     );
   }
-  return new ServerError('unreachable', `Could not reach the Jupyter server at ${base}: is it running, and is the URL right?`);
+  return new ServerError('unreachable', `Could not reach the Jupyter server at ${base}: is it running, and is the URL right?${localNetworkHint(base)}`);
+}
+
+const LOCAL = /^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|\[::1\]|[^.]+$)/;
+/** A public page asking a local server needs the browser's local-network permission (Chromium asks). */
+function localNetworkHint(base: string): string {
+  const page = globalThis.location?.hostname;
+  if (!page || LOCAL.test(page) || !LOCAL.test(new URL(base).hostname)) return '';
+  return ' The browser may also have blocked this public page from reaching a server on your computer or local network: allow "local network access" for this site when it asks.';
 }
 
 /** Any error as text, with a token that might be inside (a websocket URL) masked. */
