@@ -4,7 +4,7 @@ import { CHROMIUM_FLAGS, findChromium } from '../e2e/browser.ts';
 
 export default defineConfig({
   testDir: '.',
-  testMatch: 'bench.spec.ts',
+  testMatch: ['bench.spec.ts', 'remote.spec.ts'],
   timeout: 20 * 60_000,
   workers: 1,
   reporter: [['list']],

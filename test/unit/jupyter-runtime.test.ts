@@ -211,4 +211,8 @@ describe.skipIf(missing)(`remote runtime on a real Jupyter Server${missing ? ` (
       proxy.close();
     }
   });
+
+  // Widgets need the page half of the comm channel and a widget manager (issue 15), which do not
+  // exist yet; the kernel connection already handles comms (handleComms), nothing consumes them.
+  test.skip('ipywidgets through ipykernel comms: skipped — no widget manager yet (issue 15), and ipywidgets is not installed on this machine', () => undefined);
 });
