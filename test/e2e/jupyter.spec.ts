@@ -48,6 +48,22 @@ test('a Thebe page with serverSettings runs its cells on that server: streams, s
   expect(await page.evaluate(() => (window as unknown as { hostSentinel: number[] }).hostSentinel)).toEqual([]);
 });
 
+async function kernelIds(): Promise<string[]> {
+  const response = await fetch(`${server.baseUrl}api/kernels`, { headers: { Authorization: `token ${server.token}` } });
+  return ((await response.json()) as { id: string }[]).map((k) => k.id);
+}
+
+test('leaving the page shuts its kernel down on the server', async ({ page }) => {
+  const before = await kernelIds();
+  await openThebePage(page, ORIGIN, server.baseUrl, server.token);
+  await cell(page, 0).getByRole('button', { name: 'Run this Python cell' }).click();
+  await expect(cell(page, 0)).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
+  const started = (await kernelIds()).filter((id) => !before.includes(id));
+  expect(started).toHaveLength(1);
+  await page.goto('about:blank');
+  await expect.poll(async () => (await kernelIds()).filter((id) => started.includes(id)), { timeout: 30_000 }).toEqual([]);
+});
+
 test('a wrong token is reported in the cell as refused, and the token is not shown', async ({ page }) => {
   await openThebePage(page, ORIGIN, server.baseUrl, 'wrong-token-4711');
   await cell(page, 0).getByRole('button', { name: 'Run this Python cell' }).click();

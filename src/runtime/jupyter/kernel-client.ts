@@ -36,6 +36,11 @@ export interface KernelClient {
   shutdown(): Promise<void>;
   /** Close the websocket only (the kernel keeps running). */
   dispose(): void;
+  /**
+   * Shut the kernel down as the page goes away: a `keepalive` request, which outlives the page
+   * (an ordinary one would be cancelled with it). Best effort.
+   */
+  shutdownOnUnload(): void;
 }
 
 function settingsFor(server: ServerSettings): ServerConnection.ISettings {
@@ -77,6 +82,14 @@ export async function startKernel(server: ServerSettings, kernelName: string | u
       }
     },
     dispose: () => kernel.dispose(),
+    shutdownOnUnload: () => {
+      void fetch(`${settings.baseUrl}api/kernels/${encodeURIComponent(model.id)}`, {
+        method: 'DELETE',
+        keepalive: true,
+        credentials: 'omit',
+        headers: settings.token ? { Authorization: `token ${settings.token}` } : {},
+      }).catch(() => undefined);
+    },
   };
 }
 

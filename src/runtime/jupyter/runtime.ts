@@ -49,6 +49,9 @@ export class JupyterRuntime extends EventTarget {
     super();
     if (!options.serverSettings && !options.binderOptions) throw new Error("createRuntime({ kind: 'jupyter' }) needs serverSettings ({ baseUrl, token }) or binderOptions ({ repo })");
     this.#options = options;
+    // A page that goes away (not into the back/forward cache) shuts its kernel down: otherwise
+    // every reload would leave a kernel running on the server until it is culled.
+    globalThis.addEventListener?.('pagehide', this.#onPageHide);
     this.#ready = this.#start();
     // Callers that never await `ready` still see the failure through status events.
     this.#ready.catch(() => undefined);
@@ -169,6 +172,7 @@ export class JupyterRuntime extends EventTarget {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    globalThis.removeEventListener?.('pagehide', this.#onPageHide);
     this.#abortAll();
     void this.#client?.shutdown().catch(() => undefined);
     this.#client = undefined;
@@ -176,6 +180,11 @@ export class JupyterRuntime extends EventTarget {
   }
 
   // ---------------------------------------------------------------------------------------
+  #onPageHide = (event: Event): void => {
+    if ('persisted' in event && event.persisted === true) return;
+    this.#client?.shutdownOnUnload();
+  };
+
   #progress(phase: BootPhase, message: string): void {
     const phases: BootPhase[] = [...(this.#options.binderOptions ? (['binder-build'] as const) : []), 'connect-server', 'start-kernel'];
     const detail: BootProgress = { kind: 'boot', phase, message, step: Math.max(0, phases.indexOf(phase)), steps: phases.length };
