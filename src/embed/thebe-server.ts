@@ -1,5 +1,6 @@
 // Thebe's server keys (useBinder, binderOptions, serverSettings, kernelOptions, useJupyterLite) as
-// runtime options, so a Thebe page that used Binder or a Jupyter server keeps using it.
+// runtime options, so a Thebe page that used Binder or a Jupyter server keeps using it. The Thebe
+// config itself is read by src/embed/thebe/config.ts (JSON5); this maps its `raw` keys.
 import type { BinderOptions, JupyterRuntimeOptions, ServerSettings } from '../runtime/jupyter/options';
 
 type Json = Record<string, unknown>;
@@ -68,17 +69,12 @@ export function thebeRuntimeOptions(config: Json): JupyterRuntimeOptions | undef
   return server ? { ...common, serverSettings: server } : undefined;
 }
 
-function readJson(script: Element | null): Json {
+/** Server keys in the page's own config (`data-pyloom-config`, strict JSON), which win over Thebe's. */
+export function ownRuntimeOptions(document: Document): JupyterRuntimeOptions | undefined {
   try {
-    return object(JSON.parse(script?.textContent ?? '')) ?? {};
+    const own = object(JSON.parse(document.querySelector('script[type="application/json"][data-pyloom-config]')?.textContent ?? ''));
+    return own ? thebeRuntimeOptions(own) : undefined;
   } catch {
-    return {}; // config.ts already warns about a broken config
+    return undefined; // config.ts already warns about a broken config
   }
-}
-
-/** The remote runtime a page asks for: Pyloom's own config first, then Thebe's, with the same keys. */
-export function pageRuntimeOptions(document: Document): JupyterRuntimeOptions | undefined {
-  const own = readJson(document.querySelector('script[type="application/json"][data-pyloom-config]'));
-  const thebe = readJson(document.querySelector('script[type="text/x-thebe-config"]'));
-  return thebeRuntimeOptions(own) ?? thebeRuntimeOptions(thebe);
 }
