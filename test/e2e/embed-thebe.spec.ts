@@ -99,7 +99,7 @@ test('a Jupyter Book page: highlighting kept until the editor loads, the launch 
   await page.screenshot({ path: test.info().outputPath('thebe-jupyter-book.png'), fullPage: true });
 });
 
-test('stripPrompts: a doctest block becomes one cell per example, runs, and the embed loads no eval or new Function before Run', async ({ page }) => {
+test('stripPrompts: a doctest block becomes one cell per example, runs; a data-language="r" block cannot run; and the embed loads no eval or new Function before Run', async ({ page }) => {
   const scripts: { url: string; body: string }[] = [];
   let beforeRun = true;
   page.on('response', async (response) => {
@@ -107,7 +107,11 @@ test('stripPrompts: a doctest block becomes one cell per example, runs, and the 
     scripts.push({ url: response.url(), body: await response.text().catch(() => '') });
   });
   await page.goto('/test/e2e/pages/thebe-doctest.html');
-  await expect(cells(page)).toHaveCount(2); // bootstrap: true
+  await expect(cells(page)).toHaveCount(3); // bootstrap: true; two examples and an R block
+  // data-language other than Python: shown as the page wrote it, not runnable here, and saying so.
+  await expect(cells(page).nth(2).getByRole('status')).toHaveText('This block is r: only Python runs in this browser');
+  await expect(runButton(page, 2)).toBeDisabled();
+  await expect(cells(page).nth(2).getByRole('textbox')).toHaveCount(0);
   // The editor loads on focus: its code is among what is checked.
   await cells(page).nth(0).getByRole('textbox', { name: 'Python code' }).click();
   await expect(cells(page).nth(0).locator('.cm-line')).toHaveText(["words = ['loom', 'py']", 'for w in words:', '    print(w.upper())']);
