@@ -347,7 +347,8 @@ test('editor basics, clear outputs, restart & run all', async ({ page }) => {
   // Enter after the colon indented the next line; the test typed no spaces.
   await expect(editor).toHaveText('value = 6if value:    value * 7');
   await page.keyboard.press('Shift+Tab'); // dedent the last line
-  // A pause, as a person makes: CodeMirror groups edits closer than 500 ms into one undo step.
+  // Not a wait for a result: the pause is the input. A person pauses, and CodeMirror groups edits
+  // closer than 500 ms into one undo step; any pause longer than that gives two steps.
   await page.waitForTimeout(700);
   await page.keyboard.press('Control+/'); // comment toggle on the current line
   await expect(editor).toHaveText('value = 6if value:# value * 7');
