@@ -146,7 +146,7 @@ test('a Thebe config with a syntax error: the console gives line and column, the
   await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('still runs\n', { timeout: 60_000 });
 });
 
-test('bootstrap() can be called again after load: it sets up blocks added since, and resolves with the cells', async ({ page }) => {
+test('bootstrap() can be called again after load: it sets up blocks added since, and resolves with the cells; renderAllCells({ selector })', async ({ page }) => {
   await page.goto('/test/e2e/pages/thebe.html');
   await expect(cells(page)).toHaveCount(2);
   const count = await page.evaluate(async () => {
@@ -156,9 +156,17 @@ test('bootstrap() can be called again after load: it sets up blocks added since,
     document.body.append(pre);
     const first = await window.thebelab!.bootstrap();
     const again = await window.thebe!.bootstrap();
-    return [first.cells.length, again.cells.length, document.querySelectorAll('.pyloom-cell').length];
+    // renderAllCells with its own selector: blocks the page config does not name.
+    const extra = document.createElement('pre');
+    extra.className = 'extra';
+    extra.textContent = '3 * 3';
+    document.body.append(extra);
+    const rendered = await window.thebelab!.renderAllCells({ selector: 'pre.extra' });
+    return [first.cells.length, again.cells.length, rendered.length, document.querySelectorAll('.pyloom-cell').length];
   });
-  expect(count).toEqual([3, 3, 3]);
+  expect(count).toEqual([3, 3, 1, 4]);
+  await runButton(page, 3).click();
+  await expect(outputOf(page, 3).locator('pre.text')).toHaveText('9', { timeout: 60_000 });
   await runButton(page, 2).click();
   await expect(outputOf(page, 2).locator('pre.text')).toHaveText('2', { timeout: 60_000 });
 });
