@@ -22,10 +22,18 @@ process.on('exit', stopBurners);
 
 const started = Date.now();
 console.log(`test:stress: ${BURNERS} CPU burner(s) running (pid ${burners.map((b) => b.pid).join(', ')}); running npm test`);
-const run = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['test'], { stdio: 'inherit' });
+// Its own process group, so that a stop reaches npm's grandchildren (Vitest, Playwright, the
+// preview servers) too, not only npm.
+const detached = process.platform !== 'win32';
+const run = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['test'], { stdio: 'inherit', detached });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
-    run.kill(signal);
+    try {
+      if (detached && run.pid) process.kill(-run.pid, signal);
+      else run.kill(signal);
+    } catch {
+      // already gone
+    }
     stopBurners();
     process.exit(130);
   });
