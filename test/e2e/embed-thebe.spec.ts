@@ -99,7 +99,7 @@ test('a Jupyter Book page: highlighting kept until the editor loads, the launch 
   await page.screenshot({ path: test.info().outputPath('thebe-jupyter-book.png'), fullPage: true });
 });
 
-test('stripPrompts: a doctest block becomes one cell per example, runs, and the embed loads no eval or new Function before Run', async ({ page }) => {
+test('stripPrompts: a doctest block becomes one cell per example, runs; a data-language="r" block cannot run; and the embed loads no eval or new Function before Run', async ({ page }) => {
   const scripts: { url: string; body: string }[] = [];
   let beforeRun = true;
   page.on('response', async (response) => {
@@ -107,7 +107,11 @@ test('stripPrompts: a doctest block becomes one cell per example, runs, and the 
     scripts.push({ url: response.url(), body: await response.text().catch(() => '') });
   });
   await page.goto('/test/e2e/pages/thebe-doctest.html');
-  await expect(cells(page)).toHaveCount(2); // bootstrap: true
+  await expect(cells(page)).toHaveCount(3); // bootstrap: true; two examples and an R block
+  // data-language other than Python: shown as the page wrote it, not runnable here, and saying so.
+  await expect(cells(page).nth(2).getByRole('status')).toHaveText('This block is r: only Python runs in this browser');
+  await expect(runButton(page, 2)).toBeDisabled();
+  await expect(cells(page).nth(2).getByRole('textbox')).toHaveCount(0);
   // The editor loads on focus: its code is among what is checked.
   await cells(page).nth(0).getByRole('textbox', { name: 'Python code' }).click();
   await expect(cells(page).nth(0).locator('.cm-line')).toHaveText(["words = ['loom', 'py']", 'for w in words:', '    print(w.upper())']);
@@ -142,7 +146,7 @@ test('a Thebe config with a syntax error: the console gives line and column, the
   await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('still runs\n', { timeout: 120_000 });
 });
 
-test('bootstrap() can be called again after load: it sets up blocks added since, and resolves with the cells', async ({ page }) => {
+test('bootstrap() can be called again after load: it sets up blocks added since, and resolves with the cells; renderAllCells({ selector })', async ({ page }) => {
   await page.goto('/test/e2e/pages/thebe.html');
   await expect(cells(page)).toHaveCount(2);
   const count = await page.evaluate(async () => {
@@ -152,9 +156,17 @@ test('bootstrap() can be called again after load: it sets up blocks added since,
     document.body.append(pre);
     const first = await window.thebelab!.bootstrap();
     const again = await window.thebe!.bootstrap();
-    return [first.cells.length, again.cells.length, document.querySelectorAll('.pyloom-cell').length];
+    // renderAllCells with its own selector: blocks the page config does not name.
+    const extra = document.createElement('pre');
+    extra.className = 'extra';
+    extra.textContent = '3 * 3';
+    document.body.append(extra);
+    const rendered = await window.thebelab!.renderAllCells({ selector: 'pre.extra' });
+    return [first.cells.length, again.cells.length, rendered.length, document.querySelectorAll('.pyloom-cell').length];
   });
-  expect(count).toEqual([3, 3, 3]);
+  expect(count).toEqual([3, 3, 1, 4]);
+  await runButton(page, 3).click();
+  await expect(outputOf(page, 3).locator('pre.text')).toHaveText('9', { timeout: 60_000 });
   await runButton(page, 2).click();
   await expect(outputOf(page, 2).locator('pre.text')).toHaveText('2', { timeout: 120_000 });
 });
