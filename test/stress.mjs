@@ -3,6 +3,7 @@
 // this script: each burner also exits when its parent is gone); the exit code is npm test's.
 // STRESS_BURNERS sets how many cores to occupy (default 1).
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 const BURNERS = Math.max(1, Number(process.env['STRESS_BURNERS'] ?? 1));
 // Spins, and every half second checks that the parent still exists (orphans get a new ppid).
@@ -13,6 +14,10 @@ for (;;) {
   while (Date.now() < until) {}
   if (process.ppid !== parent) process.exit(0);
 }`;
+
+// The closing summary reads these: a tier that does not run this time must not report an old run.
+const port = process.env['PYLOOM_E2E_PORT'];
+for (const report of ['test-results/unit.json', port ? `test-results/e2e-${port}.json` : 'test-results/e2e.json']) rmSync(report, { force: true });
 
 const burners = Array.from({ length: BURNERS }, () => spawn(process.execPath, ['-e', BURN], { stdio: 'ignore' }));
 const stopBurners = () => {
