@@ -94,7 +94,8 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
   const backend: ThebeBackend = {
     renderAllCells(options?: JsonObject) {
       const config = withOptions(pageConfig, options);
-      const selector = options && typeof options['selector'] === 'string' ? options['selector'] : page.config.selector;
+      // bootstrap(options)/renderAllCells(options) may name other blocks than the page config.
+      const { selector, outputSelector } = applyThebeConfig(base, own, config);
       const cells = page.mount(blocksFor(config, selector, document), {
         buttons: {
           run: config.mountRunButton,
@@ -104,7 +105,7 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
         },
         readOnly: config.codeMirror.readOnly,
         predefinedOutput: config.predefinedOutput,
-        outputSelector: page.config.outputSelector,
+        outputSelector,
       });
       return cells.map(asThebeCell);
     },
