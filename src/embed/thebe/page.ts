@@ -24,6 +24,7 @@ export function applyThebeConfig(base: EmbedConfig, own: OwnKeys, thebe: ThebeCo
     theme: own.has('theme') ? base.theme : (thebe.codeMirror.theme ?? base.theme),
     preload: own.has('preload') ? base.preload : thebe.requestKernel,
     ...(typeof path === 'string' ? { workingDirectory: path } : {}),
+    thebe,
   };
 }
 
