@@ -102,6 +102,7 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
           'restart-run-all': config.mountRestartAllButton,
         },
         readOnly: config.codeMirror.readOnly,
+        thebeButtons: true,
         predefinedOutput: config.predefinedOutput,
         outputSelector,
       });
