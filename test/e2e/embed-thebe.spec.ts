@@ -118,6 +118,7 @@ test('stripPrompts: a doctest block becomes one cell per example, runs; a data-l
   // The editor loads on focus: its code is among what is checked.
   await cells(page).nth(0).getByRole('textbox', { name: 'Python code' }).click();
   await expect(cells(page).nth(0).locator('.cm-line')).toHaveText(["words = ['loom', 'py']", 'for w in words:', '    print(w.upper())']);
+  await expect(cells(page).nth(0).locator('.cm-lineNumbers .cm-gutterElement', { hasText: /^3$/ })).toBeVisible(); // codeMirrorConfig.lineNumbers
   await page.waitForLoadState('networkidle');
   beforeRun = false;
   const bodies = scripts.filter((s) => s.body.length > 0);
