@@ -1,5 +1,6 @@
 // The embed's page configuration: <script type="application/json" data-pyloom-config>. Thebe's
 // config (src/embed/thebe/config.ts) is merged in by the Thebe page code when a page has one.
+import type { JupyterRuntimeOptions } from '../runtime/jupyter/options';
 import type { ThebeConfig } from './thebe/config';
 
 export interface EmbedConfig {
@@ -22,12 +23,10 @@ export interface EmbedConfig {
   timeout: number;
   /** Python's working directory, relative to where it starts (Thebe's kernelOptions.path). */
   workingDirectory?: string;
-  /**
-   * The page's Thebe config, typed, when it has one. Its server keys (useBinder, binderOptions,
-   * serverSettings, kernelOptions.name, useJupyterLite) are where a remote-kernel runtime's options
-   * come from; `runtimeFor` in live.ts is the one place runtimes are created from this config.
-   */
+  /** The page's Thebe config, typed (src/embed/thebe/config.ts), when it has one. */
   thebe?: ThebeConfig;
+  /** A Jupyter server or Binder from Thebe's server keys (src/embed/thebe-server.ts); undefined: Pyodide. */
+  remote?: JupyterRuntimeOptions;
 }
 
 /** Keys the page set in its own config (they win over Thebe's). */

@@ -12,11 +12,13 @@ import {
   type JsonObject,
   type ThebeConfig,
 } from './config';
+import { thebeRuntimeOptions } from '../thebe-server';
 import { codeOf, mountActivateWidget, mountStatusWidget, splitInputPrompts, splitOutputPrompts } from './markup';
 
 /** The embed's settings with the Thebe config's applied (the page's own Pyloom config wins). */
 export function applyThebeConfig(base: EmbedConfig, own: OwnKeys, thebe: ThebeConfig): EmbedConfig {
   const path = thebe.kernelOptions['path'];
+  const remote = thebeRuntimeOptions(thebe.raw);
   return {
     ...base,
     selector: own.has('selector') ? base.selector : `${thebe.selector}, ${DEFAULT_SELECTOR}`,
@@ -25,6 +27,7 @@ export function applyThebeConfig(base: EmbedConfig, own: OwnKeys, thebe: ThebeCo
     preload: own.has('preload') ? base.preload : thebe.requestKernel,
     ...(typeof path === 'string' ? { workingDirectory: path } : {}),
     thebe,
+    ...(remote ? { remote } : {}),
   };
 }
 
@@ -80,7 +83,7 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
   // per-cell running/idle states would leave them saying "idle".
   page.listen({
     runtime(change) {
-      const messages = { starting: 'Starting Python in this browser (Pyodide)', ready: 'Kernel is ready' };
+      const messages = { starting: page.config.remote ? 'Starting a kernel on the Jupyter server' : 'Starting Python in this browser (Pyodide)', ready: 'Kernel is ready' };
       const message = 'reason' in change ? change.reason : messages[change.state];
       events.trigger('status', { status: change.state, message, subject: 'kernel' });
     },
