@@ -1,6 +1,7 @@
 // The embed's page configuration: <script type="application/json" data-pyloom-config>. Thebe's
 // config (src/embed/thebe/config.ts) is merged in by the Thebe page code when a page has one.
 import type { JupyterRuntimeOptions } from '../runtime/jupyter/options';
+import type { ThebeConfig } from './thebe/config';
 
 export interface EmbedConfig {
   /** Code blocks to turn into cells. */
@@ -22,6 +23,8 @@ export interface EmbedConfig {
   timeout: number;
   /** Python's working directory, relative to where it starts (Thebe's kernelOptions.path). */
   workingDirectory?: string;
+  /** The page's Thebe config, typed (src/embed/thebe/config.ts), when it has one. */
+  thebe?: ThebeConfig;
   /** A Jupyter server or Binder from Thebe's server keys (src/embed/thebe-server.ts); undefined: Pyodide. */
   remote?: JupyterRuntimeOptions;
 }
