@@ -15,11 +15,12 @@ import {
 import { defaultKeymap, history, historyKeymap, indentLess, indentMore, insertNewlineAndIndent, toggleComment } from '@codemirror/commands';
 import { markdown } from '@codemirror/lang-markdown';
 import { python } from '@codemirror/lang-python';
-import { bracketMatching, defaultHighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
 import { Compartment, EditorState, Prec, type Extension } from '@codemirror/state';
-import { drawSelection, EditorView, highlightActiveLine, keymap, placeholder, type Command } from '@codemirror/view';
+import { drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers, placeholder, type Command } from '@codemirror/view';
 import { css, LitElement } from 'lit';
 import type { CompletionResult as PyCompletion } from '../protocol';
+import { themedHighlightStyle } from './editor-highlight';
 
 /** Serves completions at a cursor (UTF-16 offset); Pyloom's comes from the runtime. */
 export type Completer = (code: string, cursor: number) => Promise<PyCompletion>;
@@ -59,6 +60,27 @@ export class PyEditor extends LitElement {
     .cm-editor:not(.cm-focused) .cm-activeLine {
       background: transparent;
     }
+    .cm-editor {
+      color: var(--pyloom-text-color, #1d2330);
+    }
+    .cm-cursor {
+      border-left-color: var(--pyloom-text-color, #1d2330);
+    }
+    .cm-gutters {
+      background: transparent;
+      border-right: 1px solid var(--pyloom-editor-border, #d8dbe2);
+      color: var(--pyloom-muted, #545b6b);
+    }
+    .cm-activeLine {
+      background: var(--pyloom-active-line, #eef1f6);
+    }
+    .cm-selectionBackground,
+    .cm-editor .cm-selectionLayer .cm-selectionBackground {
+      background: var(--pyloom-selection-bg, #d7e4fb) !important;
+    }
+    .cm-placeholder {
+      color: var(--pyloom-muted, #545b6b);
+    }
   `;
 
   static override properties = {
@@ -67,6 +89,7 @@ export class PyEditor extends LitElement {
     completer: { attribute: false },
     label: {},
     readonly: { type: Boolean },
+    lineNumbers: { attribute: false },
   };
 
   /** The text; setting it from outside replaces the document (undo history kept). */
@@ -76,10 +99,13 @@ export class PyEditor extends LitElement {
   /** The accessible name of the text area. */
   declare label: string;
   declare readonly: boolean;
+  /** Show a line-number gutter. */
+  declare lineNumbers: boolean;
 
   #view: EditorView | undefined;
   #language = new Compartment();
   #editable = new Compartment();
+  #gutter = new Compartment();
 
   constructor() {
     super();
@@ -87,6 +113,7 @@ export class PyEditor extends LitElement {
     this.language = 'python';
     this.label = 'Code';
     this.readonly = false;
+    this.lineNumbers = false;
   }
 
   get view(): EditorView | undefined {
@@ -106,6 +133,14 @@ export class PyEditor extends LitElement {
     view.dispatch({ selection: { anchor: at } });
   }
 
+  /** Select text (a find match) and scroll it into view, without taking focus. Offsets: UTF-16. */
+  markRange(from: number, to: number): void {
+    const view = this.#view;
+    if (!view) return;
+    const length = view.state.doc.length;
+    view.dispatch({ selection: { anchor: Math.min(from, length), head: Math.min(to, length) }, scrollIntoView: true });
+  }
+
   protected override firstUpdated(): void {
     this.#view = new EditorView({
       parent: this.renderRoot as ShadowRoot,
@@ -123,6 +158,7 @@ export class PyEditor extends LitElement {
     }
     if (changed.has('language')) view.dispatch({ effects: this.#language.reconfigure(this.#languageExtension()) });
     if (changed.has('readonly')) view.dispatch({ effects: this.#editable.reconfigure(EditorView.editable.of(!this.readonly)) });
+    if (changed.has('lineNumbers')) view.dispatch({ effects: this.#gutter.reconfigure(this.lineNumbers ? lineNumbers() : []) });
     if (changed.has('label')) view.contentDOM.setAttribute('aria-label', this.label);
   }
 
@@ -158,7 +194,8 @@ export class PyEditor extends LitElement {
       indentUnit.of('    '),
       bracketMatching(),
       closeBrackets(),
-      syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+      syntaxHighlighting(themedHighlightStyle),
+      this.#gutter.of(this.lineNumbers ? lineNumbers() : []),
       this.#language.of(this.#languageExtension()),
       this.#editable.of(EditorView.editable.of(!this.readonly)),
       placeholder(this.language === 'python' ? 'Python code' : 'Markdown text'),

@@ -1,5 +1,6 @@
 // One embedded cell as plain DOM in a shadow root: code (or an editor), Run, status, output slot.
 // No Lit, no renderers here: this is in the script a page loads before anything runs.
+import { themeCss } from '../render/theme';
 
 export interface CellParts {
   host: HTMLElement;
@@ -16,19 +17,20 @@ export interface CellParts {
   predefined: Element | null;
 }
 
+// Colours are the shared theme variables (src/render/theme.ts), as on the notebook page.
 const STYLE = `
-:host { display: block; margin: 1em 0; font: var(--pyloom-font, 15px/1.5 system-ui, sans-serif);
-  color: var(--pyloom-text-color, #1d2330); --pyloom-bg: #f6f8fa; --pyloom-border: #d0d7de; }
-:host([theme=dark]) { --pyloom-text-color: #e6edf3; --pyloom-bg: #161b22; --pyloom-border: #30363d; color: var(--pyloom-text-color); }
-.cell { border: 1px solid var(--pyloom-border); border-radius: 6px; overflow: hidden; background: var(--pyloom-bg); }
+${themeCss(':host', ':host([theme=dark])', ':host([theme=auto])')}
+:host { display: block; margin: 1em 0; font: var(--pyloom-font, 15px/1.5 system-ui, sans-serif); color: var(--pyloom-text-color); }
+.cell { border: 1px solid var(--pyloom-border); border-radius: 6px; overflow: hidden; background: var(--pyloom-panel-bg); }
 pre, textarea { margin: 0; padding: .6em .8em; font: var(--pyloom-code-font, 13px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace);
   background: transparent; color: inherit; white-space: pre; overflow-x: auto; }
 textarea { width: 100%; box-sizing: border-box; border: 0; resize: vertical; display: block; }
 .bar { display: flex; gap: .5em; align-items: center; padding: .3em .6em; border-top: 1px solid var(--pyloom-border); font-size: 13px; }
-button { font: inherit; padding: .15em .8em; border-radius: 4px; border: 1px solid var(--pyloom-border); background: var(--pyloom-button-bg, #fff); color: #1d2330; cursor: pointer; }
-.status { color: var(--pyloom-muted, #57606a); }
+button { font: inherit; padding: .15em .8em; border-radius: 4px; border: 1px solid var(--pyloom-control-border); background: var(--pyloom-control-bg); color: var(--pyloom-text-color); cursor: pointer; }
+button:focus-visible, textarea:focus-visible { outline: 2px solid var(--pyloom-focus); outline-offset: 1px; }
+.status { color: var(--pyloom-muted); }
 .output:empty { display: none; }
-.output { padding: .2em .4em; background: var(--pyloom-output-bg, #fff); border-top: 1px solid var(--pyloom-border); color: #1d2330; }
+.output { padding: .2em .4em; background: var(--pyloom-page-bg); border-top: 1px solid var(--pyloom-border); color: var(--pyloom-text-color); }
 :host([hide-code]) .cell { border: 0; background: transparent; }
 :host([hide-code]) .output { border: 0; }
 `;
