@@ -53,7 +53,7 @@ export const COMMANDS: readonly NotebookCommand[] = [
   { id: 'interrupt-kernel', label: 'Interrupt', keys: { command: ['I I'] }, toolbar: { group: 'kernel', icon: 'stop' }, run: (_, s) => void s.interrupt() },
   { id: 'restart-kernel', label: 'Restart', keys: { command: ['0 0'] }, toolbar: { group: 'kernel', icon: 'restart' }, run: (_, s) => void s.restart() },
   { id: 'restart-run-all', label: 'Restart & run all', toolbar: { group: 'kernel', icon: 'restartRun' }, run: (_, s) => void s.restartAndRunAll() },
-  { id: 'clear-all-outputs', label: 'Clear all outputs', toolbar: { group: 'kernel', icon: 'clear' }, run: (_, s) => s.clearOutputs() },
+  { id: 'clear-all-outputs', label: 'Clear outputs', toolbar: { group: 'kernel', icon: 'clear' }, run: (_, s) => s.clearOutputs() },
   // view
   { id: 'hide-input', label: 'Collapse or expand input', run: (n) => n.toggleHidden('source') },
   { id: 'hide-output', label: 'Collapse or expand outputs', run: (n) => n.toggleHidden('outputs') },

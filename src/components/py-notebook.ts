@@ -144,7 +144,7 @@ export class PyNotebook extends LitElement {
         @py-find-show=${(e: CustomEvent<FindShowDetail>) => void this.#showMatch(e.detail)}></py-find>` : nothing}
       <div class="body">
         ${c.panels.has('toc') ? html`<py-toc .cells=${session.cells} .activeId=${c.activeId} @py-toc-jump=${(e: CustomEvent<{ id: string }>) => c.reveal(e.detail.id)}></py-toc>` : nothing}
-        <div class="cells" role="list" aria-label="Cells" aria-multiselectable="true"
+        <div class="cells" role="list" aria-label="Cells"
           @dragstart=${this.#onDragStart} @dragover=${this.#onDragOver} @dragleave=${this.#clearDrop} @drop=${this.#onDrop} @dragend=${this.#onDragEnd}>
           ${repeat(
             session.cells,
@@ -165,7 +165,7 @@ export class PyNotebook extends LitElement {
         </div>
       </div>
       <button type="button" class="add" title="Add a code cell at the end" @click=${() => c.append()}>${icon('add')} Add cell</button>
-      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
+      <div class="run-status visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
       <py-shortcuts .commands=${COMMANDS} .open=${c.panels.has('help')} @py-panel-close=${() => this.#closePanel('help')}></py-shortcuts>
       <py-command-palette .commands=${COMMANDS} .open=${c.panels.has('palette')} @py-panel-close=${() => this.#closePanel('palette')}
         @py-command=${(e: CustomEvent<{ id: string }>) => this.execute(e.detail.id)}></py-command-palette>

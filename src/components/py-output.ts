@@ -150,6 +150,13 @@ export class PyOutput extends LitElement {
       :host([prompts]) .outputs > .output {
         grid-column: 2;
       }
+      /* The prompt column lies over the cell's gutter: its collapse bars stay clickable. */
+      :host([prompts]) {
+        pointer-events: none;
+      }
+      :host([prompts]) .output {
+        pointer-events: auto;
+      }
       .out-prompt {
         grid-column: 1;
         margin: 0.25rem 0;
@@ -158,6 +165,9 @@ export class PyOutput extends LitElement {
         font: var(--pyloom-output-font, 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
         color: var(--pyloom-out-prompt-color, #b3261e);
         user-select: none;
+      }
+      .out-prompt::before {
+        content: attr(data-prompt);
       }
       /* Paint and layout containment: an output (position: fixed included) stays in its box. */
       .output {
@@ -325,11 +335,12 @@ export class PyOutput extends LitElement {
   #promptFor(output: Output & { output_type: 'execute_result' }): HTMLElement {
     const text = `[${output.execution_count ?? ' '}]:`;
     let node = this.#prompts.get(output);
-    if (!node || node.textContent !== text) {
+    if (!node || node.dataset['prompt'] !== text) {
       node = this.ownerDocument.createElement('div');
       node.className = 'out-prompt';
+      // Drawn by CSS from the attribute: not in copied text, and the cell's own prompt says the count.
       node.setAttribute('aria-hidden', 'true');
-      node.textContent = text;
+      node.dataset['prompt'] = text;
       this.#prompts.set(output, node);
     }
     return node;
