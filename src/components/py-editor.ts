@@ -18,9 +18,10 @@ import { python } from '@codemirror/lang-python';
 import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
 import { Compartment, EditorState, Prec, type Extension } from '@codemirror/state';
 import { drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers, placeholder, type Command } from '@codemirror/view';
-import { css, LitElement } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import type { CompletionResult as PyCompletion } from '../protocol';
 import { themedHighlightStyle } from './editor-highlight';
+import { inSlice } from './slice-queue';
 
 /** Serves completions at a cursor (UTF-16 offset); Pyloom's comes from the runtime. */
 export type Completer = (code: string, cursor: number) => Promise<PyCompletion>;
@@ -56,6 +57,19 @@ export class PyEditor extends LitElement {
     }
     .cm-content {
       padding: 6px 0;
+    }
+    /* Until its CodeMirror view exists (views are made in time slices), the text shows as is. */
+    .pending {
+      margin: 0;
+      padding: 6px 2px 6px 7px;
+      min-height: 1.45em;
+      font: inherit;
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+      color: var(--pyloom-text-color, #1d2330);
+      background: var(--pyloom-editor-bg, #f7f7f9);
+      border: 1px solid var(--pyloom-editor-border, #d8dbe2);
+      border-radius: 4px;
     }
     .cm-editor:not(.cm-focused) .cm-activeLine {
       background: transparent;
@@ -116,18 +130,20 @@ export class PyEditor extends LitElement {
     this.lineNumbers = false;
   }
 
+  /** The CodeMirror view, made now if it was still waiting for its time slice. */
   get view(): EditorView | undefined {
-    return this.#view;
+    return this.#createView();
   }
 
   override focus(options?: FocusOptions): void {
-    this.#view?.focus();
-    if (!this.#view) super.focus(options);
+    const view = this.#createView();
+    if (view) view.focus();
+    else super.focus(options);
   }
 
   /** Put the cursor at the start or end of the text. */
   placeCursor(where: 'start' | 'end'): void {
-    const view = this.#view;
+    const view = this.#createView();
     if (!view) return;
     const at = where === 'start' ? 0 : view.state.doc.length;
     view.dispatch({ selection: { anchor: at } });
@@ -135,19 +151,35 @@ export class PyEditor extends LitElement {
 
   /** Select text (a find match) and scroll it into view, without taking focus. Offsets: UTF-16. */
   markRange(from: number, to: number): void {
-    const view = this.#view;
+    const view = this.#createView();
     if (!view) return;
     const length = view.state.doc.length;
     view.dispatch({ selection: { anchor: Math.min(from, length), head: Math.min(to, length) }, scrollIntoView: true });
   }
 
+  override render() {
+    return this.#view ? nothing : html`<pre class="pending" @mousedown=${this.#createOnPointer}>${this.value}</pre>`;
+  }
+
   protected override firstUpdated(): void {
+    inSlice(() => this.#createView());
+  }
+
+  #createOnPointer = (event: MouseEvent) => {
+    event.preventDefault();
+    this.focus();
+  };
+
+  #createView(): EditorView | undefined {
+    if (this.#view || !this.hasUpdated) return this.#view;
     this.#view = new EditorView({
       parent: this.renderRoot as ShadowRoot,
       root: this.renderRoot as ShadowRoot,
       state: EditorState.create({ doc: this.value, extensions: this.#extensions() }),
     });
     this.#view.contentDOM.setAttribute('aria-label', this.label);
+    this.requestUpdate(); // drops the pending text
+    return this.#view;
   }
 
   protected override updated(changed: Map<string, unknown>): void {
