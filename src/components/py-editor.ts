@@ -158,7 +158,8 @@ export class PyEditor extends LitElement {
   }
 
   override render() {
-    return this.#view ? nothing : html`<pre class="pending" @mousedown=${this.#createOnPointer}>${this.value}</pre>`;
+    // The view lives in its own box: Lit owns the rest of the shadow root and would clear it.
+    return html`${this.#view ? nothing : html`<pre class="pending" @mousedown=${this.#createOnPointer}>${this.value}</pre>`}<div class="view"></div>`;
   }
 
   protected override firstUpdated(): void {
@@ -173,7 +174,7 @@ export class PyEditor extends LitElement {
   #createView(): EditorView | undefined {
     if (this.#view || !this.hasUpdated) return this.#view;
     this.#view = new EditorView({
-      parent: this.renderRoot as ShadowRoot,
+      parent: this.renderRoot.querySelector<HTMLElement>('.view')!,
       root: this.renderRoot as ShadowRoot,
       state: EditorState.create({ doc: this.value, extensions: this.#extensions() }),
     });
