@@ -16,6 +16,8 @@ import type {
 import { pyloomWheelURL, pyodideIndexURL } from 'virtual:pyloom-assets';
 import { answerInput, createInputBuffer } from '../input-buffer';
 import { OutputList } from './output-list';
+import { JupyterRuntime } from './jupyter/runtime';
+import type { JupyterRuntimeOptions } from './jupyter/options';
 
 export type RuntimeStatus = 'starting' | 'idle' | 'busy' | 'dead';
 
@@ -28,6 +30,8 @@ export interface WorkerLike {
 }
 
 export interface RuntimeOptions {
+  /** Pyodide in a worker of this page (the default); `'jupyter'` is JupyterRuntimeOptions. */
+  kind?: 'pyodide';
   /** Folder of the Pyodide core (`pyodide.mjs` …). Default: the copy served with Pyloom. */
   indexURL?: string;
   /** Where package wheels come from. Default: the Pyodide CDN of the running version. */
@@ -145,6 +149,8 @@ export class Runtime extends EventTarget {
   #disposed = false;
   #ready!: Promise<BootInfo>;
   #bootInfo: BootInfo | undefined;
+  /** A `snapshot` event that arrived before boot's reply. */
+  #snapshotStored: Pick<BootInfo, 'snapshot' | 'snapshotFallback'> | undefined;
 
   constructor(options: RuntimeOptions) {
     super();
@@ -315,6 +321,7 @@ export class Runtime extends EventTarget {
     };
     this.#session = session;
     this.#bootInfo = undefined;
+    this.#snapshotStored = undefined;
     this.#setStatus('starting', this.#reason);
     const boot = remote.boot(
       {
@@ -335,9 +342,10 @@ export class Runtime extends EventTarget {
     this.#ready = Promise.race([boot, died]).then(
       (info) => {
         if (this.#session === session) {
-          this.#bootInfo = info;
+          this.#bootInfo = { ...info, ...this.#snapshotStored };
           this.#setStatus('idle');
           this.#pump();
+          return this.#bootInfo;
         }
         return info;
       },
@@ -402,6 +410,13 @@ export class Runtime extends EventTarget {
     if (this.#session !== session) return; // a late message from a worker we already replaced
     if (event.type === 'input') {
       void this.#answerInput(session, event.executionId, { prompt: event.prompt, password: event.password });
+      return;
+    }
+    if (event.type === 'snapshot') {
+      // Storing the snapshot ends after boot; the event may still overtake boot's reply.
+      const stored = { snapshot: event.snapshot, ...(event.reason ? { snapshotFallback: event.reason } : {}) };
+      if (this.#bootInfo) this.#bootInfo = { ...this.#bootInfo, ...stored };
+      else this.#snapshotStored = stored;
       return;
     }
     if (event.type === 'progress') {
@@ -504,6 +519,15 @@ function describeWorkerError(event: Event): string {
   return /memory/i.test(message) ? `${message} (out of memory)` : message;
 }
 
-export function createRuntime(options: RuntimeOptions = {}): Runtime {
-  return new Runtime(options);
+/**
+ * A runtime: Pyodide in this page (default), or with `{ kind: 'jupyter', serverSettings |
+ * binderOptions, kernelName }` a kernel on a Jupyter server, with the same API.
+ */
+export function createRuntime(options: JupyterRuntimeOptions): JupyterRuntime;
+export function createRuntime(options?: RuntimeOptions): Runtime;
+export function createRuntime(options: RuntimeOptions | JupyterRuntimeOptions = {}): Runtime | JupyterRuntime {
+  return options.kind === 'jupyter' ? new JupyterRuntime(options) : new Runtime(options);
 }
+
+/** Either runtime: what components and pages that accept both hold. */
+export type AnyRuntime = Runtime | JupyterRuntime;
