@@ -21,7 +21,7 @@ import { drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers, pl
 import { css, html, LitElement, nothing } from 'lit';
 import type { CompletionResult as PyCompletion } from '../protocol';
 import { themedHighlightStyle } from './editor-highlight';
-import { inSlice } from './slice-queue';
+import { whenNear } from './slice-queue';
 
 /** Serves completions at a cursor (UTF-16 offset); Pyloom's comes from the runtime. */
 export type Completer = (code: string, cursor: number) => Promise<PyCompletion>;
@@ -163,7 +163,7 @@ export class PyEditor extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    inSlice(() => this.#createView());
+    whenNear(this, () => this.#createView());
   }
 
   #createOnPointer = (event: MouseEvent) => {

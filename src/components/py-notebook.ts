@@ -25,6 +25,8 @@ export type { Mode } from './notebook-controller';
 const GROUPS: readonly ToolbarGroup[] = ['cell', 'run', 'kernel', 'view'];
 const BINDINGS = { command: bindingsFor('command'), edit: bindingsFor('edit') };
 const DRAG_TYPE = 'application/x-pyloom-cells';
+/** Cells rendered per task when a notebook opens: a 400-cell notebook appears in slices. */
+const RENDER_BATCH = 40;
 
 /**
  * @fires py-notebook-mode - CustomEvent<{ mode: Mode }> when command/edit mode changes
@@ -48,6 +50,8 @@ export class PyNotebook extends LitElement {
   #listening: NotebookSession | undefined;
   #runStates = new Map<string, string>();
   #dragging: string[] = [];
+  /** How many cells are rendered; grows by RENDER_BATCH per task until all are. */
+  #rendered = RENDER_BATCH;
 
   constructor() {
     super();
@@ -119,6 +123,7 @@ export class PyNotebook extends LitElement {
         };
       }
       this.#runStates.clear();
+      this.#rendered = RENDER_BATCH;
       this.controller.reset();
     }
     this.controller.repair();
@@ -147,7 +152,7 @@ export class PyNotebook extends LitElement {
         <div class="cells" role="list" aria-label="Cells"
           @dragstart=${this.#onDragStart} @dragover=${this.#onDragOver} @dragleave=${this.#clearDrop} @drop=${this.#onDrop} @dragend=${this.#onDragEnd}>
           ${repeat(
-            session.cells,
+            session.cells.slice(0, this.#rendered),
             (cell) => cell.id,
             (cell, index) => html`<py-cell
               role="listitem"
@@ -170,6 +175,15 @@ export class PyNotebook extends LitElement {
       <py-command-palette .commands=${COMMANDS} .open=${c.panels.has('palette')} @py-panel-close=${() => this.#closePanel('palette')}
         @py-command=${(e: CustomEvent<{ id: string }>) => this.execute(e.detail.id)}></py-command-palette>
     `;
+  }
+
+  protected override updated(): void {
+    const total = this.session?.cells.length ?? 0;
+    if (this.#rendered >= total) return;
+    setTimeout(() => {
+      this.#rendered += RENDER_BATCH;
+      this.requestUpdate();
+    }, 0);
   }
 
   #button(command: NotebookCommand) {
@@ -243,6 +257,8 @@ export class PyNotebook extends LitElement {
   #onChange = (event: Event) => {
     const detail = (event as CustomEvent<ChangeDetail>).detail;
     const session = this.session;
+    // Another notebook in the same session (only replace() changes structure without persisting).
+    if (detail.structure && !detail.persist) this.#rendered = RENDER_BATCH;
     if (session && !detail.structure) {
       const said = announcementFor(session, detail.cells, this.#runStates);
       if (said) this.announcement = said;
