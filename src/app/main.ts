@@ -13,6 +13,7 @@ import { clearOfflineCache, offlineStatus, registerOffline, type OfflineState } 
 import { clearSnapshots, snapshotBytes } from '../offline/snapshots';
 import { loadDeploymentConfig, type DeploymentConfig } from './config';
 import { renderNotebookList } from './notebook-list';
+import { setUpTheme } from './theme-switch';
 import { describeChoice, jupyterOptions, runtimeChoices, sameChoice, setUpPicker, type RuntimeChoice } from './runtime-picker';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -21,6 +22,7 @@ const saveState = $('save-state');
 const notebookElement = document.querySelector('py-notebook')!;
 const statusElement = document.querySelector('py-status')!;
 const listPanel = $('notebook-list');
+setUpTheme($<HTMLSelectElement>('theme'));
 
 // ---- runtime ----
 let configError = '';
@@ -81,6 +83,7 @@ async function showOffline(known?: OfflineState): Promise<void> {
     : state.ready
       ? `Ready offline · ${size}${state.packages ? ` (${state.packages} package file${state.packages === 1 ? '' : 's'})` : ''}${snapshot ? ' · warm start' : ''}`
       : `Caching for offline use… ${state.reason ?? ''}`;
+  offlineView.title = offlineView.textContent;
   clearOffline.hidden = !state.supported && snapshot === 0;
 }
 // Not awaited: the first visit's runtime boots while the app is being cached. What it fetched

@@ -1,6 +1,7 @@
 // One embedded cell as plain DOM in a shadow root: the page's own code block (its highlighting
 // kept) until the editor loads, buttons, status, output slot. No Lit, no renderers, no editor
 // code here: this is in the script a page loads before anything runs.
+import { themeCss } from '../render/theme';
 import { codeOf } from './thebe/markup';
 
 export type CellAction = 'run' | 'run-all' | 'restart' | 'restart-run-all';
@@ -51,22 +52,22 @@ export interface MountOptions {
   thebeButtons?: boolean;
 }
 
+// Colours are the shared theme variables (src/render/theme.ts), as on the notebook page.
 const STYLE = `
-:host { display: block; margin: 1em 0; font: var(--pyloom-font, 15px/1.5 system-ui, sans-serif);
-  color: var(--pyloom-text-color, #1d2330); --pyloom-bg: #f6f8fa; --pyloom-border: #d0d7de; }
-:host([theme=dark]) { --pyloom-text-color: #e6edf3; --pyloom-bg: #161b22; --pyloom-border: #30363d; --pyloom-output-bg: #0d1117; color: var(--pyloom-text-color); }
-:host([theme=dark]) .output { color: var(--pyloom-text-color); }
-.cell { border: 1px solid var(--pyloom-border); border-radius: 6px; overflow: hidden; background: var(--pyloom-bg); }
+${themeCss(':host', ':host([theme=dark])', ':host([theme=auto])')}
+:host { display: block; margin: 1em 0; font: var(--pyloom-font, 15px/1.5 system-ui, sans-serif); color: var(--pyloom-text-color); }
+.cell { border: 1px solid var(--pyloom-border); border-radius: 6px; overflow: hidden; background: var(--pyloom-panel-bg); }
 .code { display: block; min-height: 1.5em; }
 .code[role=textbox] { cursor: text; }
-.code:focus-visible { outline: 2px solid var(--pyloom-focus, #2f6fde); outline-offset: -2px; }
+.code:focus-visible { outline: 2px solid var(--pyloom-focus); outline-offset: -2px; }
 ::slotted(pre), ::slotted(div) { margin: 0 !important; border: 0 !important; border-radius: 0 !important; }
 .bar { display: flex; gap: .5em; align-items: center; padding: .3em .6em; border-top: 1px solid var(--pyloom-border); font-size: 13px; flex-wrap: wrap; }
-button, ::slotted(button) { font: inherit; padding: .15em .8em; border-radius: 4px; border: 1px solid var(--pyloom-border); background: var(--pyloom-button-bg, #fff); color: #1d2330; cursor: pointer; }
+button, ::slotted(button) { font: inherit; padding: .15em .8em; border-radius: 4px; border: 1px solid var(--pyloom-control-border); background: var(--pyloom-control-bg); color: var(--pyloom-text-color); cursor: pointer; }
+button:focus-visible, ::slotted(button:focus-visible) { outline: 2px solid var(--pyloom-focus); outline-offset: 1px; }
 .buttons { display: contents; }
-.status { color: var(--pyloom-muted, #57606a); }
+.status { color: var(--pyloom-muted); }
 .output:empty { display: none; }
-.output { padding: .2em .4em; background: var(--pyloom-output-bg, #fff); border-top: 1px solid var(--pyloom-border); color: #1d2330; }
+.output { padding: .2em .4em; background: var(--pyloom-page-bg); border-top: 1px solid var(--pyloom-border); color: var(--pyloom-text-color); }
 :host([hide-code]) .cell { border: 0; background: transparent; }
 :host([hide-code]) .output { border: 0; }
 `;

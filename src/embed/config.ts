@@ -16,7 +16,8 @@ export interface EmbedConfig {
   autorun: boolean;
   /** Boot Python on load instead of on the first Run. */
   preload: boolean;
-  theme: 'light' | 'dark';
+  /** auto: follow the reader's prefers-color-scheme. */
+  theme: 'light' | 'dark' | 'auto';
   /** Let outputs run scripts. Only for pages whose code the page's author wrote. */
   trust: boolean;
   /** Seconds a cell may run before it is interrupted (0: no limit); `data-timeout` per cell. */
@@ -62,7 +63,7 @@ export function readConfig(document: Document): EmbedConfig & { own: OwnKeys } {
     ...(indexUrls ? { indexUrls } : {}),
     autorun: own['autorun'] === true,
     preload: own['preload'] === true,
-    theme: own['theme'] === 'dark' ? 'dark' : 'light',
+    theme: own['theme'] === 'dark' || own['theme'] === 'auto' ? own['theme'] : 'light',
     trust: own['trust'] === true,
     timeout: typeof own['timeout'] === 'number' && own['timeout'] > 0 ? own['timeout'] : 0,
     own: keys,

@@ -84,7 +84,7 @@ describe('NotebookSession edits', () => {
     session.addEventListener('change', (e) => changes.push((e as CustomEvent<ChangeDetail>).detail));
     const added = session.insert(1, 'markdown', '*hi*');
     expect(session.cells.map((c) => c.source)).toEqual(['a', '*hi*', 'b']);
-    session.move(added.id, 1);
+    session.moveCells([added.id], 1);
     expect(session.cells.map((c) => c.source)).toEqual(['a', 'b', '*hi*']);
     session.setType(added.id, 'code');
     expect(session.cell(added.id)).toMatchObject({ cell_type: 'code', outputs: [], execution_count: null, source: '*hi*' });
@@ -93,7 +93,7 @@ describe('NotebookSession edits', () => {
     expect(session.cells[0]!.source).toBe('a2');
     session.delete([added.id]);
     expect(session.cells.map((c) => c.source)).toEqual(['a2', 'b']);
-    expect(session.undoDelete()?.source).toBe('*hi*');
+    expect(session.undo()?.map((id) => session.cell(id)?.source)).toEqual(['*hi*']);
     expect(session.cells.map((c) => c.source)).toEqual(['a2', 'b', '*hi*']);
     session.delete(session.cells.map((c) => c.id));
     expect(session.cells).toHaveLength(1); // a notebook keeps one cell
