@@ -193,6 +193,7 @@ export default defineConfig(({ mode }) => ({
               harness: 'test/e2e/pages/harness.html',
               render: 'test/e2e/pages/render.html',
               thebe: 'test/e2e/pages/thebe.html',
+              thebeServer: 'test/e2e/pages/thebe-server.html',
               thebeCourse: 'test/e2e/pages/thebe-course.html',
               thebeJupyterBook: 'test/e2e/pages/thebe-jupyter-book.html',
               thebeDoctest: 'test/e2e/pages/thebe-doctest.html',

@@ -12,6 +12,8 @@ export interface CellParts {
   group: string;
   hideCode: boolean;
   readonly: boolean;
+  /** Thebe's data-language when it is not Python: the cell is shown but cannot run here. */
+  otherLanguage: string | undefined;
   autorun: boolean;
   /** Seconds before the run is interrupted; 0: the page's default. */
   timeout: number;
@@ -80,6 +82,8 @@ export function mountCell(block: Element, options: MountOptions): CellParts {
   const readonlyAttr = attr('data-readonly') ?? attr('readonly');
   const readonly = hideCode || (readonlyAttr !== null ? readonlyAttr !== 'false' : options.readOnly === true);
   const group = attr('data-kernel') ?? attr('kernel') ?? 'default';
+  const language = attr('data-language')?.trim();
+  const otherLanguage = language && !/^(i?python[23]?|py|py3)$/i.test(language) ? language : undefined;
 
   const host = doc.createElement('div');
   host.className = 'pyloom-cell';
@@ -99,7 +103,7 @@ export function mountCell(block: Element, options: MountOptions): CellParts {
     codeBox = doc.createElement('div');
     codeBox.className = 'code';
     codeBox.setAttribute('part', 'code');
-    if (!readonly) {
+    if (!readonly && !otherLanguage) {
       // A textbox to the reader from the start; the editor takes over on first focus.
       codeBox.setAttribute('role', 'textbox');
       codeBox.setAttribute('aria-multiline', 'true');
@@ -134,6 +138,10 @@ export function mountCell(block: Element, options: MountOptions): CellParts {
   status.className = 'status';
   status.setAttribute('role', 'status');
   bar.append(status);
+  if (otherLanguage) {
+    for (const button of buttons.values()) button.disabled = true;
+    status.textContent = `This block is ${otherLanguage}: only Python runs in this browser`;
+  }
   if (!hideCode) cell.append(bar);
   const output = doc.createElement('div');
   output.className = 'output';
@@ -152,7 +160,8 @@ export function mountCell(block: Element, options: MountOptions): CellParts {
     code: () => parts.editor?.value() ?? source,
     group,
     hideCode,
-    readonly,
+    readonly: readonly || otherLanguage !== undefined,
+    otherLanguage,
     autorun: options.autorunAll || flag('data-autorun') || flag('autorun') || hideCode,
     timeout: Math.max(0, Number(attr('data-timeout') ?? 0) || 0),
     run: buttons.get('run') ?? null,

@@ -1,5 +1,6 @@
 // The embed's page configuration: <script type="application/json" data-pyloom-config>. Thebe's
 // config (src/embed/thebe/config.ts) is merged in by the Thebe page code when a page has one.
+import type { JupyterRuntimeOptions } from '../runtime/jupyter/options';
 
 export interface EmbedConfig {
   /** Code blocks to turn into cells. */
@@ -21,6 +22,8 @@ export interface EmbedConfig {
   timeout: number;
   /** Python's working directory, relative to where it starts (Thebe's kernelOptions.path). */
   workingDirectory?: string;
+  /** A Jupyter server or Binder from Thebe's server keys (src/embed/thebe-server.ts); undefined: Pyodide. */
+  remote?: JupyterRuntimeOptions;
 }
 
 /** Keys the page set in its own config (they win over Thebe's). */

@@ -4,11 +4,12 @@ import '../components/py-output';
 import { askInput } from '../components/input-box';
 import type { PyOutput } from '../components/py-output';
 import type { Progress } from '../protocol';
-import { createRuntime, type Runtime, type StatusDetail } from '../runtime/runtime';
+import { createRuntime, type AnyRuntime, type StatusDetail } from '../runtime/runtime';
 import type { CellParts } from './cell';
 import type { EmbedConfig } from './config';
+import { ownRuntimeOptions } from './thebe-server';
 
-const runtimes = new Map<string, Runtime>();
+const runtimes = new Map<string, AnyRuntime>();
 
 /** A runtime's life as the page sees it: Thebe's status events are made from these. */
 export type RuntimeChange = { group: string } & ({ state: 'starting' | 'ready' } | { state: 'failed' | 'dead'; reason: string });
@@ -24,10 +25,12 @@ const notify = (change: RuntimeChange) => {
   for (const observer of observers) observer(change);
 };
 
-export function runtimeFor(group: string, config: EmbedConfig): Runtime {
+export function runtimeFor(group: string, config: EmbedConfig): AnyRuntime {
   let runtime = runtimes.get(group);
   if (!runtime) {
-    const created = createRuntime({
+    // A page that names a Jupyter server or Binder (Thebe's keys, or the same in its own config) runs there.
+    const remote = ownRuntimeOptions(document) ?? config.remote;
+    const created = remote ? createRuntime(remote) : createRuntime({
       ...(config.indexURL ? { indexURL: config.indexURL } : {}),
       ...(config.packageBaseUrl ? { packageBaseUrl: config.packageBaseUrl } : {}),
       ...(config.lockFileURL ? { lockFileURL: config.lockFileURL } : {}),
@@ -39,8 +42,9 @@ export function runtimeFor(group: string, config: EmbedConfig): Runtime {
     const boot = () => {
       booted = false;
       notify({ group, state: 'starting' });
-      // Queued while Python boots, so it runs before any cell.
-      enterWorkingDirectory(created, config.workingDirectory);
+      // Queued while Python boots, so it runs before any cell. Not on a Jupyter server: making
+      // folders there is not the page's business (the kernel starts in the server's root).
+      if (!remote) enterWorkingDirectory(created, config.workingDirectory);
       // A restart announces 'starting' before its new `ready` exists: read it a microtask later.
       queueMicrotask(() =>
         created.ready.catch((error: unknown) => notify({ group, state: 'failed', reason: error instanceof Error ? error.message : String(error) })),
@@ -64,7 +68,7 @@ export function runtimeFor(group: string, config: EmbedConfig): Runtime {
  * home); "/" and "." leave it. Queued during boot, so it runs before any cell; it gives its
  * execution count back, so the page's first cell is still [1].
  */
-function enterWorkingDirectory(runtime: Runtime, path: string | undefined): void {
+function enterWorkingDirectory(runtime: AnyRuntime, path: string | undefined): void {
   const relative = (path ?? '').replace(/^\/+/, '').replace(/\/?\.?\/?$/, '');
   if (!relative || relative === '.') return;
   const code = [

@@ -71,6 +71,7 @@ export class EmbedPage {
   }
 
   run(cell: CellParts): Promise<void> {
+    if (cell.otherLanguage) return this.#chain;
     cell.status.textContent = 'Queued…';
     if (!cell.readonly) void this.loadEditor(cell);
     this.#chain = this.#chain.then(async () => {

@@ -8,7 +8,7 @@ const outputOf = (page: Page, index: number) => cells(page).nth(index).locator('
 const runButton = (page: Page, index: number) => cells(page).nth(index).getByRole('button', { name: 'Run this Python cell' });
 
 test('a course page with the literal config: Activate sets up div.cell_input pre cells, Python starts (requestKernel), cells run; no CSP violation without unsafe-eval', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await page.addInitScript(() => {
     const seen: string[] = [];
     Object.assign(window, { cspViolations: seen });
@@ -32,7 +32,7 @@ test('a course page with the literal config: Activate sets up div.cell_input pre
     await expect(cells(page).nth(0).getByRole('button', { name, exact: true })).toHaveCount(1);
   }
   // requestKernel: Python boots without a Run; the status widget follows Thebe's status events.
-  await expect(page.locator('.thebe-status-field')).toHaveText('ready', { timeout: 90_000 });
+  await expect(page.locator('.thebe-status-field')).toHaveText('ready', { timeout: 150_000 });
   await expect(page.locator('.thebe-status-field')).toHaveClass(/thebe-status-ready/);
   await runButton(page, 0).click();
   await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('total: 55\n');
@@ -42,7 +42,7 @@ test('a course page with the literal config: Activate sets up div.cell_input pre
   expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
   // Thebe's restart button: Python starts afresh (status starting, then ready) and forgets `total`.
   await cells(page).nth(1).getByRole('button', { name: 'Restart Python', exact: true }).click();
-  await expect(cells(page).nth(1).getByRole('status')).toHaveText('Python restarted', { timeout: 60_000 });
+  await expect(cells(page).nth(1).getByRole('status')).toHaveText('Python restarted', { timeout: 120_000 });
   await expect(page.locator('.thebe-status-field')).toHaveText('ready');
   await runButton(page, 1).click();
   await expect(outputOf(page, 1).locator('pre.error')).toContainText("NameError: name 'total' is not defined");
@@ -54,7 +54,7 @@ test('a course page with the literal config: Activate sets up div.cell_input pre
 });
 
 test('a Jupyter Book page: highlighting kept until the editor loads, the launch button calls thebelab.bootstrap() and its label follows thebelab.on("status"), predefined output until Run, kernelOptions.path', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const notes: string[] = [];
   page.on('console', (message) => notes.push(message.text()));
   await page.goto('/test/e2e/pages/thebe-jupyter-book.html');
@@ -73,7 +73,7 @@ test('a Jupyter Book page: highlighting kept until the editor loads, the launch 
   // The book's saved output stays until the cell runs.
   await expect(page.locator('[data-output]')).toContainText('(saved by the book build)');
   // The launch button's label follows Thebe's status events: starting, then ready.
-  await expect(launch).toHaveText('Launching: ready', { timeout: 90_000 });
+  await expect(launch).toHaveText('Launching: ready', { timeout: 150_000 });
   await expect(launch).toHaveClass(/thebe-status-ready/);
   expect(await page.evaluate(() => (window as unknown as { statusSeen: string[] }).statusSeen.slice(0, 2))).toEqual(['starting', 'ready']);
   // codeMirrorConfig: theme "abcdef" is dark; styleActiveLine is reported once.
@@ -99,7 +99,7 @@ test('a Jupyter Book page: highlighting kept until the editor loads, the launch 
   await page.screenshot({ path: test.info().outputPath('thebe-jupyter-book.png'), fullPage: true });
 });
 
-test('stripPrompts: a doctest block becomes one cell per example, runs, and the embed loads no eval or new Function before Run', async ({ page }) => {
+test('stripPrompts: a doctest block becomes one cell per example, runs; a data-language="r" block cannot run; and the embed loads no eval or new Function before Run', async ({ page }) => {
   const scripts: { url: string; body: string }[] = [];
   let beforeRun = true;
   page.on('response', async (response) => {
@@ -107,7 +107,11 @@ test('stripPrompts: a doctest block becomes one cell per example, runs, and the 
     scripts.push({ url: response.url(), body: await response.text().catch(() => '') });
   });
   await page.goto('/test/e2e/pages/thebe-doctest.html');
-  await expect(cells(page)).toHaveCount(2); // bootstrap: true
+  await expect(cells(page)).toHaveCount(3); // bootstrap: true; two examples and an R block
+  // data-language other than Python: shown as the page wrote it, not runnable here, and saying so.
+  await expect(cells(page).nth(2).getByRole('status')).toHaveText('This block is r: only Python runs in this browser');
+  await expect(runButton(page, 2)).toBeDisabled();
+  await expect(cells(page).nth(2).getByRole('textbox')).toHaveCount(0);
   // The editor loads on focus: its code is among what is checked.
   await cells(page).nth(0).getByRole('textbox', { name: 'Python code' }).click();
   await expect(cells(page).nth(0).locator('.cm-line')).toHaveText(["words = ['loom', 'py']", 'for w in words:', '    print(w.upper())']);
@@ -120,7 +124,7 @@ test('stripPrompts: a doctest block becomes one cell per example, runs, and the 
   for (const { url, body } of bodies) expect(body, url).not.toMatch(/\beval\(|new Function|\bFunction\(/);
 
   await runButton(page, 0).click();
-  await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('LOOM\nPY\n', { timeout: 60_000 });
+  await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('LOOM\nPY\n', { timeout: 120_000 });
   await runButton(page, 1).click();
   await expect(outputOf(page, 1).locator('pre.text')).toHaveText('42');
   // mountRunAllButton / mountRestartallButton false: only Run and Restart.
@@ -139,10 +143,10 @@ test('a Thebe config with a syntax error: the console gives line and column, the
   expect(errors[0]).toContain("invalid character 'p'");
   expect(errors[0]).toContain('still run');
   await runButton(page, 0).click();
-  await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('still runs\n', { timeout: 60_000 });
+  await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('still runs\n', { timeout: 120_000 });
 });
 
-test('bootstrap() can be called again after load: it sets up blocks added since, and resolves with the cells', async ({ page }) => {
+test('bootstrap() can be called again after load: it sets up blocks added since, and resolves with the cells; renderAllCells({ selector })', async ({ page }) => {
   await page.goto('/test/e2e/pages/thebe.html');
   await expect(cells(page)).toHaveCount(2);
   const count = await page.evaluate(async () => {
@@ -152,9 +156,17 @@ test('bootstrap() can be called again after load: it sets up blocks added since,
     document.body.append(pre);
     const first = await window.thebelab!.bootstrap();
     const again = await window.thebe!.bootstrap();
-    return [first.cells.length, again.cells.length, document.querySelectorAll('.pyloom-cell').length];
+    // renderAllCells with its own selector: blocks the page config does not name.
+    const extra = document.createElement('pre');
+    extra.className = 'extra';
+    extra.textContent = '3 * 3';
+    document.body.append(extra);
+    const rendered = await window.thebelab!.renderAllCells({ selector: 'pre.extra' });
+    return [first.cells.length, again.cells.length, rendered.length, document.querySelectorAll('.pyloom-cell').length];
   });
-  expect(count).toEqual([3, 3, 3]);
+  expect(count).toEqual([3, 3, 1, 4]);
+  await runButton(page, 3).click();
+  await expect(outputOf(page, 3).locator('pre.text')).toHaveText('9', { timeout: 60_000 });
   await runButton(page, 2).click();
-  await expect(outputOf(page, 2).locator('pre.text')).toHaveText('2', { timeout: 60_000 });
+  await expect(outputOf(page, 2).locator('pre.text')).toHaveText('2', { timeout: 120_000 });
 });

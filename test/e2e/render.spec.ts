@@ -253,7 +253,9 @@ test('clear_output(wait=True) animation frames replace each other without the ar
           output.apply(frame(png));
           for (let i = 0; i < 3; i += 1) await new Promise(requestAnimationFrame);
         }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        // Resize observations are delivered in the frame's rendering steps: two frames on, the
+        // last size change has been reported.
+        for (let i = 0; i < 2; i += 1) await new Promise(requestAnimationFrame);
         observer.disconnect();
         output.remove();
         return { min: Math.min(...heights), last: heights.at(-1) ?? output.getBoundingClientRect().height };
@@ -321,7 +323,7 @@ test('Python display classes and a custom _repr_mimebundle_ become the right ele
 
 // 50,000 lines: fifty chunks show the shape; npm run bench reports the figures for 200,000.
 test('very long output is folded behind "Show all"; expanding it keeps the page responsive', async ({ page }) => {
-  test.setTimeout(180_000); // several seconds unloaded; tens of seconds on a machine under load
+  test.setTimeout(300_000); // several seconds unloaded; tens of seconds on a machine under load
   await page.evaluate(async () => {
     const output = window.makeOutput(false);
     output.id = 'long';

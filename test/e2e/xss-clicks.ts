@@ -16,22 +16,25 @@ declare global {
 }
 
 /**
- * Clicks every element matching `selector` under the elements matching `hostSelector`. Resolves
+ * Clicks every element matching `selector` under the elements matching `hostSelector` (both
+ * found through open shadow roots; `hostSelector` is matched within one tree). Resolves
  * with how many elements got the dispatched sequence and how many links a real mouse click.
  */
 export async function clickEverything(page: Page, hostSelector: string, selector = CLICKABLE): Promise<{ dispatched: number; mouse: number }> {
   const dispatched = await page.evaluate(
     ({ hostSelector, selector }) => {
-      const found: Element[] = [];
-      const walk = (root: ParentNode) => {
+      /** Every element under root matching `css`, open shadow roots included. */
+      const deep = (root: ParentNode, css: string, into: Element[] = []): Element[] => {
         for (const el of root.querySelectorAll('*')) {
-          if (el.matches(selector)) found.push(el);
-          if (el.shadowRoot) walk(el.shadowRoot);
+          if (el.matches(css)) into.push(el);
+          if (el.shadowRoot) deep(el.shadowRoot, css, into);
         }
+        return into;
       };
-      for (const host of document.querySelectorAll(hostSelector)) {
-        walk(host);
-        if (host.shadowRoot) walk(host.shadowRoot);
+      const found: Element[] = [];
+      for (const host of deep(document, hostSelector)) {
+        deep(host, selector, found);
+        if (host.shadowRoot) deep(host.shadowRoot, selector, found);
       }
       const init = { bubbles: true, composed: true, cancelable: true, view: window };
       for (const el of found) {

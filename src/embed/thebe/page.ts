@@ -12,11 +12,13 @@ import {
   type JsonObject,
   type ThebeConfig,
 } from './config';
+import { thebeRuntimeOptions } from '../thebe-server';
 import { codeOf, mountActivateWidget, mountStatusWidget, splitInputPrompts, splitOutputPrompts } from './markup';
 
 /** The embed's settings with the Thebe config's applied (the page's own Pyloom config wins). */
 export function applyThebeConfig(base: EmbedConfig, own: OwnKeys, thebe: ThebeConfig): EmbedConfig {
   const path = thebe.kernelOptions['path'];
+  const remote = thebeRuntimeOptions(thebe.raw);
   return {
     ...base,
     selector: own.has('selector') ? base.selector : `${thebe.selector}, ${DEFAULT_SELECTOR}`,
@@ -24,6 +26,7 @@ export function applyThebeConfig(base: EmbedConfig, own: OwnKeys, thebe: ThebeCo
     theme: own.has('theme') ? base.theme : (thebe.codeMirror.theme ?? base.theme),
     preload: own.has('preload') ? base.preload : thebe.requestKernel,
     ...(typeof path === 'string' ? { workingDirectory: path } : {}),
+    ...(remote ? { remote } : {}),
   };
 }
 
@@ -79,7 +82,7 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
   // per-cell running/idle states would leave them saying "idle".
   page.listen({
     runtime(change) {
-      const messages = { starting: 'Starting Python in this browser (Pyodide)', ready: 'Kernel is ready' };
+      const messages = { starting: page.config.remote ? 'Starting a kernel on the Jupyter server' : 'Starting Python in this browser (Pyodide)', ready: 'Kernel is ready' };
       const message = 'reason' in change ? change.reason : messages[change.state];
       events.trigger('status', { status: change.state, message, subject: 'kernel' });
     },
@@ -91,7 +94,8 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
   const backend: ThebeBackend = {
     renderAllCells(options?: JsonObject) {
       const config = withOptions(pageConfig, options);
-      const selector = options && typeof options['selector'] === 'string' ? options['selector'] : page.config.selector;
+      // bootstrap(options)/renderAllCells(options) may name other blocks than the page config.
+      const { selector, outputSelector } = applyThebeConfig(base, own, config);
       const cells = page.mount(blocksFor(config, selector, document), {
         buttons: {
           run: config.mountRunButton,
@@ -101,7 +105,7 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
         },
         readOnly: config.codeMirror.readOnly,
         predefinedOutput: config.predefinedOutput,
-        outputSelector: page.config.outputSelector,
+        outputSelector,
       });
       return cells.map(asThebeCell);
     },
