@@ -21,6 +21,8 @@ import type {
 import { waitForInput } from '../src/input-buffer';
 import { watchDownloads } from './downloads';
 import { resolvePackageBaseUrl } from './packages';
+import { memoryStore, type WorkspaceStore } from './workspace/store';
+import { createWorkspace } from './workspace/workspace';
 
 export interface PyodideModule {
   loadPyodide: typeof LoadPyodide;
@@ -38,6 +40,8 @@ export interface KernelDeps {
   packageCacheDir?: string;
   /** Where warm-start memory snapshots are kept. Default: none (every boot is cold). */
   snapshots?: SnapshotStore;
+  /** Where workspace files persist. Default: this worker's memory (lost when it ends). */
+  workspaceStore?: Promise<WorkspaceStore>;
 }
 
 /** Keeps one memory snapshot per key (Pyodide version + pyloom wheel + core location). */
@@ -160,6 +164,7 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     lastDelivery = onEvent(event);
   };
   const emitOutput = (event: OutputEvent): void => deliver({ type: 'output', executionId, event });
+  const workspace = createWorkspace(deps.workspaceStore ?? Promise.resolve(memoryStore()), (event) => deliver(event));
 
   async function boot(options: BootOptions, eventSink: Callback<WorkerEvent>): Promise<BootInfo> {
     if (booting || pyodide) throw new Error('this worker has already been booted; restart the runtime for a fresh one');
@@ -350,6 +355,15 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
       }
     }
     pyodide = py;
+    // Not awaited: boot is ready while the files are placed; execute() waits for them. Python's
+    // memory (a restored snapshot included) never holds the workspace, so every boot mounts it.
+    void workspace
+      .mount(py.FS, {
+        writable: options.workspaceWritable ?? true,
+        cwd: options.workingDirectory ?? '',
+        invalidateImportCaches: () => booted.runPython('import importlib; importlib.invalidate_caches()'),
+      })
+      .catch(() => undefined);
     deliver({ type: 'progress', progress: { kind: 'boot', phase: 'ready', message: 'Ready', step: PHASES.length - 1, steps: PHASES.length } });
     // Stored after the runtime is ready: compressing ~30 MB must not delay the first cell's start.
     if (store && snapshotBytes) void store.save(snapshotKey, snapshotBytes).catch(() => undefined);
@@ -379,6 +393,9 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
       await lastDelivery;
       return { status: 'error', executionCount: shell.execution_count };
     }
+    // A cell never sees a missing workspace file: it waits for the mount.
+    const unmounted = await workspace.ready.then(() => undefined, (error: unknown) => describe(error));
+    if (unmounted) emitOutput({ output_type: 'stream', name: 'stderr', text: `${unmounted}; files written now are not kept\n` });
     running = true;
     downloadOwner = request.id;
     let reply;
@@ -396,6 +413,8 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
       downloadOwner = null;
       // The cell is over: a signal that came too late for it must not hit the next one.
       if (interruptBuffer) interruptBuffer[0] = 0;
+      // What the cell wrote is stored before it is reported done (never throws: failures are events).
+      if (!fatalError) await workspace.flush();
     }
     const { status, execution_count } = reply.toJs({ dict_converter: Object.fromEntries }) as {
       status: ExecuteAck['status'];
@@ -458,7 +477,7 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     }
   }
 
-  return { boot, execute, interrupt, installPackages, complete, ping } satisfies WorkerApi;
+  return { boot, execute, interrupt, installPackages, complete, ping, ...workspace.api } satisfies WorkerApi;
 }
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {

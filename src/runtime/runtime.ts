@@ -12,6 +12,7 @@ import type {
   Progress,
   WorkerApi,
   WorkerEvent,
+  WorkspaceApi,
 } from '../protocol';
 import { pyloomWheelURL, pyodideIndexURL } from 'virtual:pyloom-assets';
 import { answerInput, createInputBuffer } from '../input-buffer';
@@ -48,6 +49,9 @@ export interface RuntimeOptions {
    * (taken on the first cold boot, used by every later start and restart). Default true.
    */
   snapshot?: boolean;
+  /** Workspace mode and Python's working directory at boot (see BootOptions). */
+  workspaceWritable?: boolean;
+  workingDirectory?: string;
   /** Make the worker. Default: Pyloom's module worker. */
   createWorker?: () => WorkerLike;
   /**
@@ -98,6 +102,12 @@ export interface ErrorDetail {
   message: string;
 }
 
+/** Workspace files Python changed (saved after a cell), or why saving them failed. */
+export interface FilesDetail {
+  paths: string[];
+  error?: string;
+}
+
 export interface OutputDetail {
   executionId: number;
   event: OutputEvent;
@@ -132,7 +142,8 @@ interface Session {
  * Events: `status` (CustomEvent<StatusDetail>), `progress` (CustomEvent<Progress>: boot phases
  * and package downloads),
  * `output` (CustomEvent<OutputDetail>, every output of every execution, late ones included),
- * `error` (CustomEvent<ErrorDetail>, a worker error the runtime survived).
+ * `error` (CustomEvent<ErrorDetail>, a worker error the runtime survived),
+ * `files` (CustomEvent<FilesDetail>, workspace files changed by Python).
  */
 export class Runtime extends EventTarget {
   #options: RuntimeOptions;
@@ -206,6 +217,18 @@ export class Runtime extends EventTarget {
     } catch {
       return empty;
     }
+  }
+
+  /**
+   * The current worker's workspace file operations, once it has booted, and a promise that
+   * rejects when that worker goes away (race each call against it: a call to a terminated worker
+   * never answers). Rejects when the runtime is dead.
+   */
+  async workspace(): Promise<{ files: Remote<WorkspaceApi>; ended: Promise<never> }> {
+    await this.#ready;
+    const session = this.#session;
+    if (!session) throw new Error(this.#deadMessage());
+    return { files: session.remote, ended: session.died };
   }
 
   #enqueue(options: ExecuteOptions, run: Job['run']): Promise<ExecuteReply> {
@@ -329,6 +352,8 @@ export class Runtime extends EventTarget {
         interruptBuffer,
         inputBuffer,
         snapshot: options.snapshot,
+        workspaceWritable: options.workspaceWritable,
+        workingDirectory: options.workingDirectory,
       },
       sink,
     );
@@ -404,6 +429,10 @@ export class Runtime extends EventTarget {
       void this.#answerInput(session, event.executionId, { prompt: event.prompt, password: event.password });
       return;
     }
+    if (event.type === 'files') {
+      this.dispatchEvent(new CustomEvent<FilesDetail>('files', { detail: { paths: event.paths, ...(event.error ? { error: event.error } : {}) } }));
+      return;
+    }
     if (event.type === 'progress') {
       const progress = event.progress;
       if (progress.kind === 'download' && this.#running && progress.executionId === this.#running.id) {
@@ -456,6 +485,7 @@ export class Runtime extends EventTarget {
     const session = this.#session;
     if (!session) return;
     this.#session = undefined;
+    session.kill('the Python worker was stopped');
     session.detach();
     session.worker.terminate();
   }
