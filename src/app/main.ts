@@ -12,6 +12,7 @@ import { NotebookStore, type NotebookMeta } from '../notebook/store';
 import { clearOfflineCache, offlineStatus, registerOffline, type OfflineState } from '../offline/register';
 import { clearSnapshots, snapshotBytes } from '../offline/snapshots';
 import { loadDeploymentConfig, type DeploymentConfig } from './config';
+import { setupFilesPanel } from './files-panel';
 import { renderNotebookList } from './notebook-list';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -30,6 +31,7 @@ const config: DeploymentConfig = await loadDeploymentConfig().catch((error: unkn
 const runtime = createRuntime(config);
 statusElement.runtime = runtime;
 notebookElement.completer = (code, cursor) => runtime.complete(code, cursor);
+const filesPanel = setupFilesPanel(runtime);
 
 // ---- offline: the service worker caches the app, Pyodide and every package used ----
 const offlineView = $('offline');
@@ -315,4 +317,4 @@ await start().catch((error: unknown) => {
 });
 
 // For tests and the console: the objects behind the page.
-Object.assign(window, { pyloomApp: { runtime, store, autosave, get session() { return session; }, get meta() { return meta; } } });
+Object.assign(window, { pyloomApp: { runtime, store, autosave, files: filesPanel.files, get session() { return session; }, get meta() { return meta; } } });

@@ -77,6 +77,7 @@ export async function opfsStore(storage: StorageManager | undefined = globalThis
         }
       }
       handle.flush();
+      if (handle.getSize() !== size) throw new DOMException(`${handle.getSize()} of ${size} bytes were kept`, 'QuotaExceededError');
       handle.close();
     } catch (error) {
       handle.close();
@@ -155,7 +156,8 @@ function writeAll(handle: FileSystemSyncAccessHandleLike, bytes: Uint8Array, at:
   let written = 0;
   while (written < bytes.byteLength) {
     const n = handle.write(bytes.subarray(written), { at: at + written });
-    if (n <= 0) throw new DOMException('the browser stopped accepting bytes', 'QuotaExceededError');
+    // Chromium answers a write past the quota with an error code as a huge count, not a throw.
+    if (n <= 0 || n > bytes.byteLength - written) throw new DOMException('the browser stopped accepting bytes', 'QuotaExceededError');
     written += n;
   }
 }

@@ -53,7 +53,9 @@ export function formatBytes(bytes: number): string {
 
 /** The storage-full message: which file, how big, how much room is left. */
 export function storageFullMessage(path: string, size: number, free: number | null): string {
-  const room = free === null ? 'the browser refused more space for this site' : `only ${formatBytes(Math.max(0, free))} is free for this site`;
+  // The browser's estimate can disagree with the quota it enforces: then say only that it refused.
+  const room =
+    free === null || free >= size ? 'the browser refused more space for this site' : `only ${formatBytes(Math.max(0, free))} is free for this site`;
   return (
     `Storage is full: "${path}" (${formatBytes(size)}) was not saved because ${room}. ` +
     'Nothing was changed. Delete files from the workspace (or other site data) and try again.'
