@@ -3,6 +3,7 @@
 import '../components/py-files';
 import type { Runtime } from '../runtime/runtime';
 import { WorkspaceFiles } from '../workspace/files';
+import type { WorkspaceLock } from './workspace-lock';
 
 const SHOWN_KEY = 'pyloom.files-panel';
 
@@ -11,8 +12,11 @@ export interface FilesPanel {
   element: HTMLElementTagNameMap['py-files'];
 }
 
-/** Wire the panel (aside#files-panel) and its toggle (#toggle-files) to `runtime`'s workspace. */
-export function setupFilesPanel(runtime: Runtime): FilesPanel {
+/**
+ * Wire the panel (aside#files-panel), its toggle (#toggle-files) and the read-only banner
+ * (#read-only, #take-over) to `runtime`'s workspace and the two-tab `lock`.
+ */
+export function setupFilesPanel(runtime: Runtime, lock: WorkspaceLock): FilesPanel {
   const files = new WorkspaceFiles(runtime);
   const panel = document.getElementById('files-panel')!;
   const toggle = document.getElementById('toggle-files')!;
@@ -29,6 +33,29 @@ export function setupFilesPanel(runtime: Runtime): FilesPanel {
   // A restarted worker mounts the workspace again: list what it sees.
   runtime.addEventListener('status', (event) => {
     if ((event as CustomEvent<{ status: string }>).detail.status === 'idle') void element.refresh();
+  });
+  const banner = document.getElementById('read-only')!;
+  const takeOver = document.getElementById('take-over') as HTMLButtonElement;
+  const showOwner = (owned: boolean) => {
+    banner.hidden = owned;
+    element.readOnly = !owned;
+  };
+  lock.connect({
+    // Python's unsaved changes are stored before the other tab reads the workspace.
+    beforeRelease: () => files.setWritable(false),
+    onChange: (owned) => {
+      showOwner(owned);
+      // Taken over: the worker reads the workspace again (the other tab changed it).
+      if (owned) void files.setWritable(true).then(() => element.refresh());
+    },
+  });
+  takeOver.addEventListener('click', async () => {
+    takeOver.disabled = true;
+    try {
+      await lock.takeOver();
+    } finally {
+      takeOver.disabled = false;
+    }
   });
   return { files, element };
 }

@@ -13,6 +13,7 @@ import { clearOfflineCache, offlineStatus, registerOffline, type OfflineState } 
 import { clearSnapshots, snapshotBytes } from '../offline/snapshots';
 import { loadDeploymentConfig, type DeploymentConfig } from './config';
 import { setupFilesPanel } from './files-panel';
+import { acquireWorkspaceLock } from './workspace-lock';
 import { renderNotebookList } from './notebook-list';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -28,10 +29,12 @@ const config: DeploymentConfig = await loadDeploymentConfig().catch((error: unkn
   configError = error instanceof Error ? error.message : String(error);
   return {};
 });
-const runtime = createRuntime(config);
+// Before the runtime: its worker boots writable only in the tab that owns the workspace.
+const workspaceLock = await acquireWorkspaceLock();
+const runtime = createRuntime({ ...config, workspaceWritable: () => workspaceLock.owned });
 statusElement.runtime = runtime;
 notebookElement.completer = (code, cursor) => runtime.complete(code, cursor);
-const filesPanel = setupFilesPanel(runtime);
+const filesPanel = setupFilesPanel(runtime, workspaceLock);
 
 // ---- offline: the service worker caches the app, Pyodide and every package used ----
 const offlineView = $('offline');

@@ -49,8 +49,12 @@ export interface RuntimeOptions {
    * (taken on the first cold boot, used by every later start and restart). Default true.
    */
   snapshot?: boolean;
-  /** Workspace mode and Python's working directory at boot (see BootOptions). */
-  workspaceWritable?: boolean;
+  /**
+   * Workspace mode at each boot (see BootOptions); a function is asked at every (re)start, so a
+   * tab that took the workspace over restarts writable.
+   */
+  workspaceWritable?: boolean | (() => boolean);
+  /** Python's working directory at boot (see BootOptions). */
   workingDirectory?: string;
   /** Make the worker. Default: Pyloom's module worker. */
   createWorker?: () => WorkerLike;
@@ -352,7 +356,7 @@ export class Runtime extends EventTarget {
         interruptBuffer,
         inputBuffer,
         snapshot: options.snapshot,
-        workspaceWritable: options.workspaceWritable,
+        workspaceWritable: typeof options.workspaceWritable === 'function' ? options.workspaceWritable() : options.workspaceWritable,
         workingDirectory: options.workingDirectory,
       },
       sink,

@@ -139,3 +139,24 @@ test('storage full: the upload is refused with the file name and the space, and 
   await page.reload();
   await expect(row(page, 'keep.csv')).toContainText('8 B');
 });
+
+test('two tabs: the second is read-only until it takes over; the first saves its pending writes before letting go', async ({ page, context }) => {
+  test.setTimeout(240_000);
+  await openNotebook(page);
+  await expect(page.locator('#read-only')).toBeHidden();
+  // Written by Python just after the cell ends (not by the cell): still pending when B takes over.
+  await runCell(page, 'a.ipynb', 'import asyncio\nopen("from-a.txt", "w").write("A")\nasyncio.get_event_loop().call_soon(lambda: open("late.txt", "w").write("late"))\nprint("ok")', 'ok');
+  const other = await context.newPage();
+  await openNotebook(other);
+  await expect(other.locator('#read-only')).toBeVisible();
+  await expect(panel(other).getByLabel('Upload files')).toBeHidden();
+  await other.getByRole('button', { name: 'Edit files here instead' }).click();
+  await expect(other.locator('#read-only')).toBeHidden();
+  await expect(page.locator('#read-only')).toBeVisible();
+  await expect(entry(other, 'late.txt')).toBeVisible();
+  await runCell(other, 'b.ipynb', 'open("from-b.txt", "w").write("B")\nprint(open("from-a.txt").read(), open("late.txt").read())', 'A late');
+  await expect(panel(page).getByRole('button', { name: 'New folder' })).toBeDisabled();
+  await page.reload();
+  await expect(page.locator('#read-only')).toBeVisible();
+  await expect(entry(page, 'from-b.txt')).toBeVisible();
+});

@@ -180,3 +180,21 @@ describe('storage full', () => {
     expect((await api.workspaceUsage()).files).toBe(500);
   });
 });
+
+describe('read-only mode (another tab owns the workspace)', () => {
+  test('page writes are refused, Python writes are not stored; taking over reads the store again', async () => {
+    const store = memoryStore();
+    await store.write('shared.txt', new TextEncoder().encode('v1'));
+    const api = createKernel({ ...nodeKernelDeps(), workspaceStore: Promise.resolve(store) });
+    await api.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL, workspaceWritable: false, workingDirectory: 'nb' }, () => undefined);
+    await expect(api.writeFile('x.txt', text('x'))).rejects.toThrow('another tab owns the workspace');
+    await api.execute({ id: 1, code: 'open("scratch.txt", "w").write("s")' });
+    expect((await store.list()).map((e) => e.path)).toEqual(['shared.txt']);
+    await store.write('shared.txt', new TextEncoder().encode('v2')); // the owning tab's change
+    await api.setWorkspaceWritable(true);
+    expect(await (await api.readFile('shared.txt')).text()).toBe('v2');
+    expect(await api.statPath('nb/scratch.txt')).toBeNull();
+    await api.execute({ id: 2, code: 'open("kept.txt", "w").write("k")' });
+    expect(await stored(store, 'nb/kept.txt')).toBe('k');
+  });
+});

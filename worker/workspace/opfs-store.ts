@@ -26,9 +26,10 @@ export async function opfsStore(storage: StorageManager | undefined = globalThis
     return undefined; // e.g. a private window that refuses OPFS
   }
   const tree = await root.getDirectoryHandle(TREE, { create: true });
-  // Left over by a write a closed tab interrupted: never part of the tree.
-  await root.removeEntry(TEMP, { recursive: true }).catch(() => undefined);
-  const temp = await root.getDirectoryHandle(TEMP, { create: true });
+  // One temporary folder per worker: another tab's worker may be writing into its own.
+  const temps = await root.getDirectoryHandle(TEMP, { create: true });
+  const mine = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const temp = await temps.getDirectoryHandle(mine, { create: true });
   const probe = await temp.getFileHandle('probe', { create: true });
   if (typeof probe.createSyncAccessHandle !== 'function' || typeof probe.move !== 'function') return undefined;
   let tempCount = 0;
@@ -145,6 +146,10 @@ export async function opfsStore(storage: StorageManager | undefined = globalThis
     async estimate() {
       const { usage, quota } = await storage.estimate();
       return { usage: usage ?? null, quota: quota ?? null };
+    },
+    async sweep() {
+      // Left by writes a closed tab interrupted; never part of the tree.
+      for await (const [name] of temps.entries()) if (name !== mine) await temps.removeEntry(name, { recursive: true }).catch(() => undefined);
     },
     async clear() {
       for await (const [name] of tree.entries()) await tree.removeEntry(name, { recursive: true });

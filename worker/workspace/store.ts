@@ -21,7 +21,7 @@ export interface WorkspaceStore {
   list(): Promise<StoredEntry[]>;
   /** The bytes of a file; rejects when there is no such file. */
   read(path: string): Promise<Blob>;
-  /** Create or replace a file (parents created). `size` in bytes, for the storage-full message. */
+  /** Create or replace a file (parents created). */
   write(path: string, data: Blob | Uint8Array): Promise<void>;
   mkdir(path: string): Promise<void>;
   /** Remove a file or a folder with its contents; a missing path is not an error. */
@@ -32,6 +32,8 @@ export interface WorkspaceStore {
   estimate(): Promise<{ usage: number | null; quota: number | null }>;
   /** Remove everything. */
   clear(): Promise<void>;
+  /** Remove what interrupted writes left behind; only the tab that owns the workspace calls it. */
+  sweep?(): Promise<void>;
 }
 
 /** A write refused for lack of space; the message names the file and the space. */

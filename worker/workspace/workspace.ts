@@ -94,10 +94,12 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
   }
 
   async function fill(): Promise<void> {
+    if (writable) await store.sweep?.().catch(() => undefined);
     const entries = await store.list();
     quietly(() => {
-      if (exists(fs!, fsPath(''))) removeTree(fs!, fsPath(''));
+      // The root stays: it may be Python's working directory, which cannot be removed (EBUSY).
       fs!.mkdirTree(fsPath(''));
+      for (const child of children('')) removeTree(fs!, fsPath(child));
       for (const entry of entries) if (entry.kind === 'directory') fs!.mkdirTree(fsPath(entry.path));
     });
     const files = entries.filter((entry) => entry.kind === 'file');
