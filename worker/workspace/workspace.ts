@@ -97,9 +97,8 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
     if (writable) await store.sweep?.().catch(() => undefined);
     const entries = await store.list();
     quietly(() => {
-      // The root stays: it may be Python's working directory, which cannot be removed (EBUSY).
       fs!.mkdirTree(fsPath(''));
-      for (const child of children('')) removeTree(fs!, fsPath(child));
+      emptyFolder('');
       for (const entry of entries) if (entry.kind === 'directory') fs!.mkdirTree(fsPath(entry.path));
     });
     const files = entries.filter((entry) => entry.kind === 'file');
@@ -108,6 +107,16 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
       await Promise.all(files.slice(i, i + 8).map(async (entry) => place(entry.path, await store.read(entry.path), entry.modified)));
     }
     changed.clear();
+  }
+
+  /** Remove what is in a folder, keeping the folders on the way to Python's cwd (removing it is EBUSY). */
+  function emptyFolder(path: string): void {
+    const cwd = fs!.cwd();
+    for (const child of children(path)) {
+      const target = fsPath(child);
+      if (cwd === target || cwd.startsWith(`${target}/`)) emptyFolder(child);
+      else removeTree(fs!, target);
+    }
   }
 
   function chdir(path: string): void {
@@ -298,9 +307,7 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
       await mounted();
       requireWritable('');
       await serial(() => store.clear());
-      quietly(() => {
-        for (const child of children('')) removeTree(fs!, fsPath(child));
-      });
+      quietly(() => emptyFolder(''));
       changed.clear();
       chdir(options?.cwd ?? '');
     },
