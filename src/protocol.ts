@@ -265,8 +265,24 @@ export interface WorkspaceUsage {
   writable: boolean;
 }
 
+/** A companion data file: fetched from `url` into the workspace at `path` before code runs. */
+export interface CompanionFile {
+  path: WorkspacePath;
+  /** Absolute URL (the page resolves relative ones against itself). */
+  url: string;
+  /** Hex SHA-256 of the expected bytes; a mismatch is refused and nothing is written. */
+  sha256?: string;
+}
+
 /** File operations the worker exposes beside Python. All reject with a message naming the path. */
 export interface WorkspaceApi {
+  /**
+   * Fetch companion files into the workspace (network first, then the copy cached at the last
+   * successful fetch, so pages work offline after one visit). Cells sent after this call wait
+   * until it is done. Resolves with one message per file that could not be fetched (naming the
+   * URL and the HTTP status, or the checksum mismatch); those files are left as they were.
+   */
+  fetchFiles(files: CompanionFile[]): Promise<string[]>;
   /** The entries of a folder, folders first then by name. Rejects if `path` is not a folder. */
   listFiles(path: WorkspacePath): Promise<FileEntry[]>;
   /** One entry, or null when nothing is at `path`. */

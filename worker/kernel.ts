@@ -396,6 +396,7 @@ export function createKernel(deps: KernelDeps = {}): WorkerApi {
     // A cell never sees a missing workspace file: it waits for the mount.
     const unmounted = await workspace.ready.then(() => undefined, (error: unknown) => describe(error));
     if (unmounted) emitOutput({ output_type: 'stream', name: 'stderr', text: `${unmounted}; files written now are not kept\n` });
+    await workspace.fetched(); // companion data files declared before this cell
     running = true;
     downloadOwner = request.id;
     let reply;

@@ -2,6 +2,7 @@
 // by the Files button (remembered in this browser), storage-full errors from Python's saves.
 import '../components/py-files';
 import type { Runtime } from '../runtime/runtime';
+import { notebookCompanionFiles } from '../workspace/companion';
 import { WorkspaceFiles } from '../workspace/files';
 import type { WorkspaceLock } from './workspace-lock';
 
@@ -10,6 +11,8 @@ const SHOWN_KEY = 'pyloom.files-panel';
 export interface FilesPanel {
   files: WorkspaceFiles;
   element: HTMLElementTagNameMap['py-files'];
+  /** Fetch a notebook's companion data (metadata pyloom.files); problems are shown in the panel. */
+  fetchCompanions(metadata: Record<string, unknown>): Promise<void>;
 }
 
 /**
@@ -57,5 +60,11 @@ export function setupFilesPanel(runtime: Runtime, lock: WorkspaceLock): FilesPan
       takeOver.disabled = false;
     }
   });
-  return { files, element };
+  const fetchCompanions = async (metadata: Record<string, unknown>) => {
+    const { files: list, errors } = notebookCompanionFiles(metadata, document.baseURI);
+    const failures = list.length ? await files.fetchCompanions(list).catch((error: unknown) => [String(error)]) : [];
+    const problems = [...errors, ...failures];
+    if (problems.length) element.message = { text: `Companion data: ${problems.join('; ')}` };
+  };
+  return { files, element, fetchCompanions };
 }

@@ -12,6 +12,7 @@ import { NotebookStore, type NotebookMeta } from '../notebook/store';
 import { clearOfflineCache, offlineStatus, registerOffline, type OfflineState } from '../offline/register';
 import { clearSnapshots, snapshotBytes } from '../offline/snapshots';
 import { loadDeploymentConfig, type DeploymentConfig } from './config';
+import { COMPANION_CACHE } from '../workspace/companion';
 import { setupFilesPanel } from './files-panel';
 import { acquireWorkspaceLock } from './workspace-lock';
 import { renderNotebookList } from './notebook-list';
@@ -114,6 +115,8 @@ async function show(stored: { meta: NotebookMeta; notebook: Notebook }): Promise
     notebookElement.session = session;
   }
   await autosave.attach(meta, () => session.notebook);
+  // Not awaited: cells run after it wait in the worker until the files are there.
+  void filesPanel.fetchCompanions(stored.notebook.metadata);
   showName();
   await store.setLastOpened(meta.id);
   await refreshList();
@@ -263,7 +266,14 @@ $('toggle-list').addEventListener('click', () => {
   void refreshList();
 });
 $('reset').addEventListener('click', async () => {
-  if (!confirm('Delete every notebook, output, setting and offline file Pyloom keeps in this browser? Download what you want to keep first.')) return;
+  if (!confirm('Delete every notebook, output, workspace file, setting and offline file Pyloom keeps in this browser? Download what you want to keep first.')) return;
+  try {
+    await filesPanel.files.clear();
+  } catch (error) {
+    showFileError(`Workspace files were not erased: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  await caches?.delete(COMPANION_CACHE).catch(() => undefined);
   await store.clearAll();
   await clearOfflineCache().catch(() => undefined);
   await clearSnapshots().catch(() => undefined);

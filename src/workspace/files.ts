@@ -1,6 +1,6 @@
 // The page half of the workspace: file operations forwarded to the runtime's worker (which owns
 // the files), upload of picked or dropped files, downloads, and a `change` event for views.
-import type { FileEntry, WorkspaceApi, WorkspaceUsage } from '../protocol';
+import type { CompanionFile, FileEntry, WorkspaceApi, WorkspaceUsage } from '../protocol';
 import type { FilesDetail, Runtime } from '../runtime/runtime';
 
 /** A file to upload and the workspace path it goes to. */
@@ -85,6 +85,14 @@ export class WorkspaceFiles extends EventTarget {
     } finally {
       if (written.length) this.#changed(written);
     }
+  }
+  /**
+   * Fetch companion data files into the workspace; cells run after this call wait for it.
+   * Resolves with one message per file that could not be fetched (URL and status).
+   */
+  fetchCompanions(list: CompanionFile[]): Promise<string[]> {
+    if (list.length === 0) return Promise.resolve([]);
+    return this.#call((files) => files.fetchFiles(list));
   }
   async mkdir(path: string): Promise<FileEntry> {
     const entry = await this.#call((files) => files.makeDirectory(path));

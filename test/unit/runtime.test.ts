@@ -178,6 +178,7 @@ describe('a runtime whose worker dies', () => {
     setWorkingDirectory: never,
     setWorkspaceWritable: never,
     clearWorkspace: never,
+    fetchFiles: never,
   };
 
   test('a worker that fails to load: dead with the reason; ready and execute reject clearly', async () => {

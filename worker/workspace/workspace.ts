@@ -2,6 +2,7 @@
 // snapshot restore, a restart or a takeover), saves what Python changed after each cell, and
 // serves the page's file operations (WorkspaceApi) on the same tree, so both see the same bytes.
 import { zipSync } from 'fflate';
+import { fetchCompanion } from './companion';
 import type { FileEntry, WorkerEvent, WorkspaceApi, WorkspaceUsage } from '../../src/protocol';
 import {
   exists,
@@ -30,6 +31,8 @@ export interface Workspace {
   readonly ready: Promise<void>;
   /** Save what Python changed since the last save; reports the paths (or the error) as a `files` event. */
   flush(): Promise<void>;
+  /** Resolves when companion fetches sent so far are done (never rejects). */
+  fetched(): Promise<void>;
   /** True when Python has changed files that are not saved yet. */
   readonly dirty: boolean;
   readonly api: WorkspaceApi;
@@ -43,6 +46,7 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
   let writable = true;
   let pausedDepth = 0;
   const changed = new Set<string>();
+  let fetching: Promise<unknown> = Promise.resolve();
   let markReady!: () => void;
   let failReady!: (error: Error) => void;
   const ready = new Promise<void>((resolve, reject) => {
@@ -193,7 +197,38 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
     }
   }
 
+  /** Put fetched bytes at `path`: stored when writable, else only in this worker's tree. */
+  async function putFetched(path: string, bytes: Uint8Array): Promise<void> {
+    if (writable) await serial(() => store.write(path, bytes));
+    quietly(() => {
+      fs!.mkdirTree(fsPath(parentOf(path)));
+      fs!.writeFile(fsPath(path), bytes);
+    });
+    changed.delete(path);
+  }
+
   const api: WorkspaceApi = {
+    fetchFiles(list) {
+      const run = (async () => {
+        await mounted();
+        const failures: string[] = [];
+        const written: string[] = [];
+        for (const file of list) {
+          try {
+            const path = normalizePath(file.path);
+            await putFetched(path, await fetchCompanion(file));
+            written.push(path);
+          } catch (error) {
+            failures.push(error instanceof Error ? error.message : String(error));
+          }
+        }
+        if (written.some((path) => path.endsWith('.py'))) options?.invalidateImportCaches();
+        if (written.length) emit({ type: 'files', paths: written });
+        return failures;
+      })();
+      fetching = Promise.all([fetching, run.catch(() => undefined)]);
+      return run;
+    },
     async listFiles(path) {
       await mounted();
       const folder = existing(path);
@@ -317,6 +352,7 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
     ready,
     api,
     flush,
+    fetched: async () => void (await fetching),
     get dirty() {
       return changed.size > 0;
     },
