@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import { expect, test, type Page } from '@playwright/test';
 import { openCells, openNotebook } from './notebook-page';
 
@@ -159,4 +160,44 @@ test('two tabs: the second is read-only until it takes over; the first saves its
   await page.reload();
   await expect(page.locator('#read-only')).toBeVisible();
   await expect(entry(page, 'from-b.txt')).toBeVisible();
+});
+
+test('a notebook with pyloom.files: fetched before its cells run, checked, and it runs offline after one online visit', async ({ page, context }) => {
+  test.setTimeout(240_000);
+  const lock = readFileSync(resolve(createRequire(import.meta.url).resolve('pyodide/pyodide.mjs'), '../pyodide-lock.json'));
+  // A file the server has but the service worker does not keep (the query makes it no precached URL).
+  const url = '/pyodide/pyodide-lock.json?as=companion-data';
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      pyloom: {
+        files: [
+          { path: 'data/lock.json', url, sha256: sha256(lock) },
+          { path: 'bad.json', url, sha256: '0'.repeat(64) },
+          { path: 'far.csv', url: 'http://127.0.0.1:9/far.csv' },
+        ],
+      },
+    },
+    cells: [{ id: 'c0', cell_type: 'code', metadata: {}, source: 'import json, os\nprint(json.load(open("data/lock.json"))["info"]["python"], os.path.exists("bad.json"))', outputs: [], execution_count: null }],
+  };
+  await openNotebook(page);
+  await expect(page.locator('#offline')).toContainText('Ready offline', { timeout: 90_000 });
+  await page.locator('#open-file').setInputFiles({ name: 'companion.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
+  const version = JSON.parse(lock.toString()).info.python as string;
+  await page.getByRole('button', { name: 'Run all', exact: true }).click();
+  await expect(page.locator('py-cell').first().locator('py-output')).toHaveText(`${version} False`, { timeout: 60_000 });
+  const message = panel(page).getByRole('alert');
+  await expect(message).toContainText(`http://127.0.0.1:${new URL(page.url()).port}${url} for "bad.json" does not match its sha256`);
+  await expect(message).toContainText('could not fetch http://127.0.0.1:9/far.csv for "far.csv"');
+  // Gone from the workspace, and the network off: the next open fetches it from the cache.
+  await runCell(page, 'rm.ipynb', 'import os\nos.remove("data/lock.json")\nprint(os.path.exists("data/lock.json"))', 'False');
+  await context.setOffline(true);
+  await page.locator('#open-file').setInputFiles({ name: 'companion.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
+  await page.getByRole('button', { name: 'Run all', exact: true }).click();
+  await expect(page.locator('py-cell').first().locator('py-output')).toHaveText(`${version} False`, { timeout: 60_000 });
+  await page.reload();
+  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Run all', exact: true }).click();
+  await expect(page.locator('py-cell').first().locator('py-output')).toHaveText(`${version} False`, { timeout: 60_000 });
 });
