@@ -1,7 +1,7 @@
 // The notebook page's file browser panel: <py-files> on the runtime's workspace, shown or hidden
 // by the Files button (remembered in this browser), storage-full errors from Python's saves.
 import '../components/py-files';
-import type { Runtime } from '../runtime/runtime';
+import type { AnyRuntime } from '../runtime/runtime';
 import { notebookCompanionFiles } from '../workspace/companion';
 import { WorkspaceFiles } from '../workspace/files';
 import type { WorkspaceLock } from './workspace-lock';
@@ -13,14 +13,16 @@ export interface FilesPanel {
   element: HTMLElementTagNameMap['py-files'];
   /** Fetch a notebook's companion data (metadata pyloom.files); problems are shown in the panel. */
   fetchCompanions(metadata: Record<string, unknown>): Promise<void>;
+  /** Show the workspace of this runtime (the page's runtime changed). */
+  attach(runtime: AnyRuntime): void;
 }
 
 /**
  * Wire the panel (aside#files-panel), its toggle (#toggle-files) and the read-only banner
  * (#read-only, #take-over) to `runtime`'s workspace and the two-tab `lock`.
  */
-export function setupFilesPanel(runtime: Runtime, lock: WorkspaceLock): FilesPanel {
-  const files = new WorkspaceFiles(runtime);
+export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
+  const files = new WorkspaceFiles();
   const panel = document.getElementById('files-panel')!;
   const toggle = document.getElementById('toggle-files')!;
   const element = document.createElement('py-files');
@@ -34,9 +36,16 @@ export function setupFilesPanel(runtime: Runtime, lock: WorkspaceLock): FilesPan
   show(localStorage.getItem(SHOWN_KEY) !== '0');
   toggle.addEventListener('click', () => show(panel.hidden));
   // A restarted worker mounts the workspace again: list what it sees.
-  runtime.addEventListener('status', (event) => {
+  const onStatus = (event: Event) => {
     if ((event as CustomEvent<{ status: string }>).detail.status === 'idle') void element.refresh();
-  });
+  };
+  let current: AnyRuntime | undefined;
+  const attach = (runtime: AnyRuntime) => {
+    current?.removeEventListener('status', onStatus);
+    current = runtime;
+    runtime.addEventListener('status', onStatus);
+    files.attach(runtime);
+  };
   const banner = document.getElementById('read-only')!;
   const takeOver = document.getElementById('take-over') as HTMLButtonElement;
   const showOwner = (owned: boolean) => {
@@ -61,10 +70,11 @@ export function setupFilesPanel(runtime: Runtime, lock: WorkspaceLock): FilesPan
     }
   });
   const fetchCompanions = async (metadata: Record<string, unknown>) => {
+    if (!files.available) return;
     const { files: list, errors } = notebookCompanionFiles(metadata, document.baseURI);
     const failures = list.length ? await files.fetchCompanions(list).catch((error: unknown) => [String(error)]) : [];
     const problems = [...errors, ...failures];
     if (problems.length) element.message = { text: `Companion data: ${problems.join('; ')}` };
   };
-  return { files, element, fetchCompanions };
+  return { files, element, fetchCompanions, attach };
 }

@@ -17,6 +17,8 @@ import type {
 import { pyloomWheelURL, pyodideIndexURL } from 'virtual:pyloom-assets';
 import { answerInput, createInputBuffer } from '../input-buffer';
 import { OutputList } from './output-list';
+import { JupyterRuntime } from './jupyter/runtime';
+import type { JupyterRuntimeOptions } from './jupyter/options';
 
 export type RuntimeStatus = 'starting' | 'idle' | 'busy' | 'dead';
 
@@ -29,6 +31,8 @@ export interface WorkerLike {
 }
 
 export interface RuntimeOptions {
+  /** Pyodide in a worker of this page (the default); `'jupyter'` is JupyterRuntimeOptions. */
+  kind?: 'pyodide';
   /** Folder of the Pyodide core (`pyodide.mjs` …). Default: the copy served with Pyloom. */
   indexURL?: string;
   /** Where package wheels come from. Default: the Pyodide CDN of the running version. */
@@ -160,6 +164,8 @@ export class Runtime extends EventTarget {
   #disposed = false;
   #ready!: Promise<BootInfo>;
   #bootInfo: BootInfo | undefined;
+  /** A `snapshot` event that arrived before boot's reply. */
+  #snapshotStored: Pick<BootInfo, 'snapshot' | 'snapshotFallback'> | undefined;
 
   constructor(options: RuntimeOptions) {
     super();
@@ -342,6 +348,7 @@ export class Runtime extends EventTarget {
     };
     this.#session = session;
     this.#bootInfo = undefined;
+    this.#snapshotStored = undefined;
     this.#setStatus('starting', this.#reason);
     const boot = remote.boot(
       {
@@ -364,9 +371,10 @@ export class Runtime extends EventTarget {
     this.#ready = Promise.race([boot, died]).then(
       (info) => {
         if (this.#session === session) {
-          this.#bootInfo = info;
+          this.#bootInfo = { ...info, ...this.#snapshotStored };
           this.#setStatus('idle');
           this.#pump();
+          return this.#bootInfo;
         }
         return info;
       },
@@ -435,6 +443,13 @@ export class Runtime extends EventTarget {
     }
     if (event.type === 'files') {
       this.dispatchEvent(new CustomEvent<FilesDetail>('files', { detail: { paths: event.paths, ...(event.error ? { error: event.error } : {}) } }));
+      return;
+    }
+    if (event.type === 'snapshot') {
+      // Storing the snapshot ends after boot; the event may still overtake boot's reply.
+      const stored = { snapshot: event.snapshot, ...(event.reason ? { snapshotFallback: event.reason } : {}) };
+      if (this.#bootInfo) this.#bootInfo = { ...this.#bootInfo, ...stored };
+      else this.#snapshotStored = stored;
       return;
     }
     if (event.type === 'progress') {
@@ -538,6 +553,15 @@ function describeWorkerError(event: Event): string {
   return /memory/i.test(message) ? `${message} (out of memory)` : message;
 }
 
-export function createRuntime(options: RuntimeOptions = {}): Runtime {
-  return new Runtime(options);
+/**
+ * A runtime: Pyodide in this page (default), or with `{ kind: 'jupyter', serverSettings |
+ * binderOptions, kernelName }` a kernel on a Jupyter server, with the same API.
+ */
+export function createRuntime(options: JupyterRuntimeOptions): JupyterRuntime;
+export function createRuntime(options?: RuntimeOptions): Runtime;
+export function createRuntime(options: RuntimeOptions | JupyterRuntimeOptions = {}): Runtime | JupyterRuntime {
+  return options.kind === 'jupyter' ? new JupyterRuntime(options) : new Runtime(options);
 }
+
+/** Either runtime: what components and pages that accept both hold. */
+export type AnyRuntime = Runtime | JupyterRuntime;

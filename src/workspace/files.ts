@@ -1,7 +1,7 @@
 // The page half of the workspace: file operations forwarded to the runtime's worker (which owns
 // the files), upload of picked or dropped files, downloads, and a `change` event for views.
 import type { CompanionFile, FileEntry, WorkspaceApi, WorkspaceUsage } from '../protocol';
-import type { FilesDetail, Runtime } from '../runtime/runtime';
+import { Runtime, type AnyRuntime, type FilesDetail } from '../runtime/runtime';
 
 /** A file to upload and the workspace path it goes to. */
 export interface UploadItem {
@@ -30,21 +30,33 @@ export function joinPath(...parts: string[]): string {
  * `error` (CustomEvent<{ message: string }>, Python's files could not be saved, e.g. storage full).
  */
 export class WorkspaceFiles extends EventTarget {
-  readonly runtime: Runtime;
+  #runtime: Runtime | undefined;
+  #onFiles = (event: Event) => {
+    const { paths, error } = (event as CustomEvent<FilesDetail>).detail;
+    if (paths.length) this.#changed(paths);
+    if (error) this.dispatchEvent(new CustomEvent('error', { detail: { message: error } }));
+  };
 
-  constructor(runtime: Runtime) {
-    super();
-    this.runtime = runtime;
-    runtime.addEventListener('files', (event) => {
-      const { paths, error } = (event as CustomEvent<FilesDetail>).detail;
-      if (paths.length) this.#changed(paths);
-      if (error) this.dispatchEvent(new CustomEvent('error', { detail: { message: error } }));
-    });
+  /**
+   * Serve the workspace of `runtime` from now on. A remote (Jupyter) runtime has its files on
+   * its server: operations then reject saying so.
+   */
+  attach(runtime: AnyRuntime): void {
+    this.#runtime?.removeEventListener('files', this.#onFiles);
+    this.#runtime = runtime instanceof Runtime ? runtime : undefined;
+    this.#runtime?.addEventListener('files', this.#onFiles);
+    this.#changed(['']);
+  }
+
+  /** False while the notebook runs on a Jupyter server (no browser workspace). */
+  get available(): boolean {
+    return this.#runtime !== undefined;
   }
 
   /** Call one worker operation; rejects (never hangs) when the worker is replaced meanwhile. */
   async #call<T>(run: (files: WorkspaceRemote) => Promise<T>): Promise<T> {
-    const { files, ended } = await this.runtime.workspace();
+    if (!this.#runtime) throw new Error("this notebook runs on a Jupyter server: its files are on that server, not in this browser's workspace");
+    const { files, ended } = await this.#runtime.workspace();
     return Promise.race([run(files), ended]);
   }
 

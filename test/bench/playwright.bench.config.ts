@@ -2,17 +2,18 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_FLAGS, findChromium } from '../e2e/browser.ts';
 
-// PYLOOM_E2E_PORT / PYLOOM_TEST_OUTDIR: as in the browser tests, so two runs can share a machine.
+// PYLOOM_E2E_PORT / PYLOOM_TEST_OUTDIR: the same knobs as the browser tests, so a bench can run
+// beside another checkout's tests without sharing a server or a build folder.
 const PORT = Number(process.env['PYLOOM_E2E_PORT'] ?? 4175);
 const OUT_DIR = process.env['PYLOOM_TEST_OUTDIR'] ?? 'dist';
 
 export default defineConfig({
   testDir: '.',
-  testMatch: ['bench.spec.ts', 'workspace-bench.spec.ts'],
+  testMatch: ['bench.spec.ts', 'remote.spec.ts', 'workspace-bench.spec.ts'],
   timeout: 20 * 60_000,
   workers: 1,
   reporter: [['list']],
-  outputDir: '../../test-results/bench-artifacts',
+  outputDir: `../../test-results/bench-artifacts${process.env['PYLOOM_E2E_PORT'] ? `-${PORT}` : ''}`,
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     browserName: 'chromium',

@@ -6,9 +6,13 @@ import type { PyodideAPI } from 'pyodide';
 import { beforeAll, describe, test } from 'vitest';
 import { buildWheel, PYLOOM_SOURCE_DIR } from '../../python-packages/wheel';
 import { PYODIDE_DIR } from './helpers/node-kernel';
+import { SHARED_WHEELS_DIR, sharedWheel } from './helpers/shared-wheels';
 
 const TESTS_DIR = join(PYLOOM_SOURCE_DIR, 'tests');
 const FS_TESTS_DIR = '/home/pyodide/pyloom_tests';
+// Genuine wheels for the library-probe tests, unpacked here; tests add it to sys.path themselves.
+const FS_WHEELS_DIR = '/home/pyodide/shared_wheels';
+const PROBE_WHEELS = ['tqdm-', 'traitlets-', 'ipywidgets-', 'comm-'];
 
 const modules = readdirSync(TESTS_DIR)
   .filter((f) => /^(test_.*|_support)\.py$/.test(f))
@@ -28,6 +32,17 @@ beforeAll(async () => {
   pyodide.FS.mkdirTree(FS_TESTS_DIR);
   for (const { file, source } of modules) pyodide.FS.writeFile(`${FS_TESTS_DIR}/${file}`, source);
   pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(FS_TESTS_DIR)})`);
+  const missing: string[] = [];
+  pyodide.FS.mkdirTree(FS_WHEELS_DIR);
+  for (const prefix of PROBE_WHEELS) {
+    const wheel = sharedWheel(prefix);
+    if (wheel) pyodide.unpackArchive(wheel.bytes, 'wheel', { extractDir: FS_WHEELS_DIR });
+    else missing.push(prefix.slice(0, -1));
+  }
+  const env = pyodide.pyimport('os').environ;
+  env.__setitem__('PYLOOM_TEST_WHEELS', FS_WHEELS_DIR);
+  env.__setitem__('PYLOOM_TEST_WHEELS_MISSING', missing.length ? `${missing.join(', ')} (not in ${SHARED_WHEELS_DIR})` : '');
+  env.destroy();
 });
 
 for (const { file, source } of modules.filter((m) => m.file.startsWith('test_'))) {
