@@ -196,6 +196,12 @@ async function importNotebook(bytes: ArrayBuffer | string, name: string): Promis
   showWarnings(`${name} was opened with ${result.warnings.length} change${result.warnings.length === 1 ? '' : 's'}:`, result.warnings);
 }
 
+// A .ipynb opened in the file browser: shown as a notebook of this browser (a copy of the file).
+filesPanel.element.addEventListener('open-notebook', (event) => {
+  const { path } = (event as CustomEvent<{ path: string }>).detail;
+  void filesPanel.files.read(path).then((blob) => openFile(new File([blob], path.split('/').pop() ?? path)), (error: unknown) => showFileError(String(error)));
+});
+
 async function openFile(file: File): Promise<void> {
   try {
     await importNotebook(await file.arrayBuffer(), file.name);

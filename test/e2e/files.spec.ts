@@ -120,6 +120,19 @@ test('files by keyboard: new folder, rename into it, view, delete with confirmat
   await entry(page, 'notes-2026.txt').press('Delete');
   await expect(entry(page, 'notes-2026.txt')).toHaveCount(0);
   await runCell(page, 'gone.ipynb', 'import os\nprint(os.listdir("archive"))', '[]');
+  // A notebook in the workspace runs from another one (%run), and a module beside it imports.
+  const other = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: 'a', cell_type: 'code', metadata: {}, source: 'from helpers2 import VALUE\nanswer = VALUE * 2', outputs: [], execution_count: null }] };
+  await panel(page).getByRole('button', { name: 'workspace', exact: true }).click();
+  await panel(page).getByLabel('Upload files').setInputFiles([
+    { name: 'other.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)) },
+    { name: 'helpers2.py', mimeType: 'text/x-python', buffer: Buffer.from('VALUE = 21\n') },
+  ]);
+  await expect(entry(page, 'other.ipynb')).toBeVisible();
+  await runCell(page, 'runner.ipynb', '%run other.ipynb\nprint(answer)', '42');
+  // Opening a notebook file from the browser shows it.
+  await entry(page, 'other.ipynb').click();
+  await expect(page.getByRole('textbox', { name: 'Notebook name' })).toHaveValue('other.ipynb');
+  await expect(page.locator('py-cell').first()).toContainText('answer = VALUE * 2');
 });
 
 test('storage full: the upload is refused with the file name and the space, and nothing is lost', async ({ page, baseURL }) => {

@@ -114,6 +114,21 @@ describe('the page and Python share one tree', () => {
   });
 });
 
+describe('magics on the workspace', () => {
+  test('%run other.ipynb and %cd act on workspace files', async () => {
+    const store = memoryStore();
+    const { api, run } = await kernelOn(store);
+    const other = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [{ id: 'a', cell_type: 'code', metadata: {}, source: 'answer = 6 * 7', outputs: [], execution_count: null }],
+    };
+    await api.writeFile('lib/other.ipynb', text(JSON.stringify(other)));
+    expect((await run('%cd lib\n%run other.ipynb\nimport os\nprint(answer, os.getcwd())')).stdout).toContain('42 /workspace/lib');
+  });
+});
+
 describe('mount timing', () => {
   test('a cell that starts before the workspace is mounted waits and sees the files', async () => {
     const inner = memoryStore();
