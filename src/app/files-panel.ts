@@ -69,6 +69,15 @@ export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
       takeOver.disabled = false;
     }
   });
+  // Once something is saved, ask the browser not to clear this site's storage under pressure.
+  let asked = false;
+  files.addEventListener('change', (event) => {
+    const saved = (event as CustomEvent<{ paths: string[] }>).detail.paths.some((path) => path !== '');
+    if (asked || !saved || !files.available || typeof navigator.storage?.persist !== 'function') return;
+    asked = true;
+    void navigator.storage.persist().then((granted) => (element.persisted = granted), () => undefined);
+  });
+  void navigator.storage?.persisted?.().then((granted) => (element.persisted = granted), () => undefined);
   const fetchCompanions = async (metadata: Record<string, unknown>) => {
     if (!files.available) return;
     const { files: list, errors } = notebookCompanionFiles(metadata, document.baseURI);

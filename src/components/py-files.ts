@@ -28,6 +28,7 @@ export class PyFiles extends LitElement {
     message: { state: true },
     preview: { state: true },
     dragging: { state: true },
+    persisted: { attribute: false },
   };
 
   static override styles = css`
@@ -64,6 +65,8 @@ export class PyFiles extends LitElement {
   message: { text: string; info?: boolean } | undefined;
   preview: Preview;
   dragging = false;
+  /** navigator.storage.persisted(): true when the browser will not clear the files under pressure. */
+  persisted: boolean | undefined;
   #listening: WorkspaceFiles | undefined;
   #onChange = () => void this.refresh();
   #onError = (event: Event) => (this.message = { text: (event as CustomEvent<{ message: string }>).detail.message });
@@ -271,6 +274,8 @@ export class PyFiles extends LitElement {
         ? html`<div class="usage" role="status">
             Workspace ${formatBytes(usage.files)}${usage.usage !== null && usage.quota !== null
               ? html` · browser storage ${formatBytes(usage.usage)} of ${formatBytes(usage.quota)}`
+              : nothing}${this.persisted === false && usage.store === 'opfs'
+              ? html` · the browser may clear these files when disk space runs low`
               : nothing}${usage.store === 'memory' ? html` · kept in memory only (this browser has no persistent file storage)` : nothing}
           </div>`
         : nothing}

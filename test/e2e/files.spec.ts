@@ -46,12 +46,23 @@ async function runCell(page: Page, name: string, source: string, output: string 
 
 test('drop a CSV and a folder, read them from Python, write out.csv, keep it across reload, Restart and warm start, download it', async ({ page }) => {
   test.setTimeout(240_000); // three boots of Python on a shared machine
+  // Counts the page's requests for persistent storage (asked once something is saved).
+  await page.addInitScript(() => {
+    const persist = navigator.storage.persist.bind(navigator.storage);
+    Object.assign(window, { persistCalls: 0 });
+    navigator.storage.persist = () => {
+      Object.assign(window, { persistCalls: (window as unknown as { persistCalls: number }).persistCalls + 1 });
+      return persist();
+    };
+  });
   await openNotebook(page);
+  expect(await page.evaluate(() => (window as unknown as { persistCalls: number }).persistCalls)).toBe(0);
   const fixtures = dropFixtures();
   await dropOnFileList(page, [fixtures.csv, fixtures.helpers, fixtures.folder]);
   await expect(entry(page, 'scores.csv')).toBeVisible();
   await expect(entry(page, 'lib')).toBeVisible();
   await expect(row(page, 'scores.csv')).toContainText(`${CSV.length} B`);
+  await expect.poll(() => page.evaluate(() => (window as unknown as { persistCalls: number }).persistCalls)).toBe(1);
 
   await runCell(
     page,
