@@ -161,7 +161,7 @@ describe('mount timing', () => {
     };
     const store = memoryStore();
     const cold = await kernelOn(store, { snapshots: snapshotStore });
-    expect(cold.info.snapshot).toBe('taken');
+    expect(cold.info.snapshot).toBe('saving'); // stored after boot; savedOnce waits for it
     await cold.run('open("from-cold.txt", "w").write("kept")');
     await savedOnce;
     const warm = await kernelOn(store, { snapshots: snapshotStore });
