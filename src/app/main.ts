@@ -16,6 +16,7 @@ import { COMPANION_CACHE } from '../workspace/companion';
 import { setupFilesPanel } from './files-panel';
 import { acquireWorkspaceLock } from './workspace-lock';
 import { renderNotebookList } from './notebook-list';
+import { setUpTheme } from './theme-switch';
 import { describeChoice, jupyterOptions, runtimeChoices, sameChoice, setUpPicker, type RuntimeChoice } from './runtime-picker';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -24,6 +25,7 @@ const saveState = $('save-state');
 const notebookElement = document.querySelector('py-notebook')!;
 const statusElement = document.querySelector('py-status')!;
 const listPanel = $('notebook-list');
+setUpTheme($<HTMLSelectElement>('theme'));
 
 // ---- runtime ----
 let configError = '';
@@ -89,6 +91,7 @@ async function showOffline(known?: OfflineState): Promise<void> {
     : state.ready
       ? `Ready offline · ${size}${state.packages ? ` (${state.packages} package file${state.packages === 1 ? '' : 's'})` : ''}${snapshot ? ' · warm start' : ''}`
       : `Caching for offline use… ${state.reason ?? ''}`;
+  offlineView.title = offlineView.textContent;
   clearOffline.hidden = !state.supported && snapshot === 0;
 }
 // Not awaited: the first visit's runtime boots while the app is being cached. What it fetched

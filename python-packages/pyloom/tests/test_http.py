@@ -32,14 +32,19 @@ class patched:
         self.recorder = recorder
 
     def __enter__(self):
-        self.saved = (http.client.HTTPConnection, http.client.HTTPSConnection, browser_http.transport)
+        # Without the ssl module (Pyodide 0.29) http.client has no HTTPSConnection until patched.
+        self.saved = (http.client.HTTPConnection, getattr(http.client, "HTTPSConnection", None), browser_http.transport)
         http.client.__dict__.pop("_pyloom_patched", None)
         browser_http.patch(http.client)
         browser_http.transport = self.recorder
         return self.recorder
 
     def __exit__(self, *exc):
-        http.client.HTTPConnection, http.client.HTTPSConnection, browser_http.transport = self.saved
+        http.client.HTTPConnection, https, browser_http.transport = self.saved
+        if https is None:
+            http.client.__dict__.pop("HTTPSConnection", None)
+        else:
+            http.client.HTTPSConnection = https
         http.client.__dict__.pop("_pyloom_patched", None)
 
 

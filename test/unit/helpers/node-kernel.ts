@@ -42,8 +42,8 @@ export function nodeKernelDeps(): KernelDeps {
   };
 }
 
-export async function bootNodeKernel(options: Partial<BootOptions> = {}): Promise<NodeKernel> {
-  const api = createKernel(nodeKernelDeps());
+export async function bootNodeKernel(options: Partial<BootOptions> = {}, deps: KernelDeps = nodeKernelDeps()): Promise<NodeKernel> {
+  const api = createKernel(deps);
   const events: WorkerEvent[] = [];
   const waiters = new Set<(event: WorkerEvent) => void>();
   await api.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL, ...options }, (e) => {
