@@ -271,6 +271,7 @@ autosave.addEventListener('state', (event) => {
   const { state, message } = (event as CustomEvent<SaveStateDetail>).detail;
   saveState.dataset['state'] = state;
   saveState.textContent = { saved: 'Saved in this browser', pending: 'Saving…', saving: 'Saving…', conflict: 'Not saved: conflict', error: 'Not saved' }[state];
+  saveState.title = saveState.textContent; // the header may shorten it with an ellipsis
   $('conflict').hidden = state !== 'conflict' && state !== 'error';
   $('conflict-text').textContent = message ?? '';
   $('load-theirs').hidden = state !== 'conflict';

@@ -90,7 +90,7 @@ test('a Jupyter Book page: highlighting kept until the editor loads, the launch 
   await expect(cells(page).nth(0).getByRole('status')).toHaveText('Done [2]');
   await expect(launch).toHaveText('Launching: ready'); // kernel states only: running a cell does not relabel it
   await runButton(page, 1).click();
-  await expect(outputOf(page, 1).locator('pre.text')).toHaveText("'/home/pyodide/chapter-2'");
+  await expect(outputOf(page, 1).locator('pre.text')).toHaveText("'/workspace/chapter-2'");
   // Focus loads the editor (CodeMirror) in place of the page's block; Shift+Enter runs.
   await cells(page).nth(1).getByRole('textbox', { name: 'Python code' }).click();
   const editor = cells(page).nth(1).locator('.cm-content');
