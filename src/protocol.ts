@@ -118,12 +118,20 @@ export interface BootInfo {
   timings: Partial<Record<BootPhase, number>>;
   interruptible: boolean;
   /**
-   * The warm-start memory snapshot: 'restored' (this boot came from one), 'taken' (a cold boot
-   * that made one for next time), 'off' (disabled or no store), 'failed' (could not be made).
+   * The warm-start memory snapshot: 'restored' (this boot came from one), 'saving' (a cold boot
+   * made one for next time and is storing it: a `snapshot` event tells the outcome), 'taken' (it
+   * is stored), 'off' (disabled or no store), 'failed' (could not be made or stored).
    */
-  snapshot: 'restored' | 'taken' | 'off' | 'failed';
+  snapshot: 'restored' | 'saving' | 'taken' | 'off' | 'failed';
   /** Why a stored snapshot could not be used (it was discarded and the boot went cold). */
   snapshotFallback?: string;
+}
+
+/** How storing a cold boot's snapshot ended (told after boot resolved with snapshot 'saving'). */
+export interface SnapshotState {
+  snapshot: 'taken' | 'failed';
+  /** Why it could not be stored. */
+  reason?: string;
 }
 
 // ---- Execution ----
@@ -163,7 +171,9 @@ export type WorkerEvent =
   | { type: 'progress'; progress: Progress }
   | { type: 'output'; executionId: number; event: OutputEvent }
   /** Python is blocked in input()/getpass() until the page writes an answer to the input buffer. */
-  | { type: 'input'; executionId: number; prompt: string; password: boolean };
+  | { type: 'input'; executionId: number; prompt: string; password: boolean }
+  /** The warm-start snapshot of this boot was stored (or not); BootInfo.snapshot said 'saving'. */
+  | ({ type: 'snapshot' } & SnapshotState);
 
 // ---- Completion ----
 export interface CompletionRequest {

@@ -37,6 +37,11 @@ function fileName(url: string): string {
   return decodeURIComponent(url.split('?')[0]!.split('#')[0]!.replace(/\/$/, '').split('/').pop() ?? url);
 }
 
+/** How many watches are subscribed (a disposed kernel leaves none behind). */
+export function watchCount(): number {
+  return watches.size;
+}
+
 /** Wrap `fetch` once per global; each watch sees the downloads it `matches`. */
 export function watchDownloads(watch: DownloadWatch, global: typeof globalThis = globalThis): () => void {
   watches.add(watch);

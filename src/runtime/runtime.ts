@@ -145,6 +145,8 @@ export class Runtime extends EventTarget {
   #disposed = false;
   #ready!: Promise<BootInfo>;
   #bootInfo: BootInfo | undefined;
+  /** A `snapshot` event that arrived before boot's reply. */
+  #snapshotStored: Pick<BootInfo, 'snapshot' | 'snapshotFallback'> | undefined;
 
   constructor(options: RuntimeOptions) {
     super();
@@ -315,6 +317,7 @@ export class Runtime extends EventTarget {
     };
     this.#session = session;
     this.#bootInfo = undefined;
+    this.#snapshotStored = undefined;
     this.#setStatus('starting', this.#reason);
     const boot = remote.boot(
       {
@@ -335,9 +338,10 @@ export class Runtime extends EventTarget {
     this.#ready = Promise.race([boot, died]).then(
       (info) => {
         if (this.#session === session) {
-          this.#bootInfo = info;
+          this.#bootInfo = { ...info, ...this.#snapshotStored };
           this.#setStatus('idle');
           this.#pump();
+          return this.#bootInfo;
         }
         return info;
       },
@@ -402,6 +406,13 @@ export class Runtime extends EventTarget {
     if (this.#session !== session) return; // a late message from a worker we already replaced
     if (event.type === 'input') {
       void this.#answerInput(session, event.executionId, { prompt: event.prompt, password: event.password });
+      return;
+    }
+    if (event.type === 'snapshot') {
+      // Storing the snapshot ends after boot; the event may still overtake boot's reply.
+      const stored = { snapshot: event.snapshot, ...(event.reason ? { snapshotFallback: event.reason } : {}) };
+      if (this.#bootInfo) this.#bootInfo = { ...this.#bootInfo, ...stored };
+      else this.#snapshotStored = stored;
       return;
     }
     if (event.type === 'progress') {

@@ -2,21 +2,26 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_FLAGS, findChromium } from '../e2e/browser.ts';
 
+// PYLOOM_E2E_PORT / PYLOOM_TEST_OUTDIR: the same knobs as the browser tests, so a bench can run
+// beside another checkout's tests without sharing a server or a build folder.
+const PORT = Number(process.env['PYLOOM_E2E_PORT'] ?? 4175);
+const OUT_DIR = process.env['PYLOOM_TEST_OUTDIR'] ?? 'dist';
+
 export default defineConfig({
   testDir: '.',
   testMatch: 'bench.spec.ts',
   timeout: 20 * 60_000,
   workers: 1,
   reporter: [['list']],
-  outputDir: '../../test-results/bench-artifacts',
+  outputDir: `../../test-results/bench-artifacts${process.env['PYLOOM_E2E_PORT'] ? `-${PORT}` : ''}`,
   use: {
-    baseURL: 'http://127.0.0.1:4175',
+    baseURL: `http://127.0.0.1:${PORT}`,
     browserName: 'chromium',
     launchOptions: { executablePath: findChromium(), args: CHROMIUM_FLAGS },
   },
   webServer: {
-    command: 'npx vite build --mode test --logLevel warn && npx vite preview --mode test --host 127.0.0.1 --port 4175 --strictPort',
-    url: 'http://127.0.0.1:4175/test/bench/pages/pyloom.html',
+    command: `npx vite build --mode test --outDir ${OUT_DIR} --logLevel warn && npx vite preview --mode test --outDir ${OUT_DIR} --host 127.0.0.1 --port ${PORT} --strictPort`,
+    url: `http://127.0.0.1:${PORT}/test/bench/pages/pyloom.html`,
     cwd: '../..',
     reuseExistingServer: false,
     timeout: 180_000,

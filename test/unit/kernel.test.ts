@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { codePointOffset, createKernel, utf16Offset } from '../../worker/kernel';
 import { cdnPackageBaseUrl } from '../../worker/packages';
+import { watchCount } from '../../worker/downloads';
 import type { WorkerEvent } from '../../src/protocol';
 import pyodidePackage from 'pyodide/package.json' with { type: 'json' };
 import { bootNodeKernel, nodeKernelDeps, PYODIDE_DIR, WHEEL_URL } from './helpers/node-kernel';
@@ -66,6 +67,16 @@ describe('boot', () => {
       /already been booted/,
     );
     expect(await booted.api.ping()).toEqual({ state: 'ok' });
+  });
+
+  test('dispose releases the download watch the boot subscribed (kernels in one process do not pile up)', async () => {
+    const before = watchCount();
+    const kernel = createKernel(nodeKernelDeps());
+    await kernel.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL }, () => undefined);
+    expect(watchCount()).toBe(before + 1);
+    kernel.dispose();
+    expect(watchCount()).toBe(before);
+    await expect(kernel.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL }, () => undefined)).rejects.toThrow(/already been booted/);
   });
 });
 

@@ -4,11 +4,13 @@
 import type { Remote } from 'comlink';
 import { describe, expectTypeOf, test } from 'vitest';
 import type { BootInfo, CompletionResult, ExecuteAck, Health, WorkerApi } from '../../src/protocol';
-import { createKernel } from '../../worker/kernel';
+import { createKernel, type Kernel } from '../../worker/kernel';
 
 describe('worker protocol', () => {
   test('the kernel implements WorkerApi', () => {
-    expectTypeOf(createKernel).returns.toEqualTypeOf<WorkerApi>();
+    expectTypeOf(createKernel).returns.toEqualTypeOf<Kernel>();
+    // dispose() is the owner's (tests, the worker entry), not the page's.
+    expectTypeOf<Omit<Kernel, 'dispose'>>().toEqualTypeOf<WorkerApi>();
     expectTypeOf(createKernel()).toHaveProperty('boot');
   });
 

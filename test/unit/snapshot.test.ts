@@ -11,12 +11,18 @@ class MemoryStore implements SnapshotStore {
   log: string[] = [];
   saved: Promise<void> = Promise.resolve();
   #onSave: (() => void) | undefined;
+  /** When set, save() rejects with this message (a full disk, a quota). */
+  failSave: string | undefined;
   async load(key: string) {
     this.log.push('load');
     return this.entries.get(key);
   }
   async save(key: string, bytes: Uint8Array) {
     this.log.push('save');
+    if (this.failSave) {
+      this.#onSave?.();
+      throw new Error(this.failSave);
+    }
     this.entries.set(key, bytes);
     this.#onSave?.();
   }
@@ -33,7 +39,13 @@ async function boot(store: MemoryStore) {
   const kernel = createKernel({ ...nodeKernelDeps(), snapshots: store });
   const events: WorkerEvent[] = [];
   const started = performance.now();
-  const info = await kernel.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL }, (e) => events.push(e));
+  let storedEvent: (event: WorkerEvent & { type: 'snapshot' }) => void = () => undefined;
+  /** The `snapshot` event: how storing this boot's snapshot ended. */
+  const stored = new Promise<WorkerEvent & { type: 'snapshot' }>((resolve) => (storedEvent = resolve));
+  const info = await kernel.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL }, (e) => {
+    events.push(e);
+    if (e.type === 'snapshot') storedEvent(e);
+  });
   const ms = performance.now() - started;
   let id = 0;
   const run = async (code: string) => {
@@ -41,7 +53,7 @@ async function boot(store: MemoryStore) {
     const ack = await kernel.execute({ id: executionId, code });
     return { ...ack, outputs: events.flatMap((e) => (e.type === 'output' && e.executionId === executionId ? [e.event] : [])) };
   };
-  return { kernel, info, ms, run };
+  return { kernel, info, ms, run, stored };
 }
 
 const probe = [
@@ -58,8 +70,10 @@ describe('memory snapshot warm start', () => {
     const store = new MemoryStore();
     const saved = store.nextSave();
     const cold = await boot(store);
-    expect(cold.info.snapshot).toBe('taken');
+    // Reported as stored only once the store has it.
+    expect(cold.info.snapshot).toBe('saving');
     await saved;
+    expect(await cold.stored).toEqual({ type: 'snapshot', snapshot: 'taken' });
     expect(store.entries.size).toBe(1);
     const [bytes] = store.entries.values();
     expect(bytes!.byteLength).toBeGreaterThan(10_000_000);
@@ -97,11 +111,27 @@ describe('memory snapshot warm start', () => {
     store.entries.set(key!, new Uint8Array(1024)); // garbage under the right key
     store.log = [];
     const next = await boot(store);
-    expect(next.info.snapshot).toBe('taken');
+    expect(next.info.snapshot).toBe('saving');
+    expect((await next.stored).snapshot).toBe('taken');
     expect(next.info.snapshotFallback).toBeTruthy();
     expect(store.log).toEqual(['load', 'discard', 'save']);
     const { outputs } = await next.run('1 + 1');
     expect(outputs[0]).toMatchObject({ data: { 'text/plain': '2' } });
+  }, 120_000);
+
+  test('a snapshot the store refuses is reported failed, with the reason, after boot', async () => {
+    const store = new MemoryStore();
+    store.failSave = 'QuotaExceededError: the quota has been exceeded';
+    const cold = await boot(store);
+    expect(cold.info.snapshot).toBe('saving');
+    expect(await cold.stored).toEqual({
+      type: 'snapshot',
+      snapshot: 'failed',
+      reason: 'the snapshot could not be stored: QuotaExceededError: the quota has been exceeded',
+    });
+    expect(store.entries.size).toBe(0);
+    const { outputs } = await cold.run('2 * 21');
+    expect(outputs[0]).toMatchObject({ data: { 'text/plain': '42' } });
   }, 120_000);
 
   test('snapshot: false boots cold and stores nothing', async () => {

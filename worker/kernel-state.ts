@@ -1,0 +1,82 @@
+// The kernel's mutable state in one object: what is booted, what runs, where events go, and what
+// must be released on dispose. The API functions (kernel.ts) and boot steps (boot.ts) share it.
+import type { PyodideAPI } from 'pyodide';
+import type { Callback, OutputEvent, WorkerEvent } from '../src/protocol';
+import type { PyShell } from './pyloom-api';
+
+export class KernelState {
+  pyodide: PyodideAPI | undefined;
+  shell: PyShell | undefined;
+  booting = false;
+  disposed = false;
+  /** The execution whose outputs are being produced now (also the `input()` owner). */
+  executionId = 0;
+  running = false;
+  /** The execution whose downloads are under way (null outside cells). */
+  downloadOwner: number | null = null;
+  interruptBuffer: Uint8Array | undefined;
+  /**
+   * Pyodide's fatal errors (a trap in C code, a broken invariant) can happen inside an event-loop
+   * callback, where nothing awaits them: the running cell's promise would then never settle, so
+   * execute() races it against this.
+   */
+  fatalError: Error | undefined;
+  readonly fatal: Promise<never>;
+  #reportFatal: (error: Error) => void = () => undefined;
+  #sink: Callback<WorkerEvent> = () => undefined;
+  // The page acknowledges each event; execute() waits for the last one so that a reply never
+  // overtakes the outputs it belongs to (they travel on a different MessagePort).
+  #lastDelivery: unknown;
+  readonly #releases: (() => void)[] = [];
+
+  constructor() {
+    this.fatal = new Promise<never>((_, reject) => {
+      this.#reportFatal = reject;
+    });
+    this.fatal.catch(() => undefined);
+  }
+
+  connect(sink: Callback<WorkerEvent>): void {
+    this.#sink = sink;
+  }
+
+  deliver(event: WorkerEvent): void {
+    this.#lastDelivery = this.#sink(event);
+  }
+
+  emitOutput(event: OutputEvent): void {
+    this.deliver({ type: 'output', executionId: this.executionId, event });
+  }
+
+  /** Settles once the page has acknowledged every event delivered so far. */
+  async delivered(): Promise<void> {
+    await this.#lastDelivery;
+  }
+
+  die(error: Error): void {
+    this.fatalError = error;
+    this.#reportFatal(error);
+  }
+
+  /** Run `release` on dispose (subscriptions to process-wide hooks such as the fetch watch). */
+  onDispose(release: () => void): void {
+    this.#releases.push(release);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const release of this.#releases.splice(0)) release();
+    this.#sink = () => undefined;
+  }
+
+  /** Take a pending interrupt out of the buffer; true when there was one. */
+  takeInterrupt(): boolean {
+    if (this.interruptBuffer?.[0] !== 2) return false;
+    this.interruptBuffer[0] = 0;
+    return true;
+  }
+
+  clearInterrupt(): void {
+    if (this.interruptBuffer) this.interruptBuffer[0] = 0;
+  }
+}
