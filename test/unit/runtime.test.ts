@@ -187,6 +187,7 @@ describe('a runtime whose worker dies', () => {
       interrupt: async () => false,
       installPackages: never,
       complete: never,
+      connectComms: async () => undefined,
       ping: never,
     };
     const worker = new InProcessWorker(api);
@@ -217,6 +218,7 @@ describe('a runtime whose worker dies', () => {
         calls += 1;
         throw new Error('completion failed in Python');
       },
+      connectComms: async () => undefined,
       ping: async () => ({ state: 'ok' }),
     };
     const runtime = createRuntime({ indexURL: 'x/', pyloomWheelURL: 'y', createWorker: () => new InProcessWorker(api) });
@@ -243,6 +245,7 @@ describe('a runtime whose worker dies', () => {
       interrupt: async () => false,
       installPackages: never,
       complete: never,
+      connectComms: async () => undefined,
       ping: async () => ({ state: 'fatal', reason: 'fatal' }),
     };
     const runtime = createRuntime({ indexURL: 'x/', pyloomWheelURL: 'y', createWorker: () => new InProcessWorker(api) });
