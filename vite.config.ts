@@ -203,6 +203,7 @@ export default defineConfig(({ mode }) => ({
               harness: 'test/e2e/pages/harness.html',
               render: 'test/e2e/pages/render.html',
               plots: 'test/e2e/pages/plots.html',
+              widgets: 'test/e2e/pages/widgets.html',
               plotsCsp: 'test/e2e/pages/plots-csp.html',
               thebe: 'test/e2e/pages/thebe.html',
               embedHostile: 'test/e2e/pages/embed-hostile.html',

@@ -3,6 +3,7 @@
 import '../components/py-notebook';
 import '../components/py-status';
 import { createRuntime } from '../index';
+import { widgetHostFor } from '../widgets/host';
 import { Autosave, type SaveStateDetail } from '../notebook/autosave';
 import { NotebookFileError, parseNotebook, serializeNotebook } from '../notebook/ipynb';
 import { newNotebook, type Notebook } from '../notebook/model';
@@ -28,6 +29,7 @@ const config: DeploymentConfig = await loadDeploymentConfig().catch((error: unkn
   return {};
 });
 const runtime = createRuntime(config);
+notebookElement.widgets = widgetHostFor(runtime, { trusted: false });
 statusElement.runtime = runtime;
 notebookElement.completer = (code, cursor) => runtime.complete(code, cursor);
 

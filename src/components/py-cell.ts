@@ -9,6 +9,7 @@ import { askInput } from './input-box';
 import type { Completer, PyEditor } from './py-editor';
 import './py-editor';
 import './py-output';
+import type { WidgetDisplay } from '../render/types';
 
 /**
  * @fires py-cell-select - CustomEvent<{ id: string; edit: boolean }> when clicked or focused
@@ -22,6 +23,7 @@ export class PyCell extends LitElement {
     selected: { type: Boolean, reflect: true },
     editing: { type: Boolean, reflect: true },
     completer: { attribute: false },
+    widgets: { attribute: false },
   };
 
   static override styles = css`
@@ -87,6 +89,8 @@ export class PyCell extends LitElement {
   /** Markdown cells: show the editor instead of the rendered text. Code cells always edit. */
   declare editing: boolean;
   declare completer: Completer | undefined;
+  /** Live widgets of the notebook's runtime, handed to the cell's <py-output>. */
+  declare widgets: WidgetDisplay | undefined;
 
   constructor() {
     super();
@@ -147,7 +151,7 @@ export class PyCell extends LitElement {
               .label=${`${kind} cell ${this.position} source`}
             ></py-editor>`}
         ${cell.cell_type === 'code'
-          ? html`<py-output .outputs=${cell.outputs} aria-label=${`Output of cell ${this.position}`}></py-output>
+          ? html`<py-output .outputs=${cell.outputs} .widgets=${this.widgets} aria-label=${`Output of cell ${this.position}`}></py-output>
               <div class="input-area"></div>`
           : nothing}
       </div>

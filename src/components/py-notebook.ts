@@ -4,6 +4,7 @@ import { css, html, LitElement, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Cell, CellType } from '../notebook/model';
 import type { ChangeDetail, NotebookSession } from '../notebook/session';
+import type { WidgetDisplay } from '../render/types';
 import type { PyCell } from './py-cell';
 import type { Completer, EditorKeyDetail } from './py-editor';
 import './py-cell';
@@ -19,6 +20,7 @@ const CHORD_MS = 800;
 export class PyNotebook extends LitElement {
   static override properties = {
     session: { attribute: false },
+    widgets: { attribute: false },
     completer: { attribute: false },
     selectedId: { attribute: false, state: true },
     mode: { attribute: false, state: true },
@@ -82,6 +84,8 @@ export class PyNotebook extends LitElement {
   `;
 
   declare session: NotebookSession | undefined;
+  /** Live widgets of the session's runtime (src/widgets/host.ts), passed to every cell's output. */
+  declare widgets: WidgetDisplay | undefined;
   declare completer: Completer | undefined;
   declare selectedId: string | undefined;
   declare mode: Mode;
@@ -213,6 +217,7 @@ export class PyNotebook extends LitElement {
             .selected=${cell.id === this.selectedId}
             .editing=${cell.cell_type !== 'markdown' || this.#editingMarkdown.has(cell.id)}
             .completer=${this.completer}
+            .widgets=${this.widgets}
           ></py-cell>`,
         )}
       </div>

@@ -7,6 +7,7 @@ import type { Progress } from '../protocol';
 import { createRuntime, type Runtime } from '../runtime/runtime';
 import type { CellParts } from './cell';
 import type { EmbedConfig } from './config';
+import { widgetHostFor } from '../widgets/host';
 
 const runtimes = new Map<string, Runtime>();
 
@@ -36,6 +37,7 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
   if (!output) {
     output = cell.output.ownerDocument.createElement('py-output') as PyOutput;
     output.trusted = config.trust;
+    output.widgets = widgetHostFor(runtime, { trusted: config.trust });
     cell.output.append(output);
   }
   const view = output;

@@ -46,13 +46,14 @@ import { latex } from './latex';
 import { markdown } from './markdown';
 import { plotRenderers } from './plots/index';
 import { plainText, renderError, renderStream } from './text';
+import { widgetView } from './widget-view';
 import { notice, type MimeRenderer, type RenderContext } from './types';
 
 /**
- * Richest first, as Jupyter orders them: JavaScript, plots (Plotly, Vega, Bokeh: loaded on first
+ * Richest first, as Jupyter orders them: JavaScript, live widgets, plots (Plotly, Vega, Bokeh: loaded on first
  * use), HTML, Markdown, LaTeX, SVG, images, JSON, text.
  */
-export const defaultRenderers: readonly MimeRenderer[] = [javascript, ...plotRenderers, html, markdown, latex, svg, raster, json, plainText];
+export const defaultRenderers: readonly MimeRenderer[] = [javascript, widgetView, ...plotRenderers, html, markdown, latex, svg, raster, json, plainText];
 
 export interface Choice {
   mimeType: string;

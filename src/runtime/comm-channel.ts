@@ -40,6 +40,9 @@ export class CommChannel {
   #seq = 0;
   #listeners = new Set<CommListener>();
   #idle: (() => void)[] = [];
+  /** Resolvers of messages waiting or in flight, by the batch they went (or will go) out in. */
+  #waiting: (() => void)[] = [];
+  #inFlightDone: (() => void)[] = [];
   #closed = false;
   /** Batches Python reported as failed (the reason), for the runtime's error event. */
   onError: (message: string) => void = () => undefined;
@@ -56,13 +59,19 @@ export class CommChannel {
     return () => this.#listeners.delete(listener);
   }
 
-  send(message: CommMessage): void {
+  /**
+   * Queue `message` for Python. Resolves when Python has handled it (or the update that replaced
+   * it); throws at once when the channel is closed.
+   */
+  send(message: CommMessage): Promise<void> {
     if (this.#closed) throw new Error('the comm channel is closed (the runtime restarted or was disposed)');
     this.stats.sent++;
     const keys = updateKeys(message);
     if (keys) this.#coalesce(message, keys);
     this.#queue.push(message);
+    const handled = new Promise<void>((resolve) => this.#waiting.push(resolve));
     this.#flush();
+    return handled;
   }
 
   /** Settles once Python has handled every message sent so far. */
@@ -76,7 +85,7 @@ export class CommChannel {
     this.#port.onmessage = null;
     this.#port.close();
     this.#listeners.clear();
-    for (const resolve of this.#idle.splice(0)) resolve();
+    for (const resolve of [...this.#idle.splice(0), ...this.#waiting.splice(0), ...this.#inFlightDone.splice(0)]) resolve();
   }
 
   /**
@@ -106,6 +115,7 @@ export class CommChannel {
   #flush(): void {
     if (this.#inFlight !== undefined || this.#queue.length === 0 || this.#closed) return;
     const messages = this.#queue.splice(0);
+    this.#inFlightDone = this.#waiting.splice(0);
     const seq = ++this.#seq;
     this.#inFlight = seq;
     this.stats.batches++;
@@ -119,6 +129,7 @@ export class CommChannel {
     }
     if (message.seq !== this.#inFlight) return;
     this.#inFlight = undefined;
+    for (const resolve of this.#inFlightDone.splice(0)) resolve();
     if (message.error) this.onError(`a widget message failed in Python: ${message.error}`);
     this.#flush();
     if (this.#inFlight === undefined) for (const resolve of this.#idle.splice(0)) resolve();

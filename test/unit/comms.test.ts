@@ -14,21 +14,6 @@ let kernel: NodeKernel;
 let channel: CommChannel;
 const received: CommMessage[] = [];
 
-/** Messages from Python until `done` says the wait is over (each new message re-checks). */
-function until<T>(done: () => T | undefined): Promise<T> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const value = done();
-      if (value === undefined) return false;
-      stop();
-      resolve(value);
-      return true;
-    };
-    const stop = channel.onMessage(() => void check());
-    check();
-  });
-}
-
 const opened = (model: string) => received.find((m) => m.msg_type === 'comm_open' && (m.data['state'] as Record<string, unknown>)['_model_name'] === model);
 const updatesOf = (commId: string) => received.filter((m) => m.comm_id === commId && m.msg_type === 'comm_msg' && m.data['method'] === 'update');
 const update = (commId: string, state: Record<string, unknown>, buffers: ArrayBuffer[] = [], bufferPaths: unknown[] = []): CommMessage => ({

@@ -65,7 +65,7 @@ export function lazyRenderer(options: LazyRendererOptions): MimeRenderer {
 }
 
 /** Plot libraries size themselves from their container: wait until the host is in a document. */
-function whenConnected(element: HTMLElement): Promise<void> {
+export function whenConnected(element: HTMLElement): Promise<void> {
   if (element.isConnected) return Promise.resolve();
   return new Promise((resolve) => {
     const check = () => {
