@@ -6,6 +6,8 @@ import { serveWidgetWheels, widgetWheelsMissing } from '../unit/helpers/widget-w
 
 const missing = widgetWheelsMissing();
 test.skip(missing !== undefined, `skipped: ${missing}`);
+// Each test boots its own Python and loads the wheels (30-60 s on a loaded 2-core machine).
+test.describe.configure({ timeout: 180_000 });
 
 let server: TestServer;
 test.beforeAll(async () => {
@@ -50,8 +52,11 @@ test('a slider renders; moved 1000 times from the page while Python is busy, Pyt
   await page.screenshot({ path: test.info().outputPath('slider.png') });
   // Python busy for a while: the page's updates wait and merge meanwhile.
   const busy = page.evaluate(() => window.widgetPage.start_run('import time\ncalls.clear()\nseen.clear()\ntime.sleep(3)'));
-  await handle.focus();
-  for (let i = 0; i < 1000; i++) await page.keyboard.press('ArrowRight');
+  // 1000 key presses on the slider's handle, sent from inside the page in one go (as fast as a
+  // user dragging): each moves the slider one step and updates the model.
+  await handle.evaluate((element) => {
+    for (let i = 0; i < 1000; i++) element.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, cancelable: true }));
+  });
   await expect(widget.locator('.widget-readout')).toHaveText('1000');
   expect(await busy).toBe('ok');
   await expect(widget.locator('py-output')).toContainText('n = 1000');
@@ -125,4 +130,43 @@ test('a widget whose JavaScript module is unknown shows a placeholder naming mod
   ].join('\n');
   expect(await run(page, 'mystery', code)).toBe('ok');
   await expect(page.locator('#mystery .widget')).toContainText('mystery-widgets ^3.1.0');
+});
+
+test('the XSS corpus through HTML widget values, HTML descriptions and Labels runs nothing on an untrusted page; trusted, an HTML widget does run script', async ({ page }) => {
+  const { XSS_VECTORS } = await import('../fixtures/xss-vectors');
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await start(page, false);
+  const markups = JSON.stringify(XSS_VECTORS.map((vector) => vector.markup));
+  const code = [
+    'import ipywidgets as w, json',
+    `markups = json.loads(${JSON.stringify(markups)})`,
+    'items = []',
+    'for m in markups:',
+    '    items.append(w.HTML(value=m))',
+    '    items.append(w.Button(description=m, description_allow_html=True))',
+    '    items.append(w.Label(value=m))',
+    'w.VBox(items)',
+  ].join('\n');
+  expect(await run(page, 'xss', code)).toBe('ok');
+  const box = page.locator('#xss .widget[data-state=done]');
+  await expect(box.locator('.widget-html')).toHaveCount(XSS_VECTORS.length);
+  const clickable = box.locator('a, area, button, input, summary, [class*=xss-click]');
+  await clickable.evaluateAll((elements) => {
+    for (const element of elements) element.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+  });
+  // onerror/onload payloads fire when their image settles: wait for every image the widgets kept.
+  await box.locator('img').evaluateAll((images) =>
+    Promise.all((images as HTMLImageElement[]).map((image) => (image.complete ? undefined : new Promise((resolve) => ['load', 'error'].forEach((type) => image.addEventListener(type, resolve)))))),
+  );
+  expect(await page.evaluate(() => window.pwned)).toEqual([]);
+  expect(dialogs).toEqual([]);
+
+  await page.goto('/test/e2e/pages/widgets.html');
+  await start(page, true);
+  expect(await run(page, 'trusted', 'import ipywidgets as w\nw.HTML(value="<img src=x onerror=\\"window.__pwned(\'html-widget\')\\">")')).toBe('ok');
+  await expect.poll(() => page.evaluate(() => window.pwned)).toEqual(['html-widget']);
 });
