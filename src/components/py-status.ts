@@ -1,8 +1,8 @@
-// <py-status>: the runtime's state for people — starting / idle / busy / dead, a byte progress bar
-// while Pyodide or packages download, and the last error of the runtime itself.
+// <py-status>: the runtime's state for people — starting / idle / busy / dead, where a remote
+// runtime runs, a byte progress bar while Pyodide or packages download, and the runtime's last error.
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { DownloadProgress, Progress } from '../protocol';
-import type { ErrorDetail, Runtime, RuntimeStatus, StatusDetail } from '../runtime/runtime';
+import type { AnyRuntime, ErrorDetail, RuntimeStatus, StatusDetail } from '../runtime/runtime';
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
@@ -23,7 +23,7 @@ export class PyStatus extends LitElement {
       align-items: center;
       gap: 4px 12px;
       font: 13px system-ui, sans-serif;
-      color: #3b4252;
+      color: var(--pyloom-text-color, #3b4252);
     }
     .state::before {
       content: '';
@@ -46,14 +46,17 @@ export class PyStatus extends LitElement {
     }
     .state[data-status='dead'] {
       --dot: #c62828;
-      color: #a31515;
+      color: var(--pyloom-error-color, #a31515);
+    }
+    .where {
+      color: var(--pyloom-muted, #5a6275);
     }
     progress {
       width: 12rem;
       height: 0.7rem;
     }
     .error {
-      color: #a31515;
+      color: var(--pyloom-error-color, #a31515);
     }
     .error button {
       font: inherit;
@@ -65,13 +68,13 @@ export class PyStatus extends LitElement {
     }
   `;
 
-  declare runtime: Runtime | undefined;
+  declare runtime: AnyRuntime | undefined;
   declare status: RuntimeStatus;
   declare reason: string | undefined;
   declare boot: { message: string; step: number; steps: number } | undefined;
   declare download: DownloadProgress | undefined;
   declare lastError: string | undefined;
-  #listening: Runtime | undefined;
+  #listening: AnyRuntime | undefined;
 
   constructor() {
     super();
@@ -98,6 +101,7 @@ export class PyStatus extends LitElement {
     const bootStep = this.status === 'starting' && this.boot && !download;
     return html`
       <span class="state" data-status=${this.status} role="status" aria-live="polite">Python ${label}</span>
+      ${this.runtime && 'where' in this.runtime ? html`<span class="where" part="where">on ${this.runtime.where}</span>` : nothing}
       ${download
         ? html`<label class="download"
             >${download.file}: ${megabytes(download.overall.loaded)}${download.overall.total ? ` of ${megabytes(download.overall.total)}` : ''}

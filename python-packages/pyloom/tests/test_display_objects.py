@@ -12,8 +12,9 @@ from test_display import png_bytes
 from pyloom.formatters import format_object
 
 
-def test_ipython_display_imports_work_unchanged():
-    fresh()
+async def test_ipython_display_imports_work_unchanged():
+    shell, _ = fresh()
+    await shell.run_cell("pass")
     from IPython.display import (  # noqa: F401
         HTML, JSON, SVG, Image, Javascript, Latex, Markdown, Math, Pretty, clear_output, display, update_display,
     )
@@ -21,7 +22,7 @@ def test_ipython_display_imports_work_unchanged():
     import IPython
 
     assert CoreHTML is HTML
-    assert IPython.get_ipython() is None
+    assert IPython.get_ipython().user_ns is shell.user_ns  # the notebook shell (pyloom.ipython_shell)
     assert display is IPython.display.display
 
 
