@@ -28,6 +28,8 @@ def install(send: Callable[..., object]) -> None:
     _send = send
     import_hooks.when_imported("comm", _wire_comm)
     import_hooks.when_imported("ipywidgets", _wire_ipywidgets)
+    # get_ipython()'s shell has kernel = None until comms exist; IPython may be imported first.
+    import_hooks.when_imported("IPython", lambda _module: _manager is not None and kernel_shim.attach_to_ipython())
     from . import ipython_fallbacks, widget_capture
 
     ipython_fallbacks.install()
