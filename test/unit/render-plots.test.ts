@@ -88,3 +88,11 @@ describe('untrusted Bokeh policy (recorded json_item documents)', () => {
     expect(names).toContain('ColumnDataSource');
   });
 });
+
+test('BokehJS is pinned to the Bokeh of the Pyodide lock (a json_item must meet the same BokehJS)', () => {
+  const read = (path: string) => JSON.parse(readFileSync(join(process.cwd(), 'node_modules', path), 'utf8')) as Record<string, unknown>;
+  const lock = read('pyodide/pyodide-lock.json') as { packages: Record<string, { version: string }> };
+  expect(read('@bokeh/bokehjs/package.json')['version']).toBe(lock.packages['bokeh']!.version);
+  const manifest = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  expect(manifest.dependencies['@bokeh/bokehjs']).toBe(lock.packages['bokeh']!.version); // exact, no caret
+});
