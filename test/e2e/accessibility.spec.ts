@@ -33,7 +33,7 @@ async function openAuditNotebook(page: Page): Promise<void> {
   await page.locator('#open-file').setInputFiles({ name: 'cities.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(NOTEBOOK)) });
   await expect(page.locator('py-cell')).toHaveCount(NOTEBOOK.cells.length);
   await expect(page.locator('py-cell').nth(5).locator('table')).toBeVisible();
-  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
+  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 120_000 });
 }
 
 /** Serious and critical violations, one line each, with where they are. */
@@ -79,8 +79,8 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.goto('/src/embed/demo/index.html');
     await page.getByRole('button', { name: 'Run all on this page' }).click();
-    await expect(page.locator('.pyloom-cell').nth(2).locator('table')).toBeVisible({ timeout: 60_000 });
-    await expect(page.locator('.pyloom-cell').last().locator('py-output')).toContainText(/\d+/, { timeout: 60_000 });
+    await expect(page.locator('.pyloom-cell').nth(2).locator('table')).toBeVisible({ timeout: 120_000 });
+    await expect(page.locator('.pyloom-cell').last().locator('py-output')).toContainText(/\d+/, { timeout: 120_000 });
     expect(await audit(page)).toEqual([]);
     await screenshot(page, testInfo, `embed-${scheme}.png`);
   });

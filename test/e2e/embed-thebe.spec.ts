@@ -170,7 +170,7 @@ test('bootstrap() can be called again after load: it sets up blocks added since,
   });
   expect(count).toEqual([3, 3, 1, 4]);
   await runButton(page, 3).click();
-  await expect(outputOf(page, 3).locator('pre.text')).toHaveText('9', { timeout: 60_000 });
+  await expect(outputOf(page, 3).locator('pre.text')).toHaveText('9', { timeout: 120_000 });
   await runButton(page, 2).click();
   await expect(outputOf(page, 2).locator('pre.text')).toHaveText('2', { timeout: 120_000 });
 });
