@@ -18,6 +18,11 @@ const PYODIDE_VERSION = (JSON.parse(readFileSync(join(PYODIDE_DIR, 'package.json
 const VIRTUAL_ID = 'virtual:pyloom-assets';
 /** Built at the site root, so its scope covers index.html, the embed and every page beside them. */
 const SERVICE_WORKER = { source: 'src/offline/sw.ts', fileName: 'sw.js' };
+/**
+ * Plot libraries (megabytes each) are not precached: a page that never shows a plot never downloads
+ * them; the service worker keeps a chunk once it has been used (cache-first for hashed assets).
+ */
+const LAZY_LIBRARIES = /node_modules\/(plotly\.js-dist-min|vega[^/]*|@bokeh)\/|\/src\/render\/plots\/(plotly|vega|bokeh)\.ts$/;
 /** Browsers with service workers all read woff2: the other formats KaTeX's CSS lists are not precached. */
 const OLD_FONT = /\.(woff|ttf|eot)$/;
 const CONTENT_TYPES: Record<string, string> = {
@@ -119,7 +124,8 @@ function pyloomAssets(options: AssetOptions): Plugin {
 
 /**
  * What the service worker precaches: the precache entries with every chunk, CSS file and asset
- * they import (statically or lazily, the worker included), the Pyodide core and the wheel. The
+ * they import (statically or lazily, the worker included; not the plot libraries), the Pyodide core
+ * and the wheel. The
  * build hash covers the contents of the shell files, so a deploy that changes nothing keeps its cache.
  */
 function precacheManifest(
@@ -135,7 +141,11 @@ function precacheManifest(
     files.add(fileName);
     if (item.type !== 'chunk') return;
     const meta = item.viteMetadata;
-    for (const next of [...item.imports, ...item.dynamicImports, ...(meta?.importedCss ?? []), ...(meta?.importedAssets ?? [])]) visit(next);
+    const eager = item.dynamicImports.filter((next) => {
+      const target = bundle[next];
+      return !(target?.type === 'chunk' && target.moduleIds.some((id) => LAZY_LIBRARIES.test(id)));
+    });
+    for (const next of [...item.imports, ...eager, ...(meta?.importedCss ?? []), ...(meta?.importedAssets ?? [])]) visit(next);
   };
   for (const item of Object.values(bundle)) {
     if (item.type !== 'chunk' || !item.isEntry || !item.facadeModuleId || !entries.includes(item.facadeModuleId)) continue;
@@ -192,6 +202,9 @@ export default defineConfig(({ mode }) => ({
           ? {
               harness: 'test/e2e/pages/harness.html',
               render: 'test/e2e/pages/render.html',
+              plots: 'test/e2e/pages/plots.html',
+              widgets: 'test/e2e/pages/widgets.html',
+              plotsCsp: 'test/e2e/pages/plots-csp.html',
               thebe: 'test/e2e/pages/thebe.html',
               thebeServer: 'test/e2e/pages/thebe-server.html',
               thebeCourse: 'test/e2e/pages/thebe-course.html',

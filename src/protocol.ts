@@ -217,6 +217,35 @@ export interface CompletionResult {
   items: CompletionItem[];
 }
 
+// ---- Comms: Jupyter's comm messages on a dedicated MessageChannel (DESIGN.md convention 3) ----
+/** A JSON object as comm data and metadata carry it. */
+export type JsonObject = Record<string, unknown>;
+
+/** One comm message, as the `content` of Jupyter's comm_open / comm_msg / comm_close. */
+export interface CommMessage {
+  msg_type: 'comm_open' | 'comm_msg' | 'comm_close';
+  comm_id: string;
+  /** comm_open only: the target the receiving side registered (e.g. 'jupyter.widget'). */
+  target_name?: string;
+  target_module?: string | null;
+  data: JsonObject;
+  metadata: JsonObject;
+  /** Binary buffers (ipywidgets' buffer_paths point into these); transferred, not copied. */
+  buffers: ArrayBuffer[];
+}
+
+/** Page → worker. */
+export type CommToKernel =
+  /** Messages to handle in order; the worker answers `handled` with the same `seq` afterwards. */
+  { type: 'batch'; seq: number; messages: CommMessage[] };
+
+/** Worker → page. */
+export type CommFromKernel =
+  /** A message from Python (a widget opened, changed, closed). */
+  | { type: 'comm'; message: CommMessage }
+  /** Python has handled batch `seq` (the page sends the next one only then: coalescing). */
+  | { type: 'handled'; seq: number; error?: string };
+
 /** A callback handed across the boundary (the page wraps it in `Comlink.proxy`). */
 export type Callback<T> = (value: T) => unknown;
 
@@ -245,6 +274,11 @@ export interface WorkerApi extends WorkspaceApi {
    * inside strings and comments; rejects only if the completion code itself failed.
    */
   complete(request: CompletionRequest): Promise<CompletionResult>;
+  /**
+   * Connect the comm channel (transfer `port`): Python's `comm` package is wired to it before
+   * this resolves. Called once after boot. Messages: CommToKernel in, CommFromKernel out.
+   */
+  connectComms(port: MessagePort): Promise<void>;
   /** Health check after an uncaught error in the worker: is Python still usable? */
   ping(): Promise<Health>;
 }

@@ -18,6 +18,7 @@ import type {
 import { waitForInput } from '../src/input-buffer';
 import { errorMessage } from '../src/shared/errors';
 import { bootKernel, type KernelDeps } from './boot';
+import { connectComms as wireComms } from './comms';
 import { KernelState } from './kernel-state';
 import type { PyPackages } from './pyloom-api';
 import { codePointOffset, insidePair, utf16Offset } from './text-offsets';
@@ -172,7 +173,11 @@ export function createKernel(deps: KernelDeps = {}): Kernel {
     }
   }
 
+  async function connectComms(port: MessagePort): Promise<void> {
+    wireComms(state, port);
+  }
+
   const dispose = (): void => state.dispose();
 
-  return { boot, execute, interrupt, installPackages, complete, ping, dispose, ...workspace.api } satisfies Kernel;
+  return { boot, execute, interrupt, installPackages, complete, ping, connectComms, dispose, ...workspace.api } satisfies Kernel;
 }

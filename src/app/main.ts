@@ -3,6 +3,7 @@
 import '../components/py-notebook';
 import '../components/py-status';
 import { createRuntime, type AnyRuntime } from '../runtime/runtime';
+import { widgetHostFor } from '../widgets/host';
 import { Autosave, type SaveStateDetail } from '../notebook/autosave';
 import { NotebookFileError, parseNotebook, serializeNotebook } from '../notebook/ipynb';
 import { newNotebook, type Notebook } from '../notebook/model';
@@ -53,6 +54,8 @@ function startRuntime(next: RuntimeChoice): AnyRuntime {
   const started =
     next.kind === 'jupyter' ? createRuntime(jupyterOptions(next)) : createRuntime({ ...config, workspaceWritable: () => workspaceLock.owned });
   statusElement.runtime = started;
+  // Live widgets need Pyodide's comm channel; a Jupyter server's kernel has none here yet.
+  notebookElement.widgets = 'comms' in started ? widgetHostFor(started, { trusted: false }) : undefined;
   filesPanel.attach(started);
   watchDownloads(started);
   if (next.kind === 'jupyter') {

@@ -11,6 +11,7 @@ import { askInput } from './input-box';
 import type { Completer, PyEditor } from './py-editor';
 import './py-editor';
 import './py-output';
+import type { WidgetDisplay } from '../render/types';
 
 /**
  * @fires py-cell-select - CustomEvent<{ id: string; edit: boolean; extend: boolean }> when clicked (extend: Shift held)
@@ -27,6 +28,7 @@ export class PyCell extends LitElement {
     lineNumbers: { attribute: false },
     editing: { type: Boolean, reflect: true },
     completer: { attribute: false },
+    widgets: { attribute: false },
   };
 
   static override styles = css`
@@ -148,6 +150,8 @@ export class PyCell extends LitElement {
   /** Markdown cells: show the editor instead of the rendered text. Code cells always edit. */
   declare editing: boolean;
   declare completer: Completer | undefined;
+  /** Live widgets of the notebook's runtime, handed to the cell's <py-output>. */
+  declare widgets: WidgetDisplay | undefined;
 
   constructor() {
     super();
@@ -246,7 +250,7 @@ export class PyCell extends LitElement {
         ${cell.cell_type === 'code'
           ? html`${outputsHidden
                 ? html`<button type="button" class="collapser" aria-expanded="false" @click=${() => this.#toggle('outputs')}>${outputs.length} output${outputs.length === 1 ? '' : 's'} hidden: show</button>`
-                : html`<py-output .outputs=${outputs} prompts aria-label=${`Output of cell ${this.position}`}></py-output>`}
+                : html`<py-output .outputs=${outputs} .widgets=${this.widgets} prompts aria-label=${`Output of cell ${this.position}`}></py-output>`}
               <div class="input-area"></div>`
           : nothing}
       </div>

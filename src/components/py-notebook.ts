@@ -5,6 +5,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CellType } from '../notebook/model';
 import type { ChangeDetail, NotebookSession } from '../notebook/session';
+import type { WidgetDisplay } from '../render/types';
 import { icon } from './icons';
 import { keyName, KeySequence } from './keymap';
 import { announcementFor } from './notebook-announce';
@@ -34,6 +35,7 @@ const RENDER_BATCH = 40;
 export class PyNotebook extends LitElement {
   static override properties = {
     session: { attribute: false },
+    widgets: { attribute: false },
     completer: { attribute: false },
     announcement: { state: true },
   };
@@ -41,6 +43,8 @@ export class PyNotebook extends LitElement {
   static override styles = notebookStyles;
 
   declare session: NotebookSession | undefined;
+  /** Live widgets of the session's runtime (src/widgets/host.ts), passed to every cell's output. */
+  declare widgets: WidgetDisplay | undefined;
   declare completer: Completer | undefined;
   /** What the live region last said (a cell started or finished running). */
   declare announcement: string;
@@ -165,6 +169,7 @@ export class PyNotebook extends LitElement {
               .editing=${cell.cell_type !== 'markdown' || c.editingMarkdown.has(cell.id)}
               .lineNumbers=${c.lineNumbers}
               .completer=${this.completer}
+              .widgets=${this.widgets}
             ></py-cell>`,
           )}
         </div>

@@ -5,7 +5,7 @@ import type { Output, OutputEvent } from '../protocol';
 import { ANSI_CSS } from '../render/ansi';
 import { defaultRenderers, renderOutput } from '../render/registry';
 import { createSanitizer } from '../render/sanitize';
-import type { MimeRenderer, RenderContext, Sanitizer } from '../render/types';
+import type { MimeRenderer, RenderContext, Sanitizer, WidgetDisplay } from '../render/types';
 import { OutputList } from '../runtime/output-list';
 
 let sanitizer: Sanitizer | undefined;
@@ -129,6 +129,7 @@ export class PyOutput extends LitElement {
     expanded: { type: Boolean, reflect: true },
     prompts: { type: Boolean, reflect: true },
     renderers: { attribute: false },
+    widgets: { attribute: false },
   };
 
   static override styles = [
@@ -249,6 +250,8 @@ export class PyOutput extends LitElement {
   declare prompts: boolean;
   /** The MIME renderers, richest first by rank; add your own to show more types. */
   declare renderers: readonly MimeRenderer[];
+  /** Live widgets of the runtime these outputs come from (src/widgets/host.ts); none: widgets show a notice. */
+  declare widgets: WidgetDisplay | undefined;
 
   #list = new OutputList();
   /** The array #list was built from: a new `outputs` array from outside resets the model. */
@@ -301,7 +304,7 @@ export class PyOutput extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('trusted') || changed.has('renderers')) this.#rendered = new WeakMap();
+    if (changed.has('trusted') || changed.has('renderers') || changed.has('widgets')) this.#rendered = new WeakMap();
     const container = this.renderRoot.querySelector<HTMLElement>('.outputs');
     if (!container) return;
     ensureKatexFonts(this.ownerDocument);
@@ -317,6 +320,7 @@ export class PyOutput extends LitElement {
         sanitizer: purifier,
         expanded,
         styleRoot: (root) => adoptStyles(root, [katexStyles, richStyles]),
+        ...(this.widgets ? { widgets: this.widgets } : {}),
       };
       const node = renderOutput(output, context, this.renderers);
       this.#rendered.set(output, { key, node });

@@ -7,6 +7,7 @@ import type { Progress } from '../protocol';
 import { createRuntime, type AnyRuntime, type StatusDetail } from '../runtime/runtime';
 import type { CellParts } from './cell';
 import type { EmbedConfig } from './config';
+import { widgetHostFor } from '../widgets/host';
 import { ownRuntimeOptions } from './thebe-server';
 
 const runtimes = new Map<string, AnyRuntime>();
@@ -109,6 +110,7 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
   if (!output) {
     output = cell.output.ownerDocument.createElement('py-output') as PyOutput;
     output.trusted = config.trust;
+    if ('comms' in runtime) output.widgets = widgetHostFor(runtime, { trusted: config.trust });
     cell.output.append(output);
   }
   const view = output;

@@ -44,11 +44,16 @@ import { javascript } from './javascript';
 import { json } from './json';
 import { latex } from './latex';
 import { markdown } from './markdown';
+import { plotRenderers } from './plots/index';
 import { plainText, renderError, renderStream } from './text';
+import { widgetView } from './widget-view';
 import { notice, type MimeRenderer, type RenderContext } from './types';
 
-/** Richest first, as Jupyter orders them: JavaScript, HTML, Markdown, LaTeX, SVG, images, JSON, text. */
-export const defaultRenderers: readonly MimeRenderer[] = [javascript, html, markdown, latex, svg, raster, json, plainText];
+/**
+ * Richest first, as Jupyter orders them: JavaScript, live widgets, plots (Plotly, Vega, Bokeh: loaded on first
+ * use), HTML, Markdown, LaTeX, SVG, images, JSON, text.
+ */
+export const defaultRenderers: readonly MimeRenderer[] = [javascript, widgetView, ...plotRenderers, html, markdown, latex, svg, raster, json, plainText];
 
 export interface Choice {
   mimeType: string;

@@ -8,6 +8,12 @@ export interface Sanitizer {
   svg(markup: string): DocumentFragment;
 }
 
+/** Shows live Jupyter widgets (src/widgets/host.ts); absent where no Python is connected. */
+export interface WidgetDisplay {
+  /** Draw widget `modelId` into `target` (attached to the page); rejects with the reason it cannot. */
+  display(modelId: string, target: HTMLElement): Promise<void>;
+}
+
 export interface RenderContext {
   document: Document;
   /** Trusted output may run scripts (JavaScript, <script> in HTML); untrusted never does. */
@@ -20,6 +26,8 @@ export interface RenderContext {
    * component adopts shared style sheets; tests may do nothing.
    */
   styleRoot(root: ShadowRoot): void;
+  /** Live widgets of the runtime this output came from, when there is one. */
+  widgets?: WidgetDisplay;
 }
 
 export interface MimeRenderer {

@@ -1,6 +1,6 @@
 // The main-thread Runtime: owns one worker (start, restart, dispose), runs executions one at a
 // time in submission order, and reports status, boot progress and outputs as events.
-import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type {
   BootInfo,
   CompletionResult,
@@ -16,6 +16,7 @@ import type {
 } from '../protocol';
 import { pyloomWheelURL, pyodideIndexURL } from 'virtual:pyloom-assets';
 import { answerInput, createInputBuffer } from '../input-buffer';
+import { CommChannel } from './comm-channel';
 import { OutputList } from './output-list';
 import { JupyterRuntime } from './jupyter/runtime';
 import type { JupyterRuntimeOptions } from './jupyter/options';
@@ -143,6 +144,8 @@ interface Session {
   remote: Remote<WorkerApi>;
   interruptBuffer: Uint8Array | undefined;
   inputBuffer: SharedArrayBuffer | undefined;
+  /** Jupyter comms with this worker's Python (widgets): connected before the session is ready. */
+  comms: CommChannel;
   detach(): void;
 }
 
@@ -151,7 +154,8 @@ interface Session {
  * and package downloads),
  * `output` (CustomEvent<OutputDetail>, every output of every execution, late ones included),
  * `error` (CustomEvent<ErrorDetail>, a worker error the runtime survived),
- * `files` (CustomEvent<FilesDetail>, workspace files changed by Python).
+ * `files` (CustomEvent<FilesDetail>, workspace files changed by Python),
+ * `comms` (CustomEvent<CommChannel>, the comm channel of a new Python: at boot and each restart).
  */
 export class Runtime extends EventTarget {
   #options: RuntimeOptions;
@@ -183,6 +187,10 @@ export class Runtime extends EventTarget {
   /** Resolves when the current worker has booted; rejects with the reason if boot failed. */
   get ready(): Promise<BootInfo> {
     return this.#ready;
+  }
+  /** The comm channel to the current Python (widgets); undefined until ready, new after a restart. */
+  get comms(): CommChannel | undefined {
+    return this.#bootInfo && this.#status !== 'dead' ? this.#session?.comms : undefined;
   }
   get bootInfo(): BootInfo | undefined {
     return this.#bootInfo;
@@ -333,6 +341,7 @@ export class Runtime extends EventTarget {
     worker.addEventListener('error', onError);
     worker.addEventListener('messageerror', onMessageError);
     const sink = proxy((event: WorkerEvent) => this.#onWorkerEvent(session, event));
+    const commPorts = new MessageChannel();
     const session: Session = {
       worker,
       died,
@@ -340,7 +349,9 @@ export class Runtime extends EventTarget {
       remote,
       interruptBuffer,
       inputBuffer,
+      comms: new CommChannel(commPorts.port1),
       detach: () => {
+        session.comms.close();
         worker.removeEventListener('error', onError);
         worker.removeEventListener('messageerror', onMessageError);
         remote[releaseProxy]();
@@ -368,10 +379,17 @@ export class Runtime extends EventTarget {
       },
       sink,
     );
-    this.#ready = Promise.race([boot, died]).then(
+    // Python's comm package is wired before the first cell can run.
+    const connected = boot.then(async (info) => {
+      await remote.connectComms(transfer(commPorts.port2, [commPorts.port2]));
+      return info;
+    });
+    session.comms.onError = (message) => this.dispatchEvent(new CustomEvent<ErrorDetail>('error', { detail: { message } }));
+    this.#ready = Promise.race([connected, died]).then(
       (info) => {
         if (this.#session === session) {
           this.#bootInfo = { ...info, ...this.#snapshotStored };
+          this.dispatchEvent(new CustomEvent<CommChannel>('comms', { detail: session.comms }));
           this.#setStatus('idle');
           this.#pump();
           return this.#bootInfo;

@@ -226,6 +226,7 @@ describe('a runtime whose worker dies', () => {
       interrupt: async () => false,
       installPackages: never,
       complete: never,
+      connectComms: async () => undefined,
       ping: never,
     };
     const worker = new InProcessWorker(api);
@@ -257,6 +258,7 @@ describe('a runtime whose worker dies', () => {
         calls += 1;
         throw new Error('completion failed in Python');
       },
+      connectComms: async () => undefined,
       ping: async () => ({ state: 'ok' }),
     };
     const runtime = createRuntime({ indexURL: 'x/', pyloomWheelURL: 'y', createWorker: () => new InProcessWorker(api) });
@@ -284,6 +286,7 @@ describe('a runtime whose worker dies', () => {
       interrupt: async () => false,
       installPackages: never,
       complete: never,
+      connectComms: async () => undefined,
       ping: async () => ({ state: 'fatal', reason: 'fatal' }),
     };
     const runtime = createRuntime({ indexURL: 'x/', pyloomWheelURL: 'y', createWorker: () => new InProcessWorker(api) });

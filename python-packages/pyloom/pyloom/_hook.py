@@ -13,6 +13,8 @@ from typing import Any
 _emitter: Callable[[str], object] | None = None
 # Streams register a flush here so any non-stream event is preceded by the text printed before it.
 _before_emit: list[Callable[[], None]] = []
+# Take an event instead of the page (an ipywidgets Output widget capturing it): True = taken.
+_output_filters: list[Callable[[dict[str, Any]], bool]] = []
 
 
 def set_emitter(fn: Callable[[str], object] | None) -> None:
@@ -25,8 +27,16 @@ def register_pre_emit(flush: Callable[[], None]) -> None:
         _before_emit.append(flush)
 
 
+def register_output_filter(take: Callable[[dict[str, Any]], bool]) -> None:
+    if take not in _output_filters:
+        _output_filters.append(take)
+
+
 def emit_raw(event: dict[str, Any]) -> None:
     """Send an event as is. Streams use this for their own flushes."""
+    for take in _output_filters:
+        if take(event):
+            return
     if _emitter is None:
         return
     _emitter(json.dumps(event, ensure_ascii=False, allow_nan=False, default=_refuse))

@@ -1,0 +1,102 @@
+// Widgets for one runtime: follows its comm channel (a new one at each restart) and loads the
+// widget manager (a chunk of its own: @jupyter-widgets and Lumino) when Python opens the first comm.
+import type { CommMessage } from '../protocol';
+import type { CommChannel } from '../runtime/comm-channel';
+import type { RuntimeStatus } from '../runtime/runtime';
+import { createSanitizer } from '../render/sanitize';
+import type { WidgetDisplay } from '../render/types';
+import type { PyloomWidgetManager } from './manager';
+
+/** What the host needs of a runtime: its status, its comm channel and the `comms`/`status` events. */
+export interface WidgetRuntime extends EventTarget {
+  readonly status: RuntimeStatus;
+  readonly comms: CommChannel | undefined;
+}
+
+export class WidgetHost implements WidgetDisplay {
+  readonly trusted: boolean;
+  #runtime: WidgetRuntime;
+  #manager: Promise<PyloomWidgetManager> | undefined;
+  #stop: (() => void) | undefined;
+  /** The loaded manager of the current channel, for synchronous checks. */
+  #current: PyloomWidgetManager | undefined;
+  /** Displays waiting for the manager (the comm_open may come after the output that shows it). */
+  #waiting: (() => void)[] = [];
+
+  constructor(runtime: WidgetRuntime, options: { trusted: boolean }) {
+    this.trusted = options.trusted;
+    this.#runtime = runtime;
+    const follow = (channel: CommChannel | undefined) => {
+      this.#stop?.();
+      this.#manager = undefined;
+      this.#current = undefined;
+      if (!channel) return;
+      const backlog: CommMessage[] = [];
+      let manager: PyloomWidgetManager | undefined;
+      this.#stop = channel.onMessage((message) => {
+        if (manager) manager.receive(message);
+        else {
+          backlog.push(message);
+          void this.#load(channel).then((loaded) => {
+            if (manager) return;
+            manager = loaded;
+            this.#current = loaded;
+            for (const waiting of backlog.splice(0)) loaded.receive(waiting);
+            for (const resolve of this.#waiting.splice(0)) resolve();
+          });
+        }
+      });
+    };
+    follow(runtime.comms);
+    runtime.addEventListener('comms', (event) => follow((event as CustomEvent<CommChannel>).detail));
+  }
+
+  /** The widget manager of the current Python, once Python opened a comm (tests and benches read models here). */
+  get manager(): PyloomWidgetManager | undefined {
+    return this.#current;
+  }
+
+  #load(channel: CommChannel): Promise<PyloomWidgetManager> {
+    this.#manager ??= import('./manager').then(({ PyloomWidgetManager }) => new PyloomWidgetManager({ trusted: this.trusted, sanitizer: createSanitizer(window) }, channel));
+    return this.#manager;
+  }
+
+  /** Show widget `modelId` in `target`. Rejects when no Python has opened it (or its module is unknown). */
+  async display(modelId: string, target: HTMLElement): Promise<void> {
+    const notOpen = () => new Error('this widget is not open in Python (the runtime restarted, or the cell has not run yet): run the cell again');
+    // Python opens a widget's comm before it displays it, but the two travel on different
+    // ports; once Python is idle every comm_open it sent has arrived.
+    const settled = new Promise<never>((_, reject) => {
+      const check = () => {
+        if (this.#runtime.status === 'busy' || this.#runtime.status === 'starting') return;
+        this.#runtime.removeEventListener('status', check);
+        // Python is idle: the widget's comm_open has arrived if it was ever sent. The manager
+        // may still be loading it.
+        if (!this.#manager) reject(notOpen());
+        else void this.#manager.then(async (manager) => {
+          await manager.settled();
+          if (!manager.isOpen(modelId)) reject(notOpen());
+        });
+      };
+      this.#runtime.addEventListener('status', check);
+      queueMicrotask(check);
+    });
+    settled.catch(() => undefined);
+    if (!this.#manager) await Promise.race([new Promise<void>((resolve) => this.#waiting.push(resolve)), settled]);
+    const manager = await this.#manager!;
+    await Promise.race([manager.whenOpened(modelId), settled]);
+    await manager.display(modelId, target);
+  }
+}
+
+const hosts = new WeakMap<WidgetRuntime, WidgetHost>();
+
+/** The widget host of `runtime` (one per runtime; trust is the first caller's). */
+export function widgetHostFor(runtime: WidgetRuntime, options: { trusted: boolean }): WidgetHost {
+  let host = hosts.get(runtime);
+  if (!host) {
+    host = new WidgetHost(runtime, options);
+    hosts.set(runtime, host);
+  }
+  return host;
+}
