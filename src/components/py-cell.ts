@@ -1,6 +1,7 @@
 // <py-cell>: one notebook cell — prompt with execution count or run state, a CodeMirror editor,
 // outputs, and for Markdown cells the rendered text. It renders; the notebook decides and runs.
 import { css, html, LitElement, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
 import type { DisplayDataOutput, MimeBundle } from '../protocol';
 import type { InputRequest } from '../runtime/runtime';
 import type { Cell } from '../notebook/model';
@@ -15,15 +16,6 @@ import './py-output';
  * @csspart prompt - the `[n]:` column
  */
 export class PyCell extends LitElement {
-  static override properties = {
-    cell: { attribute: false },
-    position: { type: Number },
-    runState: { attribute: false },
-    selected: { type: Boolean, reflect: true },
-    editing: { type: Boolean, reflect: true },
-    completer: { attribute: false },
-  };
-
   static override styles = css`
     :host {
       display: grid;
@@ -79,20 +71,17 @@ export class PyCell extends LitElement {
     }
   `;
 
-  declare cell: Cell | undefined;
+  @property({ attribute: false }) cell: Cell | undefined;
   /** 1-based position, for accessible names ("Code cell 3"). */
-  declare position: number;
-  declare runState: CellRunState | undefined;
-  declare selected: boolean;
+  @property({ type: Number }) position: number = 1;
+  @property({ attribute: false }) runState: CellRunState | undefined;
+  @property({ type: Boolean, reflect: true }) selected: boolean = false;
   /** Markdown cells: show the editor instead of the rendered text. Code cells always edit. */
-  declare editing: boolean;
-  declare completer: Completer | undefined;
+  @property({ type: Boolean, reflect: true }) editing: boolean = false;
+  @property({ attribute: false }) completer: Completer | undefined;
 
   constructor() {
     super();
-    this.position = 1;
-    this.selected = false;
-    this.editing = false;
     // The cell itself takes focus in command mode, so keyboard users see where they are.
     this.tabIndex = -1;
     this.setAttribute('role', 'group');
@@ -173,7 +162,7 @@ export class PyCell extends LitElement {
     // Clicks on links or input boxes inside outputs keep their own meaning.
     const inEditor = event.composedPath().some((node) => node instanceof HTMLElement && node.localName === 'py-editor');
     if (!this.cell) return;
-    const detail = { id: this.cell.id, edit: edit || inEditor };
+    const detail: CellSelectDetail = { id: this.cell.id, edit: edit || inEditor };
     this.dispatchEvent(new CustomEvent('py-cell-select', { detail, bubbles: true, composed: true }));
   }
 }
@@ -193,8 +182,17 @@ function withAttachments(source: string, attachments: Record<string, MimeBundle>
 
 if (!customElements.get('py-cell')) customElements.define('py-cell', PyCell);
 
+/** `py-cell-select`: the user picked this cell, in edit mode when `edit`. */
+export interface CellSelectDetail {
+  id: string;
+  edit: boolean;
+}
+
 declare global {
   interface HTMLElementTagNameMap {
     'py-cell': PyCell;
+  }
+  interface HTMLElementEventMap {
+    'py-cell-select': CustomEvent<CellSelectDetail>;
   }
 }

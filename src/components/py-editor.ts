@@ -19,6 +19,7 @@ import { bracketMatching, defaultHighlightStyle, indentOnInput, indentUnit, synt
 import { Compartment, EditorState, Prec, type Extension } from '@codemirror/state';
 import { drawSelection, EditorView, highlightActiveLine, keymap, placeholder, type Command } from '@codemirror/view';
 import { css, LitElement } from 'lit';
+import { property } from 'lit/decorators.js';
 import type { CompletionResult as PyCompletion } from '../protocol';
 
 /** Serves completions at a cursor (UTF-16 offset); Pyloom's comes from the runtime. */
@@ -28,6 +29,10 @@ export type EditorKey = 'run' | 'run-in-place' | 'run-insert-below' | 'escape' |
 
 export interface EditorKeyDetail {
   key: EditorKey;
+}
+
+export interface EditorChangeDetail {
+  value: string;
 }
 
 /**
@@ -61,33 +66,17 @@ export class PyEditor extends LitElement {
     }
   `;
 
-  static override properties = {
-    value: { attribute: false },
-    language: {},
-    completer: { attribute: false },
-    label: {},
-    readonly: { type: Boolean },
-  };
-
   /** The text; setting it from outside replaces the document (undo history kept). */
-  declare value: string;
-  declare language: 'python' | 'markdown';
-  declare completer: Completer | undefined;
+  @property({ attribute: false }) value: string = '';
+  @property() language: 'python' | 'markdown' = 'python';
+  @property({ attribute: false }) completer: Completer | undefined;
   /** The accessible name of the text area. */
-  declare label: string;
-  declare readonly: boolean;
+  @property() label: string = 'Code';
+  @property({ type: Boolean }) readonly: boolean = false;
 
   #view: EditorView | undefined;
   #language = new Compartment();
   #editable = new Compartment();
-
-  constructor() {
-    super();
-    this.value = '';
-    this.language = 'python';
-    this.label = 'Code';
-    this.readonly = false;
-  }
 
   get view(): EditorView | undefined {
     return this.#view;
@@ -182,10 +171,10 @@ export class PyEditor extends LitElement {
         if (update.docChanged) {
           const value = update.state.doc.toString();
           this.value = value;
-          this.dispatchEvent(new CustomEvent('py-editor-change', { detail: { value }, bubbles: true, composed: true }));
+          this.dispatchEvent(new CustomEvent<EditorChangeDetail>('py-editor-change', { detail: { value }, bubbles: true, composed: true }));
         }
         if (update.focusChanged && update.view.hasFocus) {
-          this.dispatchEvent(new CustomEvent('py-editor-focus', { bubbles: true, composed: true }));
+          this.dispatchEvent(new CustomEvent<null>('py-editor-focus', { detail: null, bubbles: true, composed: true }));
         }
       }),
       EditorView.lineWrapping,
@@ -227,5 +216,10 @@ if (!customElements.get('py-editor')) customElements.define('py-editor', PyEdito
 declare global {
   interface HTMLElementTagNameMap {
     'py-editor': PyEditor;
+  }
+  interface HTMLElementEventMap {
+    'py-editor-change': CustomEvent<EditorChangeDetail>;
+    'py-editor-key': CustomEvent<EditorKeyDetail>;
+    'py-editor-focus': CustomEvent<null>;
   }
 }

@@ -1,6 +1,7 @@
 // <py-notebook>: the cell list of a NotebookSession with JupyterLab's selection, command/edit
 // modes and keyboard model, and a toolbar giving every action a visible, named control.
 import { css, html, LitElement, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Cell, CellType } from '../notebook/model';
 import type { ChangeDetail, NotebookSession } from '../notebook/session';
@@ -10,6 +11,10 @@ import './py-cell';
 
 export type Mode = 'command' | 'edit';
 
+export interface NotebookModeDetail {
+  mode: Mode;
+}
+
 /** Two-key commands (D D, I I, 0 0) must be typed within this time. */
 const CHORD_MS = 800;
 
@@ -17,13 +22,6 @@ const CHORD_MS = 800;
  * @fires py-notebook-mode - CustomEvent<{ mode: Mode }> when command/edit mode changes
  */
 export class PyNotebook extends LitElement {
-  static override properties = {
-    session: { attribute: false },
-    completer: { attribute: false },
-    selectedId: { attribute: false, state: true },
-    mode: { attribute: false, state: true },
-  };
-
   static override styles = css`
     :host {
       display: block;
@@ -81,10 +79,10 @@ export class PyNotebook extends LitElement {
     }
   `;
 
-  declare session: NotebookSession | undefined;
-  declare completer: Completer | undefined;
-  declare selectedId: string | undefined;
-  declare mode: Mode;
+  @property({ attribute: false }) session: NotebookSession | undefined;
+  @property({ attribute: false }) completer: Completer | undefined;
+  @state() selectedId: string | undefined;
+  @state() mode: Mode = 'command';
 
   #chord: { key: string; at: number } | undefined;
   /** Markdown cells showing their editor. */
@@ -96,12 +94,11 @@ export class PyNotebook extends LitElement {
 
   constructor() {
     super();
-    this.mode = 'command';
     this.addEventListener('keydown', (event) => this.#onKeyDown(event));
-    this.addEventListener('py-editor-key', (event) => this.#onEditorKey(event as CustomEvent<EditorKeyDetail>));
+    this.addEventListener('py-editor-key', (event) => this.#onEditorKey(event));
     this.addEventListener('py-editor-change', (event) => {
       const id = this.#cellIdOf(event);
-      if (id) this.session?.setSource(id, (event as CustomEvent<{ value: string }>).detail.value);
+      if (id) this.session?.setSource(id, event.detail.value);
     });
     this.addEventListener('py-editor-focus', (event) => {
       const id = this.#cellIdOf(event);
@@ -111,7 +108,7 @@ export class PyNotebook extends LitElement {
       }
     });
     this.addEventListener('py-cell-select', (event) => {
-      const { id, edit } = (event as CustomEvent<{ id: string; edit: boolean }>).detail;
+      const { id, edit } = event.detail;
       this.select(id, edit ? 'edit' : 'command');
     });
   }
@@ -394,7 +391,7 @@ export class PyNotebook extends LitElement {
   #setMode(mode: Mode): void {
     if (this.mode === mode) return;
     this.mode = mode;
-    this.dispatchEvent(new CustomEvent('py-notebook-mode', { detail: { mode }, bubbles: true, composed: true }));
+    this.dispatchEvent(new CustomEvent<NotebookModeDetail>('py-notebook-mode', { detail: { mode }, bubbles: true, composed: true }));
   }
 
   #cellIdOf(event: Event): string | undefined {
@@ -410,5 +407,8 @@ if (!customElements.get('py-notebook')) customElements.define('py-notebook', PyN
 declare global {
   interface HTMLElementTagNameMap {
     'py-notebook': PyNotebook;
+  }
+  interface HTMLElementEventMap {
+    'py-notebook-mode': CustomEvent<NotebookModeDetail>;
   }
 }

@@ -1,6 +1,7 @@
 // <py-output>: renders a cell's outputs (nbformat v4) in shadow DOM through the MIME registry.
 import katexCss from 'katex/dist/katex.min.css?inline';
 import { adoptStyles, css, html, LitElement, unsafeCSS, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
 import type { Output, OutputEvent } from '../protocol';
 import { ANSI_CSS } from '../render/ansi';
 import { defaultRenderers, renderOutput } from '../render/registry';
@@ -107,13 +108,6 @@ export interface OutputExpandDetail {
  *   magenta, cyan, white, and bright-* of each
  */
 export class PyOutput extends LitElement {
-  static override properties = {
-    outputs: { attribute: false },
-    trusted: { type: Boolean, reflect: true },
-    expanded: { type: Boolean, reflect: true },
-    renderers: { attribute: false },
-  };
-
   static override styles = [
     katexStyles,
     unsafeCSS(ANSI_CSS),
@@ -211,13 +205,13 @@ export class PyOutput extends LitElement {
     `,
   ];
 
-  declare outputs: readonly Output[];
+  @property({ attribute: false }) outputs: readonly Output[] = [];
   /** Let HTML scripts and JavaScript outputs run. Only for output whose source you trust. */
-  declare trusted: boolean;
+  @property({ type: Boolean, reflect: true }) trusted: boolean = false;
   /** Show every long output in full (the user can also expand one with its "Show all" button). */
-  declare expanded: boolean;
+  @property({ type: Boolean, reflect: true }) expanded: boolean = false;
   /** The MIME renderers, richest first by rank; add your own to show more types. */
-  declare renderers: readonly MimeRenderer[];
+  @property({ attribute: false }) renderers: readonly MimeRenderer[] = defaultRenderers;
 
   #list = new OutputList();
   /** The array #list was built from: a new `outputs` array from outside resets the model. */
@@ -226,14 +220,6 @@ export class PyOutput extends LitElement {
   #rendered = new WeakMap<Output, Rendered>();
   #outputOf = new WeakMap<Element, Output>();
   #expandedOutputs = new WeakSet<Output>();
-
-  constructor() {
-    super();
-    this.outputs = [];
-    this.trusted = false;
-    this.expanded = false;
-    this.renderers = defaultRenderers;
-  }
 
   /**
    * Apply one output event with Jupyter's semantics (src/runtime/output-list.ts): stream chunks
