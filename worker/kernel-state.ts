@@ -2,11 +2,11 @@
 // must be released on dispose. The API functions (kernel.ts) and boot steps (boot.ts) share it.
 import type { PyodideAPI } from 'pyodide';
 import type { Callback, OutputEvent, WorkerEvent } from '../src/protocol';
-import type { PyShell } from './pyloom-api';
+import type { PyloomShell } from './pyloom-api';
 
 export class KernelState {
   pyodide: PyodideAPI | undefined;
-  shell: PyShell | undefined;
+  shell: PyloomShell | undefined;
   booting = false;
   disposed = false;
   /** The execution whose outputs are being produced now (also the `input()` owner). */

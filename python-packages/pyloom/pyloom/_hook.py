@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .protocol import OutputEvent
 
 _emitter: Callable[[str], object] | None = None
 # Streams register a flush here so any non-stream event is preceded by the text printed before it.
@@ -25,14 +28,14 @@ def register_pre_emit(flush: Callable[[], None]) -> None:
         _before_emit.append(flush)
 
 
-def emit_raw(event: dict[str, Any]) -> None:
+def emit_raw(event: OutputEvent) -> None:
     """Send an event as is. Streams use this for their own flushes."""
     if _emitter is None:
         return
     _emitter(json.dumps(event, ensure_ascii=False, allow_nan=False, default=_refuse))
 
 
-def emit(event: dict[str, Any]) -> None:
+def emit(event: OutputEvent) -> None:
     """Send an output event after flushing buffered stream text, so order is what the user wrote."""
     for flush in _before_emit:
         flush()

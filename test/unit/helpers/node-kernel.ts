@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { buildWheel } from '../../../python-packages/wheel';
 import { createKernel, type KernelDeps } from '../../../worker/kernel';
 import type { BootOptions, OutputEvent, WorkerApi, WorkerEvent } from '../../../src/protocol';
+import { checkSeam } from './seam';
 
 const require = createRequire(import.meta.url);
 export const PYODIDE_DIR = `${dirname(require.resolve('pyodide/pyodide.mjs'))}/`;
@@ -43,7 +44,11 @@ export function nodeKernelDeps(): KernelDeps {
 export async function bootNodeKernel(options: Partial<BootOptions> = {}): Promise<NodeKernel> {
   const api = createKernel(nodeKernelDeps());
   const events: WorkerEvent[] = [];
-  await api.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL, ...options }, (e) => events.push(e));
+  // Every event is checked against the protocol's shapes (see ./seam): tests assert no problems.
+  await api.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL, ...options }, (e) => {
+    checkSeam(e);
+    events.push(e);
+  });
   const outputsOf = (id: number) =>
     events.flatMap((e) => (e.type === 'output' && e.executionId === id ? [e.event] : []));
   let nextId = 1;
