@@ -7,7 +7,7 @@ Output events are nbformat v4 outputs plus Jupyter's two update events; the repl
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypedDict, Union
+from typing import Any, Literal, NotRequired, TypedDict
 
 MimeBundle = dict[str, Any]
 OutputMetadata = dict[str, Any]
@@ -57,7 +57,7 @@ class ErrorOutput(TypedDict):
     traceback: list[str]
 
 
-OutputEvent = Union[StreamOutput, ErrorOutput, DisplayDataEvent, ExecuteResultEvent, UpdateDisplayDataEvent, ClearOutputEvent]
+OutputEvent = StreamOutput | ErrorOutput | DisplayDataEvent | ExecuteResultEvent | UpdateDisplayDataEvent | ClearOutputEvent
 
 
 class ExecuteReply(TypedDict):
@@ -87,4 +87,4 @@ class InstallError(TypedDict):
     message: str
 
 
-InstallResult = Union[InstallOk, InstallError]
+InstallResult = InstallOk | InstallError

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import sys
 import time
-
 from typing import Literal
 
 from ._hook import emit_raw, register_pre_emit

@@ -7,18 +7,28 @@ import sys
 import tempfile
 
 from _support import fresh, of_type, require, results
-from test_display import png_bytes
-
 from pyloom.formatters import format_object
+from test_display import png_bytes
 
 
 def test_ipython_display_imports_work_unchanged():
     fresh()
-    from IPython.display import (  # noqa: F401
-        HTML, JSON, SVG, Image, Javascript, Latex, Markdown, Math, Pretty, clear_output, display, update_display,
-    )
-    from IPython.core.display import HTML as CoreHTML
     import IPython
+    from IPython.core.display import HTML as CoreHTML
+    from IPython.display import (  # noqa: F401
+        HTML,
+        JSON,
+        SVG,
+        Image,
+        Javascript,
+        Latex,
+        Markdown,
+        Math,
+        Pretty,
+        clear_output,
+        display,
+        update_display,
+    )
 
     assert CoreHTML is HTML
     assert IPython.get_ipython() is None
