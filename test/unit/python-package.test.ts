@@ -6,6 +6,7 @@ import type { PyodideAPI } from 'pyodide';
 import { beforeAll, describe, test } from 'vitest';
 import { buildWheel, PYLOOM_SOURCE_DIR } from '../../python-packages/wheel';
 import { PYODIDE_DIR } from './helpers/node-kernel';
+import { sharedWheel } from './helpers/shared-wheels';
 
 const TESTS_DIR = join(PYLOOM_SOURCE_DIR, 'tests');
 const FS_TESTS_DIR = '/home/pyodide/pyloom_tests';
@@ -28,6 +29,13 @@ beforeAll(async () => {
   pyodide.FS.mkdirTree(FS_TESTS_DIR);
   for (const { file, source } of modules) pyodide.FS.writeFile(`${FS_TESTS_DIR}/${file}`, source);
   pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(FS_TESTS_DIR)})`);
+  // The genuine packaging wheel (pure Python, importable as a zip) for the requirement and version
+  // tests; without ../shared/wheels those tests skip, naming the module (tests/_support.require).
+  const packaging = sharedWheel('packaging');
+  if (packaging) {
+    pyodide.FS.writeFile(`/lib/${packaging.fileName}`, packaging.bytes);
+    pyodide.runPython(`import sys; sys.path.append(${JSON.stringify(`/lib/${packaging.fileName}`)})`);
+  }
 });
 
 for (const { file, source } of modules.filter((m) => m.file.startsWith('test_'))) {
