@@ -14,7 +14,7 @@ import type {
   WorkerApi,
   WorkerEvent,
 } from '../src/protocol';
-import { waitForInput } from '../src/input-buffer';
+import { waitForInput } from '../src/shared/input-buffer';
 import { errorMessage } from '../src/shared/errors';
 import { bootKernel, type KernelDeps } from './boot';
 import { KernelState } from './kernel-state';

@@ -13,6 +13,7 @@ import { clearOfflineCache, offlineStatus, registerOffline, type OfflineState } 
 import { clearSnapshots, snapshotBytes } from '../offline/snapshots';
 import { loadDeploymentConfig, type DeploymentConfig } from './config';
 import { renderNotebookList } from './notebook-list';
+import { errorMessage } from '../shared/errors';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const nameField = $<HTMLInputElement>('name');
@@ -24,7 +25,7 @@ const listPanel = $('notebook-list');
 // ---- runtime ----
 let configError = '';
 const config: DeploymentConfig = await loadDeploymentConfig().catch((error: unknown) => {
-  configError = error instanceof Error ? error.message : String(error);
+  configError = errorMessage(error);
   return {};
 });
 const runtime = createRuntime(config);
@@ -54,7 +55,7 @@ if (config.offline === false) {
 } else {
   registerOffline({ alsoCache: fetchedEarly, ...(config.isolation ? { isolation: config.isolation } : {}) }).then(
     (state) => void showOffline(state),
-    (error: unknown) => (offlineView.textContent = `Offline cache failed: ${error instanceof Error ? error.message : String(error)}`),
+    (error: unknown) => (offlineView.textContent = `Offline cache failed: ${errorMessage(error)}`),
   );
 }
 // Packages a cell loads are cached as they arrive: refresh the figure when the runtime settles
@@ -149,7 +150,7 @@ async function openFile(file: File): Promise<void> {
   try {
     await importNotebook(await file.arrayBuffer(), file.name);
   } catch (error) {
-    showFileError(`Could not read ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+    showFileError(`Could not read ${file.name}: ${errorMessage(error)}`);
   }
 }
 
@@ -309,7 +310,7 @@ async function firstStored() {
 
 await start().catch((error: unknown) => {
   // IndexedDB can be unavailable (private windows of some browsers): work without saving.
-  showFileError(`Browser storage is unavailable, so nothing will be saved here: ${error instanceof Error ? error.message : String(error)}. Use Download .ipynb to keep your work.`);
+  showFileError(`Browser storage is unavailable, so nothing will be saved here: ${errorMessage(error)}. Use Download .ipynb to keep your work.`);
   session ??= new NotebookSession(newNotebook(), runtime);
   notebookElement.session = session;
 });

@@ -7,6 +7,7 @@ import type { Progress } from '../protocol';
 import { createRuntime, type Runtime } from '../runtime/runtime';
 import type { CellParts } from './cell';
 import type { EmbedConfig } from './config';
+import { errorMessage } from '../shared/errors';
 
 const runtimes = new Map<string, Runtime>();
 
@@ -82,7 +83,7 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
           : 'Stopped';
     cell.host.dataset['status'] = reply.status;
   } catch (error) {
-    cell.status.textContent = error instanceof Error ? error.message : String(error);
+    cell.status.textContent = errorMessage(error);
     cell.host.dataset['status'] = 'failed';
   } finally {
     clearTimeout(timer);

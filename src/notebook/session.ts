@@ -4,6 +4,7 @@
 import type { ErrorOutput, Output, OutputEvent } from '../protocol';
 import type { ExecuteOptions, ExecuteReply, InputRequest, RuntimeStatus } from '../runtime/runtime';
 import { convertCell, newCell, type Cell, type CellType, type CodeCell, type Notebook } from './model';
+import { errorMessage } from '../shared/errors';
 
 /** The part of a Runtime a session uses. */
 export interface SessionRuntime extends EventTarget {
@@ -240,7 +241,7 @@ export class NotebookSession extends EventTarget {
         onInput: (request) => this.onInput?.(id, request),
       });
     } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
+      failure = errorMessage(error);
     }
     if (this.#running !== id) return false; // dropped by replace()
     this.#running = undefined;

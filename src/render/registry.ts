@@ -46,6 +46,7 @@ import { latex } from './latex';
 import { markdown } from './markdown';
 import { plainText, renderError, renderStream } from './text';
 import { notice, type MimeRenderer, type RenderContext } from './types';
+import { errorMessage } from '../shared/errors';
 
 /** Richest first, as Jupyter orders them: JavaScript, HTML, Markdown, LaTeX, SVG, images, JSON, text. */
 export const defaultRenderers: readonly MimeRenderer[] = [javascript, html, markdown, latex, svg, raster, json, plainText];
@@ -76,7 +77,6 @@ function metadataFor(metadata: OutputMetadata, mimeType: string): OutputMetadata
   return isRecord(own) ? { ...metadata, ...own } : metadata;
 }
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** A MIME bundle as DOM: the chosen format, after a notice if trust held a richer one back. */
 export function renderBundle(bundle: MimeBundle, metadata: OutputMetadata, context: RenderContext, renderers: readonly MimeRenderer[] = defaultRenderers): Node {
@@ -94,7 +94,7 @@ export function renderBundle(bundle: MimeBundle, metadata: OutputMetadata, conte
   try {
     fragment.append(choice.renderer.render(bundle[choice.mimeType], metadataFor(metadata, choice.mimeType), context, choice.mimeType));
   } catch (error) {
-    fragment.append(notice(document, `Could not render ${choice.mimeType}: ${message(error)}`));
+    fragment.append(notice(document, `Could not render ${choice.mimeType}: ${errorMessage(error)}`));
   }
   return fragment;
 }
@@ -123,7 +123,7 @@ export function renderOutput(output: Output, context: RenderContext, renderers: 
       }
     }
   } catch (error) {
-    wrapper.append(notice(context.document, `Could not render this ${output.output_type} output: ${message(error)}`));
+    wrapper.append(notice(context.document, `Could not render this ${output.output_type} output: ${errorMessage(error)}`));
   }
   return wrapper;
 }
