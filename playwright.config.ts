@@ -10,8 +10,10 @@ export const UNISOLATED_ORIGIN = `http://127.0.0.1:${PORT + 1}`;
 
 export default defineConfig({
   testDir: 'test/e2e',
-  timeout: 90_000,
-  expect: { timeout: 30_000 },
+  // Hang detectors, not performance bounds: a test takes 5–30 s here, and several times that on a
+  // 2-core machine busy with other work (npm run test:stress); figures belong in npm run bench.
+  timeout: 180_000,
+  expect: { timeout: 60_000 },
   fullyParallel: false,
   workers: 2,
   retries: 0,
@@ -30,7 +32,7 @@ export default defineConfig({
       command: `npx vite build --mode test --outDir ${OUT_DIR} --logLevel warn && npx vite preview --mode test --outDir ${OUT_DIR} --host 127.0.0.1 --port ${PORT} --strictPort`,
       url: `http://127.0.0.1:${PORT}/test/e2e/pages/harness.html`,
       reuseExistingServer: !process.env['CI'],
-      timeout: 180_000,
+      timeout: 300_000,
     },
     {
       command: `npx vite preview --mode test --outDir ${OUT_DIR} --host 127.0.0.1 --port ${PORT + 1} --strictPort`,

@@ -1,5 +1,8 @@
 // The public library API of Pyloom.
-export { createRuntime, Runtime } from './runtime/runtime';
+export { createRuntime, Runtime, type AnyRuntime } from './runtime/runtime';
+export { JupyterRuntime } from './runtime/jupyter/runtime';
+export { ServerError } from './runtime/jupyter/server-check';
+export type { BinderOptions, JupyterRuntimeOptions, RemoteInfo, ServerSettings } from './runtime/jupyter/options';
 export type {
   ExecuteOptions,
   ErrorDetail,

@@ -94,7 +94,16 @@ export interface BootOptions {
   snapshot?: boolean;
 }
 
-export type BootPhase = 'import-pyodide' | 'load-pyodide' | 'install-pyloom' | 'start-shell' | 'ready';
+export type BootPhase =
+  | 'import-pyodide'
+  | 'load-pyodide'
+  | 'install-pyloom'
+  | 'start-shell'
+  | 'ready'
+  // A remote runtime's start: a Binder build (its log lines as messages), the server, the kernel.
+  | 'binder-build'
+  | 'connect-server'
+  | 'start-kernel';
 export interface BootProgress {
   kind: 'boot';
   phase: BootPhase;

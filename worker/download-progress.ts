@@ -1,7 +1,8 @@
 // The worker's one download watch: which URLs are packages (or the big core files), their sha256
 // from the lock file, and per-execution byte totals for the page's progress bars.
 import type { DownloadProgress } from '../src/protocol';
-import { watchDownloads } from './downloads';
+import { watchDownloads, type FileProgress } from './downloads';
+import { watchRequests } from './xhr-downloads';
 
 export interface PackageWatchOptions {
   /** Pyodide's core folder: only its two big files are watched. */
@@ -36,7 +37,22 @@ export function watchPackageDownloads(options: PackageWatchOptions): () => void 
   // Per-execution totals, so "overall" means "what this cell is downloading".
   let batch = { owner: null as number | null, files: new Map<string, { loaded: number; total: number | null; done: boolean }>() };
   let expected: Map<string, string> | undefined;
-  return watchDownloads({
+  const report = (file: FileProgress): void => {
+    const owner = options.owner();
+    if (batch.owner !== owner) batch = { owner, files: new Map() };
+    batch.files.set(file.url, { loaded: file.loaded, total: file.total, done: file.done });
+    const states = [...batch.files.values()];
+    const overall = {
+      loaded: states.reduce((sum, f) => sum + f.loaded, 0),
+      total: states.some((f) => f.total === null) ? null : states.reduce((sum, f) => sum + (f.total ?? 0), 0),
+      files: states.length,
+      done: states.filter((f) => f.done).length,
+    };
+    options.report({ ...file, executionId: owner, overall });
+  };
+  // HTTP from Python (urllib, http.client: pyloom.http) is XMLHttpRequest; it counts for the cell too.
+  const stopRequests = watchRequests(report);
+  const stopDownloads = watchDownloads({
     // Packages, and the two big files of Pyodide's core, so the page can show bytes while they come.
     matches: (url) =>
       url.startsWith(packageBaseUrl) ||
@@ -47,18 +63,10 @@ export function watchPackageDownloads(options: PackageWatchOptions): () => void 
       expected ??= lockHashes(options.lockJson(), packageBaseUrl);
       return expected.get(url.split(/[?#]/)[0]!);
     },
-    report: (file) => {
-      const owner = options.owner();
-      if (batch.owner !== owner) batch = { owner, files: new Map() };
-      batch.files.set(file.url, { loaded: file.loaded, total: file.total, done: file.done });
-      const states = [...batch.files.values()];
-      const overall = {
-        loaded: states.reduce((sum, f) => sum + f.loaded, 0),
-        total: states.some((f) => f.total === null) ? null : states.reduce((sum, f) => sum + (f.total ?? 0), 0),
-        files: states.length,
-        done: states.filter((f) => f.done).length,
-      };
-      options.report({ ...file, executionId: owner, overall });
-    },
+    report,
   });
+  return () => {
+    stopDownloads();
+    stopRequests();
+  };
 }

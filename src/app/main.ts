@@ -2,7 +2,7 @@
 // this browser, and the list of notebooks kept here.
 import '../components/py-notebook';
 import '../components/py-status';
-import { createRuntime } from '../index';
+import { createRuntime, type AnyRuntime } from '../runtime/runtime';
 import { Autosave, type SaveStateDetail } from '../notebook/autosave';
 import { NotebookFileError, parseNotebook, serializeNotebook } from '../notebook/ipynb';
 import { newNotebook, type Notebook } from '../notebook/model';
@@ -14,6 +14,7 @@ import { clearSnapshots, snapshotBytes } from '../offline/snapshots';
 import { loadDeploymentConfig, type DeploymentConfig } from './config';
 import { renderNotebookList } from './notebook-list';
 import { errorMessage } from '../shared/errors';
+import { describeChoice, jupyterOptions, runtimeChoices, sameChoice, setUpPicker, type RuntimeChoice } from './runtime-picker';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const nameField = $<HTMLInputElement>('name');
@@ -28,9 +29,46 @@ const config: DeploymentConfig = await loadDeploymentConfig().catch((error: unkn
   configError = errorMessage(error);
   return {};
 });
-const runtime = createRuntime(config);
-statusElement.runtime = runtime;
+// Where code runs is chosen per notebook (runtime-picker.ts); the page starts with the choice of
+// the notebook shown last, so a notebook on a Jupyter server does not boot Pyodide for nothing.
+let choice: RuntimeChoice = runtimeChoices.last();
+let runtime: AnyRuntime = startRuntime(choice);
 notebookElement.completer = (code, cursor) => runtime.complete(code, cursor);
+const runtimeButton = $('runtime-button');
+const picker = setUpPicker($<HTMLDialogElement>('runtime-dialog'), (picked) => {
+  if (meta) runtimeChoices.save(meta.id, picked);
+  // Same server again: reconnect (the token may have changed). Same browser runtime: keep its variables.
+  useRuntime(picked, picked.kind === 'jupyter');
+});
+runtimeButton.addEventListener('click', () => picker.open(choice));
+
+function startRuntime(next: RuntimeChoice): AnyRuntime {
+  const started = next.kind === 'jupyter' ? createRuntime(jupyterOptions(next)) : createRuntime(config);
+  statusElement.runtime = started;
+  watchDownloads(started);
+  if (next.kind === 'jupyter') {
+    // A wrong or missing token (not kept unless asked) opens the picker to type it.
+    started.ready.catch((error: unknown) => {
+      if (runtime === started) picker.open(next, error instanceof Error ? error.message : String(error));
+    });
+  }
+  return started;
+}
+
+/** Run this tab's notebook on `next` (a new runtime unless it is the current one); outputs are kept. */
+function useRuntime(next: RuntimeChoice, force = false): void {
+  runtimeChoices.shown(next);
+  $('runtime-button').textContent = `Runs: ${describeChoice(next)}`;
+  if (!force && sameChoice(next, choice)) return;
+  choice = next;
+  runtime.dispose();
+  runtime = startRuntime(next);
+  if (session) {
+    session = new NotebookSession(session.notebook, runtime);
+    session.addEventListener('change', onSessionChange);
+    notebookElement.session = session;
+  }
+}
 
 // ---- offline: the service worker caches the app, Pyodide and every package used ----
 const offlineView = $('offline');
@@ -61,14 +99,16 @@ if (config.offline === false) {
 // Packages a cell loads are cached as they arrive: refresh the figure when the runtime settles
 // after a download (not after every cell: the status asks the service worker and walks the caches).
 let downloaded = false;
-runtime.addEventListener('progress', (event) => {
-  if ((event as CustomEvent<Progress>).detail.kind === 'download') downloaded = true;
-});
-runtime.addEventListener('status', (event) => {
-  if (config.offline === false || !downloaded || (event as CustomEvent<{ status: string }>).detail.status !== 'idle') return;
-  downloaded = false;
-  void showOffline().catch(() => undefined);
-});
+function watchDownloads(watched: AnyRuntime): void {
+  watched.addEventListener('progress', (event) => {
+    if ((event as CustomEvent<Progress>).detail.kind === 'download') downloaded = true;
+  });
+  watched.addEventListener('status', (event) => {
+    if (config.offline === false || !downloaded || (event as CustomEvent<{ status: string }>).detail.status !== 'idle') return;
+    downloaded = false;
+    void showOffline().catch(() => undefined);
+  });
+}
 clearOffline.addEventListener('click', async () => {
   if (!confirm('Remove the offline copy of Pyloom, Pyodide and the packages (notebooks are kept)? The next visit downloads them again.')) return;
   await clearOfflineCache();
@@ -103,7 +143,8 @@ function onSessionChange(event: Event): void {
 async function show(stored: { meta: NotebookMeta; notebook: Notebook }): Promise<void> {
   await autosave.flush();
   meta = stored.meta;
-  if (session) session.replace(stored.notebook);
+  useRuntime(runtimeChoices.for(meta.id));
+  if (session?.runtime === runtime) session.replace(stored.notebook);
   else {
     session = new NotebookSession(stored.notebook, runtime);
     session.addEventListener('change', onSessionChange);
@@ -316,4 +357,4 @@ await start().catch((error: unknown) => {
 });
 
 // For tests and the console: the objects behind the page.
-Object.assign(window, { pyloomApp: { runtime, store, autosave, get session() { return session; }, get meta() { return meta; } } });
+Object.assign(window, { pyloomApp: { get runtime() { return runtime; }, store, autosave, get session() { return session; }, get meta() { return meta; } } });

@@ -1,9 +1,9 @@
-// <py-status>: the runtime's state for people — starting / idle / busy / dead, a byte progress bar
-// while Pyodide or packages download, and the last error of the runtime itself.
+// <py-status>: the runtime's state for people — starting / idle / busy / dead, where a remote
+// runtime runs, a byte progress bar while Pyodide or packages download, and the runtime's last error.
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { DownloadProgress, Progress } from '../protocol';
-import type { ErrorDetail, Runtime, RuntimeStatus, StatusDetail } from '../runtime/runtime';
+import type { AnyRuntime, ErrorDetail, RuntimeStatus, StatusDetail } from '../runtime/runtime';
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
@@ -40,6 +40,9 @@ export class PyStatus extends LitElement {
       --dot: #c62828;
       color: #a31515;
     }
+    .where {
+      color: #5a6275;
+    }
     progress {
       width: 12rem;
       height: 0.7rem;
@@ -57,13 +60,13 @@ export class PyStatus extends LitElement {
     }
   `;
 
-  @property({ attribute: false }) runtime: Runtime | undefined;
+  @property({ attribute: false }) runtime: AnyRuntime | undefined;
   @state() status: RuntimeStatus = 'starting';
   @state() reason: string | undefined;
   @state() boot: { message: string; step: number; steps: number } | undefined;
   @state() download: DownloadProgress | undefined;
   @state() lastError: string | undefined;
-  #listening: Runtime | undefined;
+  #listening: AnyRuntime | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!changed.has('runtime') || this.runtime === this.#listening) return;
@@ -85,6 +88,7 @@ export class PyStatus extends LitElement {
     const bootStep = this.status === 'starting' && this.boot && !download;
     return html`
       <span class="state" data-status=${this.status} role="status" aria-live="polite">Python ${label}</span>
+      ${this.runtime && 'where' in this.runtime ? html`<span class="where" part="where">on ${this.runtime.where}</span>` : nothing}
       ${download
         ? html`<label class="download"
             >${download.file}: ${megabytes(download.overall.loaded)}${download.overall.total ? ` of ${megabytes(download.overall.total)}` : ''}

@@ -1,30 +1,61 @@
-// One embedded cell as plain DOM in a shadow root: code (or an editor), Run, status, output slot.
-// No Lit, no renderers here: this is in the script a page loads before anything runs.
+// One embedded cell as plain DOM in a shadow root: the page's own code block (its highlighting
+// kept) until the editor loads, buttons, status, output slot. No Lit, no renderers, no editor
+// code here: this is in the script a page loads before anything runs.
+import { codeOf } from './thebe/markup';
+
+export type CellAction = 'run' | 'run-all' | 'restart' | 'restart-run-all';
 
 export interface CellParts {
   host: HTMLElement;
+  /** The code to run: the editor's text once it is loaded, the block's text before. */
   code(): string;
   group: string;
   hideCode: boolean;
+  readonly: boolean;
+  /** Thebe's data-language when it is not Python: the cell is shown but cannot run here. */
+  otherLanguage: string | undefined;
   autorun: boolean;
   /** Seconds before the run is interrupted; 0: the page's default. */
   timeout: number;
-  run: HTMLButtonElement;
+  /** The Run button (null when the page asked for none: Shift+Enter in the editor still runs). */
+  run: HTMLButtonElement | null;
+  /** The other per-cell buttons the page asked for (Thebe's mount*Button keys). */
+  buttons: Map<CellAction, HTMLButtonElement>;
   status: HTMLElement;
   output: HTMLElement;
   /** Static output the page shipped (Thebe's data-output), shown until the first run. */
   predefined: Element | null;
+  /** Where the code is shown; the editor replaces the page's block inside it. */
+  codeBox: HTMLElement | null;
+  /** Set once the editor has replaced the page's block. */
+  editor: { value(): string; focus(): void } | undefined;
+}
+
+export interface MountOptions {
+  outputSelector: string;
+  theme: string;
+  autorunAll: boolean;
+  /** The code, when it is not the block's text (Thebe's stripPrompts made it). */
+  source?: string;
+  /** Per-cell buttons beside Run (Thebe pages); Run itself unless `run: false`. */
+  buttons?: Partial<Record<CellAction, boolean>>;
+  /** Every cell read-only (Thebe's codeMirrorConfig.readOnly); `data-readonly="false"` overrides. */
+  readOnly?: boolean;
+  /** Keep the page's static output until the cell runs (Thebe's predefinedOutput). Default true. */
+  predefinedOutput?: boolean;
 }
 
 const STYLE = `
 :host { display: block; margin: 1em 0; font: var(--pyloom-font, 15px/1.5 system-ui, sans-serif);
   color: var(--pyloom-text-color, #1d2330); --pyloom-bg: #f6f8fa; --pyloom-border: #d0d7de; }
-:host([theme=dark]) { --pyloom-text-color: #e6edf3; --pyloom-bg: #161b22; --pyloom-border: #30363d; color: var(--pyloom-text-color); }
+:host([theme=dark]) { --pyloom-text-color: #e6edf3; --pyloom-bg: #161b22; --pyloom-border: #30363d; --pyloom-output-bg: #0d1117; color: var(--pyloom-text-color); }
+:host([theme=dark]) .output { color: var(--pyloom-text-color); }
 .cell { border: 1px solid var(--pyloom-border); border-radius: 6px; overflow: hidden; background: var(--pyloom-bg); }
-pre, textarea { margin: 0; padding: .6em .8em; font: var(--pyloom-code-font, 13px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace);
-  background: transparent; color: inherit; white-space: pre; overflow-x: auto; }
-textarea { width: 100%; box-sizing: border-box; border: 0; resize: vertical; display: block; }
-.bar { display: flex; gap: .5em; align-items: center; padding: .3em .6em; border-top: 1px solid var(--pyloom-border); font-size: 13px; }
+.code { display: block; min-height: 1.5em; }
+.code[role=textbox] { cursor: text; }
+.code:focus-visible { outline: 2px solid var(--pyloom-focus, #2f6fde); outline-offset: -2px; }
+::slotted(pre), ::slotted(div) { margin: 0 !important; border: 0 !important; border-radius: 0 !important; }
+.bar { display: flex; gap: .5em; align-items: center; padding: .3em .6em; border-top: 1px solid var(--pyloom-border); font-size: 13px; flex-wrap: wrap; }
 button { font: inherit; padding: .15em .8em; border-radius: 4px; border: 1px solid var(--pyloom-border); background: var(--pyloom-button-bg, #fff); color: #1d2330; cursor: pointer; }
 .status { color: var(--pyloom-muted, #57606a); }
 .output:empty { display: none; }
@@ -33,60 +64,86 @@ button { font: inherit; padding: .15em .8em; border-radius: 4px; border: 1px sol
 :host([hide-code]) .output { border: 0; }
 `;
 
+const LABELS: Record<CellAction, [text: string, name: string]> = {
+  run: ['Run', 'Run this Python cell'],
+  'run-all': ['Run all', 'Run all cells'],
+  restart: ['Restart', 'Restart Python'],
+  'restart-run-all': ['Restart & run all', 'Restart Python and run all cells'],
+};
+
 /** Replace a code block with a cell; returns its parts. */
-export function mountCell(block: Element, options: { outputSelector: string; theme: string; autorunAll: boolean }): CellParts {
+export function mountCell(block: Element, options: MountOptions): CellParts {
+  const doc = block.ownerDocument;
   const pre = block.localName === 'code' && block.parentElement?.localName === 'pre' ? block.parentElement : block;
-  const source = (block.localName === 'py-cell' ? block.textContent : block.textContent ?? '').replace(/^\n+|\s+$/g, '');
+  const source = options.source ?? codeOf(block);
   const attr = (name: string) => block.getAttribute(name) ?? pre.getAttribute(name);
   const flag = (name: string) => attr(name) !== null && attr(name) !== 'false';
   const hideCode = flag('data-hide-code') || flag('hide-code');
-  const readonly = flag('data-readonly') || flag('readonly') || hideCode;
+  const readonlyAttr = attr('data-readonly') ?? attr('readonly');
+  const readonly = hideCode || (readonlyAttr !== null ? readonlyAttr !== 'false' : options.readOnly === true);
   const group = attr('data-kernel') ?? attr('kernel') ?? 'default';
+  const language = attr('data-language')?.trim();
+  const otherLanguage = language && !/^(i?python[23]?|py|py3)$/i.test(language) ? language : undefined;
 
-  const host = pre.ownerDocument.createElement('div');
+  const host = doc.createElement('div');
   host.className = 'pyloom-cell';
   host.setAttribute('theme', options.theme);
+  if (pre.id) host.id = pre.id; // page links and scripts find the cell where the block was
   if (hideCode) host.setAttribute('hide-code', '');
   const root = host.attachShadow({ mode: 'open' });
-  const style = pre.ownerDocument.createElement('style');
+  const style = doc.createElement('style');
   style.textContent = STYLE;
-  const cell = pre.ownerDocument.createElement('div');
+  const cell = doc.createElement('div');
   cell.className = 'cell';
   cell.setAttribute('part', 'cell');
 
-  let code: () => string;
-  if (hideCode) {
-    code = () => source;
-  } else if (readonly) {
-    const view = pre.ownerDocument.createElement('pre');
-    view.setAttribute('part', 'code');
-    view.textContent = source;
-    cell.append(view);
-    code = () => source;
-  } else {
-    const editor = pre.ownerDocument.createElement('textarea');
-    editor.setAttribute('part', 'code');
-    editor.setAttribute('aria-label', 'Python code');
-    editor.spellcheck = false;
-    editor.value = source;
-    editor.rows = Math.min(30, source.split('\n').length + 1);
-    cell.append(editor);
-    code = () => editor.value;
+  let codeBox: HTMLElement | null = null;
+  let shown: Element | undefined;
+  if (!hideCode) {
+    codeBox = doc.createElement('div');
+    codeBox.className = 'code';
+    codeBox.setAttribute('part', 'code');
+    if (!readonly && !otherLanguage) {
+      // A textbox to the reader from the start; the editor takes over on first focus.
+      codeBox.setAttribute('role', 'textbox');
+      codeBox.setAttribute('aria-multiline', 'true');
+      codeBox.setAttribute('aria-label', 'Python code');
+      codeBox.tabIndex = 0;
+    }
+    // The page's block itself, slotted: its highlighting and the page's styles stay until the editor loads.
+    shown = options.source === undefined && block.localName !== 'py-cell' ? pre : doc.createElement('pre');
+    if (shown !== pre) shown.textContent = source;
+    shown.setAttribute('slot', 'code');
+    const slot = doc.createElement('slot');
+    slot.name = 'code';
+    codeBox.append(slot);
+    cell.append(codeBox);
   }
-  const bar = pre.ownerDocument.createElement('div');
+  const bar = doc.createElement('div');
   bar.className = 'bar';
   bar.setAttribute('part', 'bar');
-  const run = pre.ownerDocument.createElement('button');
-  run.type = 'button';
-  run.textContent = 'Run';
-  run.setAttribute('part', 'run');
-  run.setAttribute('aria-label', 'Run this Python cell');
-  const status = pre.ownerDocument.createElement('span');
+  const buttons = new Map<CellAction, HTMLButtonElement>();
+  const wanted = { run: true, ...options.buttons };
+  for (const action of Object.keys(LABELS) as CellAction[]) {
+    if (!wanted[action]) continue;
+    const button = doc.createElement('button');
+    button.type = 'button';
+    button.textContent = LABELS[action][0];
+    button.setAttribute('part', action === 'run' ? 'run' : `button ${action}`);
+    button.setAttribute('aria-label', LABELS[action][1]);
+    buttons.set(action, button);
+    bar.append(button);
+  }
+  const status = doc.createElement('span');
   status.className = 'status';
   status.setAttribute('role', 'status');
-  bar.append(run, status);
+  bar.append(status);
+  if (otherLanguage) {
+    for (const button of buttons.values()) button.disabled = true;
+    status.textContent = `This block is ${otherLanguage}: only Python runs in this browser`;
+  }
   if (!hideCode) cell.append(bar);
-  const output = pre.ownerDocument.createElement('div');
+  const output = doc.createElement('div');
   output.className = 'output';
   output.setAttribute('part', 'output');
   cell.append(output);
@@ -95,17 +152,25 @@ export function mountCell(block: Element, options: { outputSelector: string; the
   // Thebe's predefined output: the next sibling matching outputSelector stays until the cell runs.
   const next = pre.nextElementSibling;
   const predefined = next?.matches(options.outputSelector) ? next : null;
+  if (predefined && options.predefinedOutput === false) predefined.remove();
   pre.replaceWith(host);
-  return {
+  if (shown) host.append(shown);
+  const parts: CellParts = {
     host,
-    code,
+    code: () => parts.editor?.value() ?? source,
     group,
     hideCode,
+    readonly: readonly || otherLanguage !== undefined,
+    otherLanguage,
     autorun: options.autorunAll || flag('data-autorun') || flag('autorun') || hideCode,
     timeout: Math.max(0, Number(attr('data-timeout') ?? 0) || 0),
-    run,
+    run: buttons.get('run') ?? null,
+    buttons,
     status,
     output,
-    predefined,
+    predefined: options.predefinedOutput === false ? null : predefined,
+    codeBox,
+    editor: undefined,
   };
+  return parts;
 }

@@ -1,5 +1,6 @@
-// The embed's page configuration: <script type="application/json" data-pyloom-config>, and Thebe's
-// <script type="text/x-thebe-config"> for the keys that make sense without a server.
+// The embed's page configuration: <script type="application/json" data-pyloom-config>. Thebe's
+// config (src/embed/thebe/config.ts) is merged in by the Thebe page code when a page has one.
+import type { JupyterRuntimeOptions } from '../runtime/jupyter/options';
 
 export interface EmbedConfig {
   /** Code blocks to turn into cells. */
@@ -19,7 +20,14 @@ export interface EmbedConfig {
   trust: boolean;
   /** Seconds a cell may run before it is interrupted (0: no limit); `data-timeout` per cell. */
   timeout: number;
+  /** Python's working directory, relative to where it starts (Thebe's kernelOptions.path). */
+  workingDirectory?: string;
+  /** A Jupyter server or Binder from Thebe's server keys (src/embed/thebe-server.ts); undefined: Pyodide. */
+  remote?: JupyterRuntimeOptions;
 }
+
+/** Keys the page set in its own config (they win over Thebe's). */
+export type OwnKeys = Set<'selector' | 'outputSelector' | 'theme' | 'preload'>;
 
 export const DEFAULT_SELECTOR = 'py-cell, pre[data-executable], pre > code.language-python[data-pyloom]';
 
@@ -37,22 +45,23 @@ function readJson(script: Element | null, what: string): Record<string, unknown>
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
-export function readConfig(document: Document): EmbedConfig {
-  const thebe = readJson(document.querySelector('script[type="text/x-thebe-config"]'), 'the Thebe config');
+export function readConfig(document: Document): EmbedConfig & { own: OwnKeys } {
   const own = readJson(document.querySelector('script[type="application/json"][data-pyloom-config]'), 'data-pyloom-config');
-  const thebeSelector = str(thebe['selector']);
   const indexUrls = Array.isArray(own['indexUrls']) ? own['indexUrls'].filter((u): u is string => typeof u === 'string') : undefined;
+  const keys: OwnKeys = new Set();
+  for (const key of ['selector', 'outputSelector', 'theme', 'preload'] as const) if (key in own) keys.add(key);
   return {
-    selector: str(own['selector']) ?? (thebeSelector ? `${thebeSelector}, ${DEFAULT_SELECTOR}` : DEFAULT_SELECTOR),
-    outputSelector: str(own['outputSelector']) ?? str(thebe['outputSelector']) ?? '[data-output]',
+    selector: str(own['selector']) ?? DEFAULT_SELECTOR,
+    outputSelector: str(own['outputSelector']) ?? '[data-output]',
     indexURL: str(own['indexURL']),
     packageBaseUrl: str(own['packageBaseUrl']),
     lockFileURL: str(own['lockFileURL']),
     ...(indexUrls ? { indexUrls } : {}),
     autorun: own['autorun'] === true,
-    preload: own['preload'] === true || thebe['requestKernel'] === true,
+    preload: own['preload'] === true,
     theme: own['theme'] === 'dark' ? 'dark' : 'light',
     trust: own['trust'] === true,
     timeout: typeof own['timeout'] === 'number' && own['timeout'] > 0 ? own['timeout'] : 0,
+    own: keys,
   };
 }

@@ -1,44 +1,33 @@
 // The docs-page entry: one module script turns a page's code blocks into runnable cells.
-// It stays small (no Lit, renderers or runtime client): those load on the first Run.
-import { mountCell, type CellParts } from './cell';
+// It stays small (no Lit, renderers, editor or runtime client): those load on first use. A page
+// with a Thebe config also gets window.thebelab / window.thebe; the JSON5 reader loads only there.
 import { readConfig } from './config';
+import { EmbedPage } from './page';
+import { installThebeGlobal, ThebeEvents } from './thebe/api';
+import type { CellParts } from './cell';
 
-const config = readConfig(document);
-let live: Promise<typeof import('./live')> | undefined;
-const loadLive = () => (live ??= import('./live'));
+const { own, ...config } = readConfig(document);
+const page = new EmbedPage(config);
 
-const cells: CellParts[] = [];
-for (const block of document.querySelectorAll(config.selector)) {
-  // `pre > code` and its `pre` can both match; each block becomes one cell.
-  if (!block.isConnected || block.closest('.pyloom-cell')) continue;
-  cells.push(mountCell(block, { outputSelector: config.outputSelector, theme: config.theme, autorunAll: config.autorun }));
+if (document.querySelector('script[type="text/x-thebe-config"]')) {
+  // Thebe's globals exist at once; their calls wait for the Thebe page code.
+  const events = new ThebeEvents();
+  const backend = import('./thebe/page').then(({ startThebePage }) => startThebePage(page, own, events, document));
+  installThebeGlobal(events, backend);
+  void backend.then(() => (document.documentElement.dataset['pyloomThebe'] = 'ready'));
+  if (config.preload) void backend.then(() => page.preload());
+} else {
+  const cells = page.mount([...document.querySelectorAll(config.selector)].map((block) => ({ block })));
+  if (config.preload && !cells.some((cell) => cell.autorun)) void page.loadLive().then(() => page.preload());
 }
 
-// Runs are chained so cells of one group reach its runtime in the order they were asked for.
-let chain: Promise<void> = Promise.resolve();
-function run(cell: CellParts): Promise<void> {
-  cell.status.textContent = 'Queued…';
-  chain = chain.then(async () => (await loadLive()).runCell(cell, config));
-  return chain;
-}
+for (const button of document.querySelectorAll('[data-pyloom-run-all]')) button.addEventListener('click', () => void page.runAll());
 
-function runAll(): Promise<void> {
-  for (const cell of cells) void run(cell);
-  return chain;
-}
-
-for (const cell of cells) cell.run.addEventListener('click', () => void run(cell));
-for (const button of document.querySelectorAll('[data-pyloom-run-all]')) button.addEventListener('click', () => void runAll());
-
-const autorun = cells.filter((cell) => cell.autorun);
-if (autorun.length > 0) for (const cell of autorun) void run(cell);
-else if (config.preload) void loadLive().then((module) => module.preload(cells, config));
-
-// The one global the embed adds.
+// The one global the embed adds (Thebe pages also get Thebe's own).
 declare global {
   interface Window {
     pyloomEmbed?: { cells: readonly CellParts[]; run(cell: CellParts): Promise<void>; runAll(): Promise<void>; ready: Promise<void> };
   }
 }
-window.pyloomEmbed = { cells, run, runAll, ready: chain };
+window.pyloomEmbed = { cells: page.cells, run: (cell) => page.run(cell), runAll: () => page.runAll(), ready: page.settled };
 document.documentElement.dataset['pyloomEmbed'] = 'ready';

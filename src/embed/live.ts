@@ -4,25 +4,98 @@ import '../components/py-output';
 import { askInput } from '../components/input-box';
 import type { PyOutput } from '../components/py-output';
 import type { Progress } from '../protocol';
-import { createRuntime, type Runtime } from '../runtime/runtime';
+import { createRuntime, type AnyRuntime, type StatusDetail } from '../runtime/runtime';
 import type { CellParts } from './cell';
 import type { EmbedConfig } from './config';
 import { errorMessage } from '../shared/errors';
+import { ownRuntimeOptions } from './thebe-server';
 
-const runtimes = new Map<string, Runtime>();
+const runtimes = new Map<string, AnyRuntime>();
 
-export function runtimeFor(group: string, config: EmbedConfig): Runtime {
+/** A runtime's life as the page sees it: Thebe's status events are made from these. */
+export type RuntimeChange = { group: string } & ({ state: 'starting' | 'ready' } | { state: 'failed' | 'dead'; reason: string });
+type Observer = (change: RuntimeChange) => void;
+const observers = new Set<Observer>();
+
+/** Hear about every runtime of the page (created, ready, failed, died, restarted). */
+export function observeRuntimes(observer: Observer): void {
+  observers.add(observer);
+}
+
+const notify = (change: RuntimeChange) => {
+  for (const observer of observers) observer(change);
+};
+
+export function runtimeFor(group: string, config: EmbedConfig): AnyRuntime {
   let runtime = runtimes.get(group);
   if (!runtime) {
-    runtime = createRuntime({
+    // A page that names a Jupyter server or Binder (Thebe's keys, or the same in its own config) runs there.
+    const remote = ownRuntimeOptions(document) ?? config.remote;
+    const created = remote ? createRuntime(remote) : createRuntime({
       ...(config.indexURL ? { indexURL: config.indexURL } : {}),
       ...(config.packageBaseUrl ? { packageBaseUrl: config.packageBaseUrl } : {}),
       ...(config.lockFileURL ? { lockFileURL: config.lockFileURL } : {}),
       ...(config.indexUrls ? { indexUrls: config.indexUrls } : {}),
     });
-    runtimes.set(group, runtime);
+    runtime = created;
+    runtimes.set(group, created);
+    let booted = false;
+    const boot = () => {
+      booted = false;
+      notify({ group, state: 'starting' });
+      // Queued while Python boots, so it runs before any cell. Not on a Jupyter server: making
+      // folders there is not the page's business (the kernel starts in the server's root).
+      if (!remote) enterWorkingDirectory(created, config.workingDirectory);
+      // A restart announces 'starting' before its new `ready` exists: read it a microtask later.
+      queueMicrotask(() =>
+        created.ready.catch((error: unknown) => notify({ group, state: 'failed', reason: error instanceof Error ? error.message : String(error) })),
+      );
+    };
+    created.addEventListener('status', (event) => {
+      const { status, reason } = (event as CustomEvent<StatusDetail>).detail;
+      if (status === 'starting') boot();
+      else if (status === 'idle' && !booted) {
+        booted = true;
+        notify({ group, state: 'ready' });
+      } else if (status === 'dead' && booted) notify({ group, state: 'dead', reason: reason ?? 'the Python runtime stopped' });
+    });
+    boot();
   }
   return runtime;
+}
+
+/**
+ * Thebe's kernelOptions.path: the working directory, relative to where Python starts (Pyodide's
+ * home); "/" and "." leave it. Queued during boot, so it runs before any cell; it gives its
+ * execution count back, so the page's first cell is still [1].
+ */
+function enterWorkingDirectory(runtime: AnyRuntime, path: string | undefined): void {
+  const relative = (path ?? '').replace(/^\/+/, '').replace(/\/?\.?\/?$/, '');
+  if (!relative || relative === '.') return;
+  const code = [
+    'import os as _pyloom_os, sys as _pyloom_sys',
+    `_pyloom_os.makedirs(${JSON.stringify(relative)}, exist_ok=True)`,
+    `_pyloom_os.chdir(${JSON.stringify(relative)})`,
+    "_pyloom_shell = getattr(_pyloom_sys.displayhook, '__self__', None)",
+    "if hasattr(_pyloom_shell, 'execution_count'):",
+    '    _pyloom_shell.execution_count -= 1',
+    "    _pyloom_shell.user_ns.get('In', [None]).pop()",
+    'del _pyloom_os, _pyloom_sys, _pyloom_shell',
+  ].join('\n');
+  void runtime.execute(code).then((reply) => {
+    if (reply.status === 'error') console.warn(`Pyloom: could not enter the working directory "${relative}" (kernelOptions.path)`, reply.outputs);
+  });
+}
+
+/** Restart a group's Python (Thebe's restart button); resolves when it is ready again. */
+export async function restart(group: string): Promise<void> {
+  const runtime = runtimes.get(group);
+  if (runtime) await runtime.restart('restarted from the page');
+}
+
+/** Start a group's Python now (Thebe's requestKernel); resolves when it is ready. */
+export async function start(group: string, config: EmbedConfig): Promise<void> {
+  await runtimeFor(group, config).ready;
 }
 
 function describe(progress: Progress): string {
@@ -40,7 +113,7 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
     cell.output.append(output);
   }
   const view = output;
-  cell.run.disabled = true;
+  if (cell.run) cell.run.disabled = true;
   cell.status.textContent = runtime.status === 'starting' ? 'Starting Python…' : 'Queued…';
   const onBoot = (event: Event) => {
     const progress = (event as CustomEvent<Progress>).detail;
@@ -88,7 +161,7 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
   } finally {
     clearTimeout(timer);
     runtime.removeEventListener('progress', onBoot);
-    cell.run.disabled = false;
+    if (cell.run) cell.run.disabled = false;
   }
 }
 

@@ -18,6 +18,8 @@ import { answerInput, createInputBuffer } from '../shared/input-buffer';
 import { OutputList } from './output-list';
 import { deferred } from '../shared/deferred';
 import { errorMessage } from '../shared/errors';
+import { JupyterRuntime } from './jupyter/runtime';
+import type { JupyterRuntimeOptions } from './jupyter/options';
 
 export type RuntimeStatus = 'starting' | 'idle' | 'busy' | 'dead';
 
@@ -30,6 +32,8 @@ export interface WorkerLike {
 }
 
 export interface RuntimeOptions {
+  /** Pyodide in a worker of this page (the default); `'jupyter'` is JupyterRuntimeOptions. */
+  kind?: 'pyodide';
   /** Folder of the Pyodide core (`pyodide.mjs` …). Default: the copy served with Pyloom. */
   indexURL?: string;
   /** Where package wheels come from. Default: the Pyodide CDN of the running version. */
@@ -515,6 +519,15 @@ function describeWorkerError(event: Event): string {
   return /memory/i.test(message) ? `${message} (out of memory)` : message;
 }
 
-export function createRuntime(options: RuntimeOptions = {}): Runtime {
-  return new Runtime(options);
+/**
+ * A runtime: Pyodide in this page (default), or with `{ kind: 'jupyter', serverSettings |
+ * binderOptions, kernelName }` a kernel on a Jupyter server, with the same API.
+ */
+export function createRuntime(options: JupyterRuntimeOptions): JupyterRuntime;
+export function createRuntime(options?: RuntimeOptions): Runtime;
+export function createRuntime(options: RuntimeOptions | JupyterRuntimeOptions = {}): Runtime | JupyterRuntime {
+  return options.kind === 'jupyter' ? new JupyterRuntime(options) : new Runtime(options);
 }
+
+/** Either runtime: what components and pages that accept both hold. */
+export type AnyRuntime = Runtime | JupyterRuntime;

@@ -2,7 +2,7 @@
 import { expect, test } from '@playwright/test';
 
 test('a cell that exhausts memory gets MemoryError and the runtime stays usable', async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   await page.goto('/test/e2e/pages/harness.html');
   await expect(page.locator('body[data-ready=true]')).toBeAttached();
   const result = await page.evaluate(async () => {

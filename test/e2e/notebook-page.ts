@@ -4,7 +4,7 @@ import { expect, type Page } from '@playwright/test';
 
 export async function openNotebook(page: Page, path = '/'): Promise<void> {
   await page.goto(path);
-  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
+  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 120_000 });
 }
 
 /** Open `name` holding one cell per source (code, or Markdown where `markdown` says so). */

@@ -113,7 +113,7 @@ const phases = (timings: Record<string, number | undefined> | undefined): string
 
 for (const source of ['mirror', 'index'] as const) {
   test(`after one online visit the page boots, runs and imports a cached package (${source}) with the network gone`, async ({ page, context }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(360_000);
     const app = await serveBuild();
     const packages = await servePackages();
     try {
@@ -217,7 +217,7 @@ const imageLoads = (page: Page, src: string): Promise<boolean> =>
   );
 
 test('on a host without COOP/COEP the service worker adds them: one reload, then crossOriginIsolated', async ({ page, browser }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(360_000);
   const images = await serve(() => ({ status: 200, headers: { 'Content-Type': 'image/png' }, body: PNG }));
   try {
     let loads = 0;
@@ -265,20 +265,20 @@ test('on a host without COOP/COEP the service worker adds them: one reload, then
 });
 
 test('the notebook page: online visit runs a cell importing a package; offline reload restores the notebook, boots and runs it again', async ({ page, context }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(360_000);
   const packages = await servePackages();
   // The deployment config beside index.html points the page at the package host.
   const app = await serveBuild({ '/pyloom.json': JSON.stringify({ lockFileURL: `${packages.origin}/lock.json`, packageBaseUrl: `${packages.origin}/mirror/` }) });
   try {
     await page.goto(`${app.origin}/`);
-    await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 90_000 });
+    await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 150_000 });
     const editor = page.getByRole('textbox', { name: 'Code cell 1 source' });
     await editor.click();
     await page.keyboard.type('import pyloom_test_a\npyloom_test_a.answer()');
     await page.keyboard.press('Control+Enter');
     const output = page.locator('py-cell').first().locator('py-output pre');
-    await expect(output).toHaveText('42', { timeout: 60_000 });
-    await expect(page.locator('#offline')).toContainText('Ready offline', { timeout: 90_000 });
+    await expect(output).toHaveText('42', { timeout: 120_000 });
+    await expect(page.locator('#offline')).toContainText('Ready offline', { timeout: 150_000 });
     await expect(page.locator('#save-state')).toHaveText('Saved in this browser');
     console.info(`notebook page offline: ${await page.locator('#offline').textContent()}`);
 
@@ -287,13 +287,13 @@ test('the notebook page: online visit runs a cell importing a package; offline r
     await packages.close();
     const seen = app.requests.length + packages.requests.length;
     await page.reload();
-    await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 90_000 });
+    await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 150_000 });
     await expect(editor).toHaveText('import pyloom_test_a' + 'pyloom_test_a.answer()');
     await expect(output).toHaveText('42'); // restored from the browser, not run yet
     await page.locator('py-cell').first().getByText('[1]:').click();
     await page.keyboard.press('Control+Enter');
     await expect(page.locator('py-cell').first().getByText('[1]:')).toBeVisible(); // a fresh runtime counts from 1 again
-    await expect(output).toHaveText('42', { timeout: 60_000 });
+    await expect(output).toHaveText('42', { timeout: 120_000 });
     await expect(page.locator('py-cell').first()).not.toHaveAttribute('data-state', /./);
     expect(await page.evaluate(() => (window as unknown as { pyloomApp: { runtime: { bootInfo: { snapshot: string } } } }).pyloomApp.runtime.bootInfo.snapshot)).toBe('restored');
     expect(app.requests.length + packages.requests.length).toBe(seen);

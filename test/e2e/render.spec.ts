@@ -3,6 +3,7 @@
 // becomes the right element, Python's display classes arrive whole, and long output folds.
 import { expect, test, type Page } from '@playwright/test';
 import { ISOLATED_PRELUDE, MATH_VECTORS, XSS_VECTORS } from '../fixtures/xss-vectors';
+import { clickEverything } from './xss-clicks';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/test/e2e/pages/render.html');
@@ -30,64 +31,96 @@ async function pngBase64(page: Page, color: string, size = 40, noise = false): P
   );
 }
 
-test(`untrusted output runs none of ${XSS_VECTORS.length} XSS vectors (as HTML, isolated HTML, SVG and Markdown) nor ${MATH_VECTORS.length} TeX ones; trusted output does run script`, async ({ page, context }) => {
-  const dialogs: string[] = [];
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  const popups: string[] = [];
-  context.on('page', (popup) => {
-    popups.push(popup.url());
-    void popup.close();
-  });
-  const url = page.url();
-  const count = await page.evaluate(
-    ({ vectors, math, prelude }) => {
+type DisplayData = { output_type: 'display_data'; data: Record<string, string>; metadata: Record<string, unknown> };
+const display = (data: Record<string, string>, metadata: Record<string, unknown> = {}): DisplayData => ({ output_type: 'display_data', data, metadata });
+
+/**
+ * One test per rendering path, so that each finishes well inside its timeout on a loaded machine.
+ * `clickable`: the fewest elements the path must leave to click (a javascript: link is kept as
+ * text or an inert <a>, so Markdown always has some).
+ */
+const XSS_PATHS: { name: string; outputs: DisplayData[]; frames: number; clickable: number }[] = [
+  { name: `${XSS_VECTORS.length} vectors as HTML`, outputs: XSS_VECTORS.map(({ markup }) => display({ 'text/html': markup, 'text/plain': 'x' })), frames: 0, clickable: 1 },
+  {
+    name: `${XSS_VECTORS.length} vectors as isolated HTML`,
+    outputs: XSS_VECTORS.map(({ markup }) => display({ 'text/html': ISOLATED_PRELUDE + markup }, { 'text/html': { isolated: true, height: 40 } })),
+    frames: XSS_VECTORS.length,
+    clickable: 0,
+  },
+  { name: `${XSS_VECTORS.length} vectors as SVG`, outputs: XSS_VECTORS.map(({ markup }) => display({ 'image/svg+xml': markup, 'text/plain': 'x' })), frames: 0, clickable: 0 },
+  {
+    name: `${XSS_VECTORS.length} vectors as Markdown`,
+    outputs: XSS_VECTORS.map(({ markup }) => display({ 'text/markdown': `text\n\n${markup}\n\n[link](javascript:__pwned('md-link'))`, 'text/plain': 'x' })),
+    frames: 0,
+    clickable: XSS_VECTORS.length,
+  },
+  {
+    name: `${MATH_VECTORS.length} TeX vectors as LaTeX and Markdown math`,
+    outputs: MATH_VECTORS.flatMap(({ markup }) => [display({ 'text/latex': markup }), display({ 'text/markdown': `math ${markup}` })]),
+    frames: 0,
+    clickable: MATH_VECTORS.length,
+  },
+];
+
+for (const path of XSS_PATHS) {
+  test(`untrusted output runs none of the XSS corpus: ${path.name}; a trusted control does run, clicked the same way`, async ({ page, context }) => {
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const popups: string[] = [];
+    context.on('page', (popup) => {
+      popups.push(popup.url());
+      void popup.close();
+    });
+    const url = page.url();
+    await page.evaluate(async (outputs) => {
       const output = window.makeOutput(false);
       output.id = 'untrusted';
-      output.outputs = [
-        ...vectors.flatMap(({ markup }) => [
-          { output_type: 'display_data' as const, data: { 'text/html': markup, 'text/plain': 'x' }, metadata: {} },
-          { output_type: 'display_data' as const, data: { 'text/html': prelude + markup }, metadata: { 'text/html': { isolated: true, height: 40 } } },
-          { output_type: 'display_data' as const, data: { 'image/svg+xml': markup, 'text/plain': 'x' }, metadata: {} },
-          { output_type: 'display_data' as const, data: { 'text/markdown': `text\n\n${markup}\n\n[link](javascript:__pwned('md-link'))`, 'text/plain': 'x' }, metadata: {} },
-        ]),
-        ...math.flatMap(({ markup }) => [
-          { output_type: 'display_data' as const, data: { 'text/latex': markup }, metadata: {} },
-          { output_type: 'display_data' as const, data: { 'text/markdown': `math ${markup}` }, metadata: {} },
-        ]),
-      ];
-      return output.outputs.length;
-    },
-    { vectors: XSS_VECTORS, math: MATH_VECTORS, prelude: ISOLATED_PRELUDE },
-  );
-  expect(count).toBe(XSS_VECTORS.length * 4 + MATH_VECTORS.length * 2);
-  await expect(page.locator('#untrusted iframe')).toHaveCount(XSS_VECTORS.length);
-  // Click everything clickable the outputs kept (shadow roots included): a surviving javascript:
-  // URL, form action or click handler runs now.
-  const clickable = page.locator('#untrusted').locator('a, area, button, input, summary, .katex, [class*=xss-click]');
-  const clicked = await clickable.count();
-  expect(clicked).toBeGreaterThan(XSS_VECTORS.length);
-  for (const element of await clickable.all()) await element.click({ force: true, noWaitAfter: true, timeout: 1000 }).catch(() => undefined);
-  await page.waitForTimeout(1500); // onerror/onload/animation payloads are asynchronous
-  expect(await page.evaluate(() => window.pwned)).toEqual([]);
-  expect(dialogs).toEqual([]);
-  expect(popups.filter((u) => /^(javascript|data):/.test(u))).toEqual([]);
-  expect(page.url()).toBe(url);
-  expect(await page.evaluate(() => typeof window.__pwned)).toBe('function'); // not clobbered
+      output.outputs = outputs;
+      await output.updateComplete;
+    }, path.outputs);
+    await expect(page.locator('#untrusted iframe')).toHaveCount(path.frames);
+    if (path.frames) {
+      // Untrusted frames get no sandbox permission at all, and every one has loaded (its payload
+      // had its chance) before the sentinel is read.
+      expect(await page.locator('#untrusted iframe').evaluateAll((frames) => frames.map((f) => f.getAttribute('sandbox')))).toEqual(Array(path.frames).fill(''));
+      await Promise.all(page.frames().filter((f) => f.parentFrame() === page.mainFrame()).map((f) => f.waitForLoadState('load')));
+    }
+    // Click everything clickable the outputs kept: a surviving javascript: URL, form action or
+    // click handler runs now.
+    const clicked = await clickEverything(page, '#untrusted');
+    expect(clicked.dispatched).toBeGreaterThanOrEqual(path.clickable);
 
-  // The control: the same sentinels are hit when output is trusted, so the checks above can fail.
-  await page.evaluate((prelude) => {
-    const output = window.makeOutput(true);
-    output.outputs = [
-      { output_type: 'display_data', data: { 'text/html': `<img src=x onerror="__pwned('trusted-img')"><script>__pwned('trusted-script')</script>` }, metadata: {} },
-      { output_type: 'display_data', data: { 'application/javascript': `__pwned('trusted-js:' + (element instanceof HTMLElement))` }, metadata: {} },
-      { output_type: 'display_data', data: { 'text/html': `${prelude}<script>__pwned('frame')</script>` }, metadata: { 'text/html': { isolated: true } } },
-    ];
-  }, ISOLATED_PRELUDE);
-  await expect.poll(() => page.evaluate(() => [...window.pwned].sort())).toEqual(['isolated:frame', 'trusted-img', 'trusted-js:true', 'trusted-script']);
-});
+    // The control, after the clicks: trusted output with payloads of the same asynchronous kinds
+    // (a failed image load, a clicked javascript: link, a click handler, a script in a frame),
+    // clicked by the same code. Once all of them have fired, the untrusted ones had their chance.
+    await page.evaluate((prelude) => {
+      const output = window.makeOutput(true);
+      output.id = 'control';
+      output.outputs = [
+        {
+          output_type: 'display_data',
+          data: { 'text/html': `<img src=x onerror="__pwned('control-img')"><a href="javascript:__pwned('control-link')">link</a><span class="xss-click" onclick="__pwned('control-click')">click</span><script>__pwned('control-script')</script>` },
+          metadata: {},
+        },
+        { output_type: 'display_data', data: { 'application/javascript': `__pwned('control-js:' + (element instanceof HTMLElement))` }, metadata: {} },
+        { output_type: 'display_data', data: { 'text/html': `${prelude}<script>__pwned('control-frame')</script>` }, metadata: { 'text/html': { isolated: true } } },
+      ];
+    }, ISOLATED_PRELUDE);
+    await clickEverything(page, '#control');
+    const control = ['control-click', 'control-img', 'control-js:true', 'control-link', 'control-script', 'isolated:control-frame'];
+    await expect.poll(() => page.evaluate(() => [...new Set(window.pwned.filter((id) => id.includes('control')))].sort())).toEqual(control);
+
+    expect(await page.evaluate(() => window.pwned.filter((id) => !id.includes('control')))).toEqual([]);
+    expect(dialogs).toEqual([]);
+    expect(popups.filter((u) => /^(javascript|data):/.test(u))).toEqual([]);
+    expect(page.url()).toBe(url);
+    expect(await page.evaluate(() => typeof window.__pwned)).toBe('function'); // not clobbered
+    console.info(`XSS ${path.name}: ${clicked.dispatched} elements clicked (${clicked.mouse} links with the mouse too)`);
+  });
+}
 
 test('an output cannot style the page, its host element or the other outputs, nor draw outside its box', async ({ page }) => {
   const result = await page.evaluate(async () => {
@@ -220,7 +253,9 @@ test('clear_output(wait=True) animation frames replace each other without the ar
           output.apply(frame(png));
           for (let i = 0; i < 3; i += 1) await new Promise(requestAnimationFrame);
         }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        // Resize observations are delivered in the frame's rendering steps: two frames on, the
+        // last size change has been reported.
+        for (let i = 0; i < 2; i += 1) await new Promise(requestAnimationFrame);
         observer.disconnect();
         output.remove();
         return { min: Math.min(...heights), last: heights.at(-1) ?? output.getBoundingClientRect().height };
@@ -286,40 +321,50 @@ test('Python display classes and a custom _repr_mimebundle_ become the right ele
   await out.screenshot({ path: test.info().outputPath('rich-outputs.png') });
 });
 
+// 50,000 lines: fifty chunks show the shape; npm run bench reports the figures for 200,000.
 test('very long output is folded behind "Show all"; expanding it keeps the page responsive', async ({ page }) => {
-  const renderMs = await page.evaluate(() => {
+  test.setTimeout(300_000); // several seconds unloaded; tens of seconds on a machine under load
+  await page.evaluate(async () => {
     const output = window.makeOutput(false);
     output.id = 'long';
-    const text = Array.from({ length: 200_000 }, (_, i) => `\x1b[32mline\x1b[0m ${i}`).join('\n');
-    const start = performance.now();
-    output.outputs = [{ output_type: 'stream', name: 'stdout', text }];
-    return output.updateComplete.then(() => performance.now() - start);
+    output.outputs = [{ output_type: 'stream', name: 'stdout', text: Array.from({ length: 50_000 }, (_, i) => `\x1b[32mline\x1b[0m ${i}`).join('\n') }];
+    await output.updateComplete;
   });
   const out = page.locator('#long');
-  const button = out.getByRole('button', { name: /Show all \(200,000 lines/ });
+  const button = out.getByRole('button', { name: /Show all \(50,000 lines/ });
   await expect(button).toBeVisible();
-  expect(await out.locator('pre').evaluate((el) => el.textContent!.includes('line 100000\n'))).toBe(false);
-  expect(renderMs).toBeLessThan(1000);
-  // While the full text is built, timers keep firing: no task blocks the page for long.
-  const gaps = await page.evaluate(async () => {
+  expect(await out.locator('pre').evaluate((el) => el.textContent!.includes('line 25000\n'))).toBe(false);
+  // While the full text is built, other tasks keep running between its chunks. How long each gap
+  // is depends on the machine and its load (npm run bench reports it); the shape does not: a
+  // timer task queued alongside sees the text grow chunk by chunk, where one frozen stretch would
+  // show it nothing or all at once.
+  const { seen, totalMs } = await page.evaluate(async () => {
     const root = document.getElementById('long')!.shadowRoot!;
-    const gaps: number[] = [];
-    let last = performance.now();
-    const timer = setInterval(() => {
-      const now = performance.now();
-      gaps.push(now - last);
-      last = now;
-    }, 10);
+    const done = () => root.querySelector('pre[data-complete=true]') !== null;
+    const seen = new Set<number>();
+    let ticking = true;
+    const tick = () => {
+      if (!ticking) return;
+      if (!done()) seen.add(root.querySelector('pre')?.childElementCount ?? 0);
+      setTimeout(tick, 0);
+    };
+    const start = performance.now();
     root.querySelector<HTMLButtonElement>('button.show-all')!.click();
-    while (!root.querySelector('pre[data-complete=true]')) await new Promise((resolve) => setTimeout(resolve, 50));
-    clearInterval(timer);
-    return gaps;
+    setTimeout(tick, 0);
+    // The expanded text is a new <pre>: wait for whichever one says it is complete.
+    await new Promise<void>((resolve) => {
+      if (done()) return resolve();
+      new MutationObserver((_, observer) => {
+        if (!done()) return;
+        observer.disconnect();
+        resolve();
+      }).observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-complete'] });
+    });
+    ticking = false;
+    return { seen: seen.size, totalMs: performance.now() - start };
   });
-  const longest = Math.max(...gaps);
-  console.info(`200,000 lines: folded render ${renderMs.toFixed(0)} ms; expanding: ${gaps.length} timer ticks, longest gap ${longest.toFixed(0)} ms`);
-  expect(await out.locator('pre').evaluate((el) => [el.textContent!.includes('line 100000\n'), el.querySelectorAll('.ansi-green-fg').length])).toEqual([true, 200_000]);
+  expect(await out.locator('pre').evaluate((el) => [el.textContent!.includes('line 25000\n'), el.querySelectorAll('.ansi-green-fg').length, el.childElementCount])).toEqual([true, 50_000, 50]);
   await expect(out.getByRole('button', { name: /Show all/ })).toHaveCount(0);
-  // One chunk per task: frames of tens of milliseconds (and the odd garbage collection of a
-  // 400,000-node tree) instead of one frozen stretch of several seconds.
-  expect(longest).toBeLessThan(500);
+  console.info(`50,000 lines expanded in ${totalMs.toFixed(0)} ms; a timer task saw ${seen} intermediate sizes of 50 chunks`);
+  expect(seen).toBeGreaterThanOrEqual(25);
 });

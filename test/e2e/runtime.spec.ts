@@ -49,11 +49,11 @@ test('queues executions in order, keeps state, and restarts to a fresh interpret
       runtime.execute('x += 1\nx'),
       runtime.execute('x * 10'),
     ]);
-    const slow = runtime.execute('import time\nwhile True: time.sleep(0.01)');
+    const slow = window.runUntilPrinted(runtime, 'import time\nprint("started", flush=True)\nwhile True: time.sleep(0.01)');
     const queued = runtime.execute('"never runs"');
-    await new Promise((r) => setTimeout(r, 300));
+    await slow.started; // running in the worker, with one cell queued behind it
     const restarted = runtime.restart();
-    const [slowReply, queuedReply] = await Promise.all([slow, queued]);
+    const [slowReply, queuedReply] = await Promise.all([slow.reply, queued]);
     await restarted;
     const after = await runtime.execute("'x' in globals()");
     const count = await runtime.execute('1');

@@ -152,7 +152,8 @@ describe('execute', () => {
     const acknowledged: string[] = [];
     await kernel.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL }, (event) => {
       if (event.type !== 'output') return undefined;
-      // Like a Comlink proxy: the call resolves when the other side has handled it.
+      // Like a Comlink proxy: the call resolves when the other side has handled it. The delay is
+      // the slow page being simulated, not a wait: the reply must come after it whatever it is.
       return new Promise<void>((resolve) =>
         setTimeout(() => {
           acknowledged.push(event.event.output_type);
@@ -182,17 +183,17 @@ describe('execute', () => {
     const interruptBuffer = new Uint8Array(new SharedArrayBuffer(1));
     const kernel = await bootNodeKernel({ interruptBuffer });
     await kernel.run('kept = 41');
+    const running = kernel.run('import asyncio\nprint("started")\nwhile True:\n    await asyncio.sleep(0.01)');
+    await kernel.nextOutput((e) => e.output_type === 'stream' && e.text === 'started\n');
     // What Runtime.interrupt() does: raise the flag for synchronous code, send the message for
     // awaiting code.
-    setTimeout(() => {
-      interruptBuffer[0] = 2;
-      void kernel.api.interrupt(2);
-    }, 200);
-    const stopped = await kernel.run('import asyncio\nwhile True:\n    await asyncio.sleep(0.01)');
+    interruptBuffer[0] = 2;
+    void kernel.api.interrupt(2);
+    const stopped = await running;
     expect(stopped.status).toBe('error');
-    expect(stopped.outputs).toMatchObject([{ output_type: 'error', ename: 'KeyboardInterrupt' }]);
-    const traceback = (stopped.outputs[0] as { traceback: string[] }).traceback.join('\n');
-    expect(traceback).toContain('Cell In[2], line 3');
+    expect(stopped.outputs).toMatchObject([{ output_type: 'stream', text: 'started\n' }, { output_type: 'error', ename: 'KeyboardInterrupt' }]);
+    const traceback = (stopped.outputs[1] as { traceback: string[] }).traceback.join('\n');
+    expect(traceback).toContain('Cell In[2], line 4');
     const after = await kernel.run('kept + 1');
     expect(after.outputs).toMatchObject([{ data: { 'text/plain': '42' } }]);
     expect(await kernel.api.interrupt(3)).toBe(false); // nothing running: a no-op
@@ -273,8 +274,8 @@ describe('complete', () => {
   test('no items before boot or while a cell runs', async () => {
     expect(await createKernel().complete({ code: 'pri', cursor: 3 })).toEqual({ from: 3, to: 3, items: [] });
     const kernel = await bootNodeKernel();
-    const running = kernel.run('import asyncio\nfor _ in range(20):\n    await asyncio.sleep(0.01)');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const running = kernel.run('import asyncio\nprint("started")\nfor _ in range(20):\n    await asyncio.sleep(0.01)');
+    await kernel.nextOutput((e) => e.output_type === 'stream' && e.text === 'started\n');
     expect(await kernel.api.complete({ code: 'pri', cursor: 3 })).toEqual({ from: 3, to: 3, items: [] });
     expect((await running).status).toBe('ok');
     const after = await kernel.api.complete({ code: 'pri', cursor: 3 });

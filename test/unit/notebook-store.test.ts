@@ -1,7 +1,7 @@
 // The browser store and autosave (IndexedDB from fake-indexeddb, BroadcastChannel from Node):
 // two stores with different tab ids stand for two tabs on one notebook.
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { Autosave, type SaveStateDetail } from '../../src/notebook/autosave';
 import { newCell, newNotebook, type Notebook } from '../../src/notebook/model';
 import { NotebookStore } from '../../src/notebook/store';
@@ -27,7 +27,8 @@ describe('NotebookStore', () => {
   test('create, list newest first, load, unique names, rename, duplicate, delete', async () => {
     const [store] = tabs();
     const one = await store.create('analysis', withSource('1'));
-    await new Promise((r) => setTimeout(r, 5));
+    // list() orders by update time (ms): the second must be stamped after the first.
+    await vi.waitUntil(() => Date.now() > one.updated, { timeout: 10_000 });
     const two = await store.create('analysis.ipynb', withSource('2'));
     expect(one.name).toBe('analysis.ipynb');
     expect(two.name).toBe('analysis-1.ipynb');
@@ -78,9 +79,11 @@ describe('Autosave', () => {
     const meta = await store.create('auto', notebook);
     const autosave = new Autosave(store, { delayMs: 200, maxWaitMs: 500 });
     await autosave.attach(meta, () => notebook);
-    // An edit every 100 ms for 2 s: the quiet-time rule alone would never save during it.
+    // An edit every 100 ms (a typist: the pace is the input, not a wait), each one sooner than the
+    // 200 ms quiet time, so the quiet-time rule alone would never save. The burst goes on for up
+    // to 10 s (20× the max wait, for a loaded machine's late timers) and stops at the first save.
     let savedDuringBurst = false;
-    for (let i = 1; i <= 20 && !savedDuringBurst; i++) {
+    for (let i = 1; i <= 100 && !savedDuringBurst; i++) {
       notebook = withSource(`v${i}`);
       autosave.changed();
       await new Promise((r) => setTimeout(r, 100));
@@ -105,7 +108,7 @@ describe('Autosave', () => {
     saveA.changed();
     await saveA.flush();
     // B hears of A's save over the BroadcastChannel before it even edits.
-    await expect.poll(() => saveB.state).toBe('conflict');
+    await expect.poll(() => saveB.state, { timeout: 30_000 }).toBe('conflict');
     expect(seenB.at(-1)?.message).toMatch(/changed in another tab/);
     inB = withSource('edited in B');
     saveB.changed();
@@ -115,7 +118,7 @@ describe('Autosave', () => {
     await saveB.keepMine();
     expect((await a.load(meta.id))?.notebook.cells[0]?.source).toBe('edited in B');
     expect(saveB.state).toBe('saved');
-    await expect.poll(() => saveA.state).toBe('conflict');
+    await expect.poll(() => saveA.state, { timeout: 30_000 }).toBe('conflict');
   });
 
   test('a conflict is found by the revision check even without the channel message', async () => {

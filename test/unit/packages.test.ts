@@ -8,7 +8,7 @@ import type { DownloadProgress, ErrorOutput } from '../../src/protocol';
 import { bootNodeKernel, PYODIDE_DIR } from './helpers/node-kernel';
 import { closedPort, serve, type TestServer } from './helpers/http-server';
 import { buildTestPackages, lockEntries, type TestPackage } from './helpers/test-wheels';
-import { SHARED_WHEELS_MISSING, sharedLockEntry, sharedWheel } from './helpers/shared-wheels';
+import { TOOLS_MISSING as SHARED_WHEELS_MISSING, toolLockEntry as sharedLockEntry, toolWheel as sharedWheel } from './helpers/install-tools';
 
 // micropip and packaging (installs go through them) are the genuine wheels from ../shared/wheels,
 // served here and named in each test lock; tests that install skip with the reason without them.

@@ -112,7 +112,7 @@ describe('<py-output>', () => {
     await el.updateComplete;
     expect(events).toEqual([1]);
     expect(root(el).querySelectorAll('button.show-all')).toHaveLength(1);
-    await expect.poll(() => root(el).querySelector('pre.stderr')?.textContent, { timeout: 5000 }).toBe(long);
+    await expect.poll(() => root(el).querySelector('pre.stderr')?.textContent, { timeout: 50_000 }).toBe(long);
     el.expanded = true;
     await el.updateComplete;
     expect(root(el).querySelectorAll('button.show-all')).toHaveLength(0);

@@ -10,7 +10,8 @@ import builtins
 import os
 import sys
 
-from . import interrupts, mpl_backend, stdin
+from . import http_hook, interrupts, mpl_backend, stdin
+from . import shell as shell_module
 from ._hook import set_emitter
 from ._version import __version__
 from .display import DisplayHandle, clear_output, display, publish_display_data, update_display
@@ -25,13 +26,15 @@ __all__ = [
     "clear_output",
     "display",
     "format_object",
+    "get_ipython",
     "get_shell",
     "publish_display_data",
     "start",
     "update_display",
 ]
 
-# The IPython stand-in goes at the END of sys.path: a real IPython installed later wins.
+# The IPython stand-in goes at the END of sys.path; start() imports it (libraries look for it in
+# sys.modules), so it stays `IPython` for the session even if a real IPython is installed later.
 IPYTHON_SHIM = os.path.join(os.path.dirname(__file__), "_ipython")
 
 _shell: Shell | None = None
@@ -70,15 +73,29 @@ def start(
     stdin.install(request_input)
     if IPYTHON_SHIM not in sys.path:
         sys.path.append(IPYTHON_SHIM)
-    # As in IPython, display() needs no import in a cell.
+    # As in IPython, display() and get_ipython() need no import in a cell.
     builtins.display = display  # type: ignore[attr-defined]
+    builtins.get_ipython = get_ipython  # type: ignore[attr-defined]
     os.environ["MPLBACKEND"] = mpl_backend.BACKEND
+    # urllib/http.client over XMLHttpRequest in a browser worker (patched when first imported).
+    http_hook.install()
     if _shell is None:
         _shell = Shell()
+        shell_module.active = _shell
+        # tqdm.auto and matplotlib look for IPython in sys.modules (not by importing it).
+        import IPython  # noqa: F401  (the stand-in at the end of sys.path)
         register_type_formatter(mpl_backend.is_figure, mpl_backend.figure_png)
         _shell.pre_execute.append(mpl_backend.cell_started)
         _shell.post_execute.append(mpl_backend.flush_figures)
     return _shell
+
+
+def get_ipython():
+    """The IPython-compatible notebook shell (:mod:`pyloom.ipython_shell`), made on first call;
+    None before :func:`start`."""
+    from .ipython_shell import shell_instance
+
+    return shell_instance()
 
 
 def get_shell() -> Shell:

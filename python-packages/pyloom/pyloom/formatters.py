@@ -33,6 +33,10 @@ REPR_METHODS: tuple[tuple[str, str], ...] = (
 )
 BINARY_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
 
+# Printers registered per type through get_ipython().display_formatter (sympy, %precision):
+# set by pyloom.formatters_ext once one exists; they win over every other source, as in IPython.
+type_printer_hook: Callable[[object], list[tuple[str, object, dict | None]]] | None = None
+
 # Types that know how to show themselves without a _repr_*_ method (matplotlib figures).
 _type_formatters: list[tuple[Callable[[object], bool], Callable[[object], tuple[dict, dict]]]] = []
 
@@ -152,6 +156,10 @@ def format_object(
             return
         if meta:
             metadata[mime] = meta
+
+    if type_printer_hook is not None:
+        for mime, value, meta in type_printer_hook(obj):
+            add(mime, value, meta, "the registered formatter")
 
     bundle_method = real_method(obj, "_repr_mimebundle_")
     if bundle_method is not None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import io
-import re
 import sys
 import tokenize
 import types
@@ -29,8 +28,10 @@ if TYPE_CHECKING:
     from .protocol import CompletionResult, ExecuteReply
 
 _COMPILE_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
-# `%pip …` / `!pip …` at the start of a line (indentation kept, so line numbers stay right).
-_PIP_MAGIC = re.compile(r"^([ \t]*)[%!]pip[ \t]+(.*)$", re.MULTILINE)
+# What inputtransform writes for a %pip line (pyloom.inputtransform.PIP_CALL).
+_PIP_CALL = '__import__("pyloom.packages", fromlist=["pip"]).pip('
+# The shell whose cell is running (or ran last): what get_ipython() wraps.
+active: Shell | None = None
 CO_COROUTINE = 0x0080  # inspect.CO_COROUTINE, without importing inspect at boot
 
 
@@ -55,12 +56,13 @@ def ends_with_semicolon(source: str) -> bool:
 
 
 def transform_magics(source: str) -> str:
-    """Rewrite line magics into Python, as IPython's input transformers do (``%pip`` for now)."""
-    if "pip" not in source:
+    """IPython's cell syntax (``%magic``, ``%%cell``, ``!cmd``, ``obj?``) rewritten into Python
+    (:mod:`pyloom.inputtransform`, imported the first time a cell may need it)."""
+    if "%" not in source and "!" not in source and "?" not in source:
         return source
-    return _PIP_MAGIC.sub(
-        lambda m: f'{m.group(1)}await __import__("pyloom.packages", fromlist=["pip"]).pip({m.group(2)!r})', source
-    )
+    from .inputtransform import transform_cell
+
+    return transform_cell(source)
 
 
 def _current_task() -> asyncio.Task | None:
@@ -110,6 +112,8 @@ class Shell:
         """Run ``source``; outputs go through the emitter. Returns the reply's status fields."""
         if not source.strip():
             return {"status": "ok", "execution_count": None}
+        global active
+        active = self
         self.execution_count += 1
         count = self.execution_count
         self.user_ns["In"].append(source)
@@ -123,7 +127,7 @@ class Shell:
             code = transform_magics(source)
             # A cell with %pip installs what it says, in its own order (a pin must not be beaten
             # by an earlier automatic load); other cells get their imports loaded first.
-            if "import" in code and code == source:
+            if "import" in code and _PIP_CALL not in code:
                 # Load what the cell imports before it runs; a failure becomes a note on the
                 # ImportError the cell then raises, not an error of its own.
                 try:
@@ -225,6 +229,12 @@ class Shell:
                 sys.stderr.write(f"pyloom: {getattr(hook, '__qualname__', hook)} failed: {type(exc).__name__}: {exc}\n")
 
     def _show_error(self, exc: BaseException, *, compiling: bool = False) -> None:
+        if type(exc).__name__ == "UsageError" and "pyloom.magics.core" in sys.modules:
+            if sys.modules["pyloom.magics.core"].is_usage_error(exc):
+                # IPython shows a magic's misuse as one line, without a traceback.
+                emit({"output_type": "error", "ename": "UsageError", "evalue": str(exc), "traceback": [f"{tracebacks.RED}UsageError{tracebacks.RESET}: {exc}"]})
+                sys.last_exc = exc
+                return
         if isinstance(exc, ModuleNotFoundError) and exc.name and "pyloom.packages" in sys.modules:
             reason = sys.modules["pyloom.packages"].import_failures.get(exc.name.split(".")[0])
             if reason and reason not in getattr(exc, "__notes__", []):

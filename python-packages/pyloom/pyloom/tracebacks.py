@@ -8,6 +8,7 @@ Each traceback entry is one string (ANSI-coloured), the shape Jupyter front ends
 from __future__ import annotations
 
 import linecache
+import os
 import re
 import traceback
 from types import TracebackType
@@ -75,11 +76,16 @@ def _frame_entry(frame: traceback.FrameSummary) -> str:
     return "\n".join(lines) + "\n"
 
 
+# The magics machinery between a cell and the code a magic runs is Pyloom's, not the user's.
+_PACKAGE = os.path.dirname(__file__)
+_MACHINERY = (os.path.join(_PACKAGE, "magics") + os.sep, os.path.join(_PACKAGE, "ipython_shell.py"))
+
+
 def user_frames(tb: TracebackType | None) -> list[traceback.FrameSummary]:
     frames = traceback.extract_tb(tb)
     for i, frame in enumerate(frames):
         if cell_number(frame.filename) is not None:
-            return list(frames[i:])
+            return [f for f in frames[i:] if not f.filename.startswith(_MACHINERY)]
     return list(frames)
 
 

@@ -22,6 +22,9 @@ def fresh(*, interval: float = 0.05, max_chars: int = 65536, cell_limit: int = s
     streams.install_streams(interval=interval, max_chars=max_chars, cell_limit=cell_limit)
     if pyloom.IPYTHON_SHIM not in sys.path:
         sys.path.append(pyloom.IPYTHON_SHIM)
+    import builtins
+
+    builtins.get_ipython = pyloom.get_ipython  # as pyloom.start does
     return Shell(namespace={}), events
 
 

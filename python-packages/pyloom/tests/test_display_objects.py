@@ -11,8 +11,9 @@ from pyloom.formatters import format_object
 from test_display import png_bytes
 
 
-def test_ipython_display_imports_work_unchanged():
-    fresh()
+async def test_ipython_display_imports_work_unchanged():
+    shell, _ = fresh()
+    await shell.run_cell("pass")
     import IPython
     from IPython.core.display import HTML as CoreHTML
     from IPython.display import (  # noqa: F401
@@ -31,7 +32,7 @@ def test_ipython_display_imports_work_unchanged():
     )
 
     assert CoreHTML is HTML
-    assert IPython.get_ipython() is None
+    assert IPython.get_ipython().user_ns is shell.user_ns  # the notebook shell (pyloom.ipython_shell)
     assert display is IPython.display.display
 
 

@@ -18,6 +18,8 @@ export interface NodeKernel {
   events: WorkerEvent[];
   /** Output events of one execution id. */
   outputsOf(id: number): OutputEvent[];
+  /** Resolves with the first output event (already seen or still to come) that matches. */
+  nextOutput(match: (event: OutputEvent) => boolean): Promise<OutputEvent>;
   run(code: string): Promise<{ status: string; executionCount: number | null; outputs: OutputEvent[] }>;
 }
 
@@ -41,13 +43,15 @@ export function nodeKernelDeps(): KernelDeps {
   };
 }
 
-export async function bootNodeKernel(options: Partial<BootOptions> = {}): Promise<NodeKernel> {
-  const api = createKernel(nodeKernelDeps());
+export async function bootNodeKernel(options: Partial<BootOptions> = {}, deps: KernelDeps = nodeKernelDeps()): Promise<NodeKernel> {
+  const api = createKernel(deps);
   const events: WorkerEvent[] = [];
+  const waiters = new Set<(event: WorkerEvent) => void>();
   // Every event is checked against the protocol's shapes (see ./seam): tests assert no problems.
   await api.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL, ...options }, (e) => {
     checkSeam(e);
     events.push(e);
+    for (const waiter of [...waiters]) waiter(e);
   });
   const outputsOf = (id: number) =>
     events.flatMap((e) => (e.type === 'output' && e.executionId === id ? [e.event] : []));
@@ -56,6 +60,18 @@ export async function bootNodeKernel(options: Partial<BootOptions> = {}): Promis
     api,
     events,
     outputsOf,
+    nextOutput(match) {
+      const seen = events.find((e) => e.type === 'output' && match(e.event));
+      if (seen?.type === 'output') return Promise.resolve(seen.event);
+      return new Promise((resolve) => {
+        const waiter = (e: WorkerEvent) => {
+          if (e.type !== 'output' || !match(e.event)) return;
+          waiters.delete(waiter);
+          resolve(e.event);
+        };
+        waiters.add(waiter);
+      });
+    },
     async run(code) {
       const id = nextId++;
       const ack = await api.execute({ id, code });

@@ -1,6 +1,7 @@
-"""Pyloom's stand-in for IPython: just enough for code written for Jupyter to display.
+"""Pyloom's stand-in for IPython: what notebook code and libraries import from it.
 
-It sits at the end of sys.path, so a real IPython installed with micropip takes precedence.
+It sits at the end of sys.path and is imported when the shell starts (tqdm and matplotlib look
+for ``sys.modules["IPython"]``). ``get_ipython()`` returns Pyloom's notebook shell.
 """
 
 from pyloom.display import display  # noqa: F401
@@ -10,5 +11,7 @@ __version__ = "8.0.0+pyloom"
 
 
 def get_ipython():
-    """None: this is not an IPython kernel (libraries check this to pick plain behaviour)."""
-    return None
+    """Pyloom's notebook shell (see ``pyloom.ipython_shell``); None before the shell starts."""
+    from pyloom.ipython_shell import shell_instance
+
+    return shell_instance()

@@ -1,0 +1,3 @@
+"""``IPython.core.error`` for Pyloom."""
+
+from pyloom.magics.core import UsageError  # noqa: F401

@@ -1,0 +1,74 @@
+// The embed's code editor (CodeMirror 6 with Python), loaded on a cell's first focus or Run:
+// it replaces the page's highlighted block inside the cell. Shift+Enter runs, as in Thebe.
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { python } from '@codemirror/lang-python';
+import { bracketMatching, defaultHighlightStyle, HighlightStyle, indentUnit, syntaxHighlighting } from '@codemirror/language';
+import { EditorState, Prec } from '@codemirror/state';
+import { drawSelection, EditorView, keymap, lineNumbers } from '@codemirror/view';
+import { tags } from '@lezer/highlight';
+import type { CellParts } from './cell';
+
+export interface EditorOptions {
+  lineNumbers: boolean;
+  dark: boolean;
+  /** Shift+Enter. */
+  onRun(): void;
+}
+
+const darkHighlight = HighlightStyle.define([
+  { tag: tags.keyword, color: '#ff7b72' },
+  { tag: [tags.string, tags.special(tags.string)], color: '#a5d6ff' },
+  { tag: [tags.number, tags.bool, tags.null], color: '#79c0ff' },
+  { tag: tags.comment, color: '#8b949e', fontStyle: 'italic' },
+  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName)], color: '#d2a8ff' },
+  { tag: [tags.className, tags.definition(tags.variableName)], color: '#ffa657' },
+  { tag: tags.operator, color: '#ff7b72' },
+]);
+
+const baseTheme = (dark: boolean) =>
+  EditorView.theme(
+    {
+      '&': { color: 'inherit', backgroundColor: 'transparent', fontSize: 'inherit' },
+      '.cm-scroller': { font: 'var(--pyloom-code-font, 13px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace)' },
+      '.cm-content': { padding: '.6em 0', caretColor: dark ? '#e6edf3' : '#1d2330' },
+      '.cm-line': { padding: '0 .8em' },
+      '&.cm-focused': { outline: '2px solid var(--pyloom-focus, #2f6fde)', outlineOffset: '-2px' },
+      '.cm-gutters': { backgroundColor: 'transparent', color: dark ? '#8b949e' : '#6e7781', border: 'none' },
+    },
+    { dark },
+  );
+
+/** Replace the cell's page block with an editor holding `cell.code()`; returns when it is in place. */
+export function attachEditor(cell: CellParts, options: EditorOptions): NonNullable<CellParts['editor']> {
+  const box = cell.codeBox;
+  const root = cell.host.shadowRoot;
+  if (!box || !root) throw new Error('this cell has no code to edit');
+  const run = () => {
+    options.onRun();
+    return true;
+  };
+  const view = new EditorView({
+    root,
+    state: EditorState.create({
+      doc: cell.code(),
+      extensions: [
+        Prec.highest(keymap.of([{ key: 'Shift-Enter', run }])),
+        options.lineNumbers ? lineNumbers() : [],
+        history(),
+        drawSelection(),
+        bracketMatching(),
+        indentUnit.of('    '),
+        python(),
+        syntaxHighlighting(options.dark ? darkHighlight : defaultHighlightStyle),
+        keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+        baseTheme(options.dark),
+        EditorView.contentAttributes.of({ 'aria-label': 'Python code' }),
+      ],
+    }),
+  });
+  // The box stops being the textbox: the editor's content is.
+  for (const name of ['role', 'aria-multiline', 'aria-label', 'tabindex']) box.removeAttribute(name);
+  box.replaceChildren(view.dom);
+  for (const slotted of cell.host.querySelectorAll(':scope > [slot=code]')) slotted.remove();
+  return { value: () => view.state.doc.toString(), focus: () => view.focus() };
+}

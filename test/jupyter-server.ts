@@ -1,0 +1,91 @@
+// Starts and stops a real Jupyter Server (Debian's python3-jupyter-server + python3-ipykernel) for
+// the remote-runtime tests: a free port in 8890-8899, a random token, a throwaway root and runtime dir.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface JupyterServer {
+  baseUrl: string;
+  token: string;
+  port: number;
+  root: string;
+  stop(): Promise<void>;
+}
+
+const PYTHON = process.env['PYLOOM_JUPYTER_PYTHON'] ?? '/usr/bin/python3';
+
+/** Why the tests cannot run here (no jupyter_server or ipykernel), or undefined when they can. */
+export function jupyterMissing(): string | undefined {
+  const probe = spawnSync(PYTHON, ['-c', 'import jupyter_server, ipykernel'], { encoding: 'utf8' });
+  return probe.status === 0 ? undefined : `jupyter_server/ipykernel not importable by ${PYTHON} (apt-get install python3-jupyter-server python3-ipykernel): ${(probe.stderr || String(probe.error)).trim().split('\n').pop()}`;
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A port in [from, to] nobody listens on, skipping `taken`. */
+export async function freePort(from = 8890, to = 8899, taken: number[] = []): Promise<number> {
+  for (let port = from; port <= to; port++) if (!taken.includes(port) && (await portFree(port))) return port;
+  throw new Error(`no free port in ${from}-${to}`);
+}
+
+/**
+ * Start a server that allows `allowOrigin` (CORS and websocket origin). Resolves once it logs that
+ * it is running and answers api/status with the token.
+ */
+export async function startJupyter(options: { allowOrigin: string; port?: number; token?: string }): Promise<JupyterServer> {
+  const port = options.port ?? (await freePort());
+  const token = options.token ?? randomBytes(16).toString('hex');
+  const root = mkdtempSync(join(tmpdir(), 'pyloom-jupyter-'));
+  const child: ChildProcess = spawn(
+    PYTHON,
+    [
+      '-m',
+      'jupyter_server',
+      '--allow-root',
+      '--no-browser',
+      `--port=${port}`,
+      '--port-retries=0',
+      '--ip=127.0.0.1',
+      `--ServerApp.token=${token}`,
+      `--ServerApp.allow_origin=${options.allowOrigin}`,
+      `--ServerApp.root_dir=${root}`,
+    ],
+    { env: { ...process.env, JUPYTER_RUNTIME_DIR: join(root, '.runtime'), IPYTHONDIR: join(root, '.ipython') }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let log = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      if (/is running at:|Jupyter Server .* is running/.test(log)) resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then((code) => reject(new Error(`jupyter_server exited (${code}) before it was ready:\n${log}`)));
+  });
+  const baseUrl = `http://127.0.0.1:${port}/`;
+  const status = await fetch(`${baseUrl}api/status`, { headers: { Authorization: `token ${token}` } });
+  if (!status.ok) throw new Error(`jupyter_server on ${port} answered ${status.status}`);
+  return {
+    baseUrl,
+    token,
+    port,
+    root,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

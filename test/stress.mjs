@@ -1,0 +1,45 @@
+// `npm run test:stress`: the whole `npm test` while child processes keep cores busy, as on a loaded
+// CI machine. The burners are stopped at the end whatever happens (failure, Ctrl-C, a crash of
+// this script: each burner also exits when its parent is gone); the exit code is npm test's.
+// STRESS_BURNERS sets how many cores to occupy (default 1).
+import { spawn } from 'node:child_process';
+
+const BURNERS = Math.max(1, Number(process.env['STRESS_BURNERS'] ?? 1));
+// Spins, and every half second checks that the parent still exists (orphans get a new ppid).
+const BURN = `
+const parent = process.ppid;
+for (;;) {
+  const until = Date.now() + 500;
+  while (Date.now() < until) {}
+  if (process.ppid !== parent) process.exit(0);
+}`;
+
+const burners = Array.from({ length: BURNERS }, () => spawn(process.execPath, ['-e', BURN], { stdio: 'ignore' }));
+const stopBurners = () => {
+  for (const burner of burners) if (burner.exitCode === null && burner.signalCode === null) burner.kill('SIGKILL');
+};
+process.on('exit', stopBurners);
+
+const started = Date.now();
+console.log(`test:stress: ${BURNERS} CPU burner(s) running (pid ${burners.map((b) => b.pid).join(', ')}); running npm test`);
+const run = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['test'], { stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    run.kill(signal);
+    stopBurners();
+    process.exit(130);
+  });
+}
+const code = await new Promise((resolve) => {
+  run.on('error', (error) => {
+    console.error(`test:stress: could not start npm test: ${error.message}`);
+    resolve(1);
+  });
+  run.on('close', (status, signal) => resolve(status ?? (signal ? 1 : 0)));
+});
+stopBurners();
+const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+console.log(`test:stress: npm test exited with ${code} after ${minutes} min under ${BURNERS} CPU burner(s); burners stopped`);
+const summary = spawn(process.execPath, ['.ci/summary.mjs'], { stdio: 'inherit' });
+await new Promise((resolve) => summary.on('close', resolve));
+process.exit(code);

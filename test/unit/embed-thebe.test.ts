@@ -1,0 +1,159 @@
+// @vitest-environment jsdom
+// Thebe pages as written: the config read as JSON5 with Thebe's defaults, errors with line and
+// column, CodeMirror 5 options, code read from Pygments-highlighted blocks, prompts stripped.
+import { describe, expect, test } from 'vitest';
+import {
+  describeConfigError,
+  describeIgnoredCodeMirror,
+  parseThebeConfigText,
+  readThebeConfig,
+  themeBrightness,
+  toThebeConfig,
+  withOptions,
+} from '../../src/embed/thebe/config';
+import { codeOf, splitInputPrompts, splitOutputPrompts } from '../../src/embed/thebe/markup';
+import { ThebeEvents } from '../../src/embed/thebe/api';
+
+/** The config of issue 20, byte for byte as course pages write it. */
+const COURSE_CONFIG = `
+  {
+      requestKernel: true,
+      selector: "div.cell_input pre",   // a comment
+      binderOptions: {
+      repo: "someone/executable-cells",
+      ref: "main",
+      },
+  }
+`;
+
+function page(html: string): Document {
+  const doc = document.implementation.createHTMLDocument('t');
+  doc.body.innerHTML = html;
+  return doc;
+}
+
+describe('Thebe config', () => {
+  test('a JavaScript object literal (unquoted keys, comments, trailing commas) is read, server keys passed through', () => {
+    const parsed = parseThebeConfigText(COURSE_CONFIG);
+    expect('value' in parsed).toBe(true);
+    const config = toThebeConfig('value' in parsed ? parsed.value : {});
+    expect(config.selector).toBe('div.cell_input pre');
+    expect(config.requestKernel).toBe(true);
+    expect(config.binderOptions).toEqual({ repo: 'someone/executable-cells', ref: 'main' });
+    expect(config.bootstrap).toBe(false);
+    expect(config.outputSelector).toBe('[data-output]');
+    expect(config.predefinedOutput).toBe(true);
+  });
+
+  test("single quotes, /* */ comments, Thebe's other spellings and server keys", () => {
+    const parsed = parseThebeConfigText(`/* sphinx-thebe */ {
+      bootstrap: true, useBinder: false, useJupyterLite: true,
+      mountRunallButton: false, mountRestartAllButton: false, mountRunButton: false,
+      kernelOptions: { name: 'python3', path: 'docs/.', serverSettings: { baseUrl: 'http://127.0.0.1:8888', token: 'x' } },
+      stripPrompts: { inPrompt: 'In:', continuationPrompt: '..:' }, stripOutputPrompts: true,
+      codeMirrorConfig: { theme: 'abcdef', lineNumbers: true, readOnly: true, mode: 'python', styleActiveLine: true, matchBrackets: true },
+    }`);
+    if (!('value' in parsed)) throw new Error(parsed.error.message);
+    const config = toThebeConfig(parsed.value);
+    expect(config).toMatchObject({
+      bootstrap: true,
+      useBinder: false,
+      useJupyterLite: true,
+      mountRunAllButton: false,
+      mountRestartAllButton: false,
+      mountRunButton: false,
+      mountRestartButton: true,
+      stripPrompts: { inPrompt: 'In:', continuationPrompt: '..:' },
+      stripOutputPrompts: {},
+      serverSettings: { baseUrl: 'http://127.0.0.1:8888', token: 'x' },
+      codeMirror: { theme: 'dark', lineNumbers: true, readOnly: true, ignored: ['styleActiveLine', 'matchBrackets'] },
+    });
+    expect(config.kernelOptions['path']).toBe('docs/.');
+    expect(describeIgnoredCodeMirror(config.codeMirror)).toContain('"styleActiveLine", "matchBrackets"');
+    expect(describeIgnoredCodeMirror(toThebeConfig({ codeMirrorConfig: { theme: 'default' } }).codeMirror)).toBeUndefined();
+  });
+
+  test('a syntax error gives its line and column; the message says the cells still run', () => {
+    const parsed = parseThebeConfigText('{\n  selector: "pre",\n  requestKernel: tru,\n}');
+    if (!('error' in parsed)) throw new Error('expected an error');
+    expect(parsed.error.line).toBe(3);
+    // json5 stops at the character it cannot take: the comma after "tru".
+    expect(parsed.error.column).toBe(21);
+    expect(parsed.error.message).toBe("invalid character ','");
+    const message = describeConfigError(parsed.error);
+    expect(message).toContain('line 3, column 21');
+    expect(message).toContain('still run');
+    const notObject = parseThebeConfigText('["a"]');
+    expect('error' in notObject && notObject.error.message).toContain('not an object');
+  });
+
+  test('several config scripts merge (later wins, objects deeply); a broken one is skipped and reported', () => {
+    const doc = page(`<script type="text/x-thebe-config">{ selector: 'pre.a', binderOptions: { repo: 'a/b', ref: 'x' } }</script>
+      <script type="text/x-thebe-config">{ binderOptions: { ref: 'main' } }</script>
+      <script type="text/x-thebe-config">{ oops </script>`);
+    const { config, errors } = readThebeConfig(doc);
+    expect(config.selector).toBe('pre.a');
+    expect(config.binderOptions).toEqual({ repo: 'a/b', ref: 'main' });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.line).toBe(1);
+  });
+
+  test('bootstrap(options) merges over the page config', () => {
+    const config = toThebeConfig({ selector: 'pre.x', kernelOptions: { name: 'python3', path: 'a' } });
+    const merged = withOptions(config, { requestKernel: true, kernelOptions: { path: 'b' } });
+    expect(merged.requestKernel).toBe(true);
+    expect(merged.selector).toBe('pre.x');
+    expect(merged.kernelOptions).toEqual({ name: 'python3', path: 'b' });
+  });
+
+  test('CodeMirror 5 theme names map to light or dark', () => {
+    expect(['abcdef', 'monokai', 'solarized dark', 'material-darker', 'tomorrow-night-bright'].map(themeBrightness)).toEqual(Array(5).fill('dark'));
+    expect(['default', 'eclipse', 'neat', 'solarized light', 'idea'].map(themeBrightness)).toEqual(Array(5).fill('light'));
+  });
+});
+
+describe('code from page markup', () => {
+  test('Pygments spans flattened, entities decoded, line numbers dropped, indentation kept', () => {
+    const doc = page(
+      '<pre><span class="linenos">1</span><span class="k">for</span> <span class="n">i</span> <span class="ow">in</span> <span class="nb">range</span><span class="p">(</span><span class="mi">3</span><span class="p">):</span>\n' +
+        '<span class="linenos">2</span>    <span class="k">if</span> <span class="n">i</span> <span class="o">&lt;</span> <span class="mi">2</span> <span class="ow">and</span> <span class="s2">&quot;a&amp;b&quot;</span><span class="p">:</span>\n' +
+        '<span class="linenos">3</span>        <span class="nb">print</span><span class="p">(</span><span class="n">i</span><span class="p">)</span>\n\n</pre>',
+    );
+    expect(codeOf(doc.querySelector('pre')!)).toBe('for i in range(3):\n    if i < 2 and "a&b":\n        print(i)');
+  });
+
+  test('doctest prompts: one cell per run of inputs, outputs dropped, indentation after the prompt kept', () => {
+    const session = '>>> x = 2\n>>> for i in range(2):\n...     x += i\n...\n>>> x\n3\n>>> print("a")\na';
+    expect(splitInputPrompts(session, {})).toEqual(['x = 2\nfor i in range(2):\n    x += i\n\nx', 'print("a")']);
+    expect(splitInputPrompts('x = 1', {})).toBeUndefined();
+  });
+
+  test('IPython prompts and literal prompts', () => {
+    expect(splitInputPrompts('In [1]: def f():\n   ...:     return 1\n   ...: \n\nIn [2]: f()\nOut[2]: 1', {})).toEqual(['def f():\n    return 1\n', 'f()']);
+    expect(splitInputPrompts('$ a = 1\n> b = a\nresult', { inPrompt: '$', continuationPrompt: '>' })).toEqual(['a = 1\nb = a']);
+    expect(splitOutputPrompts('x = 1\nx\nOut[1]: 1\ny = 2', {})).toEqual(['x = 1\nx', 'y = 2']);
+  });
+});
+
+describe('Thebe events', () => {
+  test('on, one, off, and a throwing handler does not stop the others', () => {
+    const events = new ThebeEvents();
+    const seen: string[] = [];
+    const original = console.error;
+    console.error = () => undefined;
+    try {
+      events.on('status', () => {
+        throw new Error('page bug');
+      });
+      const off = events.on('status', (name, data) => seen.push(`${name}:${data.status}`));
+      events.one('status', (_, data) => seen.push(`once:${data.status}`));
+      events.trigger('status', { status: 'starting', message: '' });
+      events.trigger('status', { status: 'ready', message: '' });
+      off();
+      events.trigger('status', { status: 'dead', message: '' });
+    } finally {
+      console.error = original;
+    }
+    expect(seen).toEqual(['status:starting', 'once:starting', 'status:ready']);
+  });
+});

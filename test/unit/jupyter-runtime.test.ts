@@ -1,0 +1,218 @@
+// The remote runtime against a real Jupyter Server + IPython kernel started by this test: the
+// Runtime API (streams, rich output, errors, input, interrupt, restart, completion, kernel death,
+// a dropped websocket) and the server failures (wrong token, server down).
+import { writeFileSync } from 'node:fs';
+import { createServer, connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { createRuntime, type StatusDetail, type ErrorDetail } from '../../src/runtime/runtime';
+import type { JupyterRuntime } from '../../src/runtime/jupyter/runtime';
+import type { ServerSettings } from '../../src/runtime/jupyter/options';
+import type { OutputEvent } from '../../src/protocol';
+import { freePort, jupyterMissing, startJupyter, type JupyterServer } from '../jupyter-server';
+
+const missing = jupyterMissing();
+let server: JupyterServer;
+const runtimes: JupyterRuntime[] = [];
+
+beforeAll(async () => {
+  if (!missing) server = await startJupyter({ allowOrigin: 'http://127.0.0.1' });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+afterEach(() => {
+  for (const runtime of runtimes.splice(0)) runtime.dispose();
+});
+
+function remote(settings?: Partial<ServerSettings>, interruptGraceMs?: number): JupyterRuntime {
+  const runtime = createRuntime({ kind: 'jupyter', serverSettings: { baseUrl: server.baseUrl, token: server.token, ...settings }, kernelName: 'python3', ...(interruptGraceMs ? { interruptGraceMs } : {}) });
+  runtimes.push(runtime);
+  return runtime;
+}
+
+/** Resolves with the first output event `match` accepts. */
+function outputMatching(runtime: JupyterRuntime, match: (event: OutputEvent) => boolean): Promise<OutputEvent> {
+  return new Promise((resolve) => {
+    const listener = (e: Event) => {
+      const { event } = (e as CustomEvent<{ event: OutputEvent }>).detail;
+      if (match(event)) {
+        runtime.removeEventListener('output', listener);
+        resolve(event);
+      }
+    };
+    runtime.addEventListener('output', listener);
+  });
+}
+
+describe.skipIf(missing)(`remote runtime on a real Jupyter Server${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  test('execute streams stdout/stderr as they come, then rich output and the execute_result, with the reply shape of the Pyodide runtime', async () => {
+    const runtime = remote();
+    const info = await runtime.ready;
+    expect(info).toMatchObject({ kind: 'jupyter', kernelName: 'python3', implementation: 'ipython', server: server.baseUrl });
+    const seen: string[] = [];
+    const reply = await runtime.execute(
+      [
+        'import sys',
+        'from IPython.display import display, HTML',
+        "print('out 1'); print('err 1', file=sys.stderr); print('out 2')",
+        "display(HTML('<b>bold</b>'))",
+        '6 * 7',
+      ].join('\n'),
+      { onOutput: (event) => seen.push(event.output_type) },
+    );
+    expect(reply.status).toBe('ok');
+    expect(reply.executionCount).toBeGreaterThan(0);
+    // ipykernel flushes stdout and stderr separately: their relative order is not guaranteed.
+    const streams = (name: string) => reply.outputs.map((o) => (o.output_type === 'stream' && o.name === name ? o.text : '')).join('');
+    expect(streams('stdout')).toBe('out 1\nout 2\n');
+    expect(streams('stderr')).toBe('err 1\n');
+    const html = reply.outputs.find((o) => o.output_type === 'display_data');
+    expect(html && 'data' in html ? html.data['text/html'] : undefined).toBe('<b>bold</b>');
+    expect(reply.outputs.at(-1)).toEqual({ output_type: 'execute_result', execution_count: reply.executionCount, data: { 'text/plain': '42' }, metadata: {} });
+    expect(seen.slice(-2)).toEqual(['display_data', 'execute_result']);
+  });
+
+  test('display ids update earlier outputs and clear_output(wait) clears on the next output', async () => {
+    const runtime = remote();
+    const reply = await runtime.execute(
+      ["from IPython.display import display, clear_output", "h = display('first', display_id=True)", "h.update('second')", "print('gone')", 'clear_output(wait=True)', "print('kept')"].join('\n'),
+    );
+    expect(reply.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'kept\n' }]);
+    const updated = await runtime.execute("from IPython.display import display\nh = display('a', display_id=True)\nh.update('b')");
+    expect(updated.outputs).toEqual([{ output_type: 'display_data', data: { 'text/plain': "'b'" }, metadata: {} }]);
+  });
+
+  test("an exception is an error output with IPython's traceback and status 'error'; the next cell still runs", async () => {
+    const runtime = remote();
+    const reply = await runtime.execute('def f():\n    return 1 / 0\nf()');
+    expect(reply.status).toBe('error');
+    const error = reply.outputs.find((o) => o.output_type === 'error');
+    expect(error).toMatchObject({ ename: 'ZeroDivisionError', evalue: 'division by zero' });
+    expect(error && 'traceback' in error ? error.traceback.join('\n').replace(/\x1b\[[0-9;]*m/g, '') : '').toMatch(/----> 3 f\(\)[\s\S]*----> 2     return 1 \/ 0/);
+    expect((await runtime.execute('1 + 1')).status).toBe('ok');
+  });
+
+  test('input() and getpass() are answered through onInput; no answer is EOFError', async () => {
+    const runtime = remote();
+    const asked: { prompt: string; password: boolean }[] = [];
+    const reply = await runtime.execute("import getpass\nname = input('Name? ')\npw = getpass.getpass('Secret: ')\nprint(f'Hello {name}, {len(pw)}')", {
+      onInput: (request) => (asked.push(request), request.password ? 'hunter2' : 'Ada'),
+    });
+    expect(asked).toEqual([
+      { prompt: 'Name? ', password: false },
+      { prompt: 'Secret: ', password: true },
+    ]);
+    // The prompt and answer are echoed as the Pyodide runtime does (a password is not).
+    expect(reply.outputs.filter((o) => o.output_type === 'stream').map((o) => (o.output_type === 'stream' ? o.text : '')).join('')).toBe('Name? Ada\nSecret: \nHello Ada, 7\n');
+    const eof = await runtime.execute("input('x')");
+    expect(eof.outputs.find((o) => o.output_type === 'error')).toMatchObject({ ename: 'EOFError' });
+  });
+
+  test('interrupt stops a running loop with KeyboardInterrupt and keeps the variables', async () => {
+    const runtime = remote();
+    await runtime.execute('kept = 41');
+    const started = outputMatching(runtime, (e) => e.output_type === 'stream' && e.text.includes('looping'));
+    const running = runtime.execute("import time\nprint('looping', flush=True)\nwhile True:\n    time.sleep(0.05)");
+    await started;
+    expect(await runtime.interrupt()).toBe('interrupted');
+    const reply = await running;
+    expect(reply.status).toBe('error');
+    expect(reply.outputs.find((o) => o.output_type === 'error')).toMatchObject({ ename: 'KeyboardInterrupt' });
+    expect((await runtime.execute('kept + 1')).outputs[0]).toMatchObject({ data: { 'text/plain': '42' } });
+  });
+
+  test('restart clears the namespace and aborts the queue; status goes starting → idle', async () => {
+    const runtime = remote();
+    await runtime.execute('x = 1');
+    const statuses: string[] = [];
+    runtime.addEventListener('status', (e) => statuses.push((e as CustomEvent<StatusDetail>).detail.status));
+    const queuedA = runtime.execute('import time; time.sleep(30)');
+    const queuedB = runtime.execute('2');
+    expect(runtime.status).toBe('busy');
+    await runtime.restart();
+    expect((await queuedA).status).toBe('aborted');
+    expect((await queuedB).status).toBe('aborted');
+    expect(statuses).toContain('starting');
+    expect(runtime.status).toBe('idle');
+    const after = await runtime.execute('x');
+    expect(after.outputs[0]).toMatchObject({ output_type: 'error', ename: 'NameError' });
+  });
+
+  test("completion comes from the kernel's completer, with offsets in UTF-16 even after astral characters", async () => {
+    const runtime = remote();
+    await runtime.ready;
+    const plain = await runtime.complete('import os\nos.pa', 'import os\nos.pa'.length);
+    expect(plain.items.map((i) => i.label)).toContain('path');
+    expect(plain.from).toBe('import os\nos.'.length);
+    const code = "s = '😀😀'; import os; os.getc";
+    const astral = await runtime.complete(code, code.length);
+    expect(astral.items.map((i) => i.label)).toContain('getcwd');
+    expect(code.slice(astral.from, astral.to)).toBe('getc');
+  });
+
+  test('a kernel that dies (os._exit) rejects its cell with the reason; the server restarts it and the next cell runs', async () => {
+    const runtime = remote();
+    await runtime.execute('y = 5');
+    await expect(runtime.execute('import os; os._exit(1)')).rejects.toThrow(/kernel died/);
+    const idle = new Promise<void>((resolve) => runtime.addEventListener('status', (e) => (e as CustomEvent<StatusDetail>).detail.status === 'idle' && resolve()));
+    await idle;
+    const after = await runtime.execute("'y' in dir()");
+    expect(after.outputs[0]).toMatchObject({ data: { 'text/plain': 'False' } });
+  });
+
+  test('a wrong token is refused with a message naming the token (and never containing it)', async () => {
+    const runtime = remote({ token: 'not-the-token-123' });
+    const error = await runtime.ready.then(() => undefined, (e: unknown) => e);
+    expect(String(error)).toMatch(/refused the token \(HTTP 403\)/);
+    expect(String(error)).not.toContain('not-the-token-123');
+    expect(runtime.status).toBe('dead');
+    await expect(runtime.execute('1')).rejects.toThrow(/not available/);
+  });
+
+  test('a server that is not running is reported as unreachable', async () => {
+    const port = await freePort(8890, 8899, [server.port]);
+    const runtime = remote({ baseUrl: `http://127.0.0.1:${port}/` });
+    await expect(runtime.ready).rejects.toThrow(`Could not reach the Jupyter server at http://127.0.0.1:${port}/`);
+  });
+
+  test('a dropped websocket reconnects with back-off; the running cell still gets its result (the server replays it)', async () => {
+    // A TCP proxy in front of the server that can cut every open connection.
+    const sockets = new Set<Socket>();
+    const proxy = createServer((client) => {
+      const upstream = connect(server.port, '127.0.0.1');
+      client.pipe(upstream).pipe(client);
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+    });
+    const proxyPort = await freePort(8890, 8899, [server.port]);
+    await new Promise<void>((resolve) => proxy.listen(proxyPort, '127.0.0.1', resolve));
+    try {
+      const runtime = remote({ baseUrl: `http://127.0.0.1:${proxyPort}/` });
+      const errors: string[] = [];
+      runtime.addEventListener('error', (e) => errors.push((e as CustomEvent<ErrorDetail>).detail.message));
+      const flag = join(server.root, 'go');
+      const started = outputMatching(runtime, (e) => e.output_type === 'stream' && e.text.includes('start'));
+      const running = runtime.execute(`import os, time\nprint('start', flush=True)\nwhile not os.path.exists(${JSON.stringify(flag)}):\n    time.sleep(0.05)\nprint('end')`);
+      await started;
+      const dropped = new Promise<void>((resolve) => runtime.addEventListener('error', () => resolve(), { once: true }));
+      for (const socket of sockets) socket.destroy();
+      await dropped;
+      writeFileSync(flag, '');
+      const reply = await running;
+      expect(errors[0]).toMatch(/dropped; reconnecting\. The running cell keeps going/);
+      expect(reply.status).toBe('ok');
+      expect(reply.outputs.map((o) => (o.output_type === 'stream' ? o.text : '')).join('')).toBe('start\nend\n');
+      expect((await runtime.execute('1 + 1')).outputs[0]).toMatchObject({ data: { 'text/plain': '2' } });
+    } finally {
+      proxy.close();
+    }
+  });
+
+  // Widgets need the page half of the comm channel and a widget manager (issue 15), which do not
+  // exist yet; the kernel connection already handles comms (handleComms), nothing consumes them.
+  test.skip('ipywidgets through ipykernel comms: skipped — no widget manager yet (issue 15), and ipywidgets is not installed on this machine', () => undefined);
+});
