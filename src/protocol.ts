@@ -92,6 +92,10 @@ export interface BootOptions {
    * snapshot store (browsers with Cache Storage).
    */
   snapshot?: boolean;
+  /** Workspace mode at boot (see WorkspaceApi.setWorkspaceWritable). Default true. */
+  workspaceWritable?: boolean;
+  /** Python's first working directory, a workspace path. Default '' (the workspace root). */
+  workingDirectory?: string;
 }
 
 export type BootPhase =
@@ -182,7 +186,12 @@ export type WorkerEvent =
   /** Python is blocked in input()/getpass() until the page writes an answer to the input buffer. */
   | { type: 'input'; executionId: number; prompt: string; password: boolean }
   /** The warm-start snapshot of this boot was stored (or not); BootInfo.snapshot said 'saving'. */
-  | ({ type: 'snapshot' } & SnapshotState);
+  | ({ type: 'snapshot' } & SnapshotState)
+  /**
+   * Workspace files changed (by Python, saved after a cell), or saving them failed (`error`,
+   * e.g. storage full; the files stay in this worker's memory).
+   */
+  | { type: 'files'; paths: string[]; error?: string };
 
 // ---- Completion ----
 export interface CompletionRequest {
@@ -212,7 +221,7 @@ export interface CompletionResult {
 export type Callback<T> = (value: T) => unknown;
 
 /** The API the worker exposes over Comlink. */
-export interface WorkerApi {
+export interface WorkerApi extends WorkspaceApi {
   /** Load Pyodide and pyloom. Resolves once code can run; rejects with a readable message. */
   boot(options: BootOptions, onEvent: Callback<WorkerEvent>): Promise<BootInfo>;
   /**
@@ -243,3 +252,85 @@ export interface WorkerApi {
 export type InstallResult = { status: 'ok'; installed: string[] } | { status: 'error'; message: string };
 
 export type Health = { state: 'booting' | 'ok' } | { state: 'fatal'; reason: string };
+
+// ---- Workspace files (the worker owns them; paths are relative to the workspace root) ----
+/**
+ * A workspace path: '/'-separated, relative to the workspace root, no leading slash, no '.' or
+ * '..' segments ('' is the root). Python sees the root as WORKSPACE_ROOT ('/workspace').
+ */
+export type WorkspacePath = string;
+
+export interface FileEntry {
+  /** Last segment of `path`. */
+  name: string;
+  path: WorkspacePath;
+  kind: 'file' | 'directory';
+  /** Bytes (files); for folders the sum of the files below them. */
+  size: number;
+  /** Last modification, milliseconds since the epoch. */
+  modified: number;
+}
+
+export interface WorkspaceUsage {
+  /** Bytes held by workspace files. */
+  files: number;
+  /** Bytes this origin uses in the browser (all storage, from navigator.storage.estimate()). */
+  usage: number | null;
+  /** Bytes this origin may use in total; null when the browser does not say. */
+  quota: number | null;
+  /** Where files are kept: the Origin Private File System, or memory (lost when the worker ends). */
+  store: 'opfs' | 'memory';
+  /** False while another tab owns the workspace (see WorkspaceApi.setWorkspaceWritable). */
+  writable: boolean;
+}
+
+/** A companion data file: fetched from `url` into the workspace at `path` before code runs. */
+export interface CompanionFile {
+  path: WorkspacePath;
+  /** Absolute URL (the page resolves relative ones against itself). */
+  url: string;
+  /** Hex SHA-256 of the expected bytes; a mismatch is refused and nothing is written. */
+  sha256?: string;
+}
+
+/** File operations the worker exposes beside Python. All reject with a message naming the path. */
+export interface WorkspaceApi {
+  /**
+   * Fetch companion files into the workspace (network first, then the copy cached at the last
+   * successful fetch, so pages work offline after one visit). Cells sent after this call wait
+   * until it is done. Resolves with one message per file that could not be fetched (naming the
+   * URL and the HTTP status, or the checksum mismatch); those files are left as they were.
+   */
+  fetchFiles(files: CompanionFile[]): Promise<string[]>;
+  /** The entries of a folder, folders first then by name. Rejects if `path` is not a folder. */
+  listFiles(path: WorkspacePath): Promise<FileEntry[]>;
+  /** One entry, or null when nothing is at `path`. */
+  statPath(path: WorkspacePath): Promise<FileEntry | null>;
+  /** A file's bytes as a Blob (a reference, not copied through the page's thread). */
+  readFile(path: WorkspacePath): Promise<Blob>;
+  /**
+   * Create or replace a file with `data`, read by the worker in chunks (a File from a picker or a
+   * drop is never read on the page's thread). Parent folders are created. All or nothing: when
+   * storage is full the rejection names the file and the space, and the old file is kept.
+   */
+  writeFile(path: WorkspacePath, data: Blob): Promise<FileEntry>;
+  /** Create a folder and its parents; an existing folder is fine. */
+  makeDirectory(path: WorkspacePath): Promise<FileEntry>;
+  /** Rename or move a file or folder. Rejects when `to` exists (nothing is overwritten). */
+  movePath(from: WorkspacePath, to: WorkspacePath): Promise<FileEntry>;
+  /** Delete a file, or a folder with everything in it. */
+  deletePath(path: WorkspacePath): Promise<void>;
+  /** A folder (or a file) as a zip archive, paths inside relative to it. */
+  zipPath(path: WorkspacePath): Promise<Blob>;
+  workspaceUsage(): Promise<WorkspaceUsage>;
+  /** Python's current directory (the notebook's folder); created if missing. */
+  setWorkingDirectory(path: WorkspacePath): Promise<void>;
+  /**
+   * Writable: changes reach the browser's storage. Read-only (another tab owns the workspace):
+   * page writes are refused and Python's writes stay in this worker's memory. Turning writable
+   * on again re-reads the workspace from storage (another tab may have changed it).
+   */
+  setWorkspaceWritable(writable: boolean): Promise<void>;
+  /** Erase every workspace file (the page's "Reset all browser data"). */
+  clearWorkspace(): Promise<void>;
+}

@@ -3,6 +3,7 @@
 // this script: each burner also exits when its parent is gone); the exit code is npm test's.
 // STRESS_BURNERS sets how many cores to occupy (default 1).
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 const BURNERS = Math.max(1, Number(process.env['STRESS_BURNERS'] ?? 1));
 // Spins, and every half second checks that the parent still exists (orphans get a new ppid).
@@ -14,6 +15,10 @@ for (;;) {
   if (process.ppid !== parent) process.exit(0);
 }`;
 
+// The closing summary reads these: a tier that does not run this time must not report an old run.
+const port = process.env['PYLOOM_E2E_PORT'];
+for (const report of ['test-results/unit.json', port ? `test-results/e2e-${port}.json` : 'test-results/e2e.json']) rmSync(report, { force: true });
+
 const burners = Array.from({ length: BURNERS }, () => spawn(process.execPath, ['-e', BURN], { stdio: 'ignore' }));
 const stopBurners = () => {
   for (const burner of burners) if (burner.exitCode === null && burner.signalCode === null) burner.kill('SIGKILL');
@@ -22,10 +27,18 @@ process.on('exit', stopBurners);
 
 const started = Date.now();
 console.log(`test:stress: ${BURNERS} CPU burner(s) running (pid ${burners.map((b) => b.pid).join(', ')}); running npm test`);
-const run = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['test'], { stdio: 'inherit' });
+// Its own process group, so that a stop reaches npm's grandchildren (Vitest, Playwright, the
+// preview servers) too, not only npm.
+const detached = process.platform !== 'win32';
+const run = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['test'], { stdio: 'inherit', detached });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
-    run.kill(signal);
+    try {
+      if (detached && run.pid) process.kill(-run.pid, signal);
+      else run.kill(signal);
+    } catch {
+      // already gone
+    }
     stopBurners();
     process.exit(130);
   });

@@ -8,6 +8,7 @@ import { watchPackageDownloads } from './download-progress';
 import type { KernelState } from './kernel-state';
 import { resolvePackageBaseUrl } from './packages';
 import { onFatal, startShell, type PyloomShell, type ShellOptions } from './pyloom-api';
+import type { WorkspaceStore } from './workspace/store';
 import { checkRestored, WarmStart, type SnapshotStore } from './snapshot';
 
 export interface PyodideModule {
@@ -26,6 +27,8 @@ export interface KernelDeps {
   packageCacheDir?: string;
   /** Where warm-start memory snapshots are kept. Default: none (every boot is cold). */
   snapshots?: SnapshotStore;
+  /** Where workspace files persist (kernel.ts mounts them after boot). Default: this worker's memory. */
+  workspaceStore?: Promise<WorkspaceStore>;
 }
 
 /** The hooks a booted shell calls back into (kernel.ts owns what they do). */

@@ -20,6 +20,8 @@ import { bootKernel, type KernelDeps } from './boot';
 import { KernelState } from './kernel-state';
 import { installPackages as installPyloomPackages } from './pyloom-api';
 import { codePointOffset, insidePair, utf16Offset } from './text-offsets';
+import { memoryStore } from './workspace/store';
+import { createWorkspace } from './workspace/workspace';
 
 export type { KernelDeps, PyodideModule } from './boot';
 export type { SnapshotStore } from './snapshot';
@@ -37,6 +39,7 @@ function isKeyboardInterrupt(error: unknown): boolean {
 
 export function createKernel(deps: KernelDeps = {}) {
   const state = new KernelState();
+  const workspace = createWorkspace(deps.workspaceStore ?? Promise.resolve(memoryStore()), (event) => state.deliver(event));
 
   const interruptedBeforeStart = async (shellCount: number, note: string): Promise<ExecuteAck> => {
     state.emitOutput({ output_type: 'error', ename: 'KeyboardInterrupt', evalue: '', traceback: [`\x1b[31mKeyboardInterrupt\x1b[39m${note}`] });
@@ -58,10 +61,21 @@ export function createKernel(deps: KernelDeps = {}) {
     if (state.disposed) throw new Error('this kernel has been disposed; create a new one');
     state.booting = true;
     state.connect(onEvent);
-    return bootKernel(state, options, deps, {
+    const info = await bootKernel(state, options, deps, {
       onOutput: (event) => state.emitOutput(event),
       requestInput: options.inputBuffer ? requestInput(options.inputBuffer) : undefined,
     });
+    // Not awaited: boot is ready while the files are placed; execute() waits for them. Python's
+    // memory (a restored snapshot included) never holds the workspace, so every boot mounts it.
+    const py = state.pyodide!;
+    void workspace
+      .mount(py.FS, {
+        writable: options.workspaceWritable ?? true,
+        cwd: options.workingDirectory ?? '',
+        invalidateImportCaches: () => py.runPython('import importlib; importlib.invalidate_caches()'),
+      })
+      .catch(() => undefined);
+    return info;
   }
 
   async function execute(request: ExecuteRequest): Promise<ExecuteAck> {
@@ -71,6 +85,10 @@ export function createKernel(deps: KernelDeps = {}) {
     // An interrupt sent while this request was on its way is meant for this cell: it ends before
     // it starts (left in the buffer, it would fire inside Pyodide's call glue, not in the cell).
     if (state.takeInterrupt()) return interruptedBeforeStart(shell.executionCount, ': interrupted before it started');
+    // A cell never sees a missing workspace file: it waits for the mount and companion files.
+    const unmounted = await workspace.ready.then(() => undefined, (error: unknown) => errorMessage(error));
+    if (unmounted) state.emitOutput({ output_type: 'stream', name: 'stderr', text: `${unmounted}; files written now are not kept\n` });
+    await workspace.fetched();
     state.running = true;
     state.downloadOwner = request.id;
     let reply;
@@ -86,6 +104,8 @@ export function createKernel(deps: KernelDeps = {}) {
       state.downloadOwner = null;
       // The cell is over: a signal that came too late for it must not hit the next one.
       state.clearInterrupt();
+      // What the cell wrote is stored before it is reported done (never throws: failures are events).
+      if (!state.fatalError) await workspace.flush();
     }
     await state.delivered();
     return reply;
@@ -135,5 +155,5 @@ export function createKernel(deps: KernelDeps = {}) {
 
   const dispose = (): void => state.dispose();
 
-  return { boot, execute, interrupt, installPackages, complete, ping, dispose } satisfies Kernel;
+  return { boot, execute, interrupt, installPackages, complete, ping, dispose, ...workspace.api } satisfies Kernel;
 }

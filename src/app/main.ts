@@ -12,8 +12,12 @@ import { NotebookStore, type NotebookMeta } from '../notebook/store';
 import { clearOfflineCache, offlineStatus, registerOffline, type OfflineState } from '../offline/register';
 import { clearSnapshots, snapshotBytes } from '../offline/snapshots';
 import { loadDeploymentConfig, type DeploymentConfig } from './config';
+import { COMPANION_CACHE } from '../workspace/companion';
+import { setupFilesPanel } from './files-panel';
+import { acquireWorkspaceLock } from './workspace-lock';
 import { renderNotebookList } from './notebook-list';
 import { errorMessage } from '../shared/errors';
+import { setUpTheme } from './theme-switch';
 import { describeChoice, jupyterOptions, runtimeChoices, sameChoice, setUpPicker, type RuntimeChoice } from './runtime-picker';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -22,6 +26,7 @@ const saveState = $('save-state');
 const notebookElement = document.querySelector('py-notebook')!;
 const statusElement = document.querySelector('py-status')!;
 const listPanel = $('notebook-list');
+setUpTheme($<HTMLSelectElement>('theme'));
 
 // ---- runtime ----
 let configError = '';
@@ -32,6 +37,9 @@ const config: DeploymentConfig = await loadDeploymentConfig().catch((error: unkn
 // Where code runs is chosen per notebook (runtime-picker.ts); the page starts with the choice of
 // the notebook shown last, so a notebook on a Jupyter server does not boot Pyodide for nothing.
 let choice: RuntimeChoice = runtimeChoices.last();
+// Before the runtime: its worker boots writable only in the tab that owns the workspace.
+const workspaceLock = await acquireWorkspaceLock();
+const filesPanel = setupFilesPanel(workspaceLock);
 let runtime: AnyRuntime = startRuntime(choice);
 notebookElement.completer = (code, cursor) => runtime.complete(code, cursor);
 const runtimeButton = $('runtime-button');
@@ -43,13 +51,15 @@ const picker = setUpPicker($<HTMLDialogElement>('runtime-dialog'), (picked) => {
 runtimeButton.addEventListener('click', () => picker.open(choice));
 
 function startRuntime(next: RuntimeChoice): AnyRuntime {
-  const started = next.kind === 'jupyter' ? createRuntime(jupyterOptions(next)) : createRuntime(config);
+  const started =
+    next.kind === 'jupyter' ? createRuntime(jupyterOptions(next)) : createRuntime({ ...config, workspaceWritable: () => workspaceLock.owned });
   statusElement.runtime = started;
+  filesPanel.attach(started);
   watchDownloads(started);
   if (next.kind === 'jupyter') {
     // A wrong or missing token (not kept unless asked) opens the picker to type it.
     started.ready.catch((error: unknown) => {
-      if (runtime === started) picker.open(next, error instanceof Error ? error.message : String(error));
+      if (runtime === started) picker.open(next, errorMessage(error));
     });
   }
   return started;
@@ -82,6 +92,7 @@ async function showOffline(known?: OfflineState): Promise<void> {
     : state.ready
       ? `Ready offline · ${size}${state.packages ? ` (${state.packages} package file${state.packages === 1 ? '' : 's'})` : ''}${snapshot ? ' · warm start' : ''}`
       : `Caching for offline use… ${state.reason ?? ''}`;
+  offlineView.title = offlineView.textContent;
   clearOffline.hidden = !state.supported && snapshot === 0;
 }
 // Not awaited: the first visit's runtime boots while the app is being cached. What it fetched
@@ -151,6 +162,8 @@ async function show(stored: { meta: NotebookMeta; notebook: Notebook }): Promise
     notebookElement.session = session;
   }
   await autosave.attach(meta, () => session.notebook);
+  // Not awaited: cells run after it wait in the worker until the files are there.
+  void filesPanel.fetchCompanions(stored.notebook.metadata);
   showName();
   await store.setLastOpened(meta.id);
   await refreshList();
@@ -186,6 +199,12 @@ async function importNotebook(bytes: ArrayBuffer | string, name: string): Promis
   await createAndShow(name, result.notebook);
   showWarnings(`${name} was opened with ${result.warnings.length} change${result.warnings.length === 1 ? '' : 's'}:`, result.warnings);
 }
+
+// A .ipynb opened in the file browser: shown as a notebook of this browser (a copy of the file).
+filesPanel.element.addEventListener('open-notebook', (event) => {
+  const { path } = (event as CustomEvent<{ path: string }>).detail;
+  void filesPanel.files.read(path).then((blob) => openFile(new File([blob], path.split('/').pop() ?? path)), (error: unknown) => showFileError(String(error)));
+});
 
 async function openFile(file: File): Promise<void> {
   try {
@@ -300,7 +319,14 @@ $('toggle-list').addEventListener('click', () => {
   void refreshList();
 });
 $('reset').addEventListener('click', async () => {
-  if (!confirm('Delete every notebook, output, setting and offline file Pyloom keeps in this browser? Download what you want to keep first.')) return;
+  if (!confirm('Delete every notebook, output, workspace file, setting and offline file Pyloom keeps in this browser? Download what you want to keep first.')) return;
+  try {
+    await filesPanel.files.clear();
+  } catch (error) {
+    showFileError(`Workspace files were not erased: ${errorMessage(error)}`);
+    return;
+  }
+  await caches?.delete(COMPANION_CACHE).catch(() => undefined);
   await store.clearAll();
   await clearOfflineCache().catch(() => undefined);
   await clearSnapshots().catch(() => undefined);
@@ -357,4 +383,4 @@ await start().catch((error: unknown) => {
 });
 
 // For tests and the console: the objects behind the page.
-Object.assign(window, { pyloomApp: { get runtime() { return runtime; }, store, autosave, get session() { return session; }, get meta() { return meta; } } });
+Object.assign(window, { pyloomApp: { get runtime() { return runtime; }, store, autosave, files: filesPanel.files, get session() { return session; }, get meta() { return meta; } } });

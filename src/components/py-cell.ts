@@ -1,18 +1,34 @@
-// <py-cell>: one notebook cell — prompt with execution count or run state, a CodeMirror editor,
-// outputs, and for Markdown cells the rendered text. It renders; the notebook decides and runs.
+// <py-cell>: one notebook cell — prompt with execution count or run state (also the drag handle),
+// collapsers for input and outputs, a CodeMirror editor, outputs, and for Markdown cells the
+// rendered text. It renders; the notebook decides and runs.
 import { css, html, LitElement, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { DisplayDataOutput, MimeBundle } from '../protocol';
 import type { InputRequest } from '../runtime/runtime';
 import type { Cell } from '../notebook/model';
 import type { CellRunState } from '../notebook/session';
+import { isHidden } from './notebook-controller';
 import { askInput } from './input-box';
 import type { Completer, PyEditor } from './py-editor';
 import './py-editor';
 import './py-output';
 
+/** py-cell-select: the user picked this cell; `edit` enters edit mode, `extend` (shift-click) grows the selection. */
+export interface CellSelectDetail {
+  id: string;
+  edit: boolean;
+  extend: boolean;
+}
+
+/** py-cell-toggle: the user collapsed or expanded the cell's source or outputs. */
+export interface CellToggleDetail {
+  id: string;
+  part: 'source' | 'outputs';
+}
+
 /**
- * @fires py-cell-select - CustomEvent<{ id: string; edit: boolean }> when clicked or focused
+ * @fires py-cell-select - CustomEvent<{ id: string; edit: boolean; extend: boolean }> when clicked (extend: Shift held)
+ * @fires py-cell-toggle - CustomEvent<{ id: string; part: 'source' | 'outputs' }> a collapser was pressed
  * @csspart prompt - the `[n]:` column
  */
 export class PyCell extends LitElement {
@@ -27,31 +43,84 @@ export class PyCell extends LitElement {
       outline: none;
     }
     :host([selected]) {
-      border-left-color: var(--pyloom-selected, #2f6fde);
+      border-left-color: var(--pyloom-selected-edge, #8fb0ea);
       background: var(--pyloom-selected-bg, #f2f6fd);
     }
-    :host([selected]:focus-visible) {
+    :host([active]) {
+      border-left-color: var(--pyloom-accent, #2f6fde);
+    }
+    :host(:focus-visible) {
       box-shadow: 0 0 0 2px var(--pyloom-focus, #2f6fde) inset;
     }
     .prompt {
       font: 13px/1.9 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-      color: #5a6275;
+      color: var(--pyloom-muted, #545b6b);
       text-align: right;
       white-space: nowrap;
       user-select: none;
+      cursor: grab;
+      min-height: 1.9em;
     }
     .prompt.running {
-      color: #b35900;
+      color: var(--pyloom-running-color, #a14c00);
       font-weight: bold;
     }
     .prompt.queued {
-      color: #8a6d00;
+      color: var(--pyloom-queued-color, #735b00);
+    }
+    .collapser {
+      display: block;
+      width: 100%;
+      margin: 2px 0;
+      padding: 1px 6px;
+      text-align: left;
+      font: 12px system-ui, sans-serif;
+      color: var(--pyloom-muted, #545b6b);
+      background: var(--pyloom-panel-bg, #f7f8fa);
+      border: 1px dashed var(--pyloom-control-border, #8c93a3);
+      border-radius: 4px;
+      cursor: pointer;
+    }
+    .gutter {
+      display: flex;
+      flex-direction: column;
+      align-items: stretch;
+    }
+    .bars {
+      display: flex;
+      flex-direction: column;
+      align-items: flex-end;
+      gap: 2px;
+    }
+    .bar {
+      width: 10px;
+      height: 14px;
+      padding: 0;
+      border: 0;
+      border-radius: 2px;
+      background: transparent;
+      cursor: pointer;
+      color: var(--pyloom-muted, #545b6b);
+      font: 10px/14px system-ui, sans-serif;
+    }
+    :host(:hover) .bar,
+    :host([selected]) .bar,
+    .bar:focus-visible {
+      background: var(--pyloom-selected-edge, #8fb0ea);
+    }
+    .collapser:focus-visible,
+    .bar:focus-visible {
+      outline: 2px solid var(--pyloom-focus, #2f6fde);
     }
     .body {
       min-width: 0;
     }
     py-output {
       margin-top: 4px;
+    }
+    py-output[prompts] {
+      margin-left: -5rem;
+      --pyloom-prompt-width: 4.5rem;
     }
     .markdown {
       padding: 2px 8px;
@@ -76,6 +145,9 @@ export class PyCell extends LitElement {
   @property({ type: Number }) position: number = 1;
   @property({ attribute: false }) runState: CellRunState | undefined;
   @property({ type: Boolean, reflect: true }) selected: boolean = false;
+  /** The active cell of the selection (keys act on it, it has the focus ring). */
+  @property({ type: Boolean, reflect: true }) active: boolean = false;
+  @property({ attribute: false }) lineNumbers: boolean = false;
   /** Markdown cells: show the editor instead of the rendered text. Code cells always edit. */
   @property({ type: Boolean, reflect: true }) editing: boolean = false;
   @property({ attribute: false }) completer: Completer | undefined;
@@ -84,11 +156,16 @@ export class PyCell extends LitElement {
     super();
     // The cell itself takes focus in command mode, so keyboard users see where they are.
     this.tabIndex = -1;
-    this.setAttribute('role', 'group');
     this.addEventListener('click', (event) => this.#select(event, false));
     this.addEventListener('dblclick', (event) => {
       if (this.cell?.cell_type === 'markdown' && !this.editing) this.#select(event, true);
     });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // A list of cells makes each a listitem; alone, a cell is a named group.
+    if (!this.hasAttribute('role')) this.setAttribute('role', 'group');
   }
 
   get editor(): PyEditor | null {
@@ -103,6 +180,21 @@ export class PyCell extends LitElement {
     await editor.updateComplete;
     editor.focus();
     if (where) editor.placeCursor(where);
+  }
+
+  /** The editor's selection as offsets into the source (a cursor gives one, a range two). */
+  cursorOffsets(): number[] {
+    const view = this.editor?.view;
+    if (!view) return [];
+    return view.state.selection.ranges.flatMap((range) => (range.empty ? [range.head] : [range.from, range.to]));
+  }
+
+  /** Mark source text (a find match) without taking focus. */
+  async showRange(from: number, to: number): Promise<void> {
+    await this.updateComplete;
+    const editor = this.editor;
+    await editor?.updateComplete;
+    editor?.markRange(from, to);
   }
 
   /** Ask for a line for input()/getpass(), in this cell's output area. */
@@ -124,31 +216,53 @@ export class PyCell extends LitElement {
     const cell = this.cell;
     if (!cell) return html`<slot></slot>`;
     const kind = { code: 'Code', markdown: 'Markdown', raw: 'Raw' }[cell.cell_type];
+    const sourceHidden = isHidden(cell, 'source');
+    const outputsHidden = isHidden(cell, 'outputs');
+    const outputs = cell.cell_type === 'code' ? cell.outputs : [];
     return html`
-      ${this.#prompt(cell)}
+      <div class="gutter">
+        ${this.#prompt(cell)}
+        <div class="bars">
+          ${sourceHidden ? nothing : html`<button type="button" class="bar" aria-expanded="true" aria-label=${`Hide input of cell ${this.position}`} title="Collapse input" @click=${() => this.#toggle('source')}></button>`}
+          ${cell.cell_type === 'code' && !outputsHidden && outputs.length
+            ? html`<button type="button" class="bar" aria-expanded="true" aria-label=${`Hide outputs of cell ${this.position}`} title="Collapse outputs" @click=${() => this.#toggle('outputs')}></button>`
+            : nothing}
+        </div>
+      </div>
       <div class="body">
-        ${cell.cell_type === 'markdown' && !this.editing
-          ? this.#renderedMarkdown(cell)
-          : html`<py-editor
-              .value=${cell.source}
-              .language=${cell.cell_type === 'code' ? 'python' : 'markdown'}
-              .completer=${cell.cell_type === 'code' ? this.completer : undefined}
-              .label=${`${kind} cell ${this.position} source`}
-            ></py-editor>`}
+        ${sourceHidden
+          ? html`<button type="button" class="collapser" aria-expanded="false" @click=${() => this.#toggle('source')}>Input of cell ${this.position} hidden: show</button>`
+          : cell.cell_type === 'markdown' && !this.editing
+            ? this.#renderedMarkdown(cell)
+            : html`<py-editor
+                .value=${cell.source}
+                .language=${cell.cell_type === 'code' ? 'python' : 'markdown'}
+                .completer=${cell.cell_type === 'code' ? this.completer : undefined}
+                .lineNumbers=${this.lineNumbers}
+                .label=${`${kind} cell ${this.position} source`}
+              ></py-editor>`}
         ${cell.cell_type === 'code'
-          ? html`<py-output .outputs=${cell.outputs} aria-label=${`Output of cell ${this.position}`}></py-output>
+          ? html`${outputsHidden
+                ? html`<button type="button" class="collapser" aria-expanded="false" @click=${() => this.#toggle('outputs')}>${outputs.length} output${outputs.length === 1 ? '' : 's'} hidden: show</button>`
+                : html`<py-output .outputs=${outputs} prompts aria-label=${`Output of cell ${this.position}`}></py-output>`}
               <div class="input-area"></div>`
           : nothing}
       </div>
     `;
   }
 
+  #toggle(part: 'source' | 'outputs'): void {
+    if (!this.cell) return;
+    this.dispatchEvent(new CustomEvent('py-cell-toggle', { detail: { id: this.cell.id, part } satisfies CellToggleDetail, bubbles: true, composed: true }));
+  }
+
   #prompt(cell: Cell) {
-    if (cell.cell_type !== 'code') return html`<div class="prompt" part="prompt"></div>`;
-    if (this.runState === 'running') return html`<div class="prompt running" part="prompt" title="running" aria-label="running">[*]:</div>`;
-    if (this.runState === 'queued') return html`<div class="prompt queued" part="prompt" title="queued" aria-label="queued">[…]:</div>`;
+    // The prompt is the drag handle, as in JupyterLab.
+    if (cell.cell_type !== 'code') return html`<div class="prompt" part="prompt" draggable="true" title="Drag to move"></div>`;
+    if (this.runState === 'running') return html`<div class="prompt running" part="prompt" draggable="true" title="running">[*]:</div>`;
+    if (this.runState === 'queued') return html`<div class="prompt queued" part="prompt" draggable="true" title="queued">[…]:</div>`;
     const count = cell.execution_count;
-    return html`<div class="prompt" part="prompt" aria-label=${count === null ? 'not run' : `execution count ${count}`}>[${count ?? ' '}]:</div>`;
+    return html`<div class="prompt" part="prompt" draggable="true" title=${count === null ? 'not run; drag to move' : `execution count ${count}; drag to move`}>[${count ?? ' '}]:</div>`;
   }
 
   #renderedMarkdown(cell: Cell) {
@@ -162,7 +276,9 @@ export class PyCell extends LitElement {
     // Clicks on links or input boxes inside outputs keep their own meaning.
     const inEditor = event.composedPath().some((node) => node instanceof HTMLElement && node.localName === 'py-editor');
     if (!this.cell) return;
-    const detail: CellSelectDetail = { id: this.cell.id, edit: edit || inEditor };
+    if (event.composedPath().some((node) => node instanceof HTMLElement && node.localName === 'button')) return;
+    const extend = event instanceof MouseEvent && event.shiftKey && !inEditor;
+    const detail: CellSelectDetail = { id: this.cell.id, edit: edit || inEditor, extend };
     this.dispatchEvent(new CustomEvent('py-cell-select', { detail, bubbles: true, composed: true }));
   }
 }
@@ -182,17 +298,12 @@ function withAttachments(source: string, attachments: Record<string, MimeBundle>
 
 if (!customElements.get('py-cell')) customElements.define('py-cell', PyCell);
 
-/** `py-cell-select`: the user picked this cell, in edit mode when `edit`. */
-export interface CellSelectDetail {
-  id: string;
-  edit: boolean;
-}
-
 declare global {
   interface HTMLElementTagNameMap {
     'py-cell': PyCell;
   }
   interface HTMLElementEventMap {
     'py-cell-select': CustomEvent<CellSelectDetail>;
+    'py-cell-toggle': CustomEvent<CellToggleDetail>;
   }
 }

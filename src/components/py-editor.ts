@@ -15,24 +15,27 @@ import {
 import { defaultKeymap, history, historyKeymap, indentLess, indentMore, insertNewlineAndIndent, toggleComment } from '@codemirror/commands';
 import { markdown } from '@codemirror/lang-markdown';
 import { python } from '@codemirror/lang-python';
-import { bracketMatching, defaultHighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
 import { Compartment, EditorState, Prec, type Extension } from '@codemirror/state';
-import { drawSelection, EditorView, highlightActiveLine, keymap, placeholder, type Command } from '@codemirror/view';
-import { css, LitElement } from 'lit';
+import { drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers, placeholder, type Command } from '@codemirror/view';
+import { css, html, LitElement, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { CompletionResult as PyCompletion } from '../protocol';
+import { themedHighlightStyle } from './editor-highlight';
+import { whenNear } from './slice-queue';
 
 /** Serves completions at a cursor (UTF-16 offset); Pyloom's comes from the runtime. */
 export type Completer = (code: string, cursor: number) => Promise<PyCompletion>;
 
 export type EditorKey = 'run' | 'run-in-place' | 'run-insert-below' | 'escape' | 'up-out' | 'down-out';
 
-export interface EditorKeyDetail {
-  key: EditorKey;
-}
-
+/** py-editor-change: the source as the user left it. */
 export interface EditorChangeDetail {
   value: string;
+}
+
+export interface EditorKeyDetail {
+  key: EditorKey;
 }
 
 /**
@@ -61,8 +64,42 @@ export class PyEditor extends LitElement {
     .cm-content {
       padding: 6px 0;
     }
+    /* Until its CodeMirror view exists (views are made in time slices), the text shows as is. */
+    .pending {
+      margin: 0;
+      padding: 6px 2px 6px 7px;
+      min-height: 1.45em;
+      font: inherit;
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+      color: var(--pyloom-text-color, #1d2330);
+      background: var(--pyloom-editor-bg, #f7f7f9);
+      border: 1px solid var(--pyloom-editor-border, #d8dbe2);
+      border-radius: 4px;
+    }
     .cm-editor:not(.cm-focused) .cm-activeLine {
       background: transparent;
+    }
+    .cm-editor {
+      color: var(--pyloom-text-color, #1d2330);
+    }
+    .cm-cursor {
+      border-left-color: var(--pyloom-text-color, #1d2330);
+    }
+    .cm-gutters {
+      background: transparent;
+      border-right: 1px solid var(--pyloom-editor-border, #d8dbe2);
+      color: var(--pyloom-muted, #545b6b);
+    }
+    .cm-activeLine {
+      background: var(--pyloom-active-line, #eef1f6);
+    }
+    .cm-selectionBackground,
+    .cm-editor .cm-selectionLayer .cm-selectionBackground {
+      background: var(--pyloom-selection-bg, #d7e4fb) !important;
+    }
+    .cm-placeholder {
+      color: var(--pyloom-muted, #545b6b);
     }
   `;
 
@@ -73,35 +110,65 @@ export class PyEditor extends LitElement {
   /** The accessible name of the text area. */
   @property() label: string = 'Code';
   @property({ type: Boolean }) readonly: boolean = false;
+  /** Show a line-number gutter. */
+  @property({ attribute: false }) lineNumbers: boolean = false;
 
   #view: EditorView | undefined;
   #language = new Compartment();
   #editable = new Compartment();
+  #gutter = new Compartment();
 
+  /** The CodeMirror view, made now if it was still waiting for its time slice. */
   get view(): EditorView | undefined {
-    return this.#view;
+    return this.#createView();
   }
 
   override focus(options?: FocusOptions): void {
-    this.#view?.focus();
-    if (!this.#view) super.focus(options);
+    const view = this.#createView();
+    if (view) view.focus();
+    else super.focus(options);
   }
 
   /** Put the cursor at the start or end of the text. */
   placeCursor(where: 'start' | 'end'): void {
-    const view = this.#view;
+    const view = this.#createView();
     if (!view) return;
     const at = where === 'start' ? 0 : view.state.doc.length;
     view.dispatch({ selection: { anchor: at } });
   }
 
+  /** Select text (a find match) and scroll it into view, without taking focus. Offsets: UTF-16. */
+  markRange(from: number, to: number): void {
+    const view = this.#createView();
+    if (!view) return;
+    const length = view.state.doc.length;
+    view.dispatch({ selection: { anchor: Math.min(from, length), head: Math.min(to, length) }, scrollIntoView: true });
+  }
+
+  override render() {
+    // The view lives in its own box: Lit owns the rest of the shadow root and would clear it.
+    return html`${this.#view ? nothing : html`<pre class="pending" @mousedown=${this.#createOnPointer}>${this.value}</pre>`}<div class="view"></div>`;
+  }
+
   protected override firstUpdated(): void {
+    whenNear(this, () => this.#createView());
+  }
+
+  #createOnPointer = (event: MouseEvent) => {
+    event.preventDefault();
+    this.focus();
+  };
+
+  #createView(): EditorView | undefined {
+    if (this.#view || !this.hasUpdated) return this.#view;
     this.#view = new EditorView({
-      parent: this.renderRoot as ShadowRoot,
+      parent: this.renderRoot.querySelector<HTMLElement>('.view')!,
       root: this.renderRoot as ShadowRoot,
       state: EditorState.create({ doc: this.value, extensions: this.#extensions() }),
     });
     this.#view.contentDOM.setAttribute('aria-label', this.label);
+    this.requestUpdate(); // drops the pending text
+    return this.#view;
   }
 
   protected override updated(changed: Map<string, unknown>): void {
@@ -112,6 +179,7 @@ export class PyEditor extends LitElement {
     }
     if (changed.has('language')) view.dispatch({ effects: this.#language.reconfigure(this.#languageExtension()) });
     if (changed.has('readonly')) view.dispatch({ effects: this.#editable.reconfigure(EditorView.editable.of(!this.readonly)) });
+    if (changed.has('lineNumbers')) view.dispatch({ effects: this.#gutter.reconfigure(this.lineNumbers ? lineNumbers() : []) });
     if (changed.has('label')) view.contentDOM.setAttribute('aria-label', this.label);
   }
 
@@ -147,7 +215,8 @@ export class PyEditor extends LitElement {
       indentUnit.of('    '),
       bracketMatching(),
       closeBrackets(),
-      syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+      syntaxHighlighting(themedHighlightStyle),
+      this.#gutter.of(this.lineNumbers ? lineNumbers() : []),
       this.#language.of(this.#languageExtension()),
       this.#editable.of(EditorView.editable.of(!this.readonly)),
       placeholder(this.language === 'python' ? 'Python code' : 'Markdown text'),
@@ -171,10 +240,10 @@ export class PyEditor extends LitElement {
         if (update.docChanged) {
           const value = update.state.doc.toString();
           this.value = value;
-          this.dispatchEvent(new CustomEvent<EditorChangeDetail>('py-editor-change', { detail: { value }, bubbles: true, composed: true }));
+          this.dispatchEvent(new CustomEvent('py-editor-change', { detail: { value }, bubbles: true, composed: true }));
         }
         if (update.focusChanged && update.view.hasFocus) {
-          this.dispatchEvent(new CustomEvent<null>('py-editor-focus', { detail: null, bubbles: true, composed: true }));
+          this.dispatchEvent(new CustomEvent('py-editor-focus', { bubbles: true, composed: true }));
         }
       }),
       EditorView.lineWrapping,

@@ -1,135 +1,113 @@
-// <py-notebook>: the cell list of a NotebookSession with JupyterLab's selection, command/edit
-// modes and keyboard model, and a toolbar giving every action a visible, named control.
-import { css, html, LitElement, type PropertyValues } from 'lit';
+// <py-notebook>: the cell list of a NotebookSession with JupyterLab's multi-cell selection,
+// command/edit modes and keys, drag-and-drop reordering, and the panels (find, contents,
+// shortcuts, palette). Commands come from one registry; state and actions from the controller.
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Cell, CellType } from '../notebook/model';
+import type { CellType } from '../notebook/model';
 import type { ChangeDetail, NotebookSession } from '../notebook/session';
+import { icon } from './icons';
+import { keyName, KeySequence } from './keymap';
+import { announcementFor } from './notebook-announce';
+import { bindingsFor, COMMANDS, shortcutOf, type NotebookCommand, type ToolbarGroup } from './notebook-commands';
+import { isHidden, NotebookController, type Mode } from './notebook-controller';
+import { notebookStyles } from './notebook-styles';
 import type { PyCell } from './py-cell';
+import type { FindShowDetail } from './py-find';
 import type { Completer, EditorKeyDetail } from './py-editor';
 import './py-cell';
+import './py-command-palette';
+import './py-find';
+import './py-shortcuts';
+import './py-toc';
 
-export type Mode = 'command' | 'edit';
+export type { Mode } from './notebook-controller';
 
+/** py-notebook-mode: command/edit mode changed. */
 export interface NotebookModeDetail {
   mode: Mode;
 }
 
-/** Two-key commands (D D, I I, 0 0) must be typed within this time. */
-const CHORD_MS = 800;
+const GROUPS: readonly ToolbarGroup[] = ['cell', 'run', 'kernel', 'view'];
+const BINDINGS = { command: bindingsFor('command'), edit: bindingsFor('edit') };
+const DRAG_TYPE = 'application/x-pyloom-cells';
+/** Cells rendered per task when a notebook opens: a 400-cell notebook appears in slices. */
+const RENDER_BATCH = 40;
 
 /**
  * @fires py-notebook-mode - CustomEvent<{ mode: Mode }> when command/edit mode changes
  */
 export class PyNotebook extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    .toolbar {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 4px;
-      align-items: center;
-      position: sticky;
-      top: 0;
-      z-index: 2;
-      padding: 6px 0;
-      background: var(--pyloom-page-bg, #fff);
-      border-bottom: 1px solid #e3e5ea;
-      margin-bottom: 8px;
-    }
-    .toolbar .group {
-      display: flex;
-      gap: 2px;
-      padding-right: 6px;
-      margin-right: 2px;
-      border-right: 1px solid #e3e5ea;
-    }
-    button,
-    select {
-      font: 13px system-ui, sans-serif;
-      padding: 3px 8px;
-      border: 1px solid #c9ced8;
-      border-radius: 4px;
-      background: #fff;
-      color: #1d2330;
-      cursor: pointer;
-    }
-    button:hover {
-      background: #eef1f6;
-    }
-    button:focus-visible,
-    select:focus-visible {
-      outline: 2px solid var(--pyloom-focus, #2f6fde);
-      outline-offset: 1px;
-    }
-    .mode {
-      margin-left: auto;
-      font: 12px system-ui, sans-serif;
-      color: #5a6275;
-    }
-    .cells {
-      display: flex;
-      flex-direction: column;
-      gap: 6px;
-    }
-    .add {
-      margin: 10px 0 0 5rem;
-    }
-  `;
+  static override styles = notebookStyles;
 
   @property({ attribute: false }) session: NotebookSession | undefined;
   @property({ attribute: false }) completer: Completer | undefined;
-  @state() selectedId: string | undefined;
-  @state() mode: Mode = 'command';
+  /** What the live region last said (a cell started or finished running). */
+  @state() announcement: string = '';
 
-  #chord: { key: string; at: number } | undefined;
-  /** Markdown cells showing their editor. */
-  #editingMarkdown = new Set<string>();
-  /** Cells copied or cut with C / X, pasted with V. */
-  #clipboard: Cell[] = [];
-  #focusAfterUpdate: 'cell' | 'editor' | undefined;
+  readonly controller = new NotebookController(this);
+  #keys = { command: new KeySequence(() => BINDINGS.command.keys()), edit: new KeySequence(() => BINDINGS.edit.keys()) };
   #listening: NotebookSession | undefined;
+  #runStates = new Map<string, string>();
+  #dragging: string[] = [];
+  /** How many cells are rendered; grows by RENDER_BATCH per task until all are. */
+  #rendered = RENDER_BATCH;
 
   constructor() {
     super();
     this.addEventListener('keydown', (event) => this.#onKeyDown(event));
     this.addEventListener('py-editor-key', (event) => this.#onEditorKey(event));
     this.addEventListener('py-editor-change', (event) => {
-      const id = this.#cellIdOf(event);
+      const id = cellIdOf(event);
       if (id) this.session?.setSource(id, event.detail.value);
     });
     this.addEventListener('py-editor-focus', (event) => {
-      const id = this.#cellIdOf(event);
-      if (id) {
-        this.selectedId = id;
-        this.#setMode('edit');
-      }
+      const id = cellIdOf(event);
+      if (id && this.controller.activeId !== id) this.controller.select(id, 'edit');
+      else this.controller.setMode('edit');
     });
     this.addEventListener('py-cell-select', (event) => {
-      const { id, edit } = event.detail;
-      this.select(id, edit ? 'edit' : 'command');
+      const { id, edit, extend } = event.detail;
+      if (extend && !edit) this.controller.extendTo(id);
+      else this.controller.select(id, edit ? 'edit' : 'command');
     });
+    this.addEventListener('py-cell-toggle', (event) => {
+      const { id, part } = event.detail;
+      const hidden = !isHidden(this.session?.cell(id), part);
+      this.session?.setMetadata(id, 'jupyter', { [part === 'source' ? 'source_hidden' : 'outputs_hidden']: hidden || undefined });
+    });
+  }
+
+  get mode(): Mode {
+    return this.controller.mode;
+  }
+  /** The active cell's id (the head of the selection). */
+  get selectedId(): string | undefined {
+    return this.controller.activeId;
+  }
+  /** Every selected cell's id, in notebook order. */
+  get selectedIds(): string[] {
+    return this.controller.selectedIds();
   }
 
   /** Select a cell, in command mode (the cell has focus) or edit mode (its editor has focus). */
   select(id: string, mode: Mode = 'command'): void {
-    const cell = this.session?.cell(id);
-    if (!cell) return;
-    this.selectedId = id;
-    if (mode === 'edit' && cell.cell_type === 'markdown') this.#editingMarkdown.add(id);
-    this.#setMode(mode);
-    this.#focusAfterUpdate = mode === 'edit' ? 'editor' : 'cell';
-    this.requestUpdate();
+    this.controller.select(id, mode);
   }
 
-  get selectedCell(): Cell | undefined {
-    return this.selectedId ? this.session?.cell(this.selectedId) : undefined;
+  /** Run a registry command by id (as the palette does). Unknown ids throw. */
+  execute(id: string): void {
+    const command = COMMANDS.find((c) => c.id === id);
+    if (!command) throw new Error(`no notebook command '${id}'`);
+    this.#run(command);
   }
 
   cellElement(id: string): PyCell | null {
     return this.renderRoot.querySelector<PyCell>(`py-cell[data-id="${CSS.escape(id)}"]`);
+  }
+
+  modeChanged(mode: Mode): void {
+    this.dispatchEvent(new CustomEvent('py-notebook-mode', { detail: { mode } satisfies NotebookModeDetail, bubbles: true, composed: true }));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -143,263 +121,205 @@ export class PyNotebook extends LitElement {
           return element ? element.askInput(request) : Promise.resolve(undefined);
         };
       }
-      this.#editingMarkdown.clear();
-      this.selectedId = this.session?.cells[0]?.id;
+      this.#runStates.clear();
+      this.#rendered = RENDER_BATCH;
+      this.controller.reset();
     }
-    // A deleted or replaced selection moves to a cell that exists.
-    const session = this.session;
-    if (session && (!this.selectedId || !session.cell(this.selectedId))) this.selectedId = session.cells[0]?.id;
-  }
-
-  protected override updated(): void {
-    const target = this.#focusAfterUpdate;
-    this.#focusAfterUpdate = undefined;
-    const element = this.selectedId ? this.cellElement(this.selectedId) : null;
-    if (!target || !element) return;
-    if (target === 'editor') void element.focusEditor();
-    else {
-      element.focus({ preventScroll: true });
-      element.scrollIntoView({ block: 'nearest' });
-    }
+    this.controller.repair();
   }
 
   override render() {
     const session = this.session;
     if (!session) return html``;
-    const cells = session.cells;
-    const selected = this.selectedCell;
+    const c = this.controller;
+    const selected = new Set(c.selectedIds());
+    const active = session.cell(c.activeId ?? '');
     return html`
       <div class="toolbar" role="toolbar" aria-label="Notebook actions">
-        <div class="group">
-          <button type="button" title="Insert a cell above (A)" @click=${() => this.#insert(0)}>+ Above</button>
-          <button type="button" title="Insert a cell below (B)" @click=${() => this.#insert(1)}>+ Below</button>
-          <button type="button" title="Delete the cell (D, D)" @click=${() => this.#deleteSelected()}>Delete</button>
-          <button type="button" title="Undo cell deletion (Z)" @click=${() => this.#undoDelete()}>Undo delete</button>
-          <button type="button" aria-label="Move cell up" title="Move cell up (Ctrl+Shift+Up)" @click=${() => this.#move(-1)}>↑</button>
-          <button type="button" aria-label="Move cell down" title="Move cell down (Ctrl+Shift+Down)" @click=${() => this.#move(1)}>↓</button>
-          <select aria-label="Cell type" title="Cell type (Y code, M Markdown, R raw)" .value=${selected?.cell_type ?? 'code'} @change=${(e: Event) => this.#setType((e.target as HTMLSelectElement).value as CellType)}>
-            <option value="code">Code</option>
-            <option value="markdown">Markdown</option>
-            <option value="raw">Raw</option>
-          </select>
-        </div>
-        <div class="group">
-          <button type="button" title="Run the cell and select the next (Shift+Enter)" @click=${() => this.#run('next')}>▶ Run</button>
-          <button type="button" title="Run all cells" @click=${() => this.#runAll()}>Run all</button>
-          <button type="button" title="Run all cells above the selected one" @click=${() => this.#withSelected((id) => this.session?.runAbove(id))}>Run above</button>
-          <button type="button" title="Run the selected cell and all below" @click=${() => this.#withSelected((id) => this.session?.runBelow(id))}>Run below</button>
-        </div>
-        <div class="group">
-          <button type="button" title="Interrupt the running cell (I, I)" @click=${() => void this.session?.interrupt()}>■ Interrupt</button>
-          <button type="button" title="Restart the runtime: variables are lost (0, 0)" @click=${() => void this.session?.restart()}>Restart</button>
-          <button type="button" title="Restart the runtime and run all cells" @click=${() => void this.session?.restartAndRunAll()}>Restart &amp; run all</button>
-          <button type="button" title="Clear all outputs" @click=${() => this.session?.clearOutputs()}>Clear outputs</button>
-        </div>
-        <span class="mode" aria-live="polite">${this.mode === 'edit' ? 'Edit mode (Esc: command mode)' : 'Command mode (Enter: edit)'}</span>
+        ${GROUPS.map((group) => html`<div class="group">${COMMANDS.filter((command) => command.toolbar?.group === group).map((command) => this.#button(command))}</div>`)}
+        <select aria-label="Cell type" title="Cell type (Y code, M Markdown, R raw)" .value=${active?.cell_type ?? 'code'} @change=${(e: Event) => c.setType((e.target as HTMLSelectElement).value as CellType)}>
+          <option value="code">Code</option>
+          <option value="markdown">Markdown</option>
+          <option value="raw">Raw</option>
+        </select>
+        <span class="mode">${c.mode === 'edit' ? 'Edit mode' : 'Command mode'}<span class="visually-hidden">${c.mode === 'edit' ? ' (Esc: command mode)' : ' (Enter: edit, H: shortcuts)'}</span></span>
       </div>
-      <div class="cells" role="list" aria-label="Cells">
-        ${repeat(
-          cells,
-          (cell) => cell.id,
-          (cell, index) => html`<py-cell
-            role="listitem"
-            data-id=${cell.id}
-            .cell=${cell}
-            .position=${index + 1}
-            .runState=${session.runState(cell.id)}
-            .selected=${cell.id === this.selectedId}
-            .editing=${cell.cell_type !== 'markdown' || this.#editingMarkdown.has(cell.id)}
-            .completer=${this.completer}
-          ></py-cell>`,
-        )}
+      ${c.panels.has('find') ? html`<py-find .session=${session} @py-panel-close=${() => this.#closePanel('find')}
+        @py-find-show=${(e: CustomEvent<FindShowDetail>) => void this.#showMatch(e.detail)}></py-find>` : nothing}
+      <div class="body">
+        ${c.panels.has('toc') ? html`<py-toc .cells=${session.cells} .activeId=${c.activeId} @py-toc-jump=${(e: CustomEvent<{ id: string }>) => c.reveal(e.detail.id)}></py-toc>` : nothing}
+        <div class="cells" role="list" aria-label="Cells"
+          @dragstart=${this.#onDragStart} @dragover=${this.#onDragOver} @dragleave=${this.#clearDrop} @drop=${this.#onDrop} @dragend=${this.#onDragEnd}>
+          ${repeat(
+            session.cells.slice(0, this.#rendered),
+            (cell) => cell.id,
+            (cell, index) => html`<py-cell
+              role="listitem"
+              data-id=${cell.id}
+              .cell=${cell}
+              .position=${index + 1}
+              .runState=${session.runState(cell.id)}
+              .selected=${selected.has(cell.id)}
+              .active=${cell.id === c.activeId}
+              .editing=${cell.cell_type !== 'markdown' || c.editingMarkdown.has(cell.id)}
+              .lineNumbers=${c.lineNumbers}
+              .completer=${this.completer}
+            ></py-cell>`,
+          )}
+        </div>
       </div>
-      <button type="button" class="add" title="Add a code cell at the end" @click=${() => this.#append()}>+ Add cell</button>
+      <button type="button" class="add" title="Add a code cell at the end" @click=${() => c.append()}>${icon('add')} Add cell</button>
+      <div class="run-status visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
+      <py-shortcuts .commands=${COMMANDS} .open=${c.panels.has('help')} @py-panel-close=${() => this.#closePanel('help')}></py-shortcuts>
+      <py-command-palette .commands=${COMMANDS} .open=${c.panels.has('palette')} @py-panel-close=${() => this.#closePanel('palette')}
+        @py-command=${(e: CustomEvent<{ id: string }>) => this.execute(e.detail.id)}></py-command-palette>
     `;
   }
 
-  // ---- actions ----
-  #withSelected(action: (id: string) => void): void {
-    if (this.selectedId) action(this.selectedId);
+  protected override updated(): void {
+    const total = this.session?.cells.length ?? 0;
+    if (this.#rendered >= total) return;
+    setTimeout(() => {
+      this.#rendered += RENDER_BATCH;
+      this.requestUpdate();
+    }, 0);
   }
 
-  #insert(offset: 0 | 1, type: CellType = 'code', mode: Mode = 'command'): void {
-    const session = this.session;
-    if (!session) return;
-    const index = this.selectedId ? session.index(this.selectedId) + offset : session.cells.length;
-    const cell = session.insert(index, type);
-    this.select(cell.id, mode);
+  #button(command: NotebookCommand) {
+    const key = shortcutOf(command);
+    const pressed = command.id === 'toggle-line-numbers' ? this.controller.lineNumbers : command.id === 'toggle-toc' ? this.controller.panels.has('toc') : undefined;
+    return html`<button type="button" class="icon-button" aria-label=${command.label} title=${key ? `${command.label} (${key})` : command.label}
+      aria-pressed=${pressed === undefined ? nothing : String(pressed)} @click=${() => this.#run(command)}>${command.toolbar ? icon(command.toolbar.icon) : nothing}</button>`;
   }
 
-  #append(): void {
-    const session = this.session;
-    if (!session) return;
-    const cell = session.insert(session.cells.length, 'code');
-    this.select(cell.id, 'edit');
+  #run(command: NotebookCommand): void {
+    if (this.session) command.run(this.controller, this.session);
   }
 
-  #deleteSelected(): void {
-    const session = this.session;
-    const id = this.selectedId;
-    if (!session || !id) return;
-    const index = session.index(id);
-    session.delete([id]);
-    const next = session.cells[Math.min(index, session.cells.length - 1)];
-    if (next) this.select(next.id);
+  #closePanel(panel: 'find' | 'help' | 'palette'): void {
+    if (!this.controller.panels.has(panel)) return;
+    this.controller.toggle(panel, false);
+    this.controller.restoreFocus();
   }
 
-  #undoDelete(): void {
-    const cell = this.session?.undoDelete();
-    if (cell) this.select(cell.id);
-  }
-
-  #move(delta: -1 | 1): void {
-    this.#withSelected((id) => {
-      this.session?.move(id, delta);
-      this.#focusAfterUpdate = this.mode === 'edit' ? 'editor' : 'cell';
-    });
-  }
-
-  #setType(type: CellType): void {
-    this.#withSelected((id) => {
-      this.#editingMarkdown.delete(id);
-      this.session?.setType(id, type);
-      this.#focusAfterUpdate = 'cell';
-    });
-  }
-
-  /** Run the selected cell (render it, for Markdown), then: select next, stay, or insert below. */
-  #run(then: 'next' | 'stay' | 'insert'): void {
-    const session = this.session;
-    const id = this.selectedId;
-    if (!session || !id) return;
-    const cell = session.cell(id);
-    if (cell?.cell_type === 'code') session.run([id]);
-    else this.#editingMarkdown.delete(id);
-    const index = session.index(id);
-    if (then === 'stay') {
-      this.select(id, 'command');
-    } else if (then === 'insert' || index === session.cells.length - 1) {
-      const added = session.insert(index + 1, 'code');
-      this.select(added.id, 'edit');
-    } else {
-      this.select(session.cells[index + 1]!.id, 'command');
-    }
-  }
-
-  #runAll(): void {
-    for (const cell of this.session?.cells ?? []) if (cell.cell_type === 'markdown') this.#editingMarkdown.delete(cell.id);
-    this.session?.runAll();
-    this.requestUpdate();
-  }
-
-  #selectRelative(delta: -1 | 1, mode: Mode = 'command', cursor?: 'start' | 'end'): void {
-    const session = this.session;
-    if (!session || !this.selectedId) return;
-    const next = session.cells[session.index(this.selectedId) + delta];
-    if (!next) return;
-    this.select(next.id, mode);
-    if (mode === 'edit' && cursor) void this.updateComplete.then(() => this.cellElement(next.id)?.focusEditor(cursor));
-  }
-
-  #copy(cut: boolean): void {
-    const cell = this.selectedCell;
-    if (!cell) return;
-    this.#clipboard = [structuredClone(cell)];
-    if (cut) this.#deleteSelected();
-  }
-
-  #paste(): void {
-    const session = this.session;
-    if (!session || this.#clipboard.length === 0) return;
-    const at = this.selectedId ? session.index(this.selectedId) + 1 : session.cells.length;
-    const pasted = session.insertCopies(at, this.#clipboard);
-    const last = pasted[pasted.length - 1];
-    if (last) this.select(last.id);
+  /** A find result: select its cell without taking focus from the find box, mark the text. */
+  async #showMatch(detail: FindShowDetail): Promise<void> {
+    const { cellId, from, to } = detail.match;
+    this.controller.selectQuietly(cellId);
+    await this.updateComplete;
+    const element = this.cellElement(cellId);
+    element?.scrollIntoView({ block: 'nearest' });
+    await element?.showRange(from, to);
   }
 
   // ---- keys ----
   #onEditorKey(event: CustomEvent<EditorKeyDetail>): void {
     event.stopPropagation();
-    const id = this.#cellIdOf(event);
-    if (id) this.selectedId = id;
+    const c = this.controller;
+    const id = cellIdOf(event);
+    if (id && id !== c.activeId) c.select(id, 'edit');
     switch (event.detail.key) {
       case 'run':
-        return this.#run('next');
+        return c.run('next');
       case 'run-in-place':
-        return this.#run('stay');
+        return c.run('stay');
       case 'run-insert-below':
-        return this.#run('insert');
+        return c.run('insert');
       case 'escape':
-        if (id && this.session?.cell(id)?.cell_type === 'markdown' && this.session.cell(id)?.source.trim()) this.#editingMarkdown.delete(id);
-        return this.select(id ?? this.selectedId ?? '', 'command');
+        return c.leaveEdit(id);
       case 'up-out':
-        return this.#selectRelative(-1, 'edit', 'end');
+        return c.selectRelative(-1, 'edit', 'end');
       case 'down-out':
-        return this.#selectRelative(1, 'edit', 'start');
+        return c.selectRelative(1, 'edit', 'start');
     }
   }
 
   #onKeyDown(event: KeyboardEvent): void {
-    if (this.mode !== 'command' || event.defaultPrevented) return;
-    // Keys typed into the toolbar, an input() box or an output's own controls are theirs.
+    if (event.defaultPrevented) return;
+    const mode = this.controller.mode;
+    // Keys typed into the toolbar, a panel, an input() box or an output's own controls are theirs.
     const origin = event.composedPath()[0];
-    if (origin instanceof HTMLElement && origin.closest('input, select, textarea, button, form, [contenteditable]')) return;
-    const key = event.key;
-    const plain = !event.ctrlKey && !event.metaKey && !event.altKey;
-    const chord = (name: string, action: () => void) => {
-      const now = Date.now();
-      if (this.#chord?.key === name && now - this.#chord.at < CHORD_MS) {
-        this.#chord = undefined;
-        action();
-      } else {
-        this.#chord = { key: name, at: now };
-      }
-    };
-    let handled = true;
-    if (key === 'Enter' && event.shiftKey) this.#run('next');
-    else if (key === 'Enter' && (event.ctrlKey || event.metaKey)) this.#run('stay');
-    else if (key === 'Enter' && event.altKey) this.#run('insert');
-    else if (key === 'Enter' && plain) this.#withSelected((id) => this.select(id, 'edit'));
-    else if ((key === 'ArrowUp' || key === 'ArrowDown') && (event.ctrlKey || event.metaKey) && event.shiftKey) this.#move(key === 'ArrowUp' ? -1 : 1);
-    else if (!plain) handled = false;
-    else if (key === 'ArrowUp' || key === 'k' || key === 'K') this.#selectRelative(-1);
-    else if (key === 'ArrowDown' || key === 'j' || key === 'J') this.#selectRelative(1);
-    else if (key === 'a' || key === 'A') this.#insert(0);
-    else if (key === 'b' || key === 'B') this.#insert(1);
-    else if (key === 'd' || key === 'D') chord('d', () => this.#deleteSelected());
-    else if (key === 'z' || key === 'Z') this.#undoDelete();
-    else if (key === 'm' || key === 'M') this.#setType('markdown');
-    else if (key === 'y' || key === 'Y') this.#setType('code');
-    else if (key === 'r' || key === 'R') this.#setType('raw');
-    else if (key === 'c' || key === 'C') this.#copy(false);
-    else if (key === 'x' || key === 'X') this.#copy(true);
-    else if (key === 'v' || key === 'V') this.#paste();
-    else if (key === 'i' || key === 'I') chord('i', () => void this.session?.interrupt());
-    else if (key === '0') chord('0', () => void this.session?.restart());
-    else handled = false;
-    if (handled) event.preventDefault();
+    if (mode === 'command' && origin instanceof HTMLElement && origin.closest('input, select, textarea, button, form, dialog, [contenteditable]')) return;
+    if (mode === 'edit' && !event.composedPath().some((node) => node instanceof HTMLElement && node.localName === 'py-editor')) return;
+    const name = keyName(event);
+    if (!name) return;
+    const binding = this.#keys[mode].feed(name, event.timeStamp);
+    const command = binding ? BINDINGS[mode].get(binding) : undefined;
+    if (command) {
+      event.preventDefault();
+      this.#run(command);
+    } else if (this.#keys[mode].waiting) {
+      event.preventDefault();
+    }
   }
 
   #onChange = (event: Event) => {
     const detail = (event as CustomEvent<ChangeDetail>).detail;
-    if (detail.structure) {
-      for (const id of this.#editingMarkdown) if (!this.session?.cell(id)) this.#editingMarkdown.delete(id);
+    const session = this.session;
+    // Another notebook in the same session (only replace() changes structure without persisting).
+    if (detail.structure && !detail.persist) this.#rendered = RENDER_BATCH;
+    if (session && !detail.structure) {
+      const said = announcementFor(session, detail.cells, this.#runStates);
+      if (said) this.announcement = said;
     }
     this.requestUpdate();
   };
 
-  #setMode(mode: Mode): void {
-    if (this.mode === mode) return;
-    this.mode = mode;
-    this.dispatchEvent(new CustomEvent<NotebookModeDetail>('py-notebook-mode', { detail: { mode }, bubbles: true, composed: true }));
-  }
+  // ---- drag and drop: the prompt column is the handle ----
+  #onDragStart = (event: DragEvent) => {
+    const id = cellIdOf(event);
+    const handle = event.composedPath()[0];
+    if (!id || !event.dataTransfer || !(handle instanceof HTMLElement) || !handle.classList.contains('prompt')) return;
+    const selected = this.controller.selectedIds();
+    this.#dragging = selected.includes(id) ? selected : [id];
+    event.dataTransfer.effectAllowed = 'move';
+    event.dataTransfer.setData(DRAG_TYPE, this.#dragging.join(' '));
+  };
 
-  #cellIdOf(event: Event): string | undefined {
-    for (const node of event.composedPath()) {
-      if (node instanceof HTMLElement && node.localName === 'py-cell') return node.dataset['id'];
-    }
-    return undefined;
+  #onDragOver = (event: DragEvent) => {
+    if (this.#dragging.length === 0) return;
+    const target = dropTarget(event, this.#dragging);
+    this.#clearDrop();
+    if (!target) return;
+    event.preventDefault();
+    target.element.dataset['drop'] = target.after ? 'after' : 'before';
+  };
+
+  #onDrop = (event: DragEvent) => {
+    const target = dropTarget(event, this.#dragging);
+    const session = this.session;
+    this.#clearDrop();
+    if (!target || !session) return;
+    event.preventDefault();
+    const rest = session.cells.filter((cell) => !this.#dragging.includes(cell.id));
+    const index = rest.findIndex((cell) => cell.id === target.element.dataset['id']) + (target.after ? 1 : 0);
+    this.controller.moveTo(this.#dragging, index);
+    this.#dragging = [];
+  };
+
+  #onDragEnd = () => {
+    this.#dragging = [];
+    this.#clearDrop();
+  };
+
+  #clearDrop = () => {
+    for (const element of this.renderRoot.querySelectorAll<HTMLElement>('py-cell[data-drop]')) delete element.dataset['drop'];
+  };
+}
+
+/** The cell under the pointer and which half of it, unless it is one of the dragged cells. */
+function dropTarget(event: DragEvent, dragging: readonly string[]): { element: HTMLElement; after: boolean } | undefined {
+  const element = event.composedPath().find((node): node is HTMLElement => node instanceof HTMLElement && node.localName === 'py-cell');
+  if (!element || dragging.includes(element.dataset['id'] ?? '')) return undefined;
+  const box = element.getBoundingClientRect();
+  return { element, after: event.clientY > box.top + box.height / 2 };
+}
+
+function cellIdOf(event: Event): string | undefined {
+  for (const node of event.composedPath()) {
+    if (node instanceof HTMLElement && node.localName === 'py-cell') return node.dataset['id'];
   }
+  return undefined;
 }
 
 if (!customElements.get('py-notebook')) customElements.define('py-notebook', PyNotebook);

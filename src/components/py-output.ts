@@ -57,6 +57,22 @@ const richStyles = css`
   tbody tr:nth-child(odd) {
     background: var(--pyloom-table-stripe, #f5f5f5);
   }
+  /* Rendered DataFrames, as JupyterLab shows them: bold headers, row hover, no outer borders. */
+  table {
+    margin: 0.25rem 0;
+    color: inherit;
+    border: none;
+    table-layout: fixed;
+  }
+  th {
+    font-weight: bold;
+  }
+  tbody th {
+    vertical-align: top;
+  }
+  tbody tr:hover {
+    background: var(--pyloom-table-hover, #e3ecfa);
+  }
 `;
 
 /** What an output showed when it was rendered: the same values mean the node can be kept. */
@@ -117,22 +133,34 @@ export class PyOutput extends LitElement {
         font: var(--pyloom-font, 15px/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif);
         color: var(--pyloom-text-color, #1d2330);
         background: var(--pyloom-output-background, transparent);
-        --pyloom-ansi-black: #3e424d;
-        --pyloom-ansi-red: #c33;
-        --pyloom-ansi-green: #1a7f37;
-        --pyloom-ansi-yellow: #9a6700;
-        --pyloom-ansi-blue: #0550ae;
-        --pyloom-ansi-magenta: #8250df;
-        --pyloom-ansi-cyan: #1b7c83;
-        --pyloom-ansi-white: #6e7781;
-        --pyloom-ansi-bright-black: #57606a;
-        --pyloom-ansi-bright-red: #e5534b;
-        --pyloom-ansi-bright-green: #2da44e;
-        --pyloom-ansi-bright-yellow: #bf8700;
-        --pyloom-ansi-bright-blue: #218bff;
-        --pyloom-ansi-bright-magenta: #a475f9;
-        --pyloom-ansi-bright-cyan: #3192aa;
-        --pyloom-ansi-bright-white: #8c959f;
+      }
+      /* With prompts, the host reaches into the cell's prompt column (--pyloom-prompt-width). */
+      :host([prompts]) .outputs {
+        display: grid;
+        grid-template-columns: var(--pyloom-prompt-width, 4.5rem) minmax(0, 1fr);
+        column-gap: 0.5rem;
+      }
+      :host([prompts]) .outputs > .output {
+        grid-column: 2;
+      }
+      /* The prompt column lies over the cell's gutter: its collapse bars stay clickable. */
+      :host([prompts]) {
+        pointer-events: none;
+      }
+      :host([prompts]) .output {
+        pointer-events: auto;
+      }
+      .out-prompt {
+        grid-column: 1;
+        margin: 0.25rem 0;
+        padding: 0.25rem 0;
+        text-align: right;
+        font: var(--pyloom-output-font, 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
+        color: var(--pyloom-out-prompt-color, #b3261e);
+        user-select: none;
+      }
+      .out-prompt::before {
+        content: attr(data-prompt);
       }
       /* Paint and layout containment: an output (position: fixed included) stays in its box. */
       .output {
@@ -186,15 +214,15 @@ export class PyOutput extends LitElement {
         margin-left: 1rem;
       }
       .json-key {
-        color: var(--pyloom-ansi-magenta);
+        color: var(--pyloom-ansi-magenta, #8250df);
       }
       .json-string {
-        color: var(--pyloom-ansi-green);
+        color: var(--pyloom-ansi-green, #1a7f37);
       }
       .json-number,
       .json-boolean,
       .json-null {
-        color: var(--pyloom-ansi-blue);
+        color: var(--pyloom-ansi-blue, #0550ae);
       }
       .json-more,
       .show-all {
@@ -210,6 +238,8 @@ export class PyOutput extends LitElement {
   @property({ type: Boolean, reflect: true }) trusted: boolean = false;
   /** Show every long output in full (the user can also expand one with its "Show all" button). */
   @property({ type: Boolean, reflect: true }) expanded: boolean = false;
+  /** Show JupyterLab's `[n]:` prompt beside execute results (notebook cells do). */
+  @property({ type: Boolean, reflect: true }) prompts: boolean = false;
   /** The MIME renderers, richest first by rank; add your own to show more types. */
   @property({ attribute: false }) renderers: readonly MimeRenderer[] = defaultRenderers;
 
@@ -220,6 +250,7 @@ export class PyOutput extends LitElement {
   #rendered = new WeakMap<Output, Rendered>();
   #outputOf = new WeakMap<Element, Output>();
   #expandedOutputs = new WeakSet<Output>();
+  #prompts = new WeakMap<Output, HTMLElement>();
 
   /**
    * Apply one output event with Jupyter's semantics (src/runtime/output-list.ts): stream chunks
@@ -276,12 +307,27 @@ export class PyOutput extends LitElement {
       this.#outputOf.set(node, output);
       return node;
     });
+    const shown = this.prompts ? this.outputs.flatMap((output, i) => (output.output_type === 'execute_result' ? [this.#promptFor(output), nodes[i]!] : [nodes[i]!])) : nodes;
     // Only changed positions are touched: moving a node would reload an iframe and close JSON.
-    nodes.forEach((node, index) => {
+    shown.forEach((node, index) => {
       const current = container.children[index];
       if (current !== node) container.insertBefore(node, current ?? null);
     });
-    while (container.children.length > nodes.length) container.lastElementChild?.remove();
+    while (container.children.length > shown.length) container.lastElementChild?.remove();
+  }
+
+  #promptFor(output: Output & { output_type: 'execute_result' }): HTMLElement {
+    const text = `[${output.execution_count ?? ' '}]:`;
+    let node = this.#prompts.get(output);
+    if (!node || node.dataset['prompt'] !== text) {
+      node = this.ownerDocument.createElement('div');
+      node.className = 'out-prompt';
+      // Drawn by CSS from the attribute: not in copied text, and the cell's own prompt says the count.
+      node.setAttribute('aria-hidden', 'true');
+      node.dataset['prompt'] = text;
+      this.#prompts.set(output, node);
+    }
+    return node;
   }
 
   #onClick = (event: Event) => {

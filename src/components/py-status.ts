@@ -15,7 +15,7 @@ export class PyStatus extends LitElement {
       align-items: center;
       gap: 4px 12px;
       font: 13px system-ui, sans-serif;
-      color: #3b4252;
+      color: var(--pyloom-text-color, #3b4252);
     }
     .state::before {
       content: '';
@@ -38,17 +38,17 @@ export class PyStatus extends LitElement {
     }
     .state[data-status='dead'] {
       --dot: #c62828;
-      color: #a31515;
+      color: var(--pyloom-error-color, #a31515);
     }
     .where {
-      color: #5a6275;
+      color: var(--pyloom-muted, #5a6275);
     }
     progress {
       width: 12rem;
       height: 0.7rem;
     }
     .error {
-      color: #a31515;
+      color: var(--pyloom-error-color, #a31515);
     }
     .error button {
       font: inherit;

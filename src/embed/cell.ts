@@ -1,6 +1,7 @@
 // One embedded cell as plain DOM in a shadow root: the page's own code block (its highlighting
 // kept) until the editor loads, buttons, status, output slot. No Lit, no renderers, no editor
 // code here: this is in the script a page loads before anything runs.
+import { themeCss } from '../render/theme';
 import { codeOf } from './thebe/markup';
 
 export type CellAction = 'run' | 'run-all' | 'restart' | 'restart-run-all';
@@ -43,32 +44,39 @@ export interface MountOptions {
   readOnly?: boolean;
   /** Keep the page's static output until the cell runs (Thebe's predefinedOutput). Default true. */
   predefinedOutput?: boolean;
+  /**
+   * Thebe pages: buttons in the page's DOM with Thebe's classes (`thebelab-run-button` …), so the
+   * page's CSS styles them and its scripts find them (sphinx-thebe clicks the run button of
+   * `thebe-init` cells).
+   */
+  thebeButtons?: boolean;
 }
 
+// Colours are the shared theme variables (src/render/theme.ts), as on the notebook page.
 const STYLE = `
-:host { display: block; margin: 1em 0; font: var(--pyloom-font, 15px/1.5 system-ui, sans-serif);
-  color: var(--pyloom-text-color, #1d2330); --pyloom-bg: #f6f8fa; --pyloom-border: #d0d7de; }
-:host([theme=dark]) { --pyloom-text-color: #e6edf3; --pyloom-bg: #161b22; --pyloom-border: #30363d; --pyloom-output-bg: #0d1117; color: var(--pyloom-text-color); }
-:host([theme=dark]) .output { color: var(--pyloom-text-color); }
-.cell { border: 1px solid var(--pyloom-border); border-radius: 6px; overflow: hidden; background: var(--pyloom-bg); }
+${themeCss(':host', ':host([theme=dark])', ':host([theme=auto])')}
+:host { display: block; margin: 1em 0; font: var(--pyloom-font, 15px/1.5 system-ui, sans-serif); color: var(--pyloom-text-color); }
+.cell { border: 1px solid var(--pyloom-border); border-radius: 6px; overflow: hidden; background: var(--pyloom-panel-bg); }
 .code { display: block; min-height: 1.5em; }
 .code[role=textbox] { cursor: text; }
-.code:focus-visible { outline: 2px solid var(--pyloom-focus, #2f6fde); outline-offset: -2px; }
+.code:focus-visible { outline: 2px solid var(--pyloom-focus); outline-offset: -2px; }
 ::slotted(pre), ::slotted(div) { margin: 0 !important; border: 0 !important; border-radius: 0 !important; }
 .bar { display: flex; gap: .5em; align-items: center; padding: .3em .6em; border-top: 1px solid var(--pyloom-border); font-size: 13px; flex-wrap: wrap; }
-button { font: inherit; padding: .15em .8em; border-radius: 4px; border: 1px solid var(--pyloom-border); background: var(--pyloom-button-bg, #fff); color: #1d2330; cursor: pointer; }
-.status { color: var(--pyloom-muted, #57606a); }
+button, ::slotted(button) { font: inherit; padding: .15em .8em; border-radius: 4px; border: 1px solid var(--pyloom-control-border); background: var(--pyloom-control-bg); color: var(--pyloom-text-color); cursor: pointer; }
+button:focus-visible, ::slotted(button:focus-visible) { outline: 2px solid var(--pyloom-focus); outline-offset: 1px; }
+.buttons { display: contents; }
+.status { color: var(--pyloom-muted); }
 .output:empty { display: none; }
-.output { padding: .2em .4em; background: var(--pyloom-output-bg, #fff); border-top: 1px solid var(--pyloom-border); color: #1d2330; }
+.output { padding: .2em .4em; background: var(--pyloom-page-bg); border-top: 1px solid var(--pyloom-border); color: var(--pyloom-text-color); }
 :host([hide-code]) .cell { border: 0; background: transparent; }
 :host([hide-code]) .output { border: 0; }
 `;
 
-const LABELS: Record<CellAction, [text: string, name: string]> = {
-  run: ['Run', 'Run this Python cell'],
-  'run-all': ['Run all', 'Run all cells'],
-  restart: ['Restart', 'Restart Python'],
-  'restart-run-all': ['Restart & run all', 'Restart Python and run all cells'],
+const LABELS: Record<CellAction, [text: string, name: string, thebeClass: string]> = {
+  run: ['Run', 'Run this Python cell', 'run'],
+  'run-all': ['Run all', 'Run all cells', 'runall'],
+  restart: ['Restart', 'Restart Python', 'restart'],
+  'restart-run-all': ['Restart & run all', 'Restart Python and run all cells', 'restartall'],
 };
 
 /** Replace a code block with a cell; returns its parts. */
@@ -124,15 +132,30 @@ export function mountCell(block: Element, options: MountOptions): CellParts {
   bar.setAttribute('part', 'bar');
   const buttons = new Map<CellAction, HTMLButtonElement>();
   const wanted = { run: true, ...options.buttons };
+  const slotted: HTMLButtonElement[] = [];
   for (const action of Object.keys(LABELS) as CellAction[]) {
     if (!wanted[action]) continue;
+    const [text, name, thebeClass] = LABELS[action];
     const button = doc.createElement('button');
     button.type = 'button';
-    button.textContent = LABELS[action][0];
-    button.setAttribute('part', action === 'run' ? 'run' : `button ${action}`);
-    button.setAttribute('aria-label', LABELS[action][1]);
+    button.textContent = text;
+    button.setAttribute('aria-label', name);
     buttons.set(action, button);
-    bar.append(button);
+    if (options.thebeButtons) {
+      button.className = `thebe-button thebe-${thebeClass}-button thebelab-button thebelab-${thebeClass}-button`;
+      button.title = name;
+      button.slot = 'buttons';
+      slotted.push(button);
+    } else {
+      button.setAttribute('part', action === 'run' ? 'run' : `button ${action}`);
+      bar.append(button);
+    }
+  }
+  if (options.thebeButtons) {
+    const slot = doc.createElement('slot');
+    slot.name = 'buttons';
+    slot.className = 'buttons';
+    bar.append(slot);
   }
   const status = doc.createElement('span');
   status.className = 'status';
@@ -155,6 +178,7 @@ export function mountCell(block: Element, options: MountOptions): CellParts {
   if (predefined && options.predefinedOutput === false) predefined.remove();
   pre.replaceWith(host);
   if (shown) host.append(shown);
+  host.append(...slotted);
   const parts: CellParts = {
     host,
     code: () => parts.editor?.value() ?? source,

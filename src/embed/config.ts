@@ -1,6 +1,7 @@
 // The embed's page configuration: <script type="application/json" data-pyloom-config>. Thebe's
 // config (src/embed/thebe/config.ts) is merged in by the Thebe page code when a page has one.
 import type { JupyterRuntimeOptions } from '../runtime/jupyter/options';
+import type { ThebeConfig } from './thebe/config';
 
 export interface EmbedConfig {
   /** Code blocks to turn into cells. */
@@ -15,13 +16,16 @@ export interface EmbedConfig {
   autorun: boolean;
   /** Boot Python on load instead of on the first Run. */
   preload: boolean;
-  theme: 'light' | 'dark';
+  /** auto: follow the reader's prefers-color-scheme. */
+  theme: 'light' | 'dark' | 'auto';
   /** Let outputs run scripts. Only for pages whose code the page's author wrote. */
   trust: boolean;
   /** Seconds a cell may run before it is interrupted (0: no limit); `data-timeout` per cell. */
   timeout: number;
   /** Python's working directory, relative to where it starts (Thebe's kernelOptions.path). */
   workingDirectory?: string;
+  /** The page's Thebe config, typed (src/embed/thebe/config.ts), when it has one. */
+  thebe?: ThebeConfig;
   /** A Jupyter server or Binder from Thebe's server keys (src/embed/thebe-server.ts); undefined: Pyodide. */
   remote?: JupyterRuntimeOptions;
 }
@@ -59,7 +63,7 @@ export function readConfig(document: Document): EmbedConfig & { own: OwnKeys } {
     ...(indexUrls ? { indexUrls } : {}),
     autorun: own['autorun'] === true,
     preload: own['preload'] === true,
-    theme: own['theme'] === 'dark' ? 'dark' : 'light',
+    theme: own['theme'] === 'dark' || own['theme'] === 'auto' ? own['theme'] : 'light',
     trust: own['trust'] === true,
     timeout: typeof own['timeout'] === 'number' && own['timeout'] > 0 ? own['timeout'] : 0,
     own: keys,

@@ -2,10 +2,10 @@
 // it replaces the page's highlighted block inside the cell. Shift+Enter runs, as in Thebe.
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { python } from '@codemirror/lang-python';
-import { bracketMatching, defaultHighlightStyle, HighlightStyle, indentUnit, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, indentUnit, syntaxHighlighting } from '@codemirror/language';
 import { EditorState, Prec } from '@codemirror/state';
 import { drawSelection, EditorView, keymap, lineNumbers } from '@codemirror/view';
-import { tags } from '@lezer/highlight';
+import { themedHighlightStyle } from '../components/editor-highlight';
 import type { CellParts } from './cell';
 
 export interface EditorOptions {
@@ -15,25 +15,15 @@ export interface EditorOptions {
   onRun(): void;
 }
 
-const darkHighlight = HighlightStyle.define([
-  { tag: tags.keyword, color: '#ff7b72' },
-  { tag: [tags.string, tags.special(tags.string)], color: '#a5d6ff' },
-  { tag: [tags.number, tags.bool, tags.null], color: '#79c0ff' },
-  { tag: tags.comment, color: '#8b949e', fontStyle: 'italic' },
-  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName)], color: '#d2a8ff' },
-  { tag: [tags.className, tags.definition(tags.variableName)], color: '#ffa657' },
-  { tag: tags.operator, color: '#ff7b72' },
-]);
-
 const baseTheme = (dark: boolean) =>
   EditorView.theme(
     {
       '&': { color: 'inherit', backgroundColor: 'transparent', fontSize: 'inherit' },
       '.cm-scroller': { font: 'var(--pyloom-code-font, 13px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace)' },
-      '.cm-content': { padding: '.6em 0', caretColor: dark ? '#e6edf3' : '#1d2330' },
+      '.cm-content': { padding: '.6em 0', caretColor: 'var(--pyloom-text-color, #1d2330)' },
       '.cm-line': { padding: '0 .8em' },
       '&.cm-focused': { outline: '2px solid var(--pyloom-focus, #2f6fde)', outlineOffset: '-2px' },
-      '.cm-gutters': { backgroundColor: 'transparent', color: dark ? '#8b949e' : '#6e7781', border: 'none' },
+      '.cm-gutters': { backgroundColor: 'transparent', color: 'var(--pyloom-muted, #6e7781)', border: 'none' },
     },
     { dark },
   );
@@ -59,7 +49,8 @@ export function attachEditor(cell: CellParts, options: EditorOptions): NonNullab
         bracketMatching(),
         indentUnit.of('    '),
         python(),
-        syntaxHighlighting(options.dark ? darkHighlight : defaultHighlightStyle),
+        // Colours from the shared theme variables: right in light, dark and auto (system) themes.
+        syntaxHighlighting(themedHighlightStyle),
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
         baseTheme(options.dark),
         EditorView.contentAttributes.of({ 'aria-label': 'Python code' }),

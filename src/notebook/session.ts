@@ -1,9 +1,11 @@
-// A notebook bound to a runtime: cell edits (add, delete, move, retype), and running cells in
-// order with Jupyter's rules (outputs cleared at start, stop the queue on error, counts).
+// A notebook bound to a runtime: cell edits (add, delete, move, merge, split, retype) with undo of
+// the structural ones, and running cells in order with Jupyter's rules (outputs cleared at start,
+// stop the queue on error, counts).
 // Cells are replaced, never mutated, so elements can tell what changed by identity.
 import type { ErrorOutput, Output, OutputEvent } from '../protocol';
 import type { ExecuteOptions, ExecuteReply, InputRequest, RuntimeStatus } from '../runtime/runtime';
-import { convertCell, newCell, type Cell, type CellType, type CodeCell, type Notebook } from './model';
+import { mergeCells, moveBy, moveTo, splitCell } from './edits';
+import { convertCell, newCell, type Cell, type CellType, type CodeCell, type JsonObject, type Notebook } from './model';
 import { errorMessage } from '../shared/errors';
 
 /** The part of a Runtime a session uses. */
@@ -35,8 +37,8 @@ export class NotebookSession extends EventTarget {
   #states = new Map<string, CellRunState>();
   #running: string | undefined;
   #pumping = false;
-  /** Deleted cells with their positions, for undo (Z). */
-  #deleted: { index: number; cell: Cell }[] = [];
+  /** Undo (Z) of cell operations: each entry puts the cells back and returns the ids to select. */
+  #undo: (() => string[])[] = [];
   /** Asks the user for a line when Python calls input() in cell `cellId`. */
   onInput: ((cellId: string, request: InputRequest) => Promise<string | undefined>) | undefined;
 
@@ -65,7 +67,7 @@ export class NotebookSession extends EventTarget {
   /** Show another notebook (a file opened, a reload from another tab). Runs in progress are dropped. */
   replace(notebook: Notebook): void {
     this.#clearQueue();
-    this.#deleted = [];
+    this.#undo = [];
     this.#notebook = notebook;
     this.#emit({ structure: true, cells: [], persist: false });
   }
@@ -107,43 +109,117 @@ export class NotebookSession extends EventTarget {
     this.#setCells(cells);
   }
 
-  /** Delete cells; a notebook always keeps one cell, like JupyterLab. */
+  /** Delete cells; a notebook always keeps one cell, like JupyterLab. One undo brings all back. */
   delete(ids: string[]): void {
     const doomed = new Set(ids);
+    const removed: { index: number; cell: Cell }[] = [];
     const kept: Cell[] = [];
     this.cells.forEach((cell, index) => {
       if (doomed.has(cell.id)) {
         this.#dequeue(cell.id);
-        this.#deleted.push({ index, cell });
+        removed.push({ index, cell });
       } else {
         kept.push(cell);
       }
     });
-    if (kept.length === 0) kept.push(newCell('code', '', this.#ids()));
+    if (removed.length === 0) return;
+    const placeholder = kept.length === 0 ? newCell('code', '', this.#ids()) : undefined;
+    if (placeholder) kept.push(placeholder);
     this.#setCells(kept);
+    this.#undo.push(() => this.#reinsert(removed, placeholder));
   }
 
-  /** Bring back the last deleted cell where it was. Returns it, or undefined. */
-  undoDelete(): Cell | undefined {
-    const last = this.#deleted.pop();
-    if (!last) return undefined;
-    const taken = this.#ids();
-    const cell = taken.has(last.cell.id) ? { ...last.cell, id: newCell('raw', '', taken).id } : last.cell;
-    const cells = [...this.cells];
-    cells.splice(Math.min(last.index, cells.length), 0, cell);
-    this.#setCells(cells);
-    return cell;
+  /**
+   * Undo the last cell operation (delete, merge, split, move). Returns the ids of the cells it
+   * brought back or moved (to select), or undefined when there is nothing to undo.
+   */
+  undo(): string[] | undefined {
+    return this.#undo.pop()?.();
   }
 
-  /** Move a cell up (-1) or down (+1). */
-  move(id: string, delta: -1 | 1): void {
-    const from = this.index(id);
-    const to = from + delta;
-    if (from < 0 || to < 0 || to >= this.cells.length) return;
-    const cells = [...this.cells];
-    const [cell] = cells.splice(from, 1);
-    cells.splice(to, 0, cell!);
+  /** Move cells up (-1) or down (+1) by one place, together. */
+  moveCells(ids: string[], delta: -1 | 1): void {
+    this.#rearrange(moveBy(this.cells, ids, delta), ids);
+  }
+
+  /** Move cells (gathered, in notebook order) so the first lands at `index` of the list without them. */
+  moveCellsTo(ids: string[], index: number): void {
+    this.#rearrange(moveTo(this.cells, ids, index), ids);
+  }
+
+  /** Merge cells into the first (sources joined by a blank line). Returns the merged cell. */
+  merge(ids: string[]): Cell | undefined {
+    const result = mergeCells(this.cells, ids);
+    if (!result) return undefined;
+    for (const cell of result.originals) this.#dequeue(cell.id);
+    this.#setCells([...result.cells]);
+    this.#undo.push(() => this.#swap([result.merged.id], result.originals, result.index));
+    return result.merged;
+  }
+
+  /** Split a cell at UTF-16 offsets into its source. Returns the parts, or [] when nothing split. */
+  split(id: string, offsets: readonly number[]): Cell[] {
+    const result = splitCell(this.cells, id, offsets, this.#ids());
+    if (!result) return [];
+    this.#dequeue(id);
+    this.#setCells([...result.cells]);
+    this.#undo.push(() => this.#swap(result.parts.map((c) => c.id), [result.original], result.index));
+    return result.parts;
+  }
+
+  /** Merge into a cell's metadata (`patch` keys replace; undefined values remove). */
+  setMetadata(id: string, key: string, patch: JsonObject): void {
+    const cell = this.cell(id);
+    if (!cell) return;
+    const current = cell.metadata[key];
+    const base: JsonObject = current && typeof current === 'object' && !Array.isArray(current) ? { ...(current as JsonObject) } : {};
+    for (const [name, value] of Object.entries(patch)) {
+      if (value === undefined) delete base[name];
+      else base[name] = value;
+    }
+    const metadata = { ...cell.metadata };
+    if (Object.keys(base).length) metadata[key] = base;
+    else delete metadata[key];
+    this.#replaceCell({ ...cell, metadata });
+  }
+
+  #rearrange(cells: readonly Cell[], ids: string[]): void {
+    if (cells === this.cells) return;
+    const order = new Map(this.cells.map((c, i) => [c.id, i]));
+    this.#setCells([...cells]);
+    this.#undo.push(() => {
+      // Back to the old order; cells added since keep their places.
+      const known = this.cells.filter((c) => order.has(c.id)).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+      let k = 0;
+      this.#setCells(this.cells.map((c) => (order.has(c.id) ? known[k++]! : c)));
+      return ids;
+    });
+  }
+
+  /** Replace the cells `ids` (wherever they are now) by `cells`, at `index` if they are gone. */
+  #swap(ids: string[], cells: Cell[], index: number): string[] {
+    const gone = new Set(ids);
+    const at = this.cells.findIndex((c) => gone.has(c.id));
+    const kept = this.cells.filter((c) => !gone.has(c.id));
+    const taken = new Set(kept.map((c) => c.id));
+    const back = cells.map((cell) => (taken.has(cell.id) ? { ...cell, id: newCell('raw', '', taken).id } : cell));
+    for (const id of ids) this.#dequeue(id);
+    kept.splice(at >= 0 ? at : Math.min(index, kept.length), 0, ...back);
+    this.#setCells(kept);
+    return back.map((c) => c.id);
+  }
+
+  #reinsert(removed: { index: number; cell: Cell }[], placeholder: Cell | undefined): string[] {
+    // The empty cell a delete-everything left behind goes, unless it was used since.
+    const cells = this.cells.filter((c) => c !== placeholder);
+    const taken = new Set(cells.map((c) => c.id));
+    const back = removed.map(({ index, cell }) => {
+      const restored = taken.has(cell.id) ? { ...cell, id: newCell('raw', '', taken).id } : cell;
+      cells.splice(Math.min(index, cells.length), 0, restored);
+      return restored.id;
+    });
     this.#setCells(cells);
+    return back;
   }
 
   clearOutputs(ids: string[] = this.cells.map((c) => c.id)): void {

@@ -195,11 +195,32 @@ export function stripAnsi(text: string): string {
   return text.includes('\x1b') ? text.replace(ESCAPES, '') : text;
 }
 
+/** The light palette, used when no theme sets --pyloom-ansi-<name>. */
+export const ANSI_DEFAULTS: Readonly<Record<string, string>> = {
+  black: '#3e424d',
+  red: '#c33',
+  green: '#1a7f37',
+  yellow: '#9a6700',
+  blue: '#0550ae',
+  magenta: '#8250df',
+  cyan: '#1b7c83',
+  white: '#6e7781',
+  'bright-black': '#57606a',
+  'bright-red': '#e5534b',
+  'bright-green': '#2da44e',
+  'bright-yellow': '#bf8700',
+  'bright-blue': '#218bff',
+  'bright-magenta': '#a475f9',
+  'bright-cyan': '#3192aa',
+  'bright-white': '#8c959f',
+};
+
 /** The CSS for the classes above; colours come from --pyloom-ansi-<name> custom properties. */
 export const ANSI_CSS = [
   ...Array.from({ length: 16 }, (_, n) => {
     const name = paletteName(n);
-    return `.ansi-${name}-fg { color: var(--pyloom-ansi-${name}); } .ansi-${name}-bg { background-color: var(--pyloom-ansi-${name}); }`;
+    const color = `var(--pyloom-ansi-${name}, ${ANSI_DEFAULTS[name] ?? 'currentColor'})`;
+    return `.ansi-${name}-fg { color: ${color}; } .ansi-${name}-bg { background-color: ${color}; }`;
   }),
   '.ansi-inverse-fg { color: var(--pyloom-output-background, #fff); }',
   '.ansi-inverse-bg { background-color: var(--pyloom-text-color, #1d2330); }',

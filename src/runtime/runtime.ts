@@ -12,6 +12,7 @@ import type {
   Progress,
   WorkerApi,
   WorkerEvent,
+  WorkspaceApi,
 } from '../protocol';
 import { pyloomWheelURL, pyodideIndexURL } from 'virtual:pyloom-assets';
 import { answerInput, createInputBuffer } from '../shared/input-buffer';
@@ -54,6 +55,13 @@ export interface RuntimeOptions {
    * (taken on the first cold boot, used by every later start and restart). Default true.
    */
   snapshot?: boolean;
+  /**
+   * Workspace mode at each boot (see BootOptions); a function is asked at every (re)start, so a
+   * tab that took the workspace over restarts writable.
+   */
+  workspaceWritable?: boolean | (() => boolean);
+  /** Python's working directory at boot (see BootOptions). */
+  workingDirectory?: string;
   /** Make the worker. Default: Pyloom's module worker. */
   createWorker?: () => WorkerLike;
   /**
@@ -104,6 +112,12 @@ export interface ErrorDetail {
   message: string;
 }
 
+/** Workspace files Python changed (saved after a cell), or why saving them failed. */
+export interface FilesDetail {
+  paths: string[];
+  error?: string;
+}
+
 export interface OutputDetail {
   executionId: number;
   event: OutputEvent;
@@ -138,7 +152,8 @@ interface Session {
  * Events: `status` (CustomEvent<StatusDetail>), `progress` (CustomEvent<Progress>: boot phases
  * and package downloads),
  * `output` (CustomEvent<OutputDetail>, every output of every execution, late ones included),
- * `error` (CustomEvent<ErrorDetail>, a worker error the runtime survived).
+ * `error` (CustomEvent<ErrorDetail>, a worker error the runtime survived),
+ * `files` (CustomEvent<FilesDetail>, workspace files changed by Python).
  */
 export class Runtime extends EventTarget {
   #options: RuntimeOptions;
@@ -214,6 +229,18 @@ export class Runtime extends EventTarget {
     } catch {
       return empty;
     }
+  }
+
+  /**
+   * The current worker's workspace file operations, once it has booted, and a promise that
+   * rejects when that worker goes away (race each call against it: a call to a terminated worker
+   * never answers). Rejects when the runtime is dead.
+   */
+  async workspace(): Promise<{ files: Remote<WorkspaceApi>; ended: Promise<never> }> {
+    await this.#ready;
+    const session = this.#session;
+    if (!session) throw new Error(this.#deadMessage());
+    return { files: session.remote, ended: session.died };
   }
 
   #enqueue(options: ExecuteOptions, run: Job['run']): Promise<ExecuteReply> {
@@ -336,6 +363,8 @@ export class Runtime extends EventTarget {
         interruptBuffer,
         inputBuffer,
         snapshot: options.snapshot,
+        workspaceWritable: typeof options.workspaceWritable === 'function' ? options.workspaceWritable() : options.workspaceWritable,
+        workingDirectory: options.workingDirectory,
       },
       sink,
     );
@@ -412,6 +441,10 @@ export class Runtime extends EventTarget {
       void this.#answerInput(session, event.executionId, { prompt: event.prompt, password: event.password });
       return;
     }
+    if (event.type === 'files') {
+      this.dispatchEvent(new CustomEvent<FilesDetail>('files', { detail: { paths: event.paths, ...(event.error ? { error: event.error } : {}) } }));
+      return;
+    }
     if (event.type === 'snapshot') {
       // Storing the snapshot ends after boot; the event may still overtake boot's reply.
       const stored = { snapshot: event.snapshot, ...(event.reason ? { snapshotFallback: event.reason } : {}) };
@@ -471,6 +504,7 @@ export class Runtime extends EventTarget {
     const session = this.#session;
     if (!session) return;
     this.#session = undefined;
+    session.kill('the Python worker was stopped');
     session.detach();
     session.worker.terminate();
   }

@@ -9,7 +9,7 @@ const OUT_DIR = process.env['PYLOOM_TEST_OUTDIR'] ?? 'dist';
 
 export default defineConfig({
   testDir: '.',
-  testMatch: ['bench.spec.ts', 'remote.spec.ts'],
+  testMatch: ['bench.spec.ts', 'remote.spec.ts', 'notebook-bench.spec.ts', 'workspace-bench.spec.ts'],
   timeout: 20 * 60_000,
   workers: 1,
   reporter: [['list']],
@@ -23,7 +23,8 @@ export default defineConfig({
     command: `npx vite build --mode test --outDir ${OUT_DIR} --logLevel warn && npx vite preview --mode test --outDir ${OUT_DIR} --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}/test/bench/pages/pyloom.html`,
     cwd: '../..',
-    reuseExistingServer: false,
+    // PYLOOM_BENCH_REUSE=1: measure against a server already serving this build.
+    reuseExistingServer: process.env['PYLOOM_BENCH_REUSE'] === '1',
     timeout: 180_000,
   },
 });

@@ -64,7 +64,7 @@ test('a Jupyter Book page: highlighting kept until the editor loads, the launch 
 
   const launch = page.locator('.thebe-launch-button');
   await launch.click();
-  await expect(cells(page)).toHaveCount(2);
+  await expect(cells(page)).toHaveCount(3);
   // The page's Pygments markup is what the reader still sees, styled by the page's CSS.
   const keyword = cells(page).nth(0).locator('span.k').first();
   await expect(keyword).toHaveText('for');
@@ -76,6 +76,9 @@ test('a Jupyter Book page: highlighting kept until the editor loads, the launch 
   await expect(launch).toHaveText('Launching: ready', { timeout: 150_000 });
   await expect(launch).toHaveClass(/thebe-status-ready/);
   expect(await page.evaluate(() => (window as unknown as { statusSeen: string[] }).statusSeen.slice(0, 2))).toEqual(['starting', 'ready']);
+  // The page's script ran its thebe-init cell through Thebe's run-button class once ready.
+  await expect(outputOf(page, 2).locator('pre.stdout')).toHaveText('set up by a thebe-init cell\n');
+  await expect(cells(page).nth(2).getByRole('status')).toHaveText('Done [1]'); // the working directory took no count
   // codeMirrorConfig: theme "abcdef" is dark; styleActiveLine is reported once.
   await expect(cells(page).nth(0)).toHaveAttribute('theme', 'dark');
   expect(notes.filter((n) => n.includes('codeMirrorConfig'))).toHaveLength(1);
@@ -84,7 +87,7 @@ test('a Jupyter Book page: highlighting kept until the editor loads, the launch 
   await runButton(page, 0).click();
   await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('[0, 1, 4, 9, 16]\n');
   await expect(page.locator('[data-output]')).toHaveCount(0);
-  await expect(cells(page).nth(0).getByRole('status')).toHaveText('Done [1]'); // the working directory took no count
+  await expect(cells(page).nth(0).getByRole('status')).toHaveText('Done [2]');
   await expect(launch).toHaveText('Launching: ready'); // kernel states only: running a cell does not relabel it
   await runButton(page, 1).click();
   await expect(outputOf(page, 1).locator('pre.text')).toHaveText("'/home/pyodide/chapter-2'");
@@ -115,6 +118,7 @@ test('stripPrompts: a doctest block becomes one cell per example, runs; a data-l
   // The editor loads on focus: its code is among what is checked.
   await cells(page).nth(0).getByRole('textbox', { name: 'Python code' }).click();
   await expect(cells(page).nth(0).locator('.cm-line')).toHaveText(["words = ['loom', 'py']", 'for w in words:', '    print(w.upper())']);
+  await expect(cells(page).nth(0).locator('.cm-lineNumbers .cm-gutterElement', { hasText: /^3$/ })).toBeVisible(); // codeMirrorConfig.lineNumbers
   await page.waitForLoadState('networkidle');
   beforeRun = false;
   const bodies = scripts.filter((s) => s.body.length > 0);
@@ -166,7 +170,7 @@ test('bootstrap() can be called again after load: it sets up blocks added since,
   });
   expect(count).toEqual([3, 3, 1, 4]);
   await runButton(page, 3).click();
-  await expect(outputOf(page, 3).locator('pre.text')).toHaveText('9', { timeout: 60_000 });
+  await expect(outputOf(page, 3).locator('pre.text')).toHaveText('9', { timeout: 120_000 });
   await runButton(page, 2).click();
   await expect(outputOf(page, 2).locator('pre.text')).toHaveText('2', { timeout: 120_000 });
 });

@@ -34,7 +34,7 @@ test('a Thebe page with serverSettings runs its cells on that server: streams, s
   await openThebePage(page, ORIGIN, server.baseUrl, server.token);
   // requestKernel: the kernel starts on load, before any Run.
   await cell(page, 0).getByRole('button', { name: 'Run this Python cell' }).click();
-  await expect(cell(page, 0).locator('py-output pre.stdout')).toContainText('in a server process', { timeout: 60_000 });
+  await expect(cell(page, 0).locator('py-output pre.stdout')).toContainText('in a server process', { timeout: 120_000 });
   expect(page.workers()).toHaveLength(0); // no Pyodide worker was started
   await cell(page, 1).getByRole('button', { name: 'Run this Python cell' }).click();
   await expect(cell(page, 1).locator('py-output b')).toHaveText('rich');
@@ -57,18 +57,18 @@ test('leaving the page shuts its kernel down on the server', async ({ page }) =>
   const before = await kernelIds();
   await openThebePage(page, ORIGIN, server.baseUrl, server.token);
   await cell(page, 0).getByRole('button', { name: 'Run this Python cell' }).click();
-  await expect(cell(page, 0)).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
+  await expect(cell(page, 0)).toHaveAttribute('data-status', 'ok', { timeout: 120_000 });
   const started = (await kernelIds()).filter((id) => !before.includes(id));
   expect(started).toHaveLength(1);
   await page.goto('about:blank');
-  await expect.poll(async () => (await kernelIds()).filter((id) => started.includes(id)), { timeout: 30_000 }).toEqual([]);
+  await expect.poll(async () => (await kernelIds()).filter((id) => started.includes(id)), { timeout: 60_000 }).toEqual([]);
 });
 
 test('a wrong token is reported in the cell as refused, and the token is not shown', async ({ page }) => {
   await openThebePage(page, ORIGIN, server.baseUrl, 'wrong-token-4711');
   await cell(page, 0).getByRole('button', { name: 'Run this Python cell' }).click();
   const status = cell(page, 0).getByRole('status');
-  await expect(status).toContainText('refused the token (HTTP 403)', { timeout: 30_000 });
+  await expect(status).toContainText('refused the token (HTTP 403)', { timeout: 60_000 });
   await expect(status).not.toContainText('wrong-token-4711');
   await expect(cell(page, 0)).toHaveAttribute('data-status', 'failed');
 });
@@ -77,7 +77,7 @@ test('a page whose origin the server does not allow is told which --ServerApp.al
   await openThebePage(page, UNISOLATED_ORIGIN, server.baseUrl, server.token);
   await cell(page, 0).getByRole('button', { name: 'Run this Python cell' }).click();
   await expect(cell(page, 0).getByRole('status')).toContainText(`does not allow requests from ${UNISOLATED_ORIGIN} (CORS). Start it with --ServerApp.allow_origin='${UNISOLATED_ORIGIN}'`, {
-    timeout: 30_000,
+    timeout: 60_000,
   });
 });
 
@@ -85,7 +85,7 @@ test('a server that is down is reported as unreachable (and, on an isolated page
   const down = `http://127.0.0.1:${await freePort(8890, 8899, [server.port])}/`;
   await openThebePage(page, UNISOLATED_ORIGIN, down, 'x');
   await cell(page, 0).getByRole('button', { name: 'Run this Python cell' }).click();
-  await expect(cell(page, 0).getByRole('status')).toContainText(`Could not reach the Jupyter server at ${down}: is it running, and is the URL right?`, { timeout: 30_000 });
+  await expect(cell(page, 0).getByRole('status')).toContainText(`Could not reach the Jupyter server at ${down}: is it running, and is the URL right?`, { timeout: 60_000 });
   // Cross-origin isolated pages cannot tell "down" from "CORS refused": the message names both.
   await page.goto(`${ORIGIN}/test/e2e/pages/harness.html`);
   const message = await page.evaluate(async (baseUrl) => {
@@ -97,7 +97,7 @@ test('a server that is down is reported as unreachable (and, on an isolated page
 });
 
 test('the notebook page: pick "Jupyter server…", run cells there; the choice is remembered per notebook, the token only when asked and never in the .ipynb', async ({ page }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(300_000);
   await openNotebook(page);
   await expect(page.locator('#runtime-button')).toHaveText('Runs: In this browser');
   await page.locator('#runtime-button').click();
@@ -108,7 +108,7 @@ test('the notebook page: pick "Jupyter server…", run cells there; the choice i
   await dialog.getByLabel('Server URL').blur();
   await expect(dialog.getByLabel('Server URL')).toHaveValue(server.baseUrl);
   await dialog.getByRole('button', { name: 'Use this' }).click();
-  await expect(page.locator('py-status')).toContainText(`Python idle on Jupyter server 127.0.0.1:${server.port}, kernel python3`, { timeout: 60_000 });
+  await expect(page.locator('py-status')).toContainText(`Python idle on Jupyter server 127.0.0.1:${server.port}, kernel python3`, { timeout: 120_000 });
   await expect(page.locator('#runtime-button')).toHaveText(`Runs: Jupyter server 127.0.0.1:${server.port}`);
 
   const editor = page.getByRole('textbox', { name: 'Code cell 1 source' });
@@ -133,23 +133,23 @@ test('the notebook page: pick "Jupyter server…", run cells there; the choice i
 
   // Reload: the notebook still runs on the server, but the token was not kept: the picker asks for it.
   await page.reload();
-  await expect(dialog).toBeVisible({ timeout: 60_000 });
+  await expect(dialog).toBeVisible({ timeout: 120_000 });
   await expect(dialog.getByRole('alert')).toContainText('refused the token (HTTP 403). It needs a token');
   await expect(page.locator('py-cell').first().locator('py-output pre.text')).toHaveText("'hi Grace'"); // outputs kept
   await dialog.getByLabel('Token', { exact: true }).fill(server.token);
   await dialog.getByLabel('Remember the token in this browser').check();
   await dialog.getByRole('button', { name: 'Use this' }).click();
-  await expect(page.locator('py-status')).toContainText('Python idle on Jupyter server', { timeout: 60_000 });
+  await expect(page.locator('py-status')).toContainText('Python idle on Jupyter server', { timeout: 120_000 });
   expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).toContain(server.token);
   await page.reload();
-  await expect(page.locator('py-status')).toContainText('Python idle on Jupyter server', { timeout: 60_000 });
+  await expect(page.locator('py-status')).toContainText('Python idle on Jupyter server', { timeout: 120_000 });
   await expect(dialog).toBeHidden();
 
   // Back to the browser: Pyodide runs the next cell.
   await page.locator('#runtime-button').click();
   await dialog.getByRole('radio', { name: /In this browser/ }).check();
   await dialog.getByRole('button', { name: 'Use this' }).click();
-  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
+  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 120_000 });
   await expect(page.locator('py-status')).not.toContainText('Jupyter server');
   await page.getByRole('textbox', { name: 'Code cell 1 source' }).click();
   await page.keyboard.press('Control+Enter');

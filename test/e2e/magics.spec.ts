@@ -42,7 +42,7 @@ test('magics, shell escapes and help in the browser worker', async ({ page }) =>
   expect(result[4]!.text).toBe('(5, 2)');
   expect(result[5]!.text).toBe('Signature: len(obj, /)\nDocstring: Return the number of items in a container.\nType:      builtin_function_or_method');
   expect(result[6]).toEqual({ status: 'error', text: 'UsageError: Line magic function `%nosuchmagic` not found.' });
-  expect(result[7]!.text).toBe("['x']");
+  expect(result[7]!.text).toBe("['files', 'hello_mod', 'r', 'x']");
   expect(result[8]!.status).toBe('error');
   expect(result[8]!.text).toContain('Cell In[9], line 4');
   expect(result[8]!.text).toContain('---->   4 1 / 0');

@@ -62,7 +62,7 @@ for (const isolated of [true, false]) {
     await runCell(page, 1);
     await runCell(page, 2);
     await expect(page.locator('py-cell:nth-child(2)')).toHaveAttribute('data-state', 'running');
-    await page.getByRole('button', { name: '■ Interrupt' }).click();
+    await page.getByRole('button', { name: 'Interrupt', exact: true }).click();
     if (isolated) {
       await expect(output(page, 2)).toContainText('KeyboardInterrupt', { timeout: 60_000 });
       await runCell(page, 3);

@@ -13,6 +13,8 @@ import {
 } from '../../src/embed/thebe/config';
 import { codeOf, splitInputPrompts, splitOutputPrompts } from '../../src/embed/thebe/markup';
 import { ThebeEvents } from '../../src/embed/thebe/api';
+import { applyThebeConfig } from '../../src/embed/thebe/page';
+import { DEFAULT_SELECTOR, type EmbedConfig } from '../../src/embed/config';
 
 /** The config of issue 20, byte for byte as course pages write it. */
 const COURSE_CONFIG = `
@@ -155,5 +157,29 @@ describe('Thebe events', () => {
       console.error = original;
     }
     expect(seen).toEqual(['status:starting', 'once:starting', 'status:ready']);
+  });
+});
+
+describe('Thebe config applied to the embed', () => {
+  const base: EmbedConfig = { selector: DEFAULT_SELECTOR, outputSelector: '[data-output]', autorun: false, preload: false, theme: 'light', trust: false, timeout: 0 };
+  const thebe = toThebeConfig({
+    selector: 'div.cell_input pre',
+    requestKernel: true,
+    codeMirrorConfig: { theme: 'monokai' },
+    kernelOptions: { name: 'python3', path: 'chapter' },
+    binderOptions: { repo: 'a/b' },
+  });
+
+  test("Thebe's keys become the embed's, and the typed config rides along for the runtime", () => {
+    const config = applyThebeConfig(base, new Set(), thebe);
+    expect(config.selector).toBe(`div.cell_input pre, ${DEFAULT_SELECTOR}`);
+    expect(config).toMatchObject({ theme: 'dark', preload: true, workingDirectory: 'chapter' });
+    expect(config.thebe?.binderOptions).toEqual({ repo: 'a/b' });
+  });
+
+  test("the page's own Pyloom config wins", () => {
+    const own = { ...base, selector: 'pre.mine', theme: 'light' as const };
+    const config = applyThebeConfig(own, new Set(['selector', 'theme', 'preload'] as const), thebe);
+    expect(config).toMatchObject({ selector: 'pre.mine', theme: 'light', preload: false });
   });
 });

@@ -289,5 +289,5 @@ describe('a Pyodide fatal error', () => {
     // Calling a null C function pointer traps in WebAssembly, as a segfault would natively.
     await expect(kernel.run('import ctypes\nctypes.CFUNCTYPE(None)(0)()')).rejects.toThrow(/Pyodide has suffered a fatal error/);
     await expect(kernel.api.ping()).resolves.toMatchObject({ state: 'fatal', reason: expect.stringMatching(/fatal error/) });
-  }, 60_000);
+  }, 240_000);
 });

@@ -500,13 +500,13 @@ describe.sequential(`fuzzing parseNotebook (seed ${SEED}, ${TOTAL_CASES} cases)`
   ];
   console.log(`notebook fuzz seed ${SEED} (set PYLOOM_FUZZ_SEED to change, PYLOOM_FUZZ_CASES for the count)`);
 
-  test.for(plan)('%s-level mutations', { timeout: 120_000 }, ([mode, first, count]) => {
+  test.for(plan)('%s-level mutations', { timeout: 240_000 }, ([mode, first, count]) => {
     const tally = run(mode, first, count);
     expect(tally.failures, `${tally.failures.length} failing cases:\n\n${tally.failures.slice(0, 10).join('\n\n')}`).toEqual([]);
   });
 
   // Its own test so that a missing schema shows as a skip with the reason, never as a pass.
-  test.for(plan)('%s-level mutations: every export is valid nbformat 4.5 (official schema)', { timeout: 120_000 }, ([mode, first, count], ctx) => {
+  test.for(plan)('%s-level mutations: every export is valid nbformat 4.5 (official schema)', { timeout: 240_000 }, ([mode, first, count], ctx) => {
     if (!schemaErrors) ctx.skip(SCHEMA_MISSING);
     const tally = tallies.get(mode) ?? run(mode, first, count);
     console.log(`fuzz ${mode}: ${tally.validated} exports validated against ${SCHEMA_PATH}`);

@@ -20,7 +20,7 @@ function notebookOf(...sources: string[]) {
 }
 
 async function settle(session: NotebookSession): Promise<void> {
-  await expect.poll(() => session.busy, { timeout: 60_000 }).toBe(false);
+  await expect.poll(() => session.busy, { timeout: 180_000 }).toBe(false);
 }
 
 const code = (session: NotebookSession, index: number) => session.cells[index] as CodeCell;
@@ -40,7 +40,7 @@ describe('NotebookSession on a real runtime', () => {
     expect(counts[2]).toBe(counts[1]! + 1);
     // The queue was visible: at some point the first ran while the others waited.
     expect(states).toContain('rqq');
-  }, 90_000);
+  }, 240_000);
 
   test('an error stops the cells queued behind it (Jupyter run-all semantics)', async () => {
     const session = new NotebookSession(notebookOf('1/0', 'after = True'), runtime);
@@ -49,7 +49,7 @@ describe('NotebookSession on a real runtime', () => {
     expect(code(session, 0).outputs[0]).toMatchObject({ output_type: 'error', ename: 'ZeroDivisionError' });
     expect(code(session, 1).execution_count).toBeNull();
     expect(code(session, 1).outputs).toEqual([]);
-  }, 90_000);
+  }, 240_000);
 
   test('running clears old outputs first; Markdown cells in a run are skipped', async () => {
     const nb = notebookOf('print("one")');
@@ -62,7 +62,7 @@ describe('NotebookSession on a real runtime', () => {
     await settle(session);
     expect(code(session, 1).outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'two\n' }]);
     expect(session.cells[0]).toMatchObject({ cell_type: 'markdown', source: '# Title' });
-  }, 90_000);
+  }, 240_000);
 
   test('run above / run below', async () => {
     const session = new NotebookSession(notebookOf('a = 1', 'b = a + 1', 'b * 10'), runtime);
@@ -73,7 +73,7 @@ describe('NotebookSession on a real runtime', () => {
     session.runBelow(session.cells[2]!.id);
     await settle(session);
     expect(code(session, 2).outputs[0]).toMatchObject({ data: { 'text/plain': '20' } });
-  }, 90_000);
+  }, 240_000);
 });
 
 describe('NotebookSession edits', () => {
@@ -84,7 +84,7 @@ describe('NotebookSession edits', () => {
     session.addEventListener('change', (e) => changes.push((e as CustomEvent<ChangeDetail>).detail));
     const added = session.insert(1, 'markdown', '*hi*');
     expect(session.cells.map((c) => c.source)).toEqual(['a', '*hi*', 'b']);
-    session.move(added.id, 1);
+    session.moveCells([added.id], 1);
     expect(session.cells.map((c) => c.source)).toEqual(['a', 'b', '*hi*']);
     session.setType(added.id, 'code');
     expect(session.cell(added.id)).toMatchObject({ cell_type: 'code', outputs: [], execution_count: null, source: '*hi*' });
@@ -93,7 +93,7 @@ describe('NotebookSession edits', () => {
     expect(session.cells[0]!.source).toBe('a2');
     session.delete([added.id]);
     expect(session.cells.map((c) => c.source)).toEqual(['a2', 'b']);
-    expect(session.undoDelete()?.source).toBe('*hi*');
+    expect(session.undo()?.map((id) => session.cell(id)?.source)).toEqual(['*hi*']);
     expect(session.cells.map((c) => c.source)).toEqual(['a2', 'b', '*hi*']);
     session.delete(session.cells.map((c) => c.id));
     expect(session.cells).toHaveLength(1); // a notebook keeps one cell

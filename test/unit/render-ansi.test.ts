@@ -137,6 +137,6 @@ describe('ansiToDom', () => {
     }
     expect(classes.size).toBe(16 * 2 + 2 + 5);
     for (const name of classes) expect(ANSI_CSS).toContain(`.${name} {`);
-    for (const name of ANSI_COLOR_NAMES) expect(ANSI_CSS).toContain(`var(--pyloom-ansi-bright-${name})`);
+    for (const name of ANSI_COLOR_NAMES) expect(ANSI_CSS).toContain(`var(--pyloom-ansi-bright-${name}, `);
   });
 });

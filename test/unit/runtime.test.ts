@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createRuntime, type Runtime, type RuntimeOptions, type StatusDetail } from '../../src/runtime/runtime';
 import { createKernel } from '../../worker/kernel';
-import type { BootInfo, OutputEvent, WorkerApi } from '../../src/protocol';
+import type { BootInfo, OutputEvent, WorkerApi, WorkspaceApi } from '../../src/protocol';
 import { nodeKernelDeps, PYODIDE_DIR, WHEEL_URL } from './helpers/node-kernel';
 import { InProcessWorker } from './helpers/in-process-worker';
 
@@ -181,6 +181,22 @@ describe('a runtime whose worker dies', () => {
     snapshot: 'off',
   };
   const never = <T>() => new Promise<T>(() => undefined);
+  // These fakes model execution only; the workspace calls never answer.
+  const noWorkspace: WorkspaceApi = {
+    listFiles: never,
+    statPath: never,
+    readFile: never,
+    writeFile: never,
+    makeDirectory: never,
+    movePath: never,
+    deletePath: never,
+    zipPath: never,
+    workspaceUsage: never,
+    setWorkingDirectory: never,
+    setWorkspaceWritable: never,
+    clearWorkspace: never,
+    fetchFiles: never,
+  };
 
   test('a worker that fails to load: dead with the reason; ready and execute reject clearly', async () => {
     const worker = new InProcessWorker({ boot: never });
@@ -201,6 +217,7 @@ describe('a runtime whose worker dies', () => {
     let markExecuting!: () => void;
     const executing = new Promise<void>((resolve) => (markExecuting = resolve));
     const api: WorkerApi = {
+      ...noWorkspace,
       boot: async () => BOOT_INFO,
       execute: () => {
         markExecuting();
@@ -228,6 +245,7 @@ describe('a runtime whose worker dies', () => {
     let boot!: () => void;
     const booted = new Promise<void>((resolve) => (boot = resolve));
     const api: WorkerApi = {
+      ...noWorkspace,
       boot: async () => {
         await booted;
         return BOOT_INFO;
@@ -257,6 +275,7 @@ describe('a runtime whose worker dies', () => {
   test('an execution that rejects (Pyodide fatal error) kills the runtime; restart brings it back', async () => {
     let calls = 0;
     const api: WorkerApi = {
+      ...noWorkspace,
       boot: async () => BOOT_INFO,
       execute: async () => {
         calls += 1;

@@ -179,13 +179,13 @@ class ZMQInteractiveShell(InteractiveShell):
         return self._magics
 
     def find_line_magic(self, name: str) -> Callable[..., Any] | None:
-        return self.magics_manager.magics["line"].get(name)
+        return self.magics_manager.find("line", name)
 
     def find_cell_magic(self, name: str) -> Callable[..., Any] | None:
-        return self.magics_manager.magics["cell"].get(name)
+        return self.magics_manager.find("cell", name)
 
     def find_magic(self, name: str, magic_kind: str = "line") -> Callable[..., Any] | None:
-        return self.magics_manager.magics[magic_kind].get(name)
+        return self.magics_manager.find(magic_kind, name)
 
     def register_magic_function(self, func: Callable[..., Any], magic_kind: str = "line", magic_name: str | None = None) -> None:
         self.magics_manager.register_function(func, magic_kind=magic_kind, magic_name=magic_name)

@@ -173,3 +173,23 @@ async def test_has_trait_and_display_pub():
     await shell.run_cell("ip = get_ipython()\nip.display_pub.publish({'text/plain': 'published'})\nip.has_trait('kernel'), ip.has_trait('nope')")
     assert of_type(events, "display_data")[0]["data"] == {"text/plain": "published"}
     assert results(events) == ["(True, False)"]
+
+
+def test_the_builtin_magics_table_matches_what_the_classes_define():
+    import importlib
+
+    from pyloom.magics import BUILTIN
+
+    for module, (cls, kinds) in BUILTIN.items():
+        declared = getattr(importlib.import_module(f"pyloom.magics.{module}"), cls).magics
+        for kind in ("line", "cell"):
+            assert sorted(kinds.get(kind, ())) == sorted(declared[kind]), (module, kind)
+
+
+async def test_a_user_magic_with_a_builtin_name_wins_over_the_builtin():
+    shell, events = fresh()
+    await shell.run_cell("get_ipython().register_magic_function(lambda line: 'mine', 'line', 'who')")
+    await shell.run_cell("%who")
+    await shell.run_cell("%whos")  # loads the namespace magics; %who stays the user's
+    await shell.run_cell("%who")
+    assert results(events) == ["'mine'", "'mine'"]

@@ -26,6 +26,7 @@ export function applyThebeConfig(base: EmbedConfig, own: OwnKeys, thebe: ThebeCo
     theme: own.has('theme') ? base.theme : (thebe.codeMirror.theme ?? base.theme),
     preload: own.has('preload') ? base.preload : thebe.requestKernel,
     ...(typeof path === 'string' ? { workingDirectory: path } : {}),
+    thebe,
     ...(remote ? { remote } : {}),
   };
 }
@@ -104,6 +105,7 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
           'restart-run-all': config.mountRestartAllButton,
         },
         readOnly: config.codeMirror.readOnly,
+        thebeButtons: true,
         predefinedOutput: config.predefinedOutput,
         outputSelector,
       });

@@ -14,13 +14,17 @@ export async function serve(routes: Record<string, Uint8Array | string>): Promis
     const path = (req.url ?? '/').split('?')[0]!;
     requests.push(path);
     const body = routes[path];
+    // One connection per request. With keep-alive, Node's fetch (undici) may reuse a socket the
+    // server is closing after its 5 s idle timeout, and the request fails with ECONNRESET: the
+    // test process's event loop is often busy for longer than that running Pyodide on a loaded
+    // machine. (Browsers resend on a stale pooled connection; undici does not.)
     if (body === undefined) {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      res.writeHead(404, { 'Content-Type': 'text/plain', Connection: 'close' }).end('not found');
       return;
     }
     const type = typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/octet-stream';
     const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
-    res.writeHead(200, { 'Content-Type': type, 'Content-Length': bytes.length, 'Access-Control-Allow-Origin': '*' }).end(bytes);
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': bytes.length, 'Access-Control-Allow-Origin': '*', Connection: 'close' }).end(bytes);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

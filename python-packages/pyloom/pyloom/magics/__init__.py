@@ -10,14 +10,32 @@ from typing import Any
 
 from .core import MagicsManager, UsageError, var_expand
 
+# Where each built-in magic lives: a cell imports only the module of the magic it uses.
+BUILTIN: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
+    "basic": ("BasicMagics", {"line": ("lsmagic", "magic", "load_ext", "unload_ext", "reload_ext", "pip", "conda", "pinfo", "pinfo2")}),
+    "execution": ("ExecutionMagics", {"line": ("time", "timeit", "run", "load"), "cell": ("time", "timeit", "capture")}),
+    "namespace": ("NamespaceMagics", {"line": ("who_ls", "who", "whos", "reset", "env", "set_env", "precision", "xmode", "config")}),
+    "files": ("FileMagics", {"line": ("pwd", "cd", "ls", "ll", "cat", "cp", "mv", "rm", "mkdir", "dhist", "sx", "system"), "cell": ("bash", "sh", "writefile")}),
+    "display": ("DisplayMagics", {"line": ("matplotlib",), "cell": ("html", "javascript", "js", "markdown", "latex", "svg")}),
+}
+
+
+def _loader(module: str, cls: str) -> Any:
+    def load() -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{module}"), cls)
+
+    return load
+
 
 def install_builtin_magics(shell: Any) -> MagicsManager:
-    from . import basic, display, execution, files, namespace
-
-    manager = MagicsManager(shell)
-    manager.register(basic.BasicMagics, execution.ExecutionMagics, namespace.NamespaceMagics, files.FileMagics, display.DisplayMagics)
-    manager.register_alias("js", "javascript", "cell")
-    return manager
+    lazy: dict[str, dict[str, Any]] = {"line": {}, "cell": {}}
+    for module, (cls, kinds) in BUILTIN.items():
+        for kind, names in kinds.items():
+            for name in names:
+                lazy[kind][name] = _loader(module, cls)
+    return MagicsManager(shell, lazy)
 
 
 def _expand(func: Any, line: str, frame: types.FrameType | None, shell: Any) -> str:

@@ -70,7 +70,7 @@ class BasicMagics(Magics):
         """Print the documentation of every magic."""
         print("IPython's magic functions in Pyloom: '%name' works on one line, '%%name' on a whole cell\n"
               "(it must be the cell's first line). '!cmd' runs an emulated shell command, 'obj?' shows help.\n")
-        magics = self.shell.magics_manager.magics
+        magics = self.shell.magics_manager.lsmagic()
         for kind, prefix in (("line", "%"), ("cell", "%%")):
             for name in sorted(magics[kind]):
                 doc = inspect.getdoc(magics[kind][name]) or "No documentation"

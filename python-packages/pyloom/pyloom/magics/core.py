@@ -186,14 +186,30 @@ def var_expand(text: str, namespace: dict[str, Any]) -> str:
 class MagicsManager:
     """All magics by kind and name: ``magics["line"]["time"]`` is the function ``%time`` calls."""
 
-    def __init__(self, shell: Any) -> None:
+    def __init__(self, shell: Any, lazy: dict[str, dict[str, Callable[[], Any]]] | None = None) -> None:
         self.shell = shell
         self.magics: dict[str, dict[str, Callable[..., Any]]] = {"line": {}, "cell": {}}
         self.registry: dict[str, Magics] = {}
         self.auto_magic = False
+        # kind → name → a function that imports the Magics class defining it (built-ins load on use).
+        self.lazy: dict[str, dict[str, Callable[[], Any]]] = lazy or {"line": {}, "cell": {}}
 
-    def register(self, *magic_objects: Any) -> None:
-        """Register Magics subclasses or instances (classes are instantiated with the shell)."""
+    def find(self, kind: str, name: str) -> Callable[..., Any] | None:
+        """The function ``%name`` (``kind="line"``) or ``%%name`` calls, loading it if needed."""
+        func = self.magics[kind].get(name)
+        if func is None and name in self.lazy[kind]:
+            self.register(self.lazy[kind][name](), keep_existing=True)
+            func = self.magics[kind].get(name)
+        return func
+
+    def load_all(self) -> None:
+        for kind in ("line", "cell"):
+            for name in list(self.lazy[kind]):
+                self.find(kind, name)
+
+    def register(self, *magic_objects: Any, keep_existing: bool = False) -> None:
+        """Register Magics subclasses or instances (classes are instantiated with the shell).
+        ``keep_existing``: names already registered (by the user) are not replaced."""
         for obj in magic_objects:
             instance = obj(shell=self.shell) if isinstance(obj, type) else obj
             if not isinstance(instance, Magics):
@@ -201,7 +217,9 @@ class MagicsManager:
             self.registry[type(instance).__name__] = instance
             for kind in ("line", "cell"):
                 for name, method in type(instance).magics.get(kind, {}).items():
-                    self.magics[kind][name] = getattr(instance, method)
+                    self.lazy[kind].pop(name, None)
+                    if not (keep_existing and name in self.magics[kind]):
+                        self.magics[kind][name] = getattr(instance, method)
 
     def register_function(self, func: Callable[..., Any], magic_kind: str = "line", magic_name: str | None = None) -> None:
         """``func(line)`` as a line magic, ``func(line, cell)`` as a cell magic, or both."""
@@ -211,19 +229,23 @@ class MagicsManager:
         kinds = ("line", "cell") if magic_kind == "line_cell" else (magic_kind,)
         for kind in kinds:
             self.magics[kind][name] = func
+            self.lazy[kind].pop(name, None)
 
     def register_alias(self, alias_name: str, magic_name: str, magic_kind: str = "line", magic_params: str | None = None) -> None:
-        target = self.magics[magic_kind][magic_name]
+        target = self.find(magic_kind, magic_name)
+        if target is None:
+            raise ValueError(f"no {magic_kind} magic named {magic_name!r} to alias")
         if magic_params:
             self.magics[magic_kind][alias_name] = lambda line="", *rest: target(f"{magic_params} {line}".strip(), *rest)
         else:
             self.magics[magic_kind][alias_name] = target
 
     def lsmagic(self) -> dict[str, dict[str, Callable[..., Any]]]:
+        self.load_all()
         return self.magics
 
     def lsmagic_info(self) -> dict[str, list[str]]:
-        return {kind: sorted(table) for kind, table in self.magics.items()}
+        return {kind: sorted(set(table) | set(self.lazy[kind])) for kind, table in self.magics.items()}
 
 
 def _decorator(kind: str) -> Callable[..., Any]:

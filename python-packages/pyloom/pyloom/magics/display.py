@@ -34,6 +34,11 @@ class DisplayMagics(Magics):
         _show("application/javascript", cell)
 
     @cell_magic
+    def js(self, line: str, cell: str) -> None:
+        """``%%js`` = ``%%javascript``."""
+        _show("application/javascript", cell)
+
+    @cell_magic
     def markdown(self, line: str, cell: str) -> None:
         _show("text/markdown", cell)
 

@@ -1,0 +1,89 @@
+// The notebook page's file browser panel: <py-files> on the runtime's workspace, shown or hidden
+// by the Files button (remembered in this browser), storage-full errors from Python's saves.
+import '../components/py-files';
+import type { AnyRuntime } from '../runtime/runtime';
+import { notebookCompanionFiles } from '../workspace/companion';
+import { WorkspaceFiles } from '../workspace/files';
+import type { WorkspaceLock } from './workspace-lock';
+
+const SHOWN_KEY = 'pyloom.files-panel';
+
+export interface FilesPanel {
+  files: WorkspaceFiles;
+  element: HTMLElementTagNameMap['py-files'];
+  /** Fetch a notebook's companion data (metadata pyloom.files); problems are shown in the panel. */
+  fetchCompanions(metadata: Record<string, unknown>): Promise<void>;
+  /** Show the workspace of this runtime (the page's runtime changed). */
+  attach(runtime: AnyRuntime): void;
+}
+
+/**
+ * Wire the panel (aside#files-panel), its toggle (#toggle-files) and the read-only banner
+ * (#read-only, #take-over) to `runtime`'s workspace and the two-tab `lock`.
+ */
+export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
+  const files = new WorkspaceFiles();
+  const panel = document.getElementById('files-panel')!;
+  const toggle = document.getElementById('toggle-files')!;
+  const element = document.createElement('py-files');
+  element.files = files;
+  panel.append(element);
+  const show = (shown: boolean) => {
+    panel.hidden = !shown;
+    toggle.setAttribute('aria-expanded', String(shown));
+    localStorage.setItem(SHOWN_KEY, shown ? '1' : '0');
+  };
+  show(localStorage.getItem(SHOWN_KEY) !== '0');
+  toggle.addEventListener('click', () => show(panel.hidden));
+  // A restarted worker mounts the workspace again: list what it sees.
+  const onStatus = (event: Event) => {
+    if ((event as CustomEvent<{ status: string }>).detail.status === 'idle') void element.refresh();
+  };
+  let current: AnyRuntime | undefined;
+  const attach = (runtime: AnyRuntime) => {
+    current?.removeEventListener('status', onStatus);
+    current = runtime;
+    runtime.addEventListener('status', onStatus);
+    files.attach(runtime);
+  };
+  const banner = document.getElementById('read-only')!;
+  const takeOver = document.getElementById('take-over') as HTMLButtonElement;
+  const showOwner = (owned: boolean) => {
+    banner.hidden = owned;
+    element.readOnly = !owned;
+  };
+  lock.connect({
+    // Python's unsaved changes are stored before the other tab reads the workspace.
+    beforeRelease: () => files.setWritable(false),
+    onChange: (owned) => {
+      showOwner(owned);
+      // Taken over: the worker reads the workspace again (the other tab changed it).
+      if (owned) void files.setWritable(true).then(() => element.refresh());
+    },
+  });
+  takeOver.addEventListener('click', async () => {
+    takeOver.disabled = true;
+    try {
+      await lock.takeOver();
+    } finally {
+      takeOver.disabled = false;
+    }
+  });
+  // Once something is saved, ask the browser not to clear this site's storage under pressure.
+  let asked = false;
+  files.addEventListener('change', (event) => {
+    const saved = (event as CustomEvent<{ paths: string[] }>).detail.paths.some((path) => path !== '');
+    if (asked || !saved || !files.available || typeof navigator.storage?.persist !== 'function') return;
+    asked = true;
+    void navigator.storage.persist().then((granted) => (element.persisted = granted), () => undefined);
+  });
+  void navigator.storage?.persisted?.().then((granted) => (element.persisted = granted), () => undefined);
+  const fetchCompanions = async (metadata: Record<string, unknown>) => {
+    if (!files.available) return;
+    const { files: list, errors } = notebookCompanionFiles(metadata, document.baseURI);
+    const failures = list.length ? await files.fetchCompanions(list).catch((error: unknown) => [String(error)]) : [];
+    const problems = [...errors, ...failures];
+    if (problems.length) element.message = { text: `Companion data: ${problems.join('; ')}` };
+  };
+  return { files, element, fetchCompanions, attach };
+}

@@ -1,0 +1,301 @@
+// <py-files>: the workspace file browser — a folder's entries with sizes, upload (pickers and
+// drag-and-drop of files and folders), new folder/file, rename or move, delete, download (folders
+// as zip), a view of text files and images, and the workspace's size and the browser's quota.
+import { css, html, LitElement, nothing } from 'lit';
+import type { FileEntry, WorkspaceUsage } from '../protocol';
+import { itemsFromDrop, itemsFromPicker } from '../workspace/drop';
+import { formatBytes, joinPath, type UploadItem, type WorkspaceFiles } from '../workspace/files';
+import { errorMessage } from '../shared/errors';
+
+const TEXT = /\.(txt|csv|tsv|json|py|md|ipynb|js|ts|html|css|xml|yaml|yml|toml|ini|cfg|log|rst|sql|sh|r)$/i;
+const IMAGE = /\.(png|jpe?g|gif|webp|svg|bmp|ico)$/i;
+/** Bytes of a text file shown in the view; the rest is cut with a note. */
+const VIEW_BYTES = 200_000;
+
+type Preview = { path: string; text: string; truncated: boolean } | { path: string; image: string } | undefined;
+
+/**
+ * @fires open-notebook - CustomEvent<{ path: string }>: the user opened a .ipynb file.
+ * @csspart list - the entries of the folder shown.
+ */
+export class PyFiles extends LitElement {
+  static override properties = {
+    files: { attribute: false },
+    readOnly: { type: Boolean, attribute: 'read-only' },
+    folder: { state: true },
+    entries: { state: true },
+    usage: { state: true },
+    busy: { state: true },
+    message: { state: true },
+    preview: { state: true },
+    dragging: { state: true },
+    persisted: { attribute: false },
+  };
+
+  static override styles = css`
+    :host { display: block; font: 13px system-ui, sans-serif; color: #1d2330; }
+    .bar { display: flex; flex-wrap: wrap; gap: 4px; margin-bottom: 6px; }
+    button, label.button { font: 12px system-ui, sans-serif; padding: 2px 6px; border: 1px solid #c9ced8; border-radius: 4px; background: #fff; color: #1d2330; cursor: pointer; }
+    label.button:focus-within { outline: 2px solid #2f6fde; }
+    button:disabled { opacity: 0.5; cursor: default; }
+    .hidden-input { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+    nav { margin: 4px 0; word-break: break-all; }
+    nav button { border: none; background: none; color: #0550ae; text-decoration: underline; padding: 0 2px; }
+    ul { list-style: none; margin: 0; padding: 0; min-height: 3rem; border: 2px dashed transparent; border-radius: 4px; }
+    ul.dragging { border-color: #2f6fde; background: #f0f5ff; }
+    li { display: flex; align-items: center; gap: 4px; padding: 2px 0; border-bottom: 1px solid #f0f1f4; }
+    li .name { flex: 1; min-width: 0; text-align: left; border: none; background: none; padding: 0; color: #0550ae; word-break: break-all; }
+    li .name:focus { outline: 2px solid #2f6fde; }
+    li .size { color: #6a7080; font-size: 11px; white-space: nowrap; }
+    li .actions button { padding: 0 4px; font-size: 11px; }
+    .empty { color: #6a7080; padding: 6px 0; }
+    .message { margin: 4px 0; padding: 4px 6px; border-radius: 4px; background: #fdecea; color: #7f1d1d; }
+    .message.info { background: #eef4ff; color: #1d3a7a; }
+    .usage { color: #5a6275; font-size: 12px; margin-top: 6px; }
+    .preview { margin-top: 6px; border-top: 1px solid #e3e5ea; padding-top: 4px; }
+    .preview pre { max-height: 20rem; overflow: auto; font-size: 12px; background: #f6f8fa; padding: 4px; white-space: pre-wrap; }
+    .preview img { max-width: 100%; }
+  `;
+
+  files: WorkspaceFiles | undefined;
+  readOnly = false;
+  folder = '';
+  entries: FileEntry[] | undefined;
+  usage: WorkspaceUsage | undefined;
+  busy = '';
+  message: { text: string; info?: boolean } | undefined;
+  preview: Preview;
+  dragging = false;
+  /** navigator.storage.persisted(): true when the browser will not clear the files under pressure. */
+  persisted: boolean | undefined;
+  #listening: WorkspaceFiles | undefined;
+  #onChange = () => void this.refresh();
+  #onError = (event: Event) => (this.message = { text: (event as CustomEvent<{ message: string }>).detail.message });
+
+  override updated(): void {
+    if (this.files === this.#listening) return;
+    this.#listening?.removeEventListener('change', this.#onChange);
+    this.#listening?.removeEventListener('error', this.#onError);
+    this.#listening = this.files;
+    this.files?.addEventListener('change', this.#onChange);
+    this.files?.addEventListener('error', this.#onError);
+    void this.refresh();
+  }
+
+  /** Read the folder shown and the usage again. */
+  async refresh(): Promise<void> {
+    const files = this.files;
+    if (!files) return;
+    try {
+      this.entries = await files.list(this.folder);
+    } catch (error) {
+      // The folder went away (deleted, or another tab): show the root instead.
+      if (this.folder !== '') {
+        this.folder = '';
+        return this.refresh();
+      }
+      this.message = { text: errorMessage(error) };
+    }
+    this.usage = await files.usage().catch(() => undefined);
+  }
+
+  /** Run one user action, showing its error (the workspace is unchanged by a failed action). */
+  async #act(label: string, run: (files: WorkspaceFiles) => Promise<void>): Promise<void> {
+    if (!this.files) return;
+    this.busy = label;
+    this.message = undefined;
+    try {
+      await run(this.files);
+    } catch (error) {
+      this.message = { text: errorMessage(error) };
+    } finally {
+      this.busy = '';
+      await this.refresh();
+    }
+  }
+
+  /** Upload items, reporting which file is on its way. */
+  upload(items: UploadItem[]): Promise<void> {
+    return this.#act('Uploading', (files) =>
+      files.upload(items, ({ done, total, path }) => {
+        this.busy = path ? `Uploading ${path} (${done + 1} of ${total})…` : '';
+      }),
+    );
+  }
+
+  #pick(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const items = itemsFromPicker(input.files ?? [], this.folder);
+    input.value = '';
+    if (items.length) void this.upload(items);
+  }
+
+  #drop(event: DragEvent): void {
+    this.dragging = false;
+    if (!event.dataTransfer || this.readOnly) return;
+    event.preventDefault();
+    event.stopPropagation(); // the page's own drop handler opens notebooks; this one uploads
+    void itemsFromDrop(event.dataTransfer, this.folder).then(
+      (items) => this.upload(items),
+      (error: unknown) => (this.message = { text: `Could not read the dropped files: ${errorMessage(error)}` }),
+    );
+  }
+
+  #dragOver(event: DragEvent): void {
+    if (this.readOnly || !event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.stopPropagation();
+    this.dragging = true;
+  }
+
+  #newFolder(): void {
+    const name = prompt('Name of the new folder:');
+    if (name) void this.#act('Creating', async (files) => void (await files.mkdir(joinPath(this.folder, name))));
+  }
+
+  #newFile(): void {
+    const name = prompt('Name of the new file:', 'untitled.py');
+    if (!name) return;
+    void this.#act('Creating', async (files) => {
+      const path = joinPath(this.folder, name);
+      if (await files.stat(path)) throw new Error(`"${path}" already exists; choose another name`);
+      await files.write(path, '');
+    });
+  }
+
+  #rename(entry: FileEntry): void {
+    const target = prompt(`Rename or move "${entry.path}" to (a path in the workspace):`, entry.path);
+    if (target && target !== entry.path) void this.#act('Moving', async (files) => void (await files.move(entry.path, target)));
+  }
+
+  #delete(entry: FileEntry): void {
+    const what = entry.kind === 'directory' ? `the folder "${entry.path}" and everything in it` : `"${entry.path}"`;
+    if (!confirm(`Delete ${what}? This cannot be undone.`)) return;
+    void this.#act('Deleting', async (files) => {
+      await files.remove(entry.path);
+      if (this.preview?.path === entry.path) this.#closePreview();
+    });
+  }
+
+  async #open(entry: FileEntry): Promise<void> {
+    if (entry.kind === 'directory') {
+      this.folder = entry.path;
+      this.#closePreview();
+      await this.refresh();
+      return;
+    }
+    if (entry.name.endsWith('.ipynb')) {
+      this.dispatchEvent(new CustomEvent('open-notebook', { detail: { path: entry.path }, bubbles: true, composed: true }));
+      return;
+    }
+    await this.#act('Opening', async (files) => {
+      const blob = await files.read(entry.path);
+      this.#closePreview();
+      if (IMAGE.test(entry.name)) {
+        const type = entry.name.toLowerCase().endsWith('.svg') ? 'image/svg+xml' : '';
+        // An <img> never runs an SVG's scripts.
+        this.preview = { path: entry.path, image: URL.createObjectURL(type ? new Blob([blob], { type }) : blob) };
+      } else if (TEXT.test(entry.name) || blob.size <= VIEW_BYTES) {
+        this.preview = { path: entry.path, text: await blob.slice(0, VIEW_BYTES).text(), truncated: blob.size > VIEW_BYTES };
+      } else {
+        this.message = { text: `"${entry.path}" (${formatBytes(blob.size)}) has no view here; download it or read it from Python.`, info: true };
+      }
+    });
+  }
+
+  #closePreview(): void {
+    if (this.preview && 'image' in this.preview) URL.revokeObjectURL(this.preview.image);
+    this.preview = undefined;
+  }
+
+  /** Arrow keys move between entries, Delete deletes, F2 renames. */
+  #keydown(event: KeyboardEvent, entry: FileEntry): void {
+    const row = (event.target as HTMLElement).closest('li');
+    const go = (next: Element | null | undefined) => next?.querySelector<HTMLElement>('.name')?.focus();
+    if (event.key === 'ArrowDown') go(row?.nextElementSibling);
+    else if (event.key === 'ArrowUp') go(row?.previousElementSibling);
+    else if (event.key === 'Delete' && !this.readOnly) this.#delete(entry);
+    else if (event.key === 'F2' && !this.readOnly) this.#rename(entry);
+    else return;
+    event.preventDefault();
+  }
+
+  #crumbs() {
+    const parts = this.folder ? this.folder.split('/') : [];
+    const go = (path: string) => {
+      this.folder = path;
+      this.#closePreview();
+      void this.refresh();
+    };
+    return html`<nav aria-label="Folder">
+      <button type="button" @click=${() => go('')}>workspace</button>${parts.map(
+        (part, i) => html` / <button type="button" @click=${() => go(parts.slice(0, i + 1).join('/'))}>${part}</button>`,
+      )}
+    </nav>`;
+  }
+
+  #row(entry: FileEntry) {
+    const ro = this.readOnly;
+    return html`<li>
+      <button type="button" class="name" aria-label="${entry.kind === 'directory' ? 'Folder' : 'File'} ${entry.name}"
+        @click=${() => void this.#open(entry)} @keydown=${(e: KeyboardEvent) => this.#keydown(e, entry)}>${entry.kind === 'directory' ? '📁 ' : ''}${entry.name}</button>
+      <span class="size">${formatBytes(entry.size)}</span>
+      <span class="actions">
+        <button type="button" aria-label="Download ${entry.name}" title="Download${entry.kind === 'directory' ? ' as zip' : ''}"
+          @click=${() => void this.#act('Preparing download', (files) => files.download(entry))}>⬇</button>
+        <button type="button" aria-label="Rename or move ${entry.name}" title="Rename or move (F2)" ?disabled=${ro} @click=${() => this.#rename(entry)}>✎</button>
+        <button type="button" aria-label="Delete ${entry.name}" title="Delete (Del)" ?disabled=${ro} @click=${() => this.#delete(entry)}>🗑</button>
+      </span>
+    </li>`;
+  }
+
+  override render() {
+    const ro = this.readOnly || !this.files;
+    const usage = this.usage;
+    return html`
+      <div class="bar" role="toolbar" aria-label="Workspace files">
+        <label class="button" ?hidden=${ro}>Upload files<input class="hidden-input" type="file" multiple aria-label="Upload files" @change=${this.#pick} /></label>
+        <label class="button" ?hidden=${ro}>Upload folder<input class="hidden-input" type="file" webkitdirectory aria-label="Upload folder" @change=${this.#pick} /></label>
+        <button type="button" ?disabled=${ro} @click=${this.#newFolder}>New folder</button>
+        <button type="button" ?disabled=${ro} @click=${this.#newFile}>New file</button>
+        <button type="button" @click=${() => void this.refresh()}>Refresh</button>
+      </div>
+      ${this.#crumbs()}
+      <div role="status" aria-live="polite">${this.busy ? html`<div class="message info">${this.busy}</div>` : nothing}</div>
+      ${this.message ? html`<div class="message ${this.message.info ? 'info' : ''}" role="alert">${this.message.text}</div>` : nothing}
+      <ul part="list" aria-label="Files in ${this.folder || 'the workspace'}" class=${this.dragging ? 'dragging' : ''}
+        @dragover=${this.#dragOver} @dragleave=${() => (this.dragging = false)} @drop=${this.#drop}>
+        ${this.entries === undefined
+          ? html`<li class="empty">Loading…</li>`
+          : this.entries.length === 0
+            ? html`<li class="empty">${ro ? 'No files.' : 'No files yet: drop files or folders here, or use Upload.'}</li>`
+            : this.entries.map((entry) => this.#row(entry))}
+      </ul>
+      ${usage
+        ? html`<div class="usage" role="status">
+            Workspace ${formatBytes(usage.files)}${usage.usage !== null && usage.quota !== null
+              ? html` · browser storage ${formatBytes(usage.usage)} of ${formatBytes(usage.quota)}`
+              : nothing}${this.persisted === false && usage.store === 'opfs'
+              ? html` · the browser may clear these files when disk space runs low`
+              : nothing}${usage.store === 'memory' ? html` · kept in memory only (this browser has no persistent file storage)` : nothing}
+          </div>`
+        : nothing}
+      ${this.preview
+        ? html`<section class="preview" aria-label="View of ${this.preview.path}">
+            <div>${this.preview.path} <button type="button" @click=${() => this.#closePreview()}>Close</button></div>
+            ${'image' in this.preview
+              ? html`<img src=${this.preview.image} alt=${this.preview.path} />`
+              : html`<pre>${this.preview.text}</pre>${this.preview.truncated ? html`<div class="usage">(only the first ${formatBytes(VIEW_BYTES)} shown)</div>` : nothing}`}
+          </section>`
+        : nothing}
+    `;
+  }
+}
+
+customElements.define('py-files', PyFiles);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'py-files': PyFiles;
+  }
+}

@@ -1,0 +1,135 @@
+// Multi-cell edits: block moves, merge and split at cursors (pure, src/notebook/edits.ts), and the
+// session's undo of each (delete of several cells, merge, split, move) — what Z does in the page.
+import { describe, expect, test } from 'vitest';
+import { mergeCells, moveBy, moveTo, splitCell } from '../../src/notebook/edits';
+import { newCell, newNotebook, type Cell, type CodeCell } from '../../src/notebook/model';
+import { NotebookSession, type SessionRuntime } from '../../src/notebook/session';
+
+function cells(...sources: string[]): Cell[] {
+  return sources.map((source, i) => ({ ...newCell('code', source), id: `c${i}` }));
+}
+const sources = (list: readonly Cell[]) => list.map((c) => c.source);
+
+/** Edits never reach the runtime; running would be a bug in these tests. */
+const idleRuntime: SessionRuntime = Object.assign(new EventTarget(), {
+  status: 'idle' as const,
+  reason: undefined,
+  execute: () => Promise.reject(new Error('edits must not run code')),
+  interrupt: () => Promise.resolve('idle' as const),
+  restart: () => Promise.resolve(undefined),
+});
+
+describe('moveTo / moveBy', () => {
+  const list = cells('a', 'b', 'c', 'd', 'e');
+  test('a block lands at an index of the list without it', () => {
+    expect(sources(moveTo(list, ['c1', 'c2'], 0))).toEqual(['b', 'c', 'a', 'd', 'e']);
+    expect(sources(moveTo(list, ['c1', 'c2'], 3))).toEqual(['a', 'd', 'e', 'b', 'c']);
+    expect(sources(moveTo(list, ['c0', 'c4'], 1))).toEqual(['b', 'a', 'e', 'c', 'd']);
+  });
+  test('no move returns the same list', () => {
+    expect(moveTo(list, ['c1', 'c2'], 1)).toBe(list);
+    expect(moveTo(list, ['nope'], 0)).toBe(list);
+  });
+  test('by one place, stopping at the edges', () => {
+    expect(sources(moveBy(list, ['c1', 'c2'], -1))).toEqual(['b', 'c', 'a', 'd', 'e']);
+    expect(sources(moveBy(list, ['c1', 'c2'], 1))).toEqual(['a', 'd', 'b', 'c', 'e']);
+    expect(moveBy(list, ['c0', 'c1'], -1)).toBe(list);
+    expect(moveBy(list, ['c4'], 1)).toBe(list);
+  });
+});
+
+describe('mergeCells', () => {
+  test('sources joined by a blank line into the first cell; code loses its outputs', () => {
+    const list = cells('x = 1', 'y = 2', 'z');
+    (list[0] as CodeCell).outputs = [{ output_type: 'stream', name: 'stdout', text: 'old\n' }];
+    (list[0] as CodeCell).execution_count = 4;
+    const result = mergeCells(list, ['c1', 'c0'])!;
+    expect(sources(result.cells)).toEqual(['x = 1\n\ny = 2', 'z']);
+    expect(result.merged).toMatchObject({ id: 'c0', outputs: [], execution_count: null });
+    expect(result.originals.map((c) => c.id)).toEqual(['c0', 'c1']);
+    expect(list[0]!.source).toBe('x = 1'); // not mutated
+  });
+  test('Markdown attachments are combined; one cell is not a merge', () => {
+    const a: Cell = { id: 'm0', cell_type: 'markdown', source: '![a](attachment:a.png)', metadata: {}, attachments: { 'a.png': { 'image/png': 'AA' } } };
+    const b: Cell = { id: 'm1', cell_type: 'markdown', source: '![b](attachment:b.png)', metadata: {}, attachments: { 'b.png': { 'image/png': 'BB' } } };
+    const merged = mergeCells([a, b], ['m0', 'm1'])!.merged;
+    expect(merged.cell_type === 'markdown' && Object.keys(merged.attachments ?? {})).toEqual(['a.png', 'b.png']);
+    expect(mergeCells([a, b], ['m0'])).toBeUndefined();
+  });
+});
+
+describe('splitCell', () => {
+  test('at a cursor: two cells, edge newlines trimmed, outputs stay with the last part', () => {
+    const list = cells('import math\n\nmath.pi');
+    (list[0] as CodeCell).outputs = [{ output_type: 'execute_result', execution_count: 1, data: { 'text/plain': '3.14' }, metadata: {} }];
+    const result = splitCell(list, 'c0', [12], new Set(['c0']))!;
+    expect(sources(result.cells)).toEqual(['import math', 'math.pi']);
+    expect(result.parts[0]).toMatchObject({ id: 'c0', outputs: [] });
+    expect((result.parts[1] as CodeCell).outputs).toHaveLength(1);
+    expect(result.parts[1]!.id).not.toBe('c0');
+  });
+  test('around a selection: three parts; cursors at the edges split nothing', () => {
+    const list = cells('aaa bbb ccc');
+    expect(sources(splitCell(list, 'c0', [4, 7], new Set())!.cells)).toEqual(['aaa ', 'bbb', ' ccc']);
+    expect(splitCell(list, 'c0', [0], new Set())).toBeUndefined();
+    expect(splitCell(list, 'c0', [11], new Set())).toBeUndefined();
+  });
+});
+
+describe('session undo (Z)', () => {
+  const open = (...src: string[]) => new NotebookSession(newNotebook(cells(...src)), idleRuntime);
+
+  test('a multi-cell delete comes back in one undo, in place', () => {
+    const session = open('a', 'b', 'c', 'd');
+    session.delete(['c1', 'c2']);
+    expect(sources(session.cells)).toEqual(['a', 'd']);
+    expect(session.undo()).toEqual(['c1', 'c2']);
+    expect(sources(session.cells)).toEqual(['a', 'b', 'c', 'd']);
+    expect(session.undo()).toBeUndefined();
+  });
+
+  test('deleting every cell leaves one empty cell, which undo removes again', () => {
+    const session = open('a', 'b');
+    session.delete(['c0', 'c1']);
+    expect(sources(session.cells)).toEqual(['']);
+    session.undo();
+    expect(sources(session.cells)).toEqual(['a', 'b']);
+  });
+
+  test('merge, then undo: the original cells with their outputs and ids', () => {
+    const session = open('a', 'b', 'c');
+    const merged = session.merge(['c0', 'c1'])!;
+    expect(sources(session.cells)).toEqual(['a\n\nb', 'c']);
+    expect(merged.id).toBe('c0');
+    expect(session.undo()).toEqual(['c0', 'c1']);
+    expect(sources(session.cells)).toEqual(['a', 'b', 'c']);
+    expect(session.cells.map((c) => c.id)).toEqual(['c0', 'c1', 'c2']);
+  });
+
+  test('split, then undo: the original cell is back, later edits elsewhere are kept', () => {
+    const session = open('one\ntwo', 'z');
+    const parts = session.split('c0', [3]);
+    expect(parts).toHaveLength(2);
+    session.setSource('c1', 'z edited');
+    expect(session.undo()).toEqual(['c0']);
+    expect(sources(session.cells)).toEqual(['one\ntwo', 'z edited']);
+  });
+
+  test('a move is undone; a cell inserted after it keeps its neighbours', () => {
+    const session = open('a', 'b', 'c');
+    session.moveCells(['c0'], 1);
+    expect(sources(session.cells)).toEqual(['b', 'a', 'c']);
+    session.insert(3, 'code', 'new');
+    session.undo();
+    expect(sources(session.cells)).toEqual(['a', 'b', 'c', 'new']);
+  });
+
+  test('setMetadata merges and removes keys (collapsed input and outputs)', () => {
+    const session = open('a');
+    session.setMetadata('c0', 'jupyter', { source_hidden: true });
+    session.setMetadata('c0', 'jupyter', { outputs_hidden: true });
+    expect(session.cells[0]!.metadata).toEqual({ jupyter: { source_hidden: true, outputs_hidden: true } });
+    session.setMetadata('c0', 'jupyter', { source_hidden: undefined, outputs_hidden: undefined });
+    expect(session.cells[0]!.metadata).toEqual({});
+  });
+});
