@@ -302,11 +302,25 @@ async function fetchInto(file, source, temp, pyodide) {
       );
     }
     if (!response.body) throw new MirrorError(`${url} answered with no body; ${mirrorHint}`);
-    return { from: url, ...(await writeStream(/** @type {AsyncIterable<Uint8Array>} */ (response.body), temp, url, `Run again, or ${mirrorHint}`)) };
+    return { from: url, ...(await writeStream(chunksOf(response.body), temp, url, `Run again, or ${mirrorHint}`)) };
   }
   const path = join(source.base, file.file_name);
   if (!existsSync(path)) throw new MirrorError(`${path} does not exist: the folder given to --from does not have ${file.name}'s file; ${mirrorHint}`);
   return { from: path, ...(await writeStream(createReadStream(path), temp, path, mirrorHint)) };
+}
+
+/**
+ * A fetch body as an async iterable of chunks (read with its reader: typed the same in every lib).
+ * @param {ReadableStream<Uint8Array>} body
+ * @returns {AsyncGenerator<Uint8Array>}
+ */
+async function* chunksOf(body) {
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    yield value;
+  }
 }
 
 /** @param {string[]} argv */

@@ -7,7 +7,7 @@ import { errorMessage } from '../src/shared/errors';
 import { watchPackageDownloads } from './download-progress';
 import type { KernelState } from './kernel-state';
 import { resolvePackageBaseUrl } from './packages';
-import type { PyShell } from './pyloom-api';
+import { onFatal, startShell, type PyloomShell, type ShellOptions } from './pyloom-api';
 import type { WorkspaceStore } from './workspace/store';
 import { checkRestored, WarmStart, type SnapshotStore } from './snapshot';
 
@@ -33,8 +33,8 @@ export interface KernelDeps {
 
 /** The hooks a booted shell calls back into (kernel.ts owns what they do). */
 export interface ShellHooks {
-  /** pyloom's one output callback: an nbformat output event as JSON text. */
-  onOutput(json: string): void;
+  /** pyloom's one output callback, checked against the protocol. */
+  onOutput(event: OutputEvent): void;
   /** Blocks until the page answers input(); undefined when interrupted, false for no answer. */
   requestInput: ((prompt: string, password: boolean) => string | undefined | false) | undefined;
 }
@@ -161,19 +161,8 @@ async function restoreOrColdStart(boot: Boot, warm: WarmStart): Promise<PyodideA
   return coldStart(boot, warm);
 }
 
-async function startShell(boot: Boot, py: PyodideAPI, hooks: ShellHooks, shellOptions: Record<string, unknown>): Promise<{ shell: PyShell; version: string }> {
-  const pyloom = py.pyimport('pyloom');
-  try {
-    const shell = pyloom.start.callKwargs(hooks.onOutput, {
-      ...shellOptions,
-      // undefined, not null: Pyodide turns null into jsnull, only undefined into None.
-      interrupt_buffer: boot.state.interruptBuffer,
-      request_input: hooks.requestInput,
-    }) as PyShell;
-    return { shell, version: String(pyloom.__version__) };
-  } finally {
-    pyloom.destroy();
-  }
+async function startPyloomShell(py: PyodideAPI, hooks: ShellHooks, options: ShellOptions): Promise<{ shell: PyloomShell; version: string }> {
+  return startShell(py, hooks.onOutput, options);
 }
 
 /**
@@ -235,12 +224,12 @@ export async function bootKernel(state: KernelState, options: BootOptions, deps:
   const warm = await WarmStart.open(deps.snapshots, options.snapshot !== false, mod.version, wheel, options.indexURL);
   const py = await restoreOrColdStart(boot, warm);
 
-  (py as unknown as { _api: { on_fatal?: (error: unknown) => void } })._api.on_fatal = (error) => {
-    state.die(new Error(`Pyodide has suffered a fatal error: ${errorMessage(error)}`));
-  };
+  onFatal(py, (error) => state.die(new Error(`Pyodide has suffered a fatal error: ${errorMessage(error)}`)));
   state.interruptBuffer = options.interruptBuffer;
   if (state.interruptBuffer) py.setInterruptBuffer(state.interruptBuffer);
-  const shellOptions = {
+  const shellOptions: ShellOptions = {
+    interrupt_buffer: state.interruptBuffer,
+    request_input: hooks.requestInput,
     stream_interval: (options.streamIntervalMs ?? 50) / 1000,
     stream_max_chars: options.streamMaxChars ?? 65536,
     max_output_chars: options.maxOutputChars ?? 10_000_000,
@@ -249,10 +238,10 @@ export async function bootKernel(state: KernelState, options: BootOptions, deps:
     lock_json: lockJson,
   };
   const { shell, version } = await phases.run('start-shell', async () => {
-    if (warm.state !== 'restored') return startShell(boot, py, hooks, shellOptions);
+    if (warm.state !== 'restored') return startPyloomShell(py, hooks, shellOptions);
     // A restored state the shell cannot start from must not be restored again: the next start goes cold.
     try {
-      return await startShell(boot, py, hooks, shellOptions);
+      return await startPyloomShell(py, hooks, shellOptions);
     } catch (error) {
       await warm.discard(errorMessage(error));
       throw new Error(`${errorMessage(error)} (after restoring the warm-start snapshot, which is now discarded; restart to boot cold)`);

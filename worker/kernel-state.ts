@@ -2,11 +2,12 @@
 // must be released on dispose. The API functions (kernel.ts) and boot steps (boot.ts) share it.
 import type { PyodideAPI } from 'pyodide';
 import type { Callback, OutputEvent, WorkerEvent } from '../src/protocol';
-import type { PyShell } from './pyloom-api';
+import type { PyloomShell } from './pyloom-api';
+import { deferred } from '../src/shared/deferred';
 
 export class KernelState {
   pyodide: PyodideAPI | undefined;
-  shell: PyShell | undefined;
+  shell: PyloomShell | undefined;
   booting = false;
   disposed = false;
   /** The execution whose outputs are being produced now (also the `input()` owner). */
@@ -21,8 +22,8 @@ export class KernelState {
    * execute() races it against this.
    */
   fatalError: Error | undefined;
-  readonly fatal: Promise<never>;
-  #reportFatal: (error: Error) => void = () => undefined;
+  readonly #fatal = deferred<never>();
+  readonly fatal: Promise<never> = this.#fatal.promise;
   #sink: Callback<WorkerEvent> = () => undefined;
   // The page acknowledges each event; execute() waits for the last one so that a reply never
   // overtakes the outputs it belongs to (they travel on a different MessagePort).
@@ -30,9 +31,6 @@ export class KernelState {
   readonly #releases: (() => void)[] = [];
 
   constructor() {
-    this.fatal = new Promise<never>((_, reject) => {
-      this.#reportFatal = reject;
-    });
     this.fatal.catch(() => undefined);
   }
 
@@ -55,7 +53,7 @@ export class KernelState {
 
   die(error: Error): void {
     this.fatalError = error;
-    this.#reportFatal(error);
+    this.#fatal.reject(error);
   }
 
   /** Run `release` on dispose (subscriptions to process-wide hooks such as the fetch watch). */

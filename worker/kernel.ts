@@ -11,16 +11,15 @@ import type {
   ExecuteRequest,
   Health,
   InstallResult,
-  OutputEvent,
   WorkerApi,
   WorkerEvent,
 } from '../src/protocol';
-import { waitForInput } from '../src/input-buffer';
+import { waitForInput } from '../src/shared/input-buffer';
 import { errorMessage } from '../src/shared/errors';
 import { bootKernel, type KernelDeps } from './boot';
 import { connectComms as wireComms } from './comms';
 import { KernelState } from './kernel-state';
-import type { PyPackages } from './pyloom-api';
+import { installPackages as installPyloomPackages } from './pyloom-api';
 import { codePointOffset, insidePair, utf16Offset } from './text-offsets';
 import { memoryStore } from './workspace/store';
 import { createWorkspace } from './workspace/workspace';
@@ -29,7 +28,7 @@ export type { KernelDeps, PyodideModule } from './boot';
 export type { SnapshotStore } from './snapshot';
 export { codePointOffset, utf16Offset } from './text-offsets';
 
-/** The worker API plus what only the owner of the kernel calls. */
+/** The worker API plus what only the owner of the kernel calls (createKernel's type is inferred from its code, and test/unit/protocol.test.ts compares it with this). */
 export interface Kernel extends WorkerApi {
   /** Release process-wide subscriptions (the fetch watch); the kernel answers nothing useful after. */
   dispose(): void;
@@ -39,7 +38,7 @@ function isKeyboardInterrupt(error: unknown): boolean {
   return error instanceof Error && error.name === 'PythonError' && (error as Error & { type?: string }).type === 'KeyboardInterrupt';
 }
 
-export function createKernel(deps: KernelDeps = {}): Kernel {
+export function createKernel(deps: KernelDeps = {}) {
   const state = new KernelState();
   const workspace = createWorkspace(deps.workspaceStore ?? Promise.resolve(memoryStore()), (event) => state.deliver(event));
 
@@ -64,7 +63,7 @@ export function createKernel(deps: KernelDeps = {}): Kernel {
     state.booting = true;
     state.connect(onEvent);
     const info = await bootKernel(state, options, deps, {
-      onOutput: (json) => state.emitOutput(JSON.parse(json) as OutputEvent),
+      onOutput: (event) => state.emitOutput(event),
       requestInput: options.inputBuffer ? requestInput(options.inputBuffer) : undefined,
     });
     // Not awaited: boot is ready while the files are placed; execute() waits for them. Python's
@@ -86,7 +85,7 @@ export function createKernel(deps: KernelDeps = {}): Kernel {
     state.executionId = request.id;
     // An interrupt sent while this request was on its way is meant for this cell: it ends before
     // it starts (left in the buffer, it would fire inside Pyodide's call glue, not in the cell).
-    if (state.takeInterrupt()) return interruptedBeforeStart(shell.execution_count, ': interrupted before it started');
+    if (state.takeInterrupt()) return interruptedBeforeStart(shell.executionCount, ': interrupted before it started');
     // A cell never sees a missing workspace file: it waits for the mount and companion files.
     const unmounted = await workspace.ready.then(() => undefined, (error: unknown) => errorMessage(error));
     if (unmounted) state.emitOutput({ output_type: 'stream', name: 'stderr', text: `${unmounted}; files written now are not kept\n` });
@@ -95,12 +94,12 @@ export function createKernel(deps: KernelDeps = {}): Kernel {
     state.downloadOwner = request.id;
     let reply;
     try {
-      reply = await Promise.race([shell.run_cell(request.code), state.fatal]);
+      reply = await Promise.race([shell.runCell(request.code), state.fatal]);
     } catch (error) {
       // A pending KeyboardInterrupt can fire in Pyodide's glue just outside the cell's own
       // try/except; it is still the user's Stop, not a broken runtime.
       if (!isKeyboardInterrupt(error)) throw error;
-      return interruptedBeforeStart(shell.execution_count, '');
+      return interruptedBeforeStart(shell.executionCount, '');
     } finally {
       state.running = false;
       state.downloadOwner = null;
@@ -109,13 +108,8 @@ export function createKernel(deps: KernelDeps = {}): Kernel {
       // What the cell wrote is stored before it is reported done (never throws: failures are events).
       if (!state.fatalError) await workspace.flush();
     }
-    const { status, execution_count } = reply.toJs({ dict_converter: Object.fromEntries }) as {
-      status: ExecuteAck['status'];
-      execution_count: number | null;
-    };
-    reply.destroy();
     await state.delivered();
-    return { status, executionCount: execution_count };
+    return reply;
   }
 
   async function interrupt(id: number): Promise<boolean> {
@@ -133,15 +127,7 @@ export function createKernel(deps: KernelDeps = {}): Kernel {
   async function installPackages(names: string[]): Promise<InstallResult> {
     const { pyodide } = state;
     if (!pyodide) throw new Error('the runtime has not finished booting; await runtime.ready first');
-    const packages = pyodide.pyimport('pyloom.packages') as PyPackages & { destroy(): void };
-    try {
-      const result = await packages.install_for_js(names);
-      const value = result.toJs({ dict_converter: Object.fromEntries });
-      result.destroy();
-      return value;
-    } finally {
-      packages.destroy();
-    }
+    return installPyloomPackages(pyodide, names);
   }
 
   async function complete({ code, cursor }: CompletionRequest): Promise<CompletionResult> {
@@ -152,13 +138,8 @@ export function createKernel(deps: KernelDeps = {}): Kernel {
     if (!Number.isInteger(cursor) || cursor < 0 || cursor > code.length || insidePair(code, cursor)) return empty;
     // A stale interrupt (the cell it was meant for has ended) must not fire in here.
     state.clearInterrupt();
-    const reply = shell.complete(code, codePointOffset(code, cursor));
-    try {
-      const { from, to, items } = reply.toJs({ dict_converter: Object.fromEntries });
-      return { from: utf16Offset(code, from), to: utf16Offset(code, to), items };
-    } finally {
-      reply.destroy();
-    }
+    const { from, to, items } = shell.complete(code, codePointOffset(code, cursor));
+    return { from: utf16Offset(code, from), to: utf16Offset(code, to), items };
   }
 
   async function ping(): Promise<Health> {

@@ -1,6 +1,6 @@
 // Warm-start snapshots in the browser: gzip-compressed (CompressionStream) in Cache Storage, one
 // entry per key; saving a new key drops the others, so an upgrade leaves no stale 30 MB behind.
-import { SNAPSHOT_CACHE } from '../src/offline/snapshots';
+import { SNAPSHOT_CACHE } from '../src/shared/snapshot-cache';
 import type { SnapshotStore } from './snapshot';
 
 /** Cache keys must be URLs; this origin-less one never reaches the network. */

@@ -37,7 +37,7 @@ export function watchRequests(report: (progress: FileProgress) => void, global: 
     requests.set(this, { url: new URL(String(args[1]), global.location?.href).href, sync: args[2] === false });
     Reflect.apply(open, this, args);
   };
-  Xhr.prototype.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null): void {
+  Xhr.prototype.send = function (this: XMLHttpRequest, body?: XMLHttpRequestBodyInit | null): void {
     const request = requests.get(this);
     const done = (): void => {
       if (!request) return;

@@ -17,6 +17,7 @@ import { COMPANION_CACHE } from '../workspace/companion';
 import { setupFilesPanel } from './files-panel';
 import { acquireWorkspaceLock } from './workspace-lock';
 import { renderNotebookList } from './notebook-list';
+import { errorMessage } from '../shared/errors';
 import { setUpTheme } from './theme-switch';
 import { describeChoice, jupyterOptions, runtimeChoices, sameChoice, setUpPicker, type RuntimeChoice } from './runtime-picker';
 
@@ -31,7 +32,7 @@ setUpTheme($<HTMLSelectElement>('theme'));
 // ---- runtime ----
 let configError = '';
 const config: DeploymentConfig = await loadDeploymentConfig().catch((error: unknown) => {
-  configError = error instanceof Error ? error.message : String(error);
+  configError = errorMessage(error);
   return {};
 });
 // Where code runs is chosen per notebook (runtime-picker.ts); the page starts with the choice of
@@ -61,7 +62,7 @@ function startRuntime(next: RuntimeChoice): AnyRuntime {
   if (next.kind === 'jupyter') {
     // A wrong or missing token (not kept unless asked) opens the picker to type it.
     started.ready.catch((error: unknown) => {
-      if (runtime === started) picker.open(next, error instanceof Error ? error.message : String(error));
+      if (runtime === started) picker.open(next, errorMessage(error));
     });
   }
   return started;
@@ -106,7 +107,7 @@ if (config.offline === false) {
 } else {
   registerOffline({ alsoCache: fetchedEarly, ...(config.isolation ? { isolation: config.isolation } : {}) }).then(
     (state) => void showOffline(state),
-    (error: unknown) => (offlineView.textContent = `Offline cache failed: ${error instanceof Error ? error.message : String(error)}`),
+    (error: unknown) => (offlineView.textContent = `Offline cache failed: ${errorMessage(error)}`),
   );
 }
 // Packages a cell loads are cached as they arrive: refresh the figure when the runtime settles
@@ -212,7 +213,7 @@ async function openFile(file: File): Promise<void> {
   try {
     await importNotebook(await file.arrayBuffer(), file.name);
   } catch (error) {
-    showFileError(`Could not read ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+    showFileError(`Could not read ${file.name}: ${errorMessage(error)}`);
   }
 }
 
@@ -326,7 +327,7 @@ $('reset').addEventListener('click', async () => {
   try {
     await filesPanel.files.clear();
   } catch (error) {
-    showFileError(`Workspace files were not erased: ${error instanceof Error ? error.message : String(error)}`);
+    showFileError(`Workspace files were not erased: ${errorMessage(error)}`);
     return;
   }
   await caches?.delete(COMPANION_CACHE).catch(() => undefined);
@@ -380,7 +381,7 @@ async function firstStored() {
 
 await start().catch((error: unknown) => {
   // IndexedDB can be unavailable (private windows of some browsers): work without saving.
-  showFileError(`Browser storage is unavailable, so nothing will be saved here: ${error instanceof Error ? error.message : String(error)}. Use Download .ipynb to keep your work.`);
+  showFileError(`Browser storage is unavailable, so nothing will be saved here: ${errorMessage(error)}. Use Download .ipynb to keep your work.`);
   session ??= new NotebookSession(newNotebook(), runtime);
   notebookElement.session = session;
 });

@@ -2,6 +2,7 @@
 // collapsers for input and outputs, a CodeMirror editor, outputs, and for Markdown cells the
 // rendered text. It renders; the notebook decides and runs.
 import { css, html, LitElement, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
 import type { DisplayDataOutput, MimeBundle } from '../protocol';
 import type { InputRequest } from '../runtime/runtime';
 import type { Cell } from '../notebook/model';
@@ -13,24 +14,25 @@ import './py-editor';
 import './py-output';
 import type { WidgetDisplay } from '../render/types';
 
+/** py-cell-select: the user picked this cell; `edit` enters edit mode, `extend` (shift-click) grows the selection. */
+export interface CellSelectDetail {
+  id: string;
+  edit: boolean;
+  extend: boolean;
+}
+
+/** py-cell-toggle: the user collapsed or expanded the cell's source or outputs. */
+export interface CellToggleDetail {
+  id: string;
+  part: 'source' | 'outputs';
+}
+
 /**
  * @fires py-cell-select - CustomEvent<{ id: string; edit: boolean; extend: boolean }> when clicked (extend: Shift held)
  * @fires py-cell-toggle - CustomEvent<{ id: string; part: 'source' | 'outputs' }> a collapser was pressed
  * @csspart prompt - the `[n]:` column
  */
 export class PyCell extends LitElement {
-  static override properties = {
-    cell: { attribute: false },
-    position: { type: Number },
-    runState: { attribute: false },
-    selected: { type: Boolean, reflect: true },
-    active: { type: Boolean, reflect: true },
-    lineNumbers: { attribute: false },
-    editing: { type: Boolean, reflect: true },
-    completer: { attribute: false },
-    widgets: { attribute: false },
-  };
-
   static override styles = css`
     :host {
       display: grid;
@@ -139,27 +141,22 @@ export class PyCell extends LitElement {
     }
   `;
 
-  declare cell: Cell | undefined;
+  @property({ attribute: false }) cell: Cell | undefined;
   /** 1-based position, for accessible names ("Code cell 3"). */
-  declare position: number;
-  declare runState: CellRunState | undefined;
-  declare selected: boolean;
+  @property({ type: Number }) position: number = 1;
+  @property({ attribute: false }) runState: CellRunState | undefined;
+  @property({ type: Boolean, reflect: true }) selected: boolean = false;
   /** The active cell of the selection (keys act on it, it has the focus ring). */
-  declare active: boolean;
-  declare lineNumbers: boolean;
+  @property({ type: Boolean, reflect: true }) active: boolean = false;
+  @property({ attribute: false }) lineNumbers: boolean = false;
   /** Markdown cells: show the editor instead of the rendered text. Code cells always edit. */
-  declare editing: boolean;
-  declare completer: Completer | undefined;
+  @property({ type: Boolean, reflect: true }) editing: boolean = false;
+  @property({ attribute: false }) completer: Completer | undefined;
   /** Live widgets of the notebook's runtime, handed to the cell's <py-output>. */
-  declare widgets: WidgetDisplay | undefined;
+  @property({ attribute: false }) widgets: WidgetDisplay | undefined;
 
   constructor() {
     super();
-    this.position = 1;
-    this.selected = false;
-    this.active = false;
-    this.lineNumbers = false;
-    this.editing = false;
     // The cell itself takes focus in command mode, so keyboard users see where they are.
     this.tabIndex = -1;
     this.addEventListener('click', (event) => this.#select(event, false));
@@ -259,7 +256,7 @@ export class PyCell extends LitElement {
 
   #toggle(part: 'source' | 'outputs'): void {
     if (!this.cell) return;
-    this.dispatchEvent(new CustomEvent('py-cell-toggle', { detail: { id: this.cell.id, part }, bubbles: true, composed: true }));
+    this.dispatchEvent(new CustomEvent('py-cell-toggle', { detail: { id: this.cell.id, part } satisfies CellToggleDetail, bubbles: true, composed: true }));
   }
 
   #prompt(cell: Cell) {
@@ -284,7 +281,7 @@ export class PyCell extends LitElement {
     if (!this.cell) return;
     if (event.composedPath().some((node) => node instanceof HTMLElement && node.localName === 'button')) return;
     const extend = event instanceof MouseEvent && event.shiftKey && !inEditor;
-    const detail = { id: this.cell.id, edit: edit || inEditor, extend };
+    const detail: CellSelectDetail = { id: this.cell.id, edit: edit || inEditor, extend };
     this.dispatchEvent(new CustomEvent('py-cell-select', { detail, bubbles: true, composed: true }));
   }
 }
@@ -307,5 +304,9 @@ if (!customElements.get('py-cell')) customElements.define('py-cell', PyCell);
 declare global {
   interface HTMLElementTagNameMap {
     'py-cell': PyCell;
+  }
+  interface HTMLElementEventMap {
+    'py-cell-select': CustomEvent<CellSelectDetail>;
+    'py-cell-toggle': CustomEvent<CellToggleDetail>;
   }
 }

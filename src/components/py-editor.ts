@@ -19,6 +19,7 @@ import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from '
 import { Compartment, EditorState, Prec, type Extension } from '@codemirror/state';
 import { drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers, placeholder, type Command } from '@codemirror/view';
 import { css, html, LitElement, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
 import type { CompletionResult as PyCompletion } from '../protocol';
 import { themedHighlightStyle } from './editor-highlight';
 import { whenNear } from './slice-queue';
@@ -27,6 +28,11 @@ import { whenNear } from './slice-queue';
 export type Completer = (code: string, cursor: number) => Promise<PyCompletion>;
 
 export type EditorKey = 'run' | 'run-in-place' | 'run-insert-below' | 'escape' | 'up-out' | 'down-out';
+
+/** py-editor-change: the source as the user left it. */
+export interface EditorChangeDetail {
+  value: string;
+}
 
 export interface EditorKeyDetail {
   key: EditorKey;
@@ -97,38 +103,20 @@ export class PyEditor extends LitElement {
     }
   `;
 
-  static override properties = {
-    value: { attribute: false },
-    language: {},
-    completer: { attribute: false },
-    label: {},
-    readonly: { type: Boolean },
-    lineNumbers: { attribute: false },
-  };
-
   /** The text; setting it from outside replaces the document (undo history kept). */
-  declare value: string;
-  declare language: 'python' | 'markdown';
-  declare completer: Completer | undefined;
+  @property({ attribute: false }) value: string = '';
+  @property() language: 'python' | 'markdown' = 'python';
+  @property({ attribute: false }) completer: Completer | undefined;
   /** The accessible name of the text area. */
-  declare label: string;
-  declare readonly: boolean;
+  @property() label: string = 'Code';
+  @property({ type: Boolean }) readonly: boolean = false;
   /** Show a line-number gutter. */
-  declare lineNumbers: boolean;
+  @property({ attribute: false }) lineNumbers: boolean = false;
 
   #view: EditorView | undefined;
   #language = new Compartment();
   #editable = new Compartment();
   #gutter = new Compartment();
-
-  constructor() {
-    super();
-    this.value = '';
-    this.language = 'python';
-    this.label = 'Code';
-    this.readonly = false;
-    this.lineNumbers = false;
-  }
 
   /** The CodeMirror view, made now if it was still waiting for its time slice. */
   get view(): EditorView | undefined {
@@ -297,5 +285,10 @@ if (!customElements.get('py-editor')) customElements.define('py-editor', PyEdito
 declare global {
   interface HTMLElementTagNameMap {
     'py-editor': PyEditor;
+  }
+  interface HTMLElementEventMap {
+    'py-editor-change': CustomEvent<EditorChangeDetail>;
+    'py-editor-key': CustomEvent<EditorKeyDetail>;
+    'py-editor-focus': CustomEvent<null>;
   }
 }

@@ -5,6 +5,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import type { FileEntry, WorkspaceUsage } from '../protocol';
 import { itemsFromDrop, itemsFromPicker } from '../workspace/drop';
 import { formatBytes, joinPath, type UploadItem, type WorkspaceFiles } from '../workspace/files';
+import { errorMessage } from '../shared/errors';
 
 const TEXT = /\.(txt|csv|tsv|json|py|md|ipynb|js|ts|html|css|xml|yaml|yml|toml|ini|cfg|log|rst|sql|sh|r)$/i;
 const IMAGE = /\.(png|jpe?g|gif|webp|svg|bmp|ico)$/i;
@@ -93,7 +94,7 @@ export class PyFiles extends LitElement {
         this.folder = '';
         return this.refresh();
       }
-      this.message = { text: describe(error) };
+      this.message = { text: errorMessage(error) };
     }
     this.usage = await files.usage().catch(() => undefined);
   }
@@ -106,7 +107,7 @@ export class PyFiles extends LitElement {
     try {
       await run(this.files);
     } catch (error) {
-      this.message = { text: describe(error) };
+      this.message = { text: errorMessage(error) };
     } finally {
       this.busy = '';
       await this.refresh();
@@ -136,7 +137,7 @@ export class PyFiles extends LitElement {
     event.stopPropagation(); // the page's own drop handler opens notebooks; this one uploads
     void itemsFromDrop(event.dataTransfer, this.folder).then(
       (items) => this.upload(items),
-      (error: unknown) => (this.message = { text: `Could not read the dropped files: ${describe(error)}` }),
+      (error: unknown) => (this.message = { text: `Could not read the dropped files: ${errorMessage(error)}` }),
     );
   }
 
@@ -289,10 +290,6 @@ export class PyFiles extends LitElement {
         : nothing}
     `;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 customElements.define('py-files', PyFiles);

@@ -2,6 +2,7 @@
 // command/edit modes and keys, drag-and-drop reordering, and the panels (find, contents,
 // shortcuts, palette). Commands come from one registry; state and actions from the controller.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CellType } from '../notebook/model';
 import type { ChangeDetail, NotebookSession } from '../notebook/session';
@@ -23,6 +24,11 @@ import './py-toc';
 
 export type { Mode } from './notebook-controller';
 
+/** py-notebook-mode: command/edit mode changed. */
+export interface NotebookModeDetail {
+  mode: Mode;
+}
+
 const GROUPS: readonly ToolbarGroup[] = ['cell', 'run', 'kernel', 'view'];
 const BINDINGS = { command: bindingsFor('command'), edit: bindingsFor('edit') };
 const DRAG_TYPE = 'application/x-pyloom-cells';
@@ -33,21 +39,14 @@ const RENDER_BATCH = 40;
  * @fires py-notebook-mode - CustomEvent<{ mode: Mode }> when command/edit mode changes
  */
 export class PyNotebook extends LitElement {
-  static override properties = {
-    session: { attribute: false },
-    widgets: { attribute: false },
-    completer: { attribute: false },
-    announcement: { state: true },
-  };
-
   static override styles = notebookStyles;
 
-  declare session: NotebookSession | undefined;
+  @property({ attribute: false }) session: NotebookSession | undefined;
+  @property({ attribute: false }) completer: Completer | undefined;
   /** Live widgets of the session's runtime (src/widgets/host.ts), passed to every cell's output. */
-  declare widgets: WidgetDisplay | undefined;
-  declare completer: Completer | undefined;
+  @property({ attribute: false }) widgets: WidgetDisplay | undefined;
   /** What the live region last said (a cell started or finished running). */
-  declare announcement: string;
+  @state() announcement: string = '';
 
   readonly controller = new NotebookController(this);
   #keys = { command: new KeySequence(() => BINDINGS.command.keys()), edit: new KeySequence(() => BINDINGS.edit.keys()) };
@@ -59,12 +58,11 @@ export class PyNotebook extends LitElement {
 
   constructor() {
     super();
-    this.announcement = '';
     this.addEventListener('keydown', (event) => this.#onKeyDown(event));
-    this.addEventListener('py-editor-key', (event) => this.#onEditorKey(event as CustomEvent<EditorKeyDetail>));
+    this.addEventListener('py-editor-key', (event) => this.#onEditorKey(event));
     this.addEventListener('py-editor-change', (event) => {
       const id = cellIdOf(event);
-      if (id) this.session?.setSource(id, (event as CustomEvent<{ value: string }>).detail.value);
+      if (id) this.session?.setSource(id, event.detail.value);
     });
     this.addEventListener('py-editor-focus', (event) => {
       const id = cellIdOf(event);
@@ -72,12 +70,12 @@ export class PyNotebook extends LitElement {
       else this.controller.setMode('edit');
     });
     this.addEventListener('py-cell-select', (event) => {
-      const { id, edit, extend } = (event as CustomEvent<{ id: string; edit: boolean; extend: boolean }>).detail;
+      const { id, edit, extend } = event.detail;
       if (extend && !edit) this.controller.extendTo(id);
       else this.controller.select(id, edit ? 'edit' : 'command');
     });
     this.addEventListener('py-cell-toggle', (event) => {
-      const { id, part } = (event as CustomEvent<{ id: string; part: 'source' | 'outputs' }>).detail;
+      const { id, part } = event.detail;
       const hidden = !isHidden(this.session?.cell(id), part);
       this.session?.setMetadata(id, 'jupyter', { [part === 'source' ? 'source_hidden' : 'outputs_hidden']: hidden || undefined });
     });
@@ -112,7 +110,7 @@ export class PyNotebook extends LitElement {
   }
 
   modeChanged(mode: Mode): void {
-    this.dispatchEvent(new CustomEvent('py-notebook-mode', { detail: { mode }, bubbles: true, composed: true }));
+    this.dispatchEvent(new CustomEvent('py-notebook-mode', { detail: { mode } satisfies NotebookModeDetail, bubbles: true, composed: true }));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -333,5 +331,8 @@ if (!customElements.get('py-notebook')) customElements.define('py-notebook', PyN
 declare global {
   interface HTMLElementTagNameMap {
     'py-notebook': PyNotebook;
+  }
+  interface HTMLElementEventMap {
+    'py-notebook-mode': CustomEvent<NotebookModeDetail>;
   }
 }

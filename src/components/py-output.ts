@@ -1,6 +1,7 @@
 // <py-output>: renders a cell's outputs (nbformat v4) in shadow DOM through the MIME registry.
 import katexCss from 'katex/dist/katex.min.css?inline';
 import { adoptStyles, css, html, LitElement, unsafeCSS, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
 import type { Output, OutputEvent } from '../protocol';
 import { ANSI_CSS } from '../render/ansi';
 import { defaultRenderers, renderOutput } from '../render/registry';
@@ -123,15 +124,6 @@ export interface OutputExpandDetail {
  *   magenta, cyan, white, and bright-* of each
  */
 export class PyOutput extends LitElement {
-  static override properties = {
-    outputs: { attribute: false },
-    trusted: { type: Boolean, reflect: true },
-    expanded: { type: Boolean, reflect: true },
-    prompts: { type: Boolean, reflect: true },
-    renderers: { attribute: false },
-    widgets: { attribute: false },
-  };
-
   static override styles = [
     katexStyles,
     unsafeCSS(ANSI_CSS),
@@ -241,17 +233,17 @@ export class PyOutput extends LitElement {
     `,
   ];
 
-  declare outputs: readonly Output[];
+  @property({ attribute: false }) outputs: readonly Output[] = [];
   /** Let HTML scripts and JavaScript outputs run. Only for output whose source you trust. */
-  declare trusted: boolean;
+  @property({ type: Boolean, reflect: true }) trusted: boolean = false;
   /** Show every long output in full (the user can also expand one with its "Show all" button). */
-  declare expanded: boolean;
+  @property({ type: Boolean, reflect: true }) expanded: boolean = false;
   /** Show JupyterLab's `[n]:` prompt beside execute results (notebook cells do). */
-  declare prompts: boolean;
+  @property({ type: Boolean, reflect: true }) prompts: boolean = false;
   /** The MIME renderers, richest first by rank; add your own to show more types. */
-  declare renderers: readonly MimeRenderer[];
+  @property({ attribute: false }) renderers: readonly MimeRenderer[] = defaultRenderers;
   /** Live widgets of the runtime these outputs come from (src/widgets/host.ts); none: widgets show a notice. */
-  declare widgets: WidgetDisplay | undefined;
+  @property({ attribute: false }) widgets: WidgetDisplay | undefined;
 
   #list = new OutputList();
   /** The array #list was built from: a new `outputs` array from outside resets the model. */
@@ -261,15 +253,6 @@ export class PyOutput extends LitElement {
   #outputOf = new WeakMap<Element, Output>();
   #expandedOutputs = new WeakSet<Output>();
   #prompts = new WeakMap<Output, HTMLElement>();
-
-  constructor() {
-    super();
-    this.outputs = [];
-    this.trusted = false;
-    this.expanded = false;
-    this.prompts = false;
-    this.renderers = defaultRenderers;
-  }
 
   /**
    * Apply one output event with Jupyter's semantics (src/runtime/output-list.ts): stream chunks

@@ -1,21 +1,13 @@
 // <py-status>: the runtime's state for people — starting / idle / busy / dead, where a remote
 // runtime runs, a byte progress bar while Pyodide or packages download, and the runtime's last error.
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import type { DownloadProgress, Progress } from '../protocol';
 import type { AnyRuntime, ErrorDetail, RuntimeStatus, StatusDetail } from '../runtime/runtime';
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export class PyStatus extends LitElement {
-  static override properties = {
-    runtime: { attribute: false },
-    status: { state: true },
-    reason: { state: true },
-    boot: { state: true },
-    download: { state: true },
-    lastError: { state: true },
-  };
-
   static override styles = css`
     :host {
       display: flex;
@@ -68,18 +60,13 @@ export class PyStatus extends LitElement {
     }
   `;
 
-  declare runtime: AnyRuntime | undefined;
-  declare status: RuntimeStatus;
-  declare reason: string | undefined;
-  declare boot: { message: string; step: number; steps: number } | undefined;
-  declare download: DownloadProgress | undefined;
-  declare lastError: string | undefined;
+  @property({ attribute: false }) runtime: AnyRuntime | undefined;
+  @state() status: RuntimeStatus = 'starting';
+  @state() reason: string | undefined;
+  @state() boot: { message: string; step: number; steps: number } | undefined;
+  @state() download: DownloadProgress | undefined;
+  @state() lastError: string | undefined;
   #listening: AnyRuntime | undefined;
-
-  constructor() {
-    super();
-    this.status = 'starting';
-  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!changed.has('runtime') || this.runtime === this.#listening) return;

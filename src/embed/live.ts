@@ -8,6 +8,7 @@ import { createRuntime, type AnyRuntime, type StatusDetail } from '../runtime/ru
 import type { CellParts } from './cell';
 import type { EmbedConfig } from './config';
 import { widgetHostFor } from '../widgets/host';
+import { errorMessage } from '../shared/errors';
 import { ownRuntimeOptions } from './thebe-server';
 
 const runtimes = new Map<string, AnyRuntime>();
@@ -157,7 +158,7 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
           : 'Stopped';
     cell.host.dataset['status'] = reply.status;
   } catch (error) {
-    cell.status.textContent = error instanceof Error ? error.message : String(error);
+    cell.status.textContent = errorMessage(error);
     cell.host.dataset['status'] = 'failed';
   } finally {
     clearTimeout(timer);

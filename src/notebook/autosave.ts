@@ -2,6 +2,7 @@
 // overwrite another tab's newer revision stops and reports a conflict instead.
 import type { Notebook } from './model';
 import type { NotebookMeta, NotebookStore, SaveResult, StoreMessage } from './store';
+import { errorMessage } from '../shared/errors';
 
 export type SaveState = 'saved' | 'pending' | 'saving' | 'conflict' | 'error';
 
@@ -151,5 +152,5 @@ function storageMessage(error: unknown): string {
   if (name === 'QuotaExceededError') {
     return 'Browser storage is full, so this notebook is not saved. Download it (.ipynb), then delete notebooks you no longer need or clear large outputs.';
   }
-  return `Saving to browser storage failed (${error instanceof Error ? error.message : String(error)}). Download the notebook (.ipynb) to keep your work.`;
+  return `Saving to browser storage failed (${errorMessage(error)}). Download the notebook (.ipynb) to keep your work.`;
 }

@@ -6,6 +6,7 @@ import type { ErrorOutput, Output, OutputEvent } from '../protocol';
 import type { ExecuteOptions, ExecuteReply, InputRequest, RuntimeStatus } from '../runtime/runtime';
 import { mergeCells, moveBy, moveTo, splitCell } from './edits';
 import { convertCell, newCell, type Cell, type CellType, type CodeCell, type JsonObject, type Notebook } from './model';
+import { errorMessage } from '../shared/errors';
 
 /** The part of a Runtime a session uses. */
 export interface SessionRuntime extends EventTarget {
@@ -316,7 +317,7 @@ export class NotebookSession extends EventTarget {
         onInput: (request) => this.onInput?.(id, request),
       });
     } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
+      failure = errorMessage(error);
     }
     if (this.#running !== id) return false; // dropped by replace()
     this.#running = undefined;

@@ -2,6 +2,7 @@
 // the site root), report what it has cached, and clear it all.
 import { pyodideIndexURL } from 'virtual:pyloom-assets';
 import type { CacheKind, IsolationMode, StatusReply, StatusRequest } from './messages';
+import { errorMessage } from '../shared/errors';
 
 export type { IsolationMode } from './messages';
 
@@ -71,7 +72,7 @@ export async function registerOffline(options: OfflineOptions = {}): Promise<Off
   try {
     registration = await navigator.serviceWorker.register(url);
   } catch (error) {
-    throw new Error(`Pyloom could not register its service worker ${url}: ${describe(error)}`, { cause: error });
+    throw new Error(`Pyloom could not register its service worker ${url}: ${errorMessage(error)}`, { cause: error });
   }
   const isolation = options.isolation ?? 'require-corp';
   if (isolation !== 'off' && options.reloadForIsolation !== false) reloadOnceForIsolation(url);
@@ -283,6 +284,3 @@ async function measure(scope: string): Promise<CacheSizes> {
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,8 +1,9 @@
 // The Cache Storage home of warm-start memory snapshots (written by the worker's store), and the
 // page's view of it: how much it holds, and clearing it.
 
-/** The worker's snapshot store (worker/snapshot-store.ts) keeps its one entry here. */
-export const SNAPSHOT_CACHE = 'pyloom-snapshots';
+import { SNAPSHOT_CACHE } from '../shared/snapshot-cache';
+
+export { SNAPSHOT_CACHE };
 
 /** Compressed bytes of the snapshots kept (0 where Cache Storage is unavailable). */
 export async function snapshotBytes(): Promise<number> {

@@ -1,6 +1,7 @@
 // application/javascript: run only for trusted output, with `element` (its output area) in scope,
 // as Jupyter does; untrusted output gets an explanation instead.
 import { asText, notice, type MimeRenderer } from './types';
+import { errorMessage } from '../shared/errors';
 
 export const javascript: MimeRenderer = {
   mimeTypes: ['application/javascript', 'text/javascript'],
@@ -18,7 +19,7 @@ export const javascript: MimeRenderer = {
       try {
         new Function('element', asText(data))(element);
       } catch (error) {
-        element.append(notice(context.document, `JavaScript output failed: ${error instanceof Error ? error.message : String(error)}`));
+        element.append(notice(context.document, `JavaScript output failed: ${errorMessage(error)}`));
       }
     });
     return element;

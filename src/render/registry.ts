@@ -48,6 +48,7 @@ import { plotRenderers } from './plots/index';
 import { plainText, renderError, renderStream } from './text';
 import { widgetView } from './widget-view';
 import { notice, type MimeRenderer, type RenderContext } from './types';
+import { errorMessage } from '../shared/errors';
 
 /**
  * Richest first, as Jupyter orders them: JavaScript, live widgets, plots (Plotly, Vega, Bokeh: loaded on first
@@ -81,7 +82,6 @@ function metadataFor(metadata: OutputMetadata, mimeType: string): OutputMetadata
   return isRecord(own) ? { ...metadata, ...own } : metadata;
 }
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** A MIME bundle as DOM: the chosen format, after a notice if trust held a richer one back. */
 export function renderBundle(bundle: MimeBundle, metadata: OutputMetadata, context: RenderContext, renderers: readonly MimeRenderer[] = defaultRenderers): Node {
@@ -99,7 +99,7 @@ export function renderBundle(bundle: MimeBundle, metadata: OutputMetadata, conte
   try {
     fragment.append(choice.renderer.render(bundle[choice.mimeType], metadataFor(metadata, choice.mimeType), context, choice.mimeType));
   } catch (error) {
-    fragment.append(notice(document, `Could not render ${choice.mimeType}: ${message(error)}`));
+    fragment.append(notice(document, `Could not render ${choice.mimeType}: ${errorMessage(error)}`));
   }
   return fragment;
 }
@@ -128,7 +128,7 @@ export function renderOutput(output: Output, context: RenderContext, renderers: 
       }
     }
   } catch (error) {
-    wrapper.append(notice(context.document, `Could not render this ${output.output_type} output: ${message(error)}`));
+    wrapper.append(notice(context.document, `Could not render this ${output.output_type} output: ${errorMessage(error)}`));
   }
   return wrapper;
 }

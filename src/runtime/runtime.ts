@@ -15,9 +15,11 @@ import type {
   WorkspaceApi,
 } from '../protocol';
 import { pyloomWheelURL, pyodideIndexURL } from 'virtual:pyloom-assets';
-import { answerInput, createInputBuffer } from '../input-buffer';
+import { answerInput, createInputBuffer } from '../shared/input-buffer';
 import { CommChannel } from './comm-channel';
 import { OutputList } from './output-list';
+import { deferred } from '../shared/deferred';
+import { errorMessage } from '../shared/errors';
 import { JupyterRuntime } from './jupyter/runtime';
 import type { JupyterRuntimeOptions } from './jupyter/options';
 
@@ -254,8 +256,7 @@ export class Runtime extends EventTarget {
       return Promise.reject(new Error(this.#deadMessage()));
     }
     return new Promise<ExecuteReply>((resolve, reject) => {
-      let markSettled!: () => void;
-      const settled = new Promise<void>((done) => (markSettled = done));
+      const { promise: settled, resolve: markSettled } = deferred<void>();
       this.#queue.push({
         id: this.#nextId++,
         run,
@@ -328,10 +329,9 @@ export class Runtime extends EventTarget {
     const remote = wrap<WorkerApi>(worker as Worker);
     const interruptBuffer = makeInterruptBuffer();
     const inputBuffer = interruptBuffer ? createInputBuffer() : undefined;
-    let kill!: (reason: string) => void;
-    const died = new Promise<never>((_, reject) => {
-      kill = (reason) => reject(new Error(reason));
-    });
+    const death = deferred<never>();
+    const died = death.promise;
+    const kill = (reason: string) => death.reject(new Error(reason));
     died.catch(() => undefined);
     const onError = (event: Event) => {
       event.preventDefault(); // handled here; keeps it out of the page's console as "uncaught"
@@ -397,7 +397,7 @@ export class Runtime extends EventTarget {
         return info;
       },
       (error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         this.#die(session, message);
         throw new Error(message);
       },
@@ -448,7 +448,7 @@ export class Runtime extends EventTarget {
       },
       (error: unknown) => {
         if (this.#running !== job) return;
-        this.#die(session, `the runtime failed while running a cell: ${error instanceof Error ? error.message : String(error)}`);
+        this.#die(session, `the runtime failed while running a cell: ${errorMessage(error)}`);
       },
     );
   }

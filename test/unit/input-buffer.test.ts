@@ -1,6 +1,6 @@
 // The input() buffer protocol on its own: page answers reach the waiting side intact.
 import { expect, test } from 'vitest';
-import { answerInput, createInputBuffer, INPUT_CAPACITY, waitForInput } from '../../src/input-buffer';
+import { answerInput, createInputBuffer, INPUT_CAPACITY, waitForInput } from '../../src/shared/input-buffer';
 
 test('an answer given while the worker waits is read back whole (UTF-8)', () => {
   const buffer = createInputBuffer();

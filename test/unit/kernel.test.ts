@@ -1,11 +1,38 @@
 // The worker kernel on real Pyodide in Node: boot, execute, event delivery, batching, interrupt.
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { codePointOffset, createKernel, utf16Offset } from '../../worker/kernel';
 import { cdnPackageBaseUrl } from '../../worker/packages';
 import { watchCount } from '../../worker/downloads';
 import type { WorkerEvent } from '../../src/protocol';
 import pyodidePackage from 'pyodide/package.json' with { type: 'json' };
 import { bootNodeKernel, nodeKernelDeps, PYODIDE_DIR, WHEEL_URL } from './helpers/node-kernel';
+import { checkSeam, SEAM_NBFORMAT_SKIPPED, seamProblem, seamProblems } from './helpers/seam';
+
+// The seam: every event the kernels below emit has a shape src/protocol.ts declares, and its
+// outputs are valid nbformat (helpers/seam.ts). A Python reply that changes shape fails here.
+afterEach(() => {
+  expect(seamProblems.splice(0)).toEqual([]);
+});
+
+describe('the Python → TypeScript seam', () => {
+  test('the checker itself refuses what the protocol does not declare', () => {
+    expect(seamProblem({ type: 'output', executionId: 1, event: { output_type: 'stream', name: 'stdout', text: 'ok\n' } })).toBeUndefined();
+    expect(seamProblem({ type: 'progress', progress: { kind: 'boot', phase: 'ready', message: 'Ready', step: 4, steps: 5 } })).toBeUndefined();
+    const renamed = JSON.parse('{"output_type":"stream","name":"stdout","txt":"x"}');
+    expect(seamProblem({ type: 'output', executionId: 1, event: renamed })).toBeDefined();
+    const extra = JSON.parse('{"kind":"boot","phase":"ready","message":"Ready","step":4,"steps":5,"eta":1}');
+    expect(seamProblem({ type: 'progress', progress: extra })).toMatch(/additional properties/);
+    checkSeam({ type: 'output', executionId: 1, event: JSON.parse('{"output_type":"clear_output","wait":true,"now":1}') });
+    expect(seamProblems.splice(0)).toEqual([expect.stringMatching(/unexpected fields now/)]);
+  });
+
+  test.skipIf(SEAM_NBFORMAT_SKIPPED !== undefined)(`outputs are checked against the nbformat schema${SEAM_NBFORMAT_SKIPPED ? ` (skipped: ${SEAM_NBFORMAT_SKIPPED})` : ''}`, () => {
+    const badStream = JSON.parse('{"output_type":"stream","name":"stdout","text":"x","extra":1}');
+    expect(seamProblem({ type: 'output', executionId: 1, event: badStream })).toMatch(/additional properties/);
+    const badResult = JSON.parse('{"output_type":"execute_result","execution_count":"1","data":{},"metadata":{}}');
+    expect(seamProblem({ type: 'output', executionId: 1, event: badResult })).toBeDefined();
+  });
+});
 
 describe('boot', () => {
   test('reports each phase in order and what it booted', async () => {

@@ -8,6 +8,13 @@ import type { DownloadProgress, ErrorOutput } from '../../src/protocol';
 import { bootNodeKernel, PYODIDE_DIR } from './helpers/node-kernel';
 import { closedPort, serve, type TestServer } from './helpers/http-server';
 import { buildTestPackages, lockEntries, type TestPackage } from './helpers/test-wheels';
+import { TOOLS_MISSING as SHARED_WHEELS_MISSING, toolLockEntry as sharedLockEntry, toolWheel as sharedWheel } from './helpers/install-tools';
+
+// micropip and packaging (installs go through them) are the genuine wheels from ../shared/wheels,
+// served here and named in each test lock; tests that install skip with the reason without them.
+const tools = SHARED_WHEELS_MISSING ? [] : [sharedWheel('micropip')!, sharedWheel('packaging')!];
+const needsTools = SHARED_WHEELS_MISSING ? ` (skipped: ${SHARED_WHEELS_MISSING})` : '';
+const installTest = test.skipIf(SHARED_WHEELS_MISSING !== undefined);
 
 const pinnedLock = JSON.parse(readFileSync(join(PYODIDE_DIR, 'pyodide-lock.json'), 'utf8')) as { info: object; packages: Record<string, object> };
 const { a, b } = buildTestPackages();
@@ -17,6 +24,7 @@ const dir = mkdtempSync(join(tmpdir(), 'pyloom-packages-'));
 function lockWith(packages: TestPackage[], name: string, tamper: (entries: Record<string, object>) => void = () => undefined): string {
   const entries = lockEntries(packages);
   tamper(entries);
+  for (const tool of tools) entries[tool.name] = sharedLockEntry(tool); // served from /mirror/
   const path = join(dir, `${name}.json`);
   writeFileSync(path, JSON.stringify({ ...pinnedLock, packages: { ...pinnedLock.packages, ...entries } }));
   return path;
@@ -41,6 +49,7 @@ const stdoutText = (outputs: unknown[]): string =>
 let server: TestServer;
 beforeAll(async () => {
   server = await serve({
+    ...Object.fromEntries(tools.map((tool) => [`/mirror/${tool.fileName}`, tool.bytes])),
     [`/mirror/${a.wheel.fileName}`]: a.wheel.bytes,
     [`/mirror/${b.wheel.fileName}`]: b.wheel.bytes,
     // A mirror whose copy of a is not the file the lock describes.
@@ -50,6 +59,7 @@ beforeAll(async () => {
     [`/files/${b.wheel.fileName}`]: b.wheel.bytes,
     ...simpleIndex([{ pkg: a }, { pkg: b }]),
     '/badindex/pyloom-test-a/': `<a href="../../files/${a.wheel.fileName}#sha256=${'0'.repeat(64)}">${a.wheel.fileName}</a>`,
+    '/badindex/pyloom-test-b/': `<a href="../../files/${b.wheel.fileName}#sha256=${b.wheel.sha256}">${b.wheel.fileName}</a>`,
     '/binindex/fastlib/': '<a href="../../files/fastlib-1.0-cp312-cp312-manylinux_2_17_x86_64.whl">fastlib-1.0-cp312-cp312-manylinux_2_17_x86_64.whl</a>',
   });
 });
@@ -80,7 +90,7 @@ describe('from a mirror of lock packages', () => {
     expect(server.requests.length).toBe(before);
   });
 
-  test('%pip install of a lock package, %pip list, and installPackages', async () => {
+  installTest(`%pip install of a lock package, %pip list, and installPackages${needsTools}`, async () => {
     const kernel = await bootNodeKernel({ lockFileURL: lockWith([a, b], 'pip-lock'), packageBaseUrl: `${server.base}/mirror/` });
     const pip = await kernel.run('%pip install pyloom-test-b\nimport pyloom_test_b\npyloom_test_b.VALUE');
     expect(errorText(pip.outputs)).toBe('');
@@ -122,8 +132,8 @@ describe('from a mirror of lock packages', () => {
 });
 
 describe('from a package index (pure-Python wheels not in the lock)', () => {
-  test('%pip install resolves dependencies from the index', async () => {
-    const kernel = await bootNodeKernel({ indexUrls: [`${server.base}/simple/`] });
+  installTest(`%pip install resolves dependencies from the index (micropip)${needsTools}`, async () => {
+    const kernel = await bootNodeKernel({ indexUrls: [`${server.base}/simple/`], lockFileURL: lockWith([], 'index-pip'), packageBaseUrl: `${server.base}/mirror/` });
     const start = performance.now();
     const reply = await kernel.run('%pip install pyloom-test-a==2.0.0\nimport pyloom_test_a\npyloom_test_a.answer()');
     const elapsed = performance.now() - start;
@@ -133,17 +143,19 @@ describe('from a package index (pure-Python wheels not in the lock)', () => {
     console.info(`%pip install of the 2 test packages from the local index: ${elapsed.toFixed(0)} ms`);
   });
 
-  test('an import of a package the lock does not know is installed from the index', async () => {
-    const kernel = await bootNodeKernel({ indexUrls: [`${server.base}/simple/`] });
+  installTest(`an import of a package the lock does not know is installed from the index${needsTools}`, async () => {
+    const kernel = await bootNodeKernel({ indexUrls: [`${server.base}/simple/`], lockFileURL: lockWith([], 'index-import'), packageBaseUrl: `${server.base}/mirror/` });
     const reply = await kernel.run('import pyloom_test_b\npyloom_test_b.VALUE');
     expect(errorText(reply.outputs)).toBe('');
     expect(reply.outputs.at(-1)).toMatchObject({ data: { 'text/plain': '21' } });
   });
 
-  test('refusals and errors a user can act on', async () => {
-    const kernel = await bootNodeKernel({ indexUrls: [`${server.base}/badindex/`] });
+  installTest(`refusals and errors a user can act on${needsTools}`, async () => {
+    const lockFileURL = lockWith([], 'refusals');
+    const packageBaseUrl = `${server.base}/mirror/`;
+    const kernel = await bootNodeKernel({ indexUrls: [`${server.base}/badindex/`], lockFileURL, packageBaseUrl });
     const bad = await kernel.api.installPackages(['pyloom-test-a']);
-    expect(bad).toEqual({ status: 'error', message: expect.stringMatching(/refused pyloom_test_a-2\.0\.0-py3-none-any\.whl: its sha256 is [0-9a-f]{64}, the index says 0{64}/) });
+    expect(bad).toEqual({ status: 'error', message: expect.stringMatching(/refused a wheel for pyloom-test-a: its sha256 is [0-9a-f]{64}, the index says 0{64}/) });
     const gone = await kernel.run('import importlib.util\nimportlib.util.find_spec("pyloom_test_a") is None');
     expect(gone.outputs.at(-1)).toMatchObject({ data: { 'text/plain': 'True' } });
 
@@ -151,20 +163,20 @@ describe('from a package index (pure-Python wheels not in the lock)', () => {
     expect(errorText(unknown.outputs)).toMatch(
       /'no-such-package' \(no-such-package\) is not in Pyodide 314\.0\.\d+ and no pure-Python wheel was found on http:\/\/127\.0\.0\.1:\d+\/badindex\/; see https:\/\/pyodide\.org/,
     );
-    const binary = await bootNodeKernel({ indexUrls: [`${server.base}/binindex/`] });
+    const binary = await bootNodeKernel({ indexUrls: [`${server.base}/binindex/`], lockFileURL, packageBaseUrl });
     const compiled = await binary.api.installPackages(['fastlib']);
     expect(compiled).toEqual({ status: 'error', message: expect.stringContaining('only wheels compiled for other platforms') });
 
-    const noIndex = await bootNodeKernel();
+    const noIndex = await bootNodeKernel({ lockFileURL, packageBaseUrl });
     const importFails = await noIndex.run('import pyloom_test_b');
     expect(errorText(importFails.outputs)).toContain("ModuleNotFoundError: No module named 'pyloom_test_b'");
     expect((await noIndex.api.installPackages(['pyloom-test-b'])).status).toBe('error');
 
     const port = await closedPort();
-    const down = await bootNodeKernel({ indexUrls: [`http://127.0.0.1:${port}/simple/`] });
+    const down = await bootNodeKernel({ indexUrls: [`http://127.0.0.1:${port}/simple/`], lockFileURL, packageBaseUrl });
     expect(await down.api.installPackages(['pyloom-test-b'])).toEqual({
       status: 'error',
       message: expect.stringContaining(`could not reach http://127.0.0.1:${port}/simple/pyloom-test-b/`),
     });
-  });
+  }, 300_000); // four kernels boot in this test
 });

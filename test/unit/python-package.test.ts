@@ -44,6 +44,13 @@ async function setUp(loadPyodide: LoadPyodide, indexURL: string): Promise<Pyodid
   env.__setitem__('PYLOOM_TEST_WHEELS', FS_WHEELS_DIR);
   env.__setitem__('PYLOOM_TEST_WHEELS_MISSING', missing.length ? `${missing.join(', ')} (not in ${SHARED_WHEELS_DIR})` : '');
   env.destroy();
+  // The genuine packaging wheel (pure Python, importable as a zip) for the requirement and version
+  // tests; without ../shared/wheels those tests skip, naming the module (tests/_support.require).
+  const packaging = sharedWheel('packaging-');
+  if (packaging) {
+    pyodide.FS.writeFile(`/lib/${packaging.fileName}`, packaging.bytes);
+    pyodide.runPython(`import sys; sys.path.append(${JSON.stringify(`/lib/${packaging.fileName}`)})`);
+  }
   return pyodide;
 }
 

@@ -2,6 +2,7 @@
 // that declares them works offline after one visit), checked against their SHA-256.
 import type { CompanionFile } from '../../src/protocol';
 import { COMPANION_CACHE } from '../../src/workspace/companion';
+import { errorMessage } from '../../src/shared/errors';
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes.slice());
@@ -26,7 +27,7 @@ export async function fetchCompanion(file: CompanionFile, cacheStorage: CacheSto
       failure = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
     }
   } catch (error) {
-    failure = `${error instanceof Error ? error.message : String(error)} (offline, or the server does not allow cross-origin reads)`;
+    failure = `${errorMessage(error)} (offline, or the server does not allow cross-origin reads)`;
   }
   let fromCache = false;
   if (!bytes) {

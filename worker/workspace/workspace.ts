@@ -15,6 +15,7 @@ import {
   type EmscriptenFS,
 } from './mount';
 import { isWithin, nameOf, normalizePath, parentOf, type WorkspaceStore } from './store';
+import { errorMessage } from '../../src/shared/errors';
 
 export interface MountOptions {
   writable: boolean;
@@ -193,7 +194,7 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
     } catch (error) {
       // Kept for the next save: the bytes are still in Python's file system.
       for (const path of paths) if (!saved.includes(path)) changed.add(path);
-      emit({ type: 'files', paths: saved, error: error instanceof Error ? error.message : String(error) });
+      emit({ type: 'files', paths: saved, error: errorMessage(error) });
     }
   }
 
@@ -219,7 +220,7 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
             await putFetched(path, await fetchCompanion(file));
             written.push(path);
           } catch (error) {
-            failures.push(error instanceof Error ? error.message : String(error));
+            failures.push(errorMessage(error));
           }
         }
         if (written.some((path) => path.endsWith('.py'))) options?.invalidateImportCaches();
@@ -367,7 +368,7 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
         chdir(options.cwd);
         markReady();
       } catch (error) {
-        const reason = new Error(`the workspace could not be mounted: ${error instanceof Error ? error.message : String(error)}`);
+        const reason = new Error(`the workspace could not be mounted: ${errorMessage(error)}`);
         failReady(reason);
         throw reason;
       }

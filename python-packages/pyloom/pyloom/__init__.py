@@ -11,11 +11,11 @@ import os
 import sys
 
 from . import http_hook, interrupts, mpl_backend, stdin
+from . import shell as shell_module
 from ._hook import set_emitter
 from ._version import __version__
 from .display import DisplayHandle, clear_output, display, publish_display_data, update_display
 from .formatters import format_object, register_type_formatter
-from . import shell as shell_module
 from .shell import Shell
 from .streams import install_streams
 

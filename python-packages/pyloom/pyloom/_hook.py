@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .protocol import OutputEvent
 
 _emitter: Callable[[str], object] | None = None
 # Streams register a flush here so any non-stream event is preceded by the text printed before it.
 _before_emit: list[Callable[[], None]] = []
 # Take an event instead of the page (an ipywidgets Output widget capturing it): True = taken.
-_output_filters: list[Callable[[dict[str, Any]], bool]] = []
+_output_filters: list[Callable[[Any], bool]] = []  # called with an OutputEvent
 
 
 def set_emitter(fn: Callable[[str], object] | None) -> None:
@@ -27,12 +30,12 @@ def register_pre_emit(flush: Callable[[], None]) -> None:
         _before_emit.append(flush)
 
 
-def register_output_filter(take: Callable[[dict[str, Any]], bool]) -> None:
+def register_output_filter(take: Callable[[Any], bool]) -> None:
     if take not in _output_filters:
         _output_filters.append(take)
 
 
-def emit_raw(event: dict[str, Any]) -> None:
+def emit_raw(event: OutputEvent) -> None:
     """Send an event as is. Streams use this for their own flushes."""
     for take in _output_filters:
         if take(event):
@@ -42,7 +45,7 @@ def emit_raw(event: dict[str, Any]) -> None:
     _emitter(json.dumps(event, ensure_ascii=False, allow_nan=False, default=_refuse))
 
 
-def emit(event: dict[str, Any]) -> None:
+def emit(event: OutputEvent) -> None:
     """Send an output event after flushing buffered stream text, so order is what the user wrote."""
     for flush in _before_emit:
         flush()

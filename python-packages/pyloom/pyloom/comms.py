@@ -29,7 +29,7 @@ def install(send: Callable[..., object]) -> None:
     import_hooks.when_imported("comm", _wire_comm)
     import_hooks.when_imported("ipywidgets", _wire_ipywidgets)
     # get_ipython()'s shell has kernel = None until comms exist; IPython may be imported first.
-    import_hooks.when_imported("IPython", lambda _module: _manager is not None and kernel_shim.attach_to_ipython())
+    import_hooks.when_imported("IPython", _attach_kernel)
     from . import ipython_fallbacks, widget_capture
 
     ipython_fallbacks.install()
@@ -40,6 +40,11 @@ def install(send: Callable[..., object]) -> None:
     hooks = get_shell().pre_execute
     if kernel_shim.get_kernel().start_cell not in hooks:
         hooks.append(kernel_shim.get_kernel().start_cell)
+
+
+def _attach_kernel(_module: object) -> None:
+    if _manager is not None:
+        kernel_shim.attach_to_ipython()
 
 
 def _to_js_buffers(buffers: list | None) -> object:
@@ -79,8 +84,9 @@ def _wire_comm(comm: ModuleType) -> None:
 
     _comm_class = PyloomComm
     _manager = CommManager()
-    comm.create_comm = lambda *args, **kwargs: PyloomComm(*args, **kwargs)
-    comm.get_comm_manager = lambda: _manager
+    # The comm package documents replacing these two functions as the way to plug in a kernel.
+    comm.create_comm = lambda *args, **kwargs: PyloomComm(*args, **kwargs)  # pyright: ignore[reportAttributeAccessIssue]
+    comm.get_comm_manager = lambda: _manager  # pyright: ignore[reportAttributeAccessIssue]
     kernel = kernel_shim.get_kernel()
     kernel.comm_manager = _manager
     kernel_shim.attach_to_ipython()

@@ -17,7 +17,11 @@ import pkgutil
 import re
 import sys
 import types
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .protocol import CompletionItem, CompletionResult
 
 MAX_ITEMS = 500
 # Signatures cost an inspect call each: only the first items (what the menu shows) get one.
@@ -54,7 +58,7 @@ _BINDABLE = (
 )
 
 
-def complete(code: str, cursor: int, namespace: dict[str, Any]) -> dict[str, Any]:
+def complete(code: str, cursor: int, namespace: dict[str, Any]) -> CompletionResult:
     """Completions at ``cursor`` (a code point offset in ``code``).
 
     Returns ``{"from": int, "to": int, "items": [{"label", "type", "detail"?}]}``: the chosen
@@ -65,7 +69,7 @@ def complete(code: str, cursor: int, namespace: dict[str, Any]) -> dict[str, Any
     before = code[:cursor]
     start = _word_start(before, cursor)
     partial = before[start:]
-    empty = {"from": start, "to": cursor, "items": []}
+    empty: CompletionResult = {"from": start, "to": cursor, "items": []}
     state, statement_start = _scan(before)
     if state != "code":
         return empty
@@ -116,7 +120,9 @@ def _scan(text: str) -> tuple[str, int]:
             continue
         if c in "'\"":
             quote = c * 3 if text.startswith(c * 3, i) else c
-            i = _STRING_BODY[quote].match(text, i + len(quote)).end()
+            body = _STRING_BODY[quote].match(text, i + len(quote))
+            assert body is not None  # each pattern matches the empty string
+            i = body.end()
             if text.startswith(quote, i):
                 i += len(quote)
             elif not (len(quote) == 1 and text.startswith("\n", i)):  # (unclosed: ends with its line)
@@ -360,7 +366,7 @@ def _package_path(dotted: str) -> list[str] | None:
 
 
 # ---- items --------------------------------------------------------------------------------
-def _items(candidates: Candidates, partial: str) -> list[dict[str, str]]:
+def _items(candidates: Candidates, partial: str) -> list[CompletionItem]:
     folded = partial.casefold()
     private = partial.startswith("_")
     matches = [
@@ -369,11 +375,11 @@ def _items(candidates: Candidates, partial: str) -> list[dict[str, str]]:
         if (private or not name.startswith("_")) and (name.startswith(partial) or name.casefold().startswith(folded))
     ]
     matches.sort(key=lambda name: (not name.startswith(partial), _privacy(name), name.casefold(), name))
-    items = []
+    items: list[CompletionItem] = []
     for index, name in enumerate(matches[:MAX_ITEMS]):
         value, from_class, owner = candidates[name]
         kind = _kind(name, value, from_class)
-        item = {"label": name, "type": kind}
+        item: CompletionItem = {"label": name, "type": kind}
         if index < MAX_DETAILS:
             detail = _detail(value, kind, from_class, owner)
             if detail:
@@ -428,7 +434,7 @@ def _detail(value: object, kind: str, from_class: bool, owner: object) -> str | 
     return text if len(text) <= MAX_DETAIL_CHARS else text[: MAX_DETAIL_CHARS - 1] + "…"
 
 
-def _signature_target(value: Any, from_class: bool, owner: object) -> object | None:
+def _signature_target(value: Any, from_class: bool, owner: object) -> Callable[..., Any] | None:
     """The callable whose signature the user will call: bound when it is a method of an instance
     (only through C-level binding descriptors, never a user ``__get__``)."""
     if not from_class:

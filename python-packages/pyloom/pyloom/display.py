@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._hook import emit
 from .formatters import format_object, real_method
+
+if TYPE_CHECKING:
+    from .protocol import DisplayDataEvent, Transient, UpdateDisplayDataEvent
 
 
 def _new_display_id() -> str:
@@ -26,16 +29,23 @@ def publish_display_data(
     update: bool = False,
 ) -> None:
     """Send a ready-made MIME bundle (IPython's ``publish_display_data``)."""
+    display_id = (transient or {}).get("display_id")
     if update:
-        if not transient or not transient.get("display_id"):
+        if not display_id:
             raise ValueError("an update needs a display_id: display(obj, display_id=..., update=True)")
-        event: dict[str, Any] = {"output_type": "update_display_data"}
-    else:
-        event = {"output_type": "display_data"}
-    event["data"] = data
-    event["metadata"] = metadata or {}
+        updated: UpdateDisplayDataEvent = {
+            "output_type": "update_display_data",
+            "data": data,
+            "metadata": metadata or {},
+            "transient": {"display_id": str(display_id)},
+        }
+        emit(updated)
+        return
+    event: DisplayDataEvent = {"output_type": "display_data", "data": data, "metadata": metadata or {}}
     if transient:
-        event["transient"] = transient
+        # Jupyter's transient holds only display_id (src/protocol.ts Transient).
+        kept: Transient = {"display_id": str(display_id)} if display_id else {}
+        event["transient"] = kept
     emit(event)
 
 

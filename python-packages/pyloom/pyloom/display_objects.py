@@ -242,6 +242,8 @@ class Image(DisplayObject):
                 f' {k}="{html.escape(str(v))}"' for k, v in (("width", self.width), ("height", self.height), ("alt", self.alt)) if v
             )
             return {"text/html": f'<img src="{html.escape(self.url or "")}"{attrs}/>'}
+        if not isinstance(self.data, bytes):
+            raise ValueError("Image has no data to embed: pass data=, filename=, or url= with embed=False")
         bundle = {self.format: base64.b64encode(self.data).decode("ascii")}
         md = self._metadata()
         return (bundle, {self.format: md}) if md else bundle

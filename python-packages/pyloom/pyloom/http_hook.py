@@ -20,7 +20,7 @@ class PatchOnImport:
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is not None and spec.loader is not None:
             # A wrapper, not a changed loader: the stdlib's zip importer is shared by every module.
-            spec.loader = _PatchingLoader(spec.loader)
+            spec.loader = _PatchingLoader(spec.loader)  # pyright: ignore[reportAttributeAccessIssue]
         return spec
 
 

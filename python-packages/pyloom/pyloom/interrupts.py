@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
-from typing import ContextManager
 
 SLICE = 0.05  # seconds: the worst-case extra latency of an interrupt during sleep
 
@@ -24,7 +23,7 @@ def make_interruptible_sleep(
     check: Callable[[], None],
     *,
     slice_seconds: float = SLICE,
-    own_signal: Callable[[], ContextManager[None]] = contextlib.nullcontext,
+    own_signal: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext,
 ) -> Callable[[float], None]:
     """``own_signal``: a context in which only ``check`` reads the buffer (see ``install``)."""
 
@@ -60,7 +59,7 @@ def buffer_check(buffer) -> Callable[[], None]:
     return check
 
 
-def _pyodide_signal_owner(buffer) -> Callable[[], ContextManager[None]]:
+def _pyodide_signal_owner(buffer) -> Callable[[], contextlib.AbstractContextManager[None]]:
     """Pyodide's time.sleep waits on the event loop (JSPI), and Pyodide's own poll of the buffer
     would then raise KeyboardInterrupt inside an event-loop callback, where it is logged as a
     stray traceback instead of ending the cell. While our sleep runs, the buffer is ours."""

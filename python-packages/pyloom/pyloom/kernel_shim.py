@@ -13,7 +13,7 @@ import getpass
 import sys
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 PROTOCOL_VERSION = "5.3"
@@ -35,7 +35,7 @@ class Session:
             "msg_type": msg_type,
             "session": self.session,
             "username": self.username,
-            "date": datetime.now(timezone.utc).isoformat(),
+            "date": datetime.now(UTC).isoformat(),
             "version": PROTOCOL_VERSION,
         }
 

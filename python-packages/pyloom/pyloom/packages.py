@@ -2,9 +2,9 @@
 
 Two sources, one policy:
 - packages in Pyodide's lock file (numpy, pandas, …: compiled for Pyodide) load through
-  ``pyodide_js.loadPackage`` from the configured package base URL, sha256-checked by Pyodide;
-- anything else is looked up on the configured package indexes (PEP 691 JSON or PEP 503 HTML
-  "simple" pages) and installed if a pure-Python wheel exists, its sha256 checked here.
+  ``pyodide_js.loadPackage`` from the configured package base URL, sha256-checked by the worker;
+- anything else is installed by micropip from the configured package indexes (PEP 691 JSON or
+  PEP 503 HTML "simple" pages) if a pure-Python wheel exists, its sha256 checked by micropip.
 
 All downloads are ordinary ``fetch`` calls in the worker, so the worker sees (and reports progress
 for, and can cache) every package request in one place.
@@ -12,19 +12,17 @@ for, and can cache) every package request in one place.
 
 from __future__ import annotations
 
-import hashlib
-import html.parser
 import importlib
 import importlib.metadata
 import importlib.util
-import io
 import json
 import re
 import sys
-import sysconfig
-import zipfile
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .protocol import InstallResult
 
 FAQ = "https://pyodide.org/en/stable/usage/faq.html#why-can-t-micropip-find-a-pure-python-wheel-for-a-package"
 NEW_PACKAGES = "https://pyodide.org/en/stable/development/new-packages.html"
@@ -190,222 +188,158 @@ def _js_object(entries: Any) -> Any:
     return Object.fromEntries(entries)
 
 
-# ---- pure-Python wheels from an index -----------------------------------------------------
-_REQ = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*([^;]*?)\s*(?:;\s*(.*))?$")
+# ---- pure-Python wheels from an index: micropip -------------------------------------------
+# micropip and packaging come from the lock like any lock package (fetched on first use, through
+# the worker's fetch: progress and the lock's sha256 as for any package). Requirements and
+# versions are read by packaging (PEP 440/508); indexes are read and wheels verified by micropip.
+_TOOLS = ("micropip", "packaging")
 
 
-def parse_requirement(text: str) -> tuple[str, list[tuple[str, str]], str | None]:
-    match = _REQ.match(text)
-    if not match:
-        raise PackageError(f"cannot read the requirement {text!r}; use name, name==1.2 or name>=1.0")
-    name, spec, marker = match.groups()
-    spec = spec.strip().strip("()")
-    clauses = []
-    for part in filter(None, (p.strip() for p in spec.split(","))):
-        op = re.match(r"(===|==|!=|<=|>=|~=|<|>)\s*(.+)", part)
-        if not op:
-            raise PackageError(f"cannot read the version constraint {part!r} in {text!r}")
-        clauses.append((op.group(1), op.group(2).strip()))
-    return name, clauses, marker
+async def _load_tools() -> None:
+    missing = [name for name in _TOOLS if not _importable(name)]
+    if missing:
+        await load_from_lock(missing)
 
 
-def version_key(version: str) -> tuple:
-    """Orders release versions; a pre-release (1.0rc1) sorts before its release (1.0)."""
-    match = re.match(r"^v?(\d+(?:\.\d+)*)(.*)$", version.strip())
-    if not match:
-        return (0,) * 6 + (-1, version)
-    numbers = tuple(int(n) for n in match.group(1).split("."))[:6]
-    numbers += (0,) * (6 - len(numbers))
-    return numbers + ((0 if not match.group(2) else -1), match.group(2))
+def _requirement(text: str) -> Any:
+    from packaging.requirements import InvalidRequirement, Requirement
 
-
-def satisfies(version: str, clauses: list[tuple[str, str]]) -> bool:
-    key = version_key(version)
-    for op, wanted in clauses:
-        if wanted.endswith(".*") and op in ("==", "!="):
-            prefixed = (version + ".").startswith(wanted[:-1])
-            if prefixed != (op == "=="):
-                return False
-            continue
-        other = version_key(wanted)
-        if op == "~=":
-            # ~=1.4.2 means >=1.4.2 and ==1.4.*
-            release = wanted.split(".")
-            if key < other or key[: len(release) - 1] != other[: len(release) - 1]:
-                return False
-            continue
-        ok = {
-            "==": key == other,
-            "===": version == wanted,
-            "!=": key != other,
-            ">=": key >= other,
-            "<=": key <= other,
-            ">": key > other,
-            "<": key < other,
-        }[op]
-        if not ok:
-            return False
-    return True
-
-
-@dataclass
-class Candidate:
-    filename: str
-    url: str
-    sha256: str | None
-    version: str
-
-
-class _Links(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[tuple[str, str]] = []
-        self._href: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self._href = dict(attrs).get("href")
-
-    def handle_data(self, data: str) -> None:
-        if self._href is not None:
-            self.links.append((self._href, data.strip()))
-            self._href = None
-
-
-async def _fetch(url: str, *, json_accept: bool = False) -> tuple[int, str, bytes]:
-    from pyodide.http import pyfetch  # type: ignore[import-not-found]
-
-    headers = {"Accept": "application/vnd.pypi.simple.v1+json, text/html;q=0.5"} if json_accept else {}
     try:
-        response = await pyfetch(url, headers=headers)
-    except Exception as exc:
-        raise PackageError(f"could not reach {url}: {exc} (check the network, or configure a reachable index/mirror)") from None
-    return response.status, response.headers.get("content-type", ""), await response.bytes()
+        return Requirement(text)
+    except InvalidRequirement as exc:
+        raise PackageError(f"cannot read the requirement {text!r} ({exc}); use name, name==1.2 or name>=1.0") from None
 
 
-async def find_candidates(name: str, index: str) -> list[Candidate]:
-    from urllib.parse import urljoin
+def satisfies(version: str, specifier: str) -> bool:
+    """Does ``version`` meet ``specifier`` (PEP 440, pre-releases allowed: Pyodide pins what it has)?"""
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import InvalidVersion
 
-    page = f"{index}{normalize(name)}/"
-    status, content_type, body = await _fetch(page, json_accept=True)
-    if status == 404:
-        return []
-    if status >= 400:
-        raise PackageError(f"the package index answered HTTP {status} for {page}")
-    files: list[tuple[str, str, str | None]] = []
-    if "json" in content_type:
-        for entry in json.loads(body).get("files", []):
-            files.append((entry["filename"], urljoin(page, entry["url"]), entry.get("hashes", {}).get("sha256")))
-    else:
-        parser = _Links()
-        parser.feed(body.decode("utf-8", "replace"))
-        for href, text in parser.links:
-            url, _, fragment = href.partition("#")
-            sha = fragment[len("sha256="):] if fragment.startswith("sha256=") else None
-            files.append((text or url.rsplit("/", 1)[-1], urljoin(page, url), sha))
-    candidates = []
-    for filename, url, sha in files:
-        if not filename.endswith(".whl"):
-            continue
-        parts = filename[:-4].split("-")
-        if len(parts) < 5:
-            continue
-        candidates.append(Candidate(filename, url, sha, parts[1]))
-    return candidates
+    if not specifier.strip():
+        return True
+    try:
+        return SpecifierSet(specifier).contains(version, prereleases=True)
+    except InvalidVersion:
+        return False  # a version PEP 440 cannot read meets no constraint
 
 
-def _pure(candidate: Candidate) -> bool:
-    return candidate.filename.endswith("-none-any.whl") and "py3" in candidate.filename.split("-")[-3]
+def _installed(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
-async def install(requirements: list[str], *, quiet: bool = False, _seen: set[str] | None = None) -> list[str]:
-    """Install requirements (``name``, ``name==1.0``…) with their dependencies. Returns what was installed."""
-    seen = _seen if _seen is not None else set()
-    installed: list[str] = []
+async def install(requirements: list[str], *, quiet: bool = False) -> list[str]:
+    """Install requirements (``name``, ``name==1.0``…) with their dependencies. Returns what was installed.
+
+    Lock packages load from the package base URL; the rest come from the configured indexes
+    through micropip. Raises PackageError with what the user can do when one cannot be had.
+    """
+    await _load_tools()
     lock_names: list[str] = []
-    for requirement in requirements:
-        name, clauses, _marker = parse_requirement(requirement)
-        key = normalize(name)
-        if key in seen:
-            continue
-        seen.add(key)
-        entry = config.lock_entry(key) or config.lock_entry(config.import_map.get(name, ""))
+    from_index: list[str] = []
+    for text in requirements:
+        requirement = _requirement(text)
+        entry = config.lock_entry(requirement.name) or config.lock_entry(config.import_map.get(requirement.name, ""))
         if entry is not None:
-            if clauses and not satisfies(entry["version"], clauses):
+            if not satisfies(entry["version"], str(requirement.specifier)):
                 raise PackageError(
-                    f"{name} {entry['version']} is the version built for Pyodide {config.pyodide_version}; "
-                    f"{requirement} cannot be met (Pyodide ships one version of compiled packages)"
+                    f"{requirement.name} {entry['version']} is the version built for Pyodide {config.pyodide_version}; "
+                    f"{text} cannot be met (Pyodide ships one version of compiled packages)"
                 )
             lock_names.append(entry["name"])
             continue
-        try:
-            if satisfies(importlib.metadata.version(name), clauses):
-                continue  # already installed
-        except importlib.metadata.PackageNotFoundError:
-            pass
-        installed += await _install_from_index(name, clauses, requirement, quiet=quiet, seen=seen)
+        version = _installed(requirement.name)
+        if version is not None and satisfies(version, str(requirement.specifier)):
+            continue  # already installed
+        from_index.append(text)
+    installed: list[str] = []
+    if from_index:
+        installed += await _install_from_index(from_index, quiet=quiet)
     if lock_names:
         installed += await load_from_lock(lock_names)
     return installed
 
 
-async def _install_from_index(name: str, clauses: list[tuple[str, str]], requirement: str, *, quiet: bool, seen: set[str]) -> list[str]:
+def _distributions() -> dict[str, tuple[str, str]]:
+    """normalized name -> (name as published, version) of every installed distribution."""
+    found: dict[str, tuple[str, str]] = {}
+    for dist in importlib.metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            found[normalize(name)] = (name, dist.version)
+    return found
+
+
+async def _install_from_index(requirements: list[str], *, quiet: bool) -> list[str]:
     if not config.index_urls:
-        raise PackageError(
-            f"{name!r} is not in Pyodide {config.pyodide_version} and no package index is configured "
-            f"(set indexUrls); see {FAQ}"
-        )
-    binary_only: list[str] = []
-    for index in config.index_urls:
-        candidates = [c for c in await find_candidates(name, index) if satisfies(c.version, clauses)]
-        pure = [c for c in candidates if _pure(c)]
-        if not pure:
-            binary_only += [c.filename for c in candidates]
-            continue
-        best = max(pure, key=lambda c: version_key(c.version))
-        status, _, data = await _fetch(best.url)
-        if status >= 400:
-            raise PackageError(f"could not download {best.filename}: HTTP {status} from {best.url}")
-        if best.sha256 and hashlib.sha256(data).hexdigest() != best.sha256:
-            raise PackageError(
-                f"refused {best.filename}: its sha256 is {hashlib.sha256(data).hexdigest()}, the index says {best.sha256} "
-                f"(the file at {best.url} is not the one the index describes); nothing was installed"
-            )
-        dependencies = _unpack(data)
-        if not quiet:
-            print(f"Installed {name} {best.version} from {index}")
+        names = ", ".join(repr(_requirement(r).name) for r in requirements)
+        raise PackageError(f"{names} is not in Pyodide {config.pyodide_version} and no package index is configured (set indexUrls); see {FAQ}")
+    import micropip
+
+    before = _distributions()
+    try:
+        # The {package_name} placeholder: micropip fills in the normalized name (PEP 503).
+        await micropip.install(requirements, index_urls=[f"{index}{{package_name}}/" for index in config.index_urls])
+    except Exception as exc:
+        raise PackageError(await _explain(exc, requirements)) from None
+    finally:
         importlib.invalidate_caches()
-        return [name] + await install(dependencies, quiet=quiet, _seen=seen)
+    after = _distributions()
+    wanted = [normalize(_requirement(r).name) for r in requirements]
+    new = [key for key in after if after[key] != before.get(key)]
+    new.sort(key=lambda key: (wanted.index(key) if key in wanted else len(wanted), key))
+    if not quiet:
+        for key in new:
+            print(f"Installed {after[key][0]} {after[key][1]} from {', '.join(config.index_urls)}")
+    return [after[key][0] for key in new]
+
+
+_CHECKSUM = re.compile(r"Invalid checksum: expected ([0-9a-f]{64}), got ([0-9a-f]{64})")
+_NOT_FOUND = re.compile(r"Can't fetch metadata for '([^']+)'")
+_NO_PURE_WHEEL = re.compile(r"Can't find a pure Python 3 wheel for '([^']+)'")
+
+
+async def _explain(exc: Exception, requirements: list[str]) -> str:
+    """micropip's error, told the way Pyloom tells package errors: what happened, what to do."""
+    message = str(exc)
     indexes = ", ".join(config.index_urls)
-    if binary_only:
-        raise PackageError(
-            f"{name!r} has no pure-Python wheel on {indexes}, only wheels compiled for other platforms "
-            f"({', '.join(sorted(binary_only)[:3])}…); it needs a build for Pyodide, see {NEW_PACKAGES}"
+    if match := _CHECKSUM.search(message):
+        return (
+            f"refused a wheel for {', '.join(requirements)}: its sha256 is {match.group(2)}, the index says {match.group(1)} "
+            f"(the file on {indexes} is not the one the index describes); it was not installed"
         )
-    raise PackageError(
-        f"{name!r} ({requirement}) is not in Pyodide {config.pyodide_version} and no pure-Python wheel "
-        f"was found on {indexes}; see {FAQ}"
-    )
+    if match := _NO_PURE_WHEEL.search(message):
+        return (
+            f"{match.group(1)!r} has no pure-Python wheel on {indexes}, only wheels compiled for other platforms; "
+            f"it needs a build for Pyodide, see {NEW_PACKAGES}"
+        )
+    if match := _NOT_FOUND.search(message):
+        name = match.group(1)
+        for index in config.index_urls:
+            problem = await _probe(f"{index}{normalize(name)}/")
+            if problem:
+                return problem
+        asked = next((r for r in requirements if normalize(_requirement(r).name) == normalize(name)), name)
+        return f"{name!r} ({asked}) is not in Pyodide {config.pyodide_version} and no pure-Python wheel was found on {indexes}; see {FAQ}"
+    return f"could not install {', '.join(requirements)}: {type(exc).__name__}: {message}"
 
 
-def _unpack(data: bytes) -> list[str]:
-    """Unpack a wheel into site-packages; returns its unconditional Requires-Dist."""
-    site = sysconfig.get_path("purelib")
-    with zipfile.ZipFile(io.BytesIO(data)) as wheel:
-        metadata = next((n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")), None)
-        requires: list[str] = []
-        if metadata:
-            for line in wheel.read(metadata).decode("utf-8", "replace").splitlines():
-                if line.startswith("Requires-Dist:"):
-                    requirement = line.split(":", 1)[1].strip()
-                    # Extras are not installed (no `pkg[extra]` support): skip what only they need.
-                    if "extra ==" not in requirement.replace('"', " ").replace("'", " "):
-                        requires.append(requirement.split(";")[0].strip())
-        wheel.extractall(site)
-    return requires
+async def _probe(page: str) -> str | None:
+    """Why an index page could not be read, when it was not a plain "no such package" (404)."""
+    from pyodide.http import pyfetch  # type: ignore[import-not-found]
+
+    try:
+        response = await pyfetch(page, headers={"Accept": "application/vnd.pypi.simple.v1+json, text/html;q=0.5"})
+    except Exception as exc:
+        return f"could not reach {page}: {exc} (check the network, or configure a reachable index/mirror)"
+    if response.status >= 400 and response.status != 404:
+        return f"the package index answered HTTP {response.status} for {page}"
+    return None
 
 
-async def install_for_js(names: list[str]) -> dict[str, Any]:
+async def install_for_js(names: list[str]) -> InstallResult:
     """``runtime.installPackages``: the outcome as data (a PackageError is the user's to act on)."""
     try:
         return {"status": "ok", "installed": await install(list(names), quiet=True)}

@@ -17,12 +17,15 @@ import sys
 import tokenize
 import types
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import tracebacks
 from ._hook import emit
 from .formatters import format_object, real_method
 from .streams import flush_all, start_cell
+
+if TYPE_CHECKING:
+    from .protocol import CompletionResult, ExecuteReply
 
 _COMPILE_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 # What inputtransform writes for a %pip line (pyloom.inputtransform.PIP_CALL).
@@ -105,7 +108,7 @@ class Shell:
         sys.displayhook = self.displayhook
 
     # ------------------------------------------------------------------------------------
-    async def run_cell(self, source: str) -> dict[str, Any]:
+    async def run_cell(self, source: str) -> ExecuteReply:
         """Run ``source``; outputs go through the emitter. Returns the reply's status fields."""
         if not source.strip():
             return {"status": "ok", "execution_count": None}
@@ -170,7 +173,7 @@ class Shell:
         task.cancel("interrupted by the user")
         return True
 
-    def complete(self, code: str, cursor: int) -> dict[str, Any]:
+    def complete(self, code: str, cursor: int) -> CompletionResult:
         """Tab completions at ``cursor`` (code points) from this shell's namespace; see
         :func:`pyloom.completion.complete`. Imported on first use: boot does not pay for it."""
         from .completion import complete
@@ -207,6 +210,7 @@ class Shell:
         last = None
         if tree.body and isinstance(tree.body[-1], ast.Expr) and not ends_with_semicolon(source):
             expr = tree.body.pop()
+            assert isinstance(expr, ast.Expr)
             last = compile(ast.Expression(expr.value), filename, "eval", flags=_COMPILE_FLAGS, dont_inherit=True)
         body = compile(tree, filename, "exec", flags=_COMPILE_FLAGS, dont_inherit=True)
         return body, last

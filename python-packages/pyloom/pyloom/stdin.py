@@ -30,7 +30,7 @@ def _ask(prompt: str, password: bool) -> str:
     answer = _request(str(prompt), password)
     if answer is None:
         raise KeyboardInterrupt
-    if answer is False:
+    if not isinstance(answer, str):
         raise EOFError("input() got no answer: nothing on this page answers input requests")
     sys.stdout.write(f"{prompt}\n" if password else f"{prompt}{answer}\n")
     return answer

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import sys
 import time
+from typing import Literal
 
 from ._hook import emit_raw, register_pre_emit
 
@@ -30,9 +31,10 @@ def start_cell() -> None:
 
 
 class BatchedStream(io.TextIOBase):
-    def __init__(self, name: str, *, interval: float, max_chars: int) -> None:
+    def __init__(self, name: Literal["stdout", "stderr"], *, interval: float, max_chars: int) -> None:
         super().__init__()
         self.name = name
+        self._stream: Literal["stdout", "stderr"] = name  # typed: TextIOBase declares name as str
         self.interval = interval
         self.max_chars = max_chars
         self._parts: list[str] = []
@@ -93,7 +95,7 @@ class BatchedStream(io.TextIOBase):
         self._size = 0
         self._last_send = time.monotonic()
         self.messages_sent += 1
-        emit_raw({"output_type": "stream", "name": self.name, "text": text})
+        emit_raw({"output_type": "stream", "name": self._stream, "text": text})
 
     # -------------------------------------------------------------------------------
     def _schedule_tail(self) -> None:
@@ -115,7 +117,8 @@ class BatchedStream(io.TextIOBase):
 
 def install_streams(*, interval: float, max_chars: int, cell_limit: int = DEFAULT_CELL_LIMIT) -> None:
     _limit["chars"] = cell_limit
-    for name in ("stdout", "stderr"):
+    names: tuple[Literal["stdout", "stderr"], ...] = ("stdout", "stderr")
+    for name in names:
         stream = _streams.get(name)
         if stream is None:
             stream = _streams[name] = BatchedStream(name, interval=interval, max_chars=max_chars)

@@ -12,6 +12,10 @@ import os
 import re
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .protocol import ErrorOutput
 
 RED = "\x1b[31m"
 GREEN = "\x1b[32m"
@@ -109,7 +113,7 @@ def _chain(exc: BaseException) -> list[tuple[BaseException, str | None]]:
     return chain
 
 
-def format_error(exc: BaseException, *, compiling: bool = False) -> dict:
+def format_error(exc: BaseException, *, compiling: bool = False) -> ErrorOutput:
     """The nbformat ``error`` output for an exception raised by a cell.
 
     ``compiling``: the cell itself did not compile; like IPython, show only where and why.

@@ -6,7 +6,6 @@ import sys
 import time
 
 from _support import fresh
-
 from pyloom import completion, package_settings
 from pyloom.completion import complete
 

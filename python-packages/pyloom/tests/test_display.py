@@ -5,7 +5,6 @@ import struct
 import zlib
 
 from _support import fresh, of_type, results, stderr_text
-
 from pyloom.display import DisplayHandle, clear_output, display, update_display
 from pyloom.formatters import format_object
 

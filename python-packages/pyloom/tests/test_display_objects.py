@@ -7,19 +7,29 @@ import sys
 import tempfile
 
 from _support import fresh, of_type, require, results
-from test_display import png_bytes
-
 from pyloom.formatters import format_object
+from test_display import png_bytes
 
 
 async def test_ipython_display_imports_work_unchanged():
     shell, _ = fresh()
     await shell.run_cell("pass")
-    from IPython.display import (  # noqa: F401
-        HTML, JSON, SVG, Image, Javascript, Latex, Markdown, Math, Pretty, clear_output, display, update_display,
-    )
-    from IPython.core.display import HTML as CoreHTML
     import IPython
+    from IPython.core.display import HTML as CoreHTML
+    from IPython.display import (  # noqa: F401
+        HTML,
+        JSON,
+        SVG,
+        Image,
+        Javascript,
+        Latex,
+        Markdown,
+        Math,
+        Pretty,
+        clear_output,
+        display,
+        update_display,
+    )
 
     assert CoreHTML is HTML
     assert IPython.get_ipython().user_ns is shell.user_ns  # the notebook shell (pyloom.ipython_shell)

@@ -41,8 +41,8 @@ def test_hook_for_an_imported_module_runs_at_once():
 
 def test_a_failing_hook_is_reported_and_the_import_still_works(capsys=None):
     folder = _module_dir("pyloom_hooked_b", "VALUE = 1\n")
-    import io
     import contextlib
+    import io
 
     errors = io.StringIO()
     try:

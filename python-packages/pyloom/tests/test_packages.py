@@ -2,7 +2,8 @@
 
 import time
 
-from pyloom.packages import find_imports, missing_imports, parse_requirement, satisfies, version_key
+from _support import require
+from pyloom.packages import find_imports, missing_imports
 from pyloom.shell import transform_magics
 
 
@@ -36,17 +37,28 @@ def test_missing_imports_and_its_cost_when_nothing_is_new():
 
 
 def test_requirements_and_versions():
-    assert parse_requirement("Foo_Bar[extra]>=1.0,<2 ; python_version>'3.8'") == ("Foo_Bar", [(">=", "1.0"), ("<", "2")], "python_version>'3.8'")
-    assert parse_requirement("x==1.2.*")[1] == [("==", "1.2.*")]
-    assert version_key("1.0rc1") < version_key("1.0") < version_key("1.0.1") < version_key("1.10")
-    assert satisfies("1.4.5", [("~=", "1.4.2")]) and not satisfies("1.5.0", [("~=", "1.4.2")])
-    assert satisfies("2.0.0", [(">=", "1.0"), ("<", "3")]) and not satisfies("3.0", [("<", "3")])
-    assert satisfies("1.2.9", [("==", "1.2.*")]) and not satisfies("1.3", [("==", "1.2.*")])
-    assert satisfies("2.0", [("==", "2")]) and not satisfies("2.0", [("!=", "2.0.0")])
+    # packaging is the genuine wheel from ../shared/wheels (the runner puts it on sys.path).
+    require("packaging")
+    from pyloom.packages import PackageError, _requirement, satisfies
+
+    requirement = _requirement("Foo_Bar[extra]>=1.0,<2 ; python_version>'3.8'")
+    assert (requirement.name, {str(s) for s in requirement.specifier}, requirement.extras) == ("Foo_Bar", {">=1.0", "<2"}, {"extra"})
+    assert satisfies("1.0rc1", "<1.0.1") and satisfies("1.0", "<1.0.1") and satisfies("1.10", ">1.9")
+    assert not satisfies("1.0rc1", "<1.0")  # PEP 440: <V excludes V's own pre-releases
+    assert satisfies("1.4.5", "~=1.4.2") and not satisfies("1.5.0", "~=1.4.2")
+    assert satisfies("2.0.0", ">=1.0,<3") and not satisfies("3.0", "<3")
+    assert satisfies("1.2.9", "==1.2.*") and not satisfies("1.3", "==1.2.*")
+    assert satisfies("2.0", "==2") and not satisfies("2.0", "!=2.0.0")
+    # Post-releases, local versions and epochs (the hand-written resolver got these wrong).
+    assert satisfies("1.0.post1", ">=1.0") and not satisfies("1.0.post1", "<=1.0") and satisfies("1.0.post1", "==1.0.post1")
+    assert not satisfies("1.0.post1", ">1.0")  # PEP 440: >V excludes V's own post-releases
+    assert satisfies("1.0+local", "==1.0") and satisfies("1.0+cpu.2", "<=1.0") and not satisfies("1.0+local", ">1.0")
+    assert satisfies("1!1.0", ">2.0") and not satisfies("1!1.0", "<2.0") and satisfies("2.0", "<1!0.1")
+    assert satisfies("anything", "") and not satisfies("not a version", ">=1")
     try:
-        parse_requirement("bad name !!")
-    except ImportError as exc:
-        assert "cannot read" in str(exc)
+        _requirement("bad name !!")
+    except PackageError as exc:
+        assert "cannot read the requirement" in str(exc)
     else:
         raise AssertionError("a malformed requirement was accepted")
 

@@ -1,6 +1,6 @@
 """Cell execution semantics: what Jupyter users expect from a cell."""
 
-from _support import fresh, of_type, plain_traceback, results, stdout
+from _support import fresh, of_type, results, stdout
 
 
 async def test_last_expression_is_the_result():

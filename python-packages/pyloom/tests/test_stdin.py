@@ -4,7 +4,6 @@ import builtins
 import getpass
 
 from _support import fresh, stdout
-
 from pyloom import stdin
 
 

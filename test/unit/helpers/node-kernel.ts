@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { buildWheel } from '../../../python-packages/wheel';
 import { createKernel, type KernelDeps } from '../../../worker/kernel';
 import type { BootOptions, OutputEvent, WorkerApi, WorkerEvent } from '../../../src/protocol';
+import { checkSeam } from './seam';
 
 const require = createRequire(import.meta.url);
 export const PYODIDE_DIR = `${dirname(require.resolve('pyodide/pyodide.mjs'))}/`;
@@ -46,7 +47,9 @@ export async function bootNodeKernel(options: Partial<BootOptions> = {}, deps: K
   const api = createKernel(deps);
   const events: WorkerEvent[] = [];
   const waiters = new Set<(event: WorkerEvent) => void>();
+  // Every event is checked against the protocol's shapes (see ./seam): tests assert no problems.
   await api.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL, ...options }, (e) => {
+    checkSeam(e);
     events.push(e);
     for (const waiter of [...waiters]) waiter(e);
   });

@@ -10,7 +10,6 @@ from typing import Any
 
 from .core import MagicsManager, UsageError, var_expand
 
-
 # Where each built-in magic lives: a cell imports only the module of the magic it uses.
 BUILTIN: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
     "basic": ("BasicMagics", {"line": ("lsmagic", "magic", "load_ext", "unload_ext", "reload_ext", "pip", "conda", "pinfo", "pinfo2")}),
@@ -52,7 +51,7 @@ def run_line_magic(shell: Any, name: str, line: str, frame: types.FrameType | No
     """Call ``%name line``; its return value is the statement's value. UsageError if unknown."""
     func = shell.find_line_magic(name)
     if func is None:
-        hint = " Did you mean %%{0}? (a cell magic: it goes on the cell's first line)".format(name) if shell.find_cell_magic(name) else ""
+        hint = " Did you mean %%{}? (a cell magic: it goes on the cell's first line)".format(name) if shell.find_cell_magic(name) else ""
         raise UsageError(f"Line magic function `%{name}` not found.{hint}")
     line = _expand(func, line, frame, shell)
     saved, shell._caller = shell._caller, frame  # where the magic stands: its line, its locals

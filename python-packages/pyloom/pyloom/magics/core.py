@@ -88,7 +88,7 @@ class Struct(dict):
             raise AttributeError(name) from None
 
 
-def parse_options(arg_str: str, opt_str: str, *long_opts: str, mode: str = "string", list_all: bool = False, **_: Any) -> tuple[Struct, Any]:
+def parse_options(arg_str: str, opt_str: str, *long_opts: str, mode: str = "string", list_all: bool = False, **_ignored: Any) -> tuple[Struct, Any]:
     """Leading ``-x``/``-xVALUE``/``-x VALUE``/``--long[=VALUE]`` options of ``arg_str``.
 
     ``opt_str`` is getopt's spec (``"n:r:qo"``: ``n`` and ``r`` take a value). Parsing stops at

@@ -99,7 +99,9 @@ def _where(shell: Any) -> tuple[str, int, dict[str, Any] | None]:
 def _split_last(tree: ast.Module, filename: str) -> tuple[types.CodeType, types.CodeType | None]:
     last = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = compile(ast.Expression(tree.body.pop().value), filename, "eval")
+        expr = tree.body.pop()
+        assert isinstance(expr, ast.Expr)
+        last = compile(ast.Expression(expr.value), filename, "eval")
     return compile(tree, filename, "exec"), last
 
 

@@ -68,7 +68,7 @@ def info_fields(obj: Any, name: str, detail: int = 0) -> list[tuple[str, str]]:
             init_doc = inspect.getdoc(obj.__init__) if "__init__" in vars(obj) else None
             if init_doc and init_doc != doc:
                 fields.append(("Init docstring", init_doc))
-    elif callable(obj) and (inspect.isroutine(obj) or not hasattr(type(obj), "__call__") or inspect.isbuiltin(obj)):
+    elif callable(obj) and (inspect.isroutine(obj) or not callable(type(obj)) or inspect.isbuiltin(obj)):
         sig = _signature(obj, name)
         if sig:
             fields.append(("Signature", sig))
@@ -81,7 +81,7 @@ def info_fields(obj: Any, name: str, detail: int = 0) -> list[tuple[str, str]]:
         text = _safe_str(obj)
         fields.append(("String form", text))
         try:
-            fields.append(("Length", str(len(obj))))
+            fields.append(("Length", str(len(obj))))  # pyright: ignore[reportArgumentType]
         except Exception:
             pass
         path = _file(obj)

@@ -69,7 +69,7 @@ class NamespaceMagics(Magics):
         tw = max(len("Type"), *(len(t) for t in types)) + 4
         print(f"{'Variable':<{vw}}{'Type':<{tw}}Data/Info")
         print("-" * (vw + tw + 10))
-        for name, typename in zip(names, types):
+        for name, typename in zip(names, types, strict=False):
             value = ns[name]
             info = _short(value)
             shape = getattr(value, "shape", None)

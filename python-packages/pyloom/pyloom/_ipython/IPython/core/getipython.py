@@ -1,3 +1,3 @@
 """``IPython.core.getipython`` for Pyloom."""
 
-from IPython import get_ipython  # noqa: F401
+from IPython import get_ipython  # noqa: F401  # pyright: ignore[reportPrivateImportUsage]
