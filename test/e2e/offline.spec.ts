@@ -9,6 +9,7 @@ import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { UNISOLATED_ORIGIN } from '../../playwright.config';
 import { buildTestPackages, lockEntries } from '../unit/helpers/test-wheels';
+import { TOOLS_MISSING, toolLockEntry, toolWheel, type ToolWheel } from '../unit/helpers/install-tools';
 
 const require = createRequire(import.meta.url);
 const pinnedLock = JSON.parse(readFileSync(join(dirname(require.resolve('pyodide/pyodide.mjs')), 'pyodide-lock.json'), 'utf8'));
@@ -87,16 +88,32 @@ function servePackages(): Promise<Served> {
       JSON.stringify({
         meta: { 'api-version': '1.0' },
         name: 'pyloom-test-a',
-        files: [{ filename: a.wheel.fileName, url: `../../mirror/${a.wheel.fileName}`, hashes: { sha256: a.wheel.sha256 } }],
+        files: [{ filename: a.wheel.fileName, url: `ORIGIN/mirror/${a.wheel.fileName}`, hashes: { sha256: a.wheel.sha256 } }],
       }),
     ],
-    '/simple/pyloom-test-b/': ['text/html', `<a href="../../mirror/${b.wheel.fileName}#sha256=${b.wheel.sha256}">${b.wheel.fileName}</a>`],
+    '/simple/pyloom-test-b/': ['text/html', `<a href="ORIGIN/mirror/${b.wheel.fileName}#sha256=${b.wheel.sha256}">${b.wheel.fileName}</a>`],
   };
-  return serve((path) => {
+  // Index installs go through micropip (and packaging), which load from the lock like any lock
+  // package: here the genuine wheels from ../shared/wheels, as a page's own mirror would serve them
+  // (the Pyodide CDN of the pinned lock is not reachable from this machine).
+  const tools = [toolWheel('micropip'), toolWheel('packaging')].filter((w): w is ToolWheel => w !== undefined);
+  routes['/tools-lock.json'] = [
+    'application/json',
+    JSON.stringify({ ...pinnedLock, packages: { ...pinnedLock.packages, ...Object.fromEntries(tools.map((t) => [t.name, toolLockEntry(t)])) } }),
+  ];
+  for (const tool of tools) routes[`/mirror/${tool.fileName}`] = ['application/zip', tool.bytes];
+  // Absolute file URLs, as PyPI gives them: micropip 0.11 does not resolve relative ones (README).
+  let origin = '';
+  const served = serve((path) => {
     const headers = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
     const route = routes[path];
     if (route === undefined) return { status: 404, headers };
-    return { status: 200, headers: { ...headers, 'Content-Type': route[0] }, body: route[1] };
+    const body = typeof route[1] === 'string' ? route[1].replaceAll('ORIGIN', origin) : route[1];
+    return { status: 200, headers: { ...headers, 'Content-Type': route[0] }, body };
+  });
+  return served.then((s) => {
+    origin = s.origin;
+    return s;
   });
 }
 
@@ -114,6 +131,7 @@ const phases = (timings: Record<string, number | undefined> | undefined): string
 for (const source of ['mirror', 'index'] as const) {
   test(`after one online visit the page boots, runs and imports a cached package (${source}) with the network gone`, async ({ page, context }) => {
     test.setTimeout(360_000);
+    if (source === 'index' && TOOLS_MISSING) test.skip(true, TOOLS_MISSING);
     const app = await serveBuild();
     const packages = await servePackages();
     try {
@@ -123,14 +141,15 @@ for (const source of ['mirror', 'index'] as const) {
       const query =
         source === 'mirror'
           ? `lock=${encodeURIComponent(`${packages.origin}/lock.json`)}&packages=${encodeURIComponent(`${packages.origin}/mirror/`)}`
-          : `index=${encodeURIComponent(`${packages.origin}/simple/`)}`;
+          : `index=${encodeURIComponent(`${packages.origin}/simple/`)}&lock=${encodeURIComponent(`${packages.origin}/tools-lock.json`)}&packages=${encodeURIComponent(`${packages.origin}/mirror/`)}`;
       await page.goto(`${app.origin}${PAGE}?order=runtime-first&${query}`);
       const online = await finished(page);
       expect(online.error).toBeUndefined();
       expect(online.reply?.outputs).toEqual(FORTY_TWO);
       const state = await page.evaluate(() => window.pyloomOffline.offlineStatus());
-      expect(state).toMatchObject({ supported: true, controlled: true, ready: true, packages: 2 });
-      expect(packages.requests.filter((path) => path.endsWith('.whl'))).toHaveLength(2);
+      const wheels = source === 'index' ? 4 : 2; // + micropip and packaging for an index install
+      expect(state).toMatchObject({ supported: true, controlled: true, ready: true, packages: wheels });
+      expect(packages.requests.filter((path) => path.endsWith('.whl'))).toHaveLength(wheels);
       console.info(
         `offline (${source}): first visit cached ${state.cachedFiles} files, ${mb(state.cachedBytes)} (build ${state.build}); ` +
           `first visit: result ${online.resultMs?.toFixed(0)} ms after navigation start (boot ms: ${phases(online.bootTimings)})`,
