@@ -193,6 +193,7 @@ def _js_object(entries: Any) -> Any:
 # the worker's fetch: progress and the lock's sha256 as for any package). Requirements and
 # versions are read by packaging (PEP 440/508); indexes are read and wheels verified by micropip.
 _TOOLS = ("micropip", "packaging")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
 async def _load_tools() -> None:
@@ -236,6 +237,13 @@ async def install(requirements: list[str], *, quiet: bool = False) -> list[str]:
     Lock packages load from the package base URL; the rest come from the configured indexes
     through micropip. Raises PackageError with what the user can do when one cannot be had.
     """
+    # Plain names that the lock has need neither micropip nor packaging (a self-hosted mirror of
+    # lock packages need not host them): only a version constraint or an index install loads them.
+    plain = [_PLAIN_NAME.fullmatch(text.strip()) for text in requirements]
+    if all(plain):
+        entries = [config.lock_entry(text.strip()) or config.lock_entry(config.import_map.get(text.strip(), "")) for text in requirements]
+        if all(entry is not None for entry in entries):
+            return await load_from_lock([entry["name"] for entry in entries if entry is not None])
     await _load_tools()
     lock_names: list[str] = []
     from_index: list[str] = []
