@@ -19,6 +19,10 @@ export async function openCells(page: Page, name: string, sources: string[], mar
         : { id: `c${i}`, cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null },
     ),
   };
+  // The app names its first notebook once it is set up; a file chosen before that is not seen.
+  await expect(page.locator('#name')).not.toHaveValue('');
   await page.locator('#open-file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
+  // The page opens with its own notebook (often one empty cell): wait until this file is the one shown.
+  await expect(page.locator('#name')).toHaveValue(name);
   await expect(page.locator('py-cell')).toHaveCount(sources.length);
 }
