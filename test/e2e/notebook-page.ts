@@ -23,6 +23,8 @@ export async function openCells(page: Page, name: string, sources: string[], mar
   await expect(page.locator('#name')).not.toHaveValue('');
   await page.locator('#open-file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
   // The page opens with its own notebook (often one empty cell): wait until this file is the one shown.
-  await expect(page.locator('#name')).toHaveValue(name);
+  // A name already in the store gets a suffix ("probe-1.ipynb"), as a second open of the same file does.
+  const stem = name.replace(/\.ipynb$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await expect(page.locator('#name')).toHaveValue(new RegExp(`^${stem}(-\\d+)?\\.ipynb$`));
   await expect(page.locator('py-cell')).toHaveCount(sources.length);
 }
