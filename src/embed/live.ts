@@ -32,12 +32,7 @@ export function runtimeFor(group: string, config: EmbedConfig): AnyRuntime {
   if (!runtime) {
     // A page that names a Jupyter server or Binder (Thebe's keys, or the same in its own config) runs there.
     const remote = ownRuntimeOptions(document) ?? config.remote;
-    const created = remote ? createRuntime(remote) : createRuntime({
-      ...(config.indexURL ? { indexURL: config.indexURL } : {}),
-      ...(config.packageBaseUrl ? { packageBaseUrl: config.packageBaseUrl } : {}),
-      ...(config.lockFileURL ? { lockFileURL: config.lockFileURL } : {}),
-      ...(config.indexUrls ? { indexUrls: config.indexUrls } : {}),
-    });
+    const created = remote ? createRuntime(remote) : createRuntime({ ...config.runtime });
     runtime = created;
     runtimes.set(group, created);
     let booted = false;

@@ -6,6 +6,7 @@ import { pyloomWheelURL, pyodideIndexURL } from 'virtual:pyloom-assets';
 import { answerInput } from '../shared/input-buffer';
 import type { CommChannel } from './comm-channel';
 import { errorMessage } from '../shared/errors';
+import { checkOptions, RUNTIME_OPTIONS, type RuntimeConfig } from '../shared/options';
 import { JupyterRuntime } from './jupyter/runtime';
 import type { JupyterRuntimeOptions } from './jupyter/options';
 import { JobQueue, type ErrorDetail, type ExecuteOptions, type ExecuteReply, type InputRequest, type RuntimeStatus } from './jobs';
@@ -14,49 +15,18 @@ import { defaultWorker, openSession, type Session, type WorkerLike } from './wor
 export type { ErrorDetail, ExecuteOptions, ExecuteReply, InputRequest, OutputDetail, RuntimeStatus, StatusDetail } from './jobs';
 export type { WorkerLike } from './worker-session';
 
-export interface RuntimeOptions {
+/**
+ * Options of `createRuntime()` for Pyodide in this page: the keys, types, defaults and docs of
+ * RUNTIME_OPTIONS (src/shared/options.ts), checked when the runtime is created, plus what only code
+ * can pass.
+ */
+export interface RuntimeOptions extends Omit<RuntimeConfig, 'workspaceWritable'> {
   /** Pyodide in a worker of this page (the default); `'jupyter'` is JupyterRuntimeOptions. */
   kind?: 'pyodide';
-  /** Folder of the Pyodide core (`pyodide.mjs` …). Default: the copy served with Pyloom. */
-  indexURL?: string;
-  /** Where package wheels come from. Default: the Pyodide CDN of the running version. */
-  packageBaseUrl?: string;
-  /** Pyodide's lock file. Default: the one in `indexURL`. */
-  lockFileURL?: string;
-  /** Package indexes for pure-Python wheels not in the lock file (PEP 691/503). Default: none. */
-  indexUrls?: string[];
-  /** The pyloom wheel. Default: the one built with Pyloom. */
-  pyloomWheelURL?: string;
-  /** Stream batching in the worker (defaults: 50 ms, 65536 characters). */
-  streamIntervalMs?: number;
-  streamMaxChars?: number;
-  /** Stream text one cell may print before the rest is dropped with a marker (default 10,000,000). */
-  maxOutputChars?: number;
-  /**
-   * Warm start from a memory snapshot of a booted runtime, kept in Cache Storage by the worker
-   * (taken on the first cold boot, used by every later start and restart). Default true.
-   */
-  snapshot?: boolean;
-  /**
-   * Workspace mode at each boot (see BootOptions); a function is asked at every (re)start, so a
-   * tab that took the workspace over restarts writable.
-   */
+  /** Workspace mode at each boot; a function is asked at every (re)start, so a tab that took the workspace over restarts writable. */
   workspaceWritable?: boolean | (() => boolean);
-  /** Python's working directory at boot (see BootOptions). */
-  workingDirectory?: string;
   /** Make the worker. Default: Pyloom's module worker. */
   createWorker?: () => WorkerLike;
-  /**
-   * After an uncaught error in the worker, how long it has to answer a health check before the
-   * runtime is declared dead. Default 10000 ms.
-   */
-  healthCheckTimeoutMs?: number;
-  /**
-   * How long `interrupt()` waits for the cell to stop before restarting the worker instead.
-   * Default: 3000 ms when cross-origin isolated (code stuck in C ignores the signal), else 1000 ms
-   * (only awaiting cells can be stopped without isolation).
-   */
-  interruptGraceMs?: number;
 }
 
 /** Workspace files Python changed (saved after a cell), or why saving them failed. */
@@ -86,8 +56,11 @@ export class Runtime extends EventTarget {
   /** A `snapshot` event that arrived before boot's reply. */
   #snapshotStored: Pick<BootInfo, 'snapshot' | 'snapshotFallback'> | undefined;
 
+  /** Throws a TypeError naming the option when a value is of the wrong kind (see RUNTIME_OPTIONS). */
   constructor(options: RuntimeOptions) {
     super();
+    const { kind: _kind, createWorker: _createWorker, workspaceWritable, ...config } = options;
+    checkOptions(RUNTIME_OPTIONS, typeof workspaceWritable === 'function' ? config : { ...config, workspaceWritable }, 'createRuntime option');
     this.#options = options;
     this.#start();
   }
@@ -274,7 +247,7 @@ export class Runtime extends EventTarget {
       this.#die(session, message); // the worker failed before Python was up: nothing to save
       return;
     }
-    const timeoutMs = this.#options.healthCheckTimeoutMs ?? 10_000;
+    const timeoutMs = this.#options.healthCheckTimeoutMs ?? RUNTIME_OPTIONS.healthCheckTimeoutMs.default;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
