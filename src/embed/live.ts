@@ -44,7 +44,7 @@ export function runtimeFor(group: string, config: EmbedConfig): AnyRuntime {
       if (!remote) enterWorkingDirectory(created, config.workingDirectory);
       // A restart announces 'starting' before its new `ready` exists: read it a microtask later.
       queueMicrotask(() =>
-        created.ready.catch((error: unknown) => notify({ group, state: 'failed', reason: error instanceof Error ? error.message : String(error) })),
+        created.ready.catch((error: unknown) => notify({ group, state: 'failed', reason: errorMessage(error) })),
       );
     };
     created.addEventListener('status', (event) => {
