@@ -32,12 +32,7 @@ export function runtimeFor(group: string, config: EmbedConfig): AnyRuntime {
   if (!runtime) {
     // A page that names a Jupyter server or Binder (Thebe's keys, or the same in its own config) runs there.
     const remote = ownRuntimeOptions(document) ?? config.remote;
-    const created = remote ? createRuntime(remote) : createRuntime({
-      ...(config.indexURL ? { indexURL: config.indexURL } : {}),
-      ...(config.packageBaseUrl ? { packageBaseUrl: config.packageBaseUrl } : {}),
-      ...(config.lockFileURL ? { lockFileURL: config.lockFileURL } : {}),
-      ...(config.indexUrls ? { indexUrls: config.indexUrls } : {}),
-    });
+    const created = remote ? createRuntime(remote) : createRuntime({ ...config.runtime });
     runtime = created;
     runtimes.set(group, created);
     let booted = false;
@@ -49,7 +44,7 @@ export function runtimeFor(group: string, config: EmbedConfig): AnyRuntime {
       if (!remote) enterWorkingDirectory(created, config.workingDirectory);
       // A restart announces 'starting' before its new `ready` exists: read it a microtask later.
       queueMicrotask(() =>
-        created.ready.catch((error: unknown) => notify({ group, state: 'failed', reason: error instanceof Error ? error.message : String(error) })),
+        created.ready.catch((error: unknown) => notify({ group, state: 'failed', reason: errorMessage(error) })),
       );
     };
     created.addEventListener('status', (event) => {
