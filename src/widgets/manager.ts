@@ -47,6 +47,12 @@ export class UnknownWidgetModule extends Error {
 
 const majorOf = (version: string): number => Number.parseInt(version.replace(/^[~^]/, ''), 10);
 
+/** Whether Pyloom ships JavaScript for widget module `module` at `version` (a semver range like "^2.0.0"). */
+export function isKnownWidgetModule(module: string, version: string): boolean {
+  const known = MODULES[module];
+  return known !== undefined && majorOf(version) === known.major;
+}
+
 export class PyloomWidgetManager extends ManagerBase {
   readonly options: WidgetManagerOptions;
   #channel: CommChannel | undefined;
@@ -55,6 +61,7 @@ export class PyloomWidgetManager extends ManagerBase {
   /** Module and version of every model Python opened, for the placeholder of one that fails. */
   readonly modelModules = new Map<string, { module: string; version: string; name: string }>();
   #modelWaiters = new Map<string, (() => void)[]>();
+  #stateListeners = new Set<() => void>();
 
   /** `channel` undefined: saved widgets only (no Python). The host feeds Python's messages to receive(). */
   constructor(options: WidgetManagerOptions, channel?: CommChannel) {
@@ -80,6 +87,24 @@ export class PyloomWidgetManager extends ManagerBase {
       waiters.push(resolve);
       this.#modelWaiters.set(modelId, waiters);
     });
+  }
+
+  /** Calls `listener` when a model is made, changes or closes (to keep saved widget state current); returns the unsubscribe. */
+  onStateChange(listener: () => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
+  }
+
+  override register_model(modelId: string, modelPromise: Promise<WidgetModel>): void {
+    super.register_model(modelId, modelPromise);
+    const changed = () => {
+      for (const listener of this.#stateListeners) listener();
+    };
+    modelPromise.then((model) => {
+      model.on('change', changed);
+      model.once('comm:close', changed);
+      changed();
+    }, () => undefined);
   }
 
   /** Messages are handled one after another: a model's updates wait until its comm_open made it. */
