@@ -31,7 +31,11 @@ export interface WidgetManagerOptions {
 const MODULES: Record<string, { major: number; load: (manager: PyloomWidgetManager) => Promise<Record<string, unknown>> }> = {
   '@jupyter-widgets/base': { major: 2, load: async () => ({ ...(await import('@jupyter-widgets/base')) }) },
   '@jupyter-widgets/controls': { major: 2, load: async (manager) => (await import('./controls')).controlsFor(manager.options) },
-  '@jupyter-widgets/output': { major: 1, load: async (manager) => (await import('./output-widget')).outputModule(manager.options) },
+  '@jupyter-widgets/output': {
+    major: 1,
+    // Widgets displayed inside an Output widget are drawn by the same manager.
+    load: async (manager) => (await import('./output-widget')).outputModule(manager.options, { display: async (modelId, target) => void (await manager.display(modelId, target)) }),
+  },
 };
 
 /** Why a widget cannot be shown: its module is not one Pyloom has. Names module and version. */
