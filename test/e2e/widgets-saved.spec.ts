@@ -16,11 +16,14 @@ test.describe.configure({ timeout: 240_000 });
 let server: TestServer | undefined;
 test.afterAll(async () => server?.close());
 
-/** The notebook page with the widget wheels in its lock (pyloom.json), and a sentinel for payloads. */
+/** The notebook page with the widget wheels in its lock (pyloom.json) when they are here, and a sentinel for payloads. */
 async function openPage(page: Page): Promise<void> {
-  server ??= await serveWidgetWheels();
-  const config = { lockFileURL: `${server.base}/lock.json`, packageBaseUrl: `${server.base}/wheels/` };
-  await page.route('**/pyloom.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(config) }));
+  // Only the live test needs the wheels; the saved-state tests run without them.
+  if (!missing) {
+    server ??= await serveWidgetWheels();
+    const config = { lockFileURL: `${server.base}/lock.json`, packageBaseUrl: `${server.base}/wheels/` };
+    await page.route('**/pyloom.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(config) }));
+  }
   await page.addInitScript(() => {
     const w = window as unknown as { pwned: string[]; __pwned: (id: string) => void };
     w.pwned = [];
@@ -123,4 +126,20 @@ test('the XSS corpus in saved widget state (HTML values, HTML descriptions, Labe
   );
   expect(await page.evaluate(() => (window as unknown as { pwned: string[] }).pwned)).toEqual([]);
   expect(dialogs).toEqual([]);
+});
+
+test('saved outputs whose widget module Pyloom lacks, or whose model was not saved, show placeholders saying so', async ({ page }) => {
+  const view = (modelId: string) => ({ output_type: 'display_data', metadata: {}, data: { 'text/plain': 'a widget', [VIEW]: { version_major: 2, version_minor: 0, model_id: modelId } } });
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { widgets: { [STATE]: { version_major: 2, version_minor: 0, state: { mystery: { model_name: 'MysteryModel', model_module: 'mystery-widgets', model_module_version: '^3.1.0', state: {} } } } } },
+    cells: [{ id: 'c0', cell_type: 'code', metadata: {}, source: 'w', execution_count: 1, outputs: [view('mystery'), view('never-saved')] }],
+  };
+  await openPage(page);
+  await expect(page.locator('#name')).not.toHaveValue('');
+  await page.locator('#open-file').setInputFiles({ name: 'placeholders.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
+  const widgets = page.locator('py-cell .widget[data-state=error]');
+  await expect(widgets.nth(0)).toContainText('mystery-widgets ^3.1.0');
+  await expect(widgets.nth(1)).toContainText('run the cell again', { timeout: 120_000 }); // once Python is up and has no such widget
 });
