@@ -10,6 +10,7 @@ export class NotebookWidgets {
   #host: WidgetHost | undefined;
   #saved: SavedWidgets | undefined;
   #stopListening: (() => void) | undefined;
+  #stopListeningSaved: (() => void) | undefined;
   /** Called when live widget state changed (the notebook is worth saving again). */
   onChange: () => void = () => undefined;
 
@@ -27,6 +28,8 @@ export class NotebookWidgets {
     const document = readWidgetState(notebook.metadata);
     // Saved widgets are shown as untrusted, like the rest of a notebook opened here.
     this.#saved = document && Object.keys(document.state).length ? new SavedWidgets(document, { trusted: false }) : undefined;
+    this.#stopListeningSaved?.();
+    this.#stopListeningSaved = this.#saved?.onStateChange(() => this.onChange());
     if (this.#host) this.#host.saved = this.#saved;
     return this.display;
   }
@@ -35,9 +38,9 @@ export class NotebookWidgets {
     return this.#host ?? this.#saved;
   }
 
-  /** `notebook` with the widget state to save: the saved models and the live ones (newer) its outputs show. */
+  /** `notebook` with the widget state to save: the saved models (as moved here) and the live ones (newer) its outputs show. */
   save(notebook: Notebook): Notebook {
-    const state: Record<string, SavedModel> = { ...this.#saved?.document.state, ...this.#host?.widgetState() };
+    const state: Record<string, SavedModel> = { ...this.#saved?.widgetState(), ...this.#host?.widgetState() };
     return withWidgetState(notebook, state);
   }
 }

@@ -6,7 +6,7 @@ import type { RuntimeStatus } from '../runtime/runtime';
 import { createSanitizer } from '../render/sanitize';
 import type { WidgetDisplay } from '../render/types';
 import type { PyloomWidgetManager } from './manager';
-import { readWidgetState, WIDGET_STATE_MIME, type SavedModel } from './saved-state';
+import { followWidgetState, type SavedModel } from './saved-state';
 import type { SavedWidgets } from './saved-widgets';
 
 /** What the host needs of a runtime: its status, its comm channel and the `comms`/`status` events. */
@@ -30,12 +30,14 @@ export class WidgetHost implements WidgetDisplay {
   #liveState: Record<string, SavedModel> = {};
   #retiredState: Record<string, SavedModel> = {};
   #stateListeners = new Set<() => void>();
+  #stopRecording: (() => void) | undefined;
 
   constructor(runtime: WidgetRuntime, options: { trusted: boolean }) {
     this.trusted = options.trusted;
     this.#runtime = runtime;
     const follow = (channel: CommChannel | undefined) => {
       this.#stop?.();
+      this.#stopRecording?.();
       this.#manager = undefined;
       this.#current = undefined;
       // The old Python's widgets are closed; their last state stays for the outputs that show them.
@@ -88,28 +90,11 @@ export class WidgetHost implements WidgetDisplay {
   }
 
   #recordStateOf(manager: PyloomWidgetManager): void {
-    // One serialization at a time, the latest change always included (a dragged slider changes often).
-    let running = false;
-    let again = false;
-    const record = async () => {
-      if (running) {
-        again = true;
-        return;
-      }
-      running = true;
-      try {
-        do {
-          again = false;
-          const state = readWidgetState({ widgets: { [WIDGET_STATE_MIME]: await manager.get_state({ drop_defaults: true }) } });
-          if (this.#current !== manager) return;
-          this.#liveState = state?.state ?? {};
-          for (const listener of this.#stateListeners) listener();
-        } while (again);
-      } finally {
-        running = false;
-      }
-    };
-    manager.onStateChange(() => void record().catch((error: unknown) => console.warn('Pyloom: widget state not recorded:', error)));
+    this.#stopRecording = followWidgetState(manager, (models) => {
+      if (this.#current !== manager) return;
+      this.#liveState = models;
+      for (const listener of this.#stateListeners) listener();
+    });
   }
 
   /** Show widget `modelId` in `target`. Rejects when no Python has opened it (or its module is unknown). */

@@ -74,6 +74,10 @@ export class PyloomWidgetManager extends ManagerBase {
     this.#channel = channel;
   }
 
+  knowsModule(module: string, version: string): boolean {
+    return isKnownWidgetModule(module, version);
+  }
+
   isOpen(modelId: string): boolean {
     return this.modelModules.has(modelId) || this.has_model(modelId);
   }

@@ -122,3 +122,51 @@ export function withWidgetState(notebook: Notebook, state: Record<string, SavedM
   const next = Object.keys(shown).length ? { ...others, [WIDGET_STATE_MIME]: document } : others;
   return { ...notebook, metadata: Object.keys(next).length ? { ...metadata, widgets: next } : metadata };
 }
+
+/** What followState needs of a widget manager (PyloomWidgetManager has both). */
+export interface WidgetStateSource {
+  onStateChange(listener: () => void): () => void;
+  get_state(options: { drop_defaults: boolean }): Promise<unknown>;
+  /** Whether the source has real code for a module: models of others serialize as error stand-ins, not their state. */
+  knowsModule(module: string, version: string): boolean;
+}
+
+/**
+ * Calls `report(models)` with the serialized state of `source`'s models after they change: one
+ * serialization at a time, the latest change always included, a state equal to the last one not
+ * reported, models of modules the source lacks left out. `quietStart`: serialize once now as the baseline without reporting it (models just
+ * restored from a file are not a change). Returns the unsubscribe.
+ */
+export function followWidgetState(source: WidgetStateSource, report: (models: Record<string, SavedModel>) => void, options: { quietStart?: boolean } = {}): () => void {
+  let last: string | undefined;
+  let running = false;
+  let again = false;
+  let stopped = false;
+  const record = async (quiet: boolean) => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        const all = readWidgetState({ widgets: { [WIDGET_STATE_MIME]: await source.get_state({ drop_defaults: true }) } })?.state ?? {};
+        const models = Object.fromEntries(Object.entries(all).filter(([, m]) => source.knowsModule(m.model_module, m.model_module_version ?? '')));
+        const text = JSON.stringify(models);
+        if (stopped || text === last) continue;
+        last = text;
+        if (!quiet) report(models);
+      } while (again && !stopped);
+    } finally {
+      running = false;
+    }
+  };
+  const failed = (error: unknown) => console.warn('Pyloom: widget state not recorded:', error);
+  const unsubscribe = source.onStateChange(() => void record(false).catch(failed));
+  if (options.quietStart) void record(true).catch(failed);
+  return () => {
+    stopped = true;
+    unsubscribe();
+  };
+}

@@ -1,20 +1,35 @@
 // Widgets shown from a notebook's saved state, with no Python: a widget manager built from the
 // saved models (loaded on the first widget shown). Interaction stays in the page (a slider moves,
-// jslinks follow) and reaches no Python; HTML is sanitized unless the page is trusted.
+// jslinks follow) and reaches no Python, but is saved again, as JupyterLab does; HTML is sanitized
+// unless the page is trusted.
 import { createSanitizer } from '../render/sanitize';
 import type { WidgetDisplay } from '../render/types';
 import type { IManagerState } from '@jupyter-widgets/base-manager';
 import type { PyloomWidgetManager } from './manager';
-import type { WidgetStateDocument } from './saved-state';
+import { followWidgetState, type SavedModel, type WidgetStateDocument } from './saved-state';
 
 export class SavedWidgets implements WidgetDisplay {
   readonly document: WidgetStateDocument;
   readonly trusted: boolean;
   #manager: Promise<PyloomWidgetManager> | undefined;
+  #state: Record<string, SavedModel>;
+  #listeners = new Set<() => void>();
 
   constructor(document: WidgetStateDocument, options: { trusted: boolean }) {
     this.document = document;
     this.trusted = options.trusted;
+    this.#state = document.state;
+  }
+
+  /** The saved models as they are now (moved in the page since the file was opened, or as read). */
+  widgetState(): Record<string, SavedModel> {
+    return this.#state;
+  }
+
+  /** Calls `listener` after widgetState() changed; returns the unsubscribe. */
+  onStateChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Whether the saved state has model `modelId`. */
@@ -30,7 +45,17 @@ export class SavedWidgets implements WidgetDisplay {
       // reported where it is displayed, the others still show.
       // A deep copy: set_state puts decoded buffers into the state it is given (the notebook's metadata here).
       const copy: IManagerState = JSON.parse(JSON.stringify(this.document));
-      manager.set_state(copy).catch((error: unknown) => console.warn('Pyloom: some saved widgets could not be restored:', error));
+      const restored = manager.set_state(copy).catch((error: unknown) => console.warn('Pyloom: some saved widgets could not be restored:', error));
+      void restored.then(() =>
+        followWidgetState(
+          manager,
+          (models) => {
+            this.#state = { ...this.#state, ...models };
+            for (const listener of this.#listeners) listener();
+          },
+          { quietStart: true },
+        ),
+      );
       return manager;
     });
     return this.#manager;

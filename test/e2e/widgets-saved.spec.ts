@@ -41,7 +41,7 @@ const savedValue = (page: Page) =>
     return models.find((m) => m.model_name === 'IntSliderModel')?.state.value;
   });
 
-test('a live slider is saved with the notebook; reopened without running, it shows statically with the saved value and moves only in the page', async ({ page, browser }, testInfo) => {
+test('a live slider is saved with the notebook; reopened without running, it shows statically with the saved value, moves only in the page and is saved as moved', async ({ page, browser }, testInfo) => {
   test.skip(missing !== undefined, `skipped: ${missing}`);
   await openPage(page);
   await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 120_000 });
@@ -75,6 +75,7 @@ test('a live slider is saved with the notebook; reopened without running, it sho
   await expect(staticWidget.locator('.widget-label')).toHaveText('n');
   await staticWidget.locator('.noUi-handle').press('ArrowRight');
   await expect(staticWidget.locator('.widget-readout')).toHaveText('8');
+  await expect.poll(() => savedValue(reader)).toBe(8); // moved here, saved again (as JupyterLab saves restored widgets)
   const reply = await reader.evaluate(async () => {
     const app = (window as unknown as { pyloomApp: { runtime: { execute(code: string): Promise<{ outputs: { output_type: string; text?: string }[] }> } } }).pyloomApp;
     return (await app.runtime.execute("print('slider' in globals())")).outputs.map((o) => o.text ?? '').join('');

@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 import { SCHEMA_MISSING, SCHEMA_PATH } from '../nbformat-schema';
 import { newNotebook, type Cell, type Notebook } from '../../src/notebook/model';
 import { serializeNotebook, parseNotebook } from '../../src/notebook/ipynb';
-import { modelsShownBy, readWidgetState, WIDGET_STATE_MIME, withWidgetState, type SavedModel } from '../../src/widgets/saved-state';
+import { followWidgetState, modelsShownBy, readWidgetState, WIDGET_STATE_MIME, withWidgetState, type SavedModel, type WidgetStateSource } from '../../src/widgets/saved-state';
 
 const require = createRequire(import.meta.url);
 const WIDGET_STATE_SCHEMA = require.resolve('@jupyter-widgets/schema/v2/state.schema.json');
@@ -125,5 +125,56 @@ describe('with the genuine @jupyter-widgets/base-manager', () => {
     expect(slider.comm_live).toBe(false);
     expect(new Uint8Array((image.get('value') as DataView).buffer)).toEqual(bytes);
     expect(document.state['image']?.buffers?.[0]?.data).toBe(Buffer.from(bytes).toString('base64')); // the saved document is not decoded in place
+  });
+});
+
+describe('following a manager\'s state', () => {
+  /** A stand-in for the manager's three methods, with a state the test sets. */
+  function source(): WidgetStateSource & { set(state: Record<string, SavedModel>): void } {
+    let state: Record<string, SavedModel> = {};
+    const listeners = new Set<() => void>();
+    return {
+      set(next) {
+        state = next;
+        for (const listener of listeners) listener();
+      },
+      onStateChange(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      get_state: async () => ({ version_major: 2, version_minor: 0, state }),
+      knowsModule: (module) => module.startsWith('@jupyter-widgets/'),
+    };
+  }
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  test('reports changed state only: not the quiet baseline, not an equal state, not models of unknown modules; nothing after unsubscribe', async () => {
+    const manager = source();
+    manager.set({ a: controls('IntSliderModel', { value: 1 }) });
+    const reports: Record<string, SavedModel>[] = [];
+    const stop = followWidgetState(manager, (models) => reports.push(models), { quietStart: true });
+    await settle();
+    expect(reports).toEqual([]);
+    manager.set({ a: controls('IntSliderModel', { value: 1 }) });
+    await settle();
+    expect(reports).toEqual([]);
+    manager.set({ a: controls('IntSliderModel', { value: 2 }), m: { model_name: 'MysteryModel', model_module: 'mystery-widgets', model_module_version: '1.0.0', state: { error: true } } });
+    await settle();
+    expect(reports).toEqual([{ a: controls('IntSliderModel', { value: 2 }) }]);
+    stop();
+    manager.set({ a: controls('IntSliderModel', { value: 3 }) });
+    await settle();
+    expect(reports).toHaveLength(1);
+  });
+
+  test('a burst of changes is serialized one at a time and ends with the last state', async () => {
+    const manager = source();
+    const reports: number[] = [];
+    followWidgetState(manager, (models) => reports.push(models['a']?.state['value'] as number));
+    for (let value = 1; value <= 100; value += 1) manager.set({ a: controls('IntSliderModel', { value }) });
+    await settle();
+    await settle();
+    expect(reports.at(-1)).toBe(100);
+    expect(reports.length).toBeLessThan(100);
   });
 });
