@@ -125,16 +125,13 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
   runtime.addEventListener('progress', onBoot);
   const limit = cell.timeout || config.timeout;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let timedOut = false;
+  let timedOut: Promise<'interrupted' | 'restarted' | 'idle'> | undefined;
   try {
     await runtime.ready.catch(() => undefined);
     view.clear(); // a re-run replaces the previous output, as in Jupyter
     if (limit > 0) {
       // Counted from when the cell starts running, not while it waits for boot or its turn.
-      timer = setTimeout(() => {
-        timedOut = true;
-        void runtime.interrupt();
-      }, limit * 1000);
+      timer = setTimeout(() => (timedOut = runtime.interrupt()), limit * 1000);
     }
     const reply = await runtime.execute(cell.code(), {
       onOutput: (event) => {
@@ -149,8 +146,12 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
     });
     cell.predefined?.remove();
     cell.predefined = null;
-    cell.status.textContent = timedOut
-      ? `Stopped after the ${limit} s time limit`
+    // A cell that did not stop within the interrupt grace was stopped by restarting Python: say so,
+    // the next cell no longer sees this group's variables.
+    const outcome = timedOut && (await timedOut);
+    const stopped = outcome === 'idle' ? undefined : outcome; // 'idle': it had just finished by itself
+    cell.status.textContent = stopped
+      ? `Stopped after the ${limit} s time limit${stopped === 'restarted' ? '; Python restarted (variables were lost)' : ''}`
       : reply.status === 'ok'
         ? `Done [${reply.executionCount ?? ' '}]`
         : reply.status === 'error'
