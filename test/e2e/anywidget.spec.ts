@@ -61,16 +61,48 @@ async function counterRoundTrip(page: Page, button: ReturnType<Page['locator']>)
   await expect(button).toHaveText('count is 100');
 }
 
-test('trusted page: the anywidget counter runs in the page; a click increments value in Python, Python sets value and the view updates', async ({ page }) => {
+/** model.send with a binary buffer to Python, which answers with a custom message and a buffer. */
+const ECHO = [
+  'class Echo(anywidget.AnyWidget):',
+  '    _esm = """',
+  'export default { render({ model, el }) {',
+  '  model.on("msg:custom", (content, buffers) => {',
+  '    const bytes = new Uint8Array(buffers[0].buffer, buffers[0].byteOffset, buffers[0].byteLength);',
+  '    el.textContent = `reply ${content.n} ${buffers.length} ${bytes.join(",")}`;',
+  '  });',
+  '  const button = document.createElement("button");',
+  '  button.textContent = "send";',
+  '  button.onclick = () => model.send({ n: 7 }, undefined, [new Uint8Array([1, 2, 3])]);',
+  '  el.append(button);',
+  '}};',
+  '"""',
+  'got = []',
+  'def on_msg(widget, content, buffers):',
+  '    got.append((content, [bytes(b) for b in buffers]))',
+  '    widget.send({"n": content["n"] + 1}, buffers=[bytes(b) + bytes([4]) for b in buffers])',
+  'echo = Echo()',
+  'echo.on_msg(on_msg)',
+  'echo',
+].join('\n');
+
+async function customRoundTrip(page: Page, root: { locator: Page['locator'] }): Promise<void> {
+  expect(await run(page, 'echo', ECHO)).toBe('ok');
+  await root.locator('button', { hasText: 'send' }).click();
+  await expect(root.locator('text=reply')).toHaveText('reply 8 1 1,2,3,4');
+  expect(await python(page, 'got')).toBe("[({'n': 7}, [b'\\x01\\x02\\x03'])]");
+}
+
+test('trusted page: the anywidget counter runs in the page; a click increments value in Python, Python sets value and the view updates; custom messages carry buffers both ways', async ({ page }) => {
   await start(page, true);
   expect(await run(page, 'counter', COUNTER)).toBe('ok');
   const widget = page.locator('#counter .widget[data-state=done]');
   await expect(widget.locator('iframe')).toHaveCount(0);
   await counterRoundTrip(page, widget.locator('button.counter-button'));
   await page.screenshot({ path: test.info().outputPath('anywidget-trusted.png') });
+  await customRoundTrip(page, page.locator('#echo'));
 });
 
-test('untrusted page: the anywidget counter runs in a sandbox="allow-scripts" iframe sized to its content; click and Python updates cross the bridge both ways', async ({ page }) => {
+test('untrusted page: the anywidget counter runs in a sandbox="allow-scripts" iframe sized to its content; click, Python updates and custom messages with buffers cross the bridge both ways', async ({ page }) => {
   await start(page, false);
   expect(await run(page, 'counter', COUNTER)).toBe('ok');
   const frame = page.locator('#counter .widget[data-state=done] iframe.pyloom-anywidget-frame');
@@ -81,6 +113,14 @@ test('untrusted page: the anywidget counter runs in a sandbox="allow-scripts" if
   await counterRoundTrip(page, page.frameLocator('#counter iframe.pyloom-anywidget-frame').locator('button.counter-button'));
   await expect.poll(() => frame.evaluate((element) => element.getBoundingClientRect().height)).toBeGreaterThan(10);
   await page.screenshot({ path: test.info().outputPath('anywidget-untrusted.png') });
+  await customRoundTrip(page, page.frameLocator('#echo iframe.pyloom-anywidget-frame'));
+
+  // An _esm that is a URL (anywidget's dev mode) is refused, never fetched.
+  const requested: string[] = [];
+  page.on('request', (request) => requested.push(request.url()));
+  expect(await run(page, 'remote', 'class Remote(anywidget.AnyWidget):\n    _esm = "https://widgets.invalid/counter.js"\nRemote()')).toBe('ok');
+  await expect(page.locator('#remote .anywidget-error')).toContainText('its _esm is a URL (https://widgets.invalid/counter.js)');
+  expect(requested.filter((url) => url.includes('widgets.invalid'))).toEqual([]);
 });
 
 /** An ESM that tries to reach the host page and reports each try to Python through its model. */
@@ -102,6 +142,7 @@ const PROBE = [
   '  };',
   '  if (model.get("navigate")) report["navigate top"] = attempt(() => { top.location.href = "about:blank#escaped"; return "navigated"; });',
   '  el.textContent = "probed";',
+  '  if (model.get("navigate")) model.set("_esm", "export default { render() { parent.document.title = 1 } } // evil-" + "esm");',
   '  model.set("report", JSON.stringify(report));',
   '  model.save_changes();',
   '}};',
@@ -136,5 +177,7 @@ test("untrusted page: code in the anywidget iframe cannot reach the host's DOM, 
   for (const [what, outcome] of Object.entries(report)) expect(outcome, what).toMatch(/^blocked: /);
   expect(Object.keys(report)).toHaveLength(9);
   expect(new URL(page.url()).pathname).toBe(url);
+  // The frame's own code cannot rewrite the widget's code (a trusted view of it would run that).
+  expect(await python(page, '"evil-esm" in p._esm, p._esm.lstrip().startswith("const attempt")')).toBe('False True');
   expect(await page.evaluate(() => [document.cookie, localStorage.getItem('pyloom-probe')])).toEqual(['pyloom-probe=secret', 'secret']);
 });
