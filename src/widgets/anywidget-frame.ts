@@ -112,10 +112,16 @@ function frameMain(load: (url: string) => Promise<Record<string, unknown>>): voi
       }
       if (changed.length) emit('change', model);
     } else if (message.kind === 'custom') {
-      emit('msg:custom', message.content, message.buffers.map((buffer) => new DataView(buffer)));
+      emit(
+        'msg:custom',
+        message.content,
+        message.buffers.map((buffer) => new DataView(buffer)),
+      );
     }
   });
-  new ResizeObserver(() => post({ kind: 'resize', height: Math.ceil(document.documentElement.getBoundingClientRect().height) })).observe(document.documentElement);
+  new ResizeObserver(() => post({ kind: 'resize', height: Math.ceil(document.documentElement.getBoundingClientRect().height) })).observe(
+    document.documentElement,
+  );
   post({ kind: 'ready' });
 }
 

@@ -70,7 +70,12 @@ export function mountSandboxed(model: WidgetModel, el: HTMLElement): () => void 
     if (!message) return;
     switch (message.kind) {
       case 'ready':
-        toFrame({ kind: 'init', esm: String(model.get('_esm') ?? ''), css: String(model.get('_css') ?? ''), state: snapshot(model.get_state(false)) });
+        toFrame({
+          kind: 'init',
+          esm: String(model.get('_esm') ?? ''),
+          css: String(model.get('_css') ?? ''),
+          state: snapshot(model.get_state(false)),
+        });
         break;
       case 'save': {
         const { allowed, refused } = allowedChanges(message.changes);
@@ -106,7 +111,11 @@ export function mountSandboxed(model: WidgetModel, el: HTMLElement): () => void 
     },
     context,
   );
-  model.on('msg:custom', (content: unknown, buffers: unknown) => toFrame({ kind: 'custom', content, buffers: asArrayBuffers(buffers) }), context);
+  model.on(
+    'msg:custom',
+    (content: unknown, buffers: unknown) => toFrame({ kind: 'custom', content, buffers: asArrayBuffers(buffers) }),
+    context,
+  );
   el.append(frame);
   if (!frame.contentWindow) showError('the widget frame did not open');
   return () => {

@@ -37,13 +37,21 @@ export function afmModel(model: WidgetModel, context: object): AfmModel {
     save_changes: () => model.save_changes(),
     on: (event, callback) => void model.on(event, callback, context),
     off: (event, callback) => void model.off(event ?? null, callback ?? null, context),
-    send: (content, callbacks, buffers) => model.send(content as never, (callbacks ?? {}) as never, (buffers ?? []).map((buffer) => (buffer instanceof ArrayBuffer ? new DataView(buffer) : buffer))),
+    send: (content, callbacks, buffers) =>
+      model.send(
+        content as never,
+        (callbacks ?? {}) as never,
+        (buffers ?? []).map((buffer) => (buffer instanceof ArrayBuffer ? new DataView(buffer) : buffer)),
+      ),
   };
 }
 
 /** Import an ESM source text from a blob: URL. Rejects (with the source's own error) when it fails. */
 async function importSource(esm: string): Promise<AnyWidgetModule> {
-  if (isEsmUrl(esm)) throw new Error(`its _esm is a URL (${esm.trim().slice(0, 120)}); Pyloom runs only widget code sent from Python, it does not fetch code`);
+  if (isEsmUrl(esm))
+    throw new Error(
+      `its _esm is a URL (${esm.trim().slice(0, 120)}); Pyloom runs only widget code sent from Python, it does not fetch code`,
+    );
   const url = URL.createObjectURL(new Blob([esm], { type: 'text/javascript' }));
   try {
     const module = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
@@ -76,7 +84,15 @@ export function anywidgetModule(options: WidgetManagerOptions): Record<string, u
     readonly #context = {};
 
     override defaults() {
-      return { ...super.defaults(), _model_name: 'AnyModel', _model_module: 'anywidget', _model_module_version: ANYWIDGET_VERSION, _view_name: 'AnyView', _view_module: 'anywidget', _view_module_version: ANYWIDGET_VERSION };
+      return {
+        ...super.defaults(),
+        _model_name: 'AnyModel',
+        _model_module: 'anywidget',
+        _model_module_version: ANYWIDGET_VERSION,
+        _view_name: 'AnyView',
+        _view_module: 'anywidget',
+        _view_module_version: ANYWIDGET_VERSION,
+      };
     }
 
     /** anywidget traits may hold binary data (sent as buffers), which the default JSON deep copy would lose. */
@@ -130,7 +146,12 @@ export function anywidgetModule(options: WidgetManagerOptions): Record<string, u
       const model = this.model;
       if (!(model instanceof AnyModel)) return;
       const esm = String(model.get('_esm') ?? '');
-      if (isEsmUrl(esm)) return this.#fail(new Error(`its _esm is a URL (${esm.trim().slice(0, 120)}); Pyloom runs only widget code sent from Python, it does not fetch code`));
+      if (isEsmUrl(esm))
+        return this.#fail(
+          new Error(
+            `its _esm is a URL (${esm.trim().slice(0, 120)}); Pyloom runs only widget code sent from Python, it does not fetch code`,
+          ),
+        );
       if (!options.trusted) {
         this.#dispose = mountSandboxed(model, this.el);
         return;

@@ -18,11 +18,15 @@ test.afterAll(async () => server?.close());
 async function start(page: Page, trusted: boolean): Promise<void> {
   await page.goto('/test/e2e/pages/widgets.html');
   await expect(page.locator('body[data-ready=true]')).toBeAttached();
-  await page.evaluate(({ base, trusted }) => window.widgetPage.start(`${base}/lock.json`, `${base}/wheels/`, trusted), { base: server.base, trusted });
+  await page.evaluate(({ base, trusted }) => window.widgetPage.start(`${base}/lock.json`, `${base}/wheels/`, trusted), {
+    base: server.base,
+    trusted,
+  });
 }
 
 const run = (page: Page, id: string, code: string) => page.evaluate(({ id, code }) => window.widgetPage.run(id, code), { id, code });
-const python = async (page: Page, expression: string): Promise<string> => (await page.evaluate((code) => window.widgetPage.print(code), `print(${expression})`)).trim();
+const python = async (page: Page, expression: string): Promise<string> =>
+  (await page.evaluate((code) => window.widgetPage.print(code), `print(${expression})`)).trim();
 
 /** The counter of anywidget's "Getting started", with a _css rule the test can see applied. */
 const COUNTER = [
@@ -92,7 +96,9 @@ async function customRoundTrip(page: Page, root: { locator: Page['locator'] }): 
   expect(await python(page, 'got')).toBe("[({'n': 7}, [b'\\x01\\x02\\x03'])]");
 }
 
-test('trusted page: the anywidget counter runs in the page; a click increments value in Python, Python sets value and the view updates; custom messages carry buffers both ways', async ({ page }) => {
+test('trusted page: the anywidget counter runs in the page; a click increments value in Python, Python sets value and the view updates; custom messages carry buffers both ways', async ({
+  page,
+}) => {
   await start(page, true);
   expect(await run(page, 'counter', COUNTER)).toBe('ok');
   const widget = page.locator('#counter .widget[data-state=done]');
@@ -102,7 +108,9 @@ test('trusted page: the anywidget counter runs in the page; a click increments v
   await customRoundTrip(page, page.locator('#echo'));
 });
 
-test('untrusted page: the anywidget counter runs in a sandbox="allow-scripts" iframe sized to its content; click, Python updates and custom messages with buffers cross the bridge both ways', async ({ page }) => {
+test('untrusted page: the anywidget counter runs in a sandbox="allow-scripts" iframe sized to its content; click, Python updates and custom messages with buffers cross the bridge both ways', async ({
+  page,
+}) => {
   await start(page, false);
   expect(await run(page, 'counter', COUNTER)).toBe('ok');
   const frame = page.locator('#counter .widget[data-state=done] iframe.pyloom-anywidget-frame');
@@ -118,7 +126,9 @@ test('untrusted page: the anywidget counter runs in a sandbox="allow-scripts" if
   // An _esm that is a URL (anywidget's dev mode) is refused, never fetched.
   const requested: string[] = [];
   page.on('request', (request) => requested.push(request.url()));
-  expect(await run(page, 'remote', 'class Remote(anywidget.AnyWidget):\n    _esm = "https://widgets.invalid/counter.js"\nRemote()')).toBe('ok');
+  expect(await run(page, 'remote', 'class Remote(anywidget.AnyWidget):\n    _esm = "https://widgets.invalid/counter.js"\nRemote()')).toBe(
+    'ok',
+  );
   await expect(page.locator('#remote .anywidget-error')).toContainText('its _esm is a URL (https://widgets.invalid/counter.js)');
   expect(requested.filter((url) => url.includes('widgets.invalid'))).toEqual([]);
 });
@@ -161,7 +171,9 @@ async function probe(page: Page, navigate: boolean): Promise<Record<string, stri
   return JSON.parse(await python(page, 'p.report')) as Record<string, string>;
 }
 
-test("untrusted page: code in the anywidget iframe cannot reach the host's DOM, cookies, storage, location or Pyloom's runtime (trusted control reaches them)", async ({ page }) => {
+test("untrusted page: code in the anywidget iframe cannot reach the host's DOM, cookies, storage, location or Pyloom's runtime (trusted control reaches them)", async ({
+  page,
+}) => {
   const url = '/test/e2e/pages/widgets.html';
   // Control: the same probe in the page (trusted) does reach everything, so "blocked" below is real.
   await start(page, true);
