@@ -6,6 +6,7 @@ import type {
   CompletionResult,
   DownloadProgress,
   ExecuteAck,
+  ExecutePayload,
   ExecuteStatus,
   Output,
   OutputEvent,
@@ -100,6 +101,8 @@ export interface ExecuteReply {
   status: ExecuteStatus;
   executionCount: number | null;
   outputs: Output[];
+  /** Jupyter's execute_reply payload: what the cell asked of the page (`%load` sets its text). */
+  payload?: ExecutePayload[];
 }
 
 export interface StatusDetail {
@@ -442,7 +445,7 @@ export class Runtime extends EventTarget {
         this.#running = undefined;
         // An interrupt() that raced the cell's end is stale now; the next job starts clean.
         if (session.interruptBuffer) session.interruptBuffer[0] = 0;
-        job.resolve({ status: ack.status, executionCount: ack.executionCount, outputs: job.outputs.outputs });
+        job.resolve({ status: ack.status, executionCount: ack.executionCount, outputs: job.outputs.outputs, ...(ack.payload?.length ? { payload: ack.payload } : {}) });
         this.#setStatus('idle');
         this.#pump();
       },
