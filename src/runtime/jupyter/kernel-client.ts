@@ -2,7 +2,7 @@
 // @jupyterlab/services (REST to start/interrupt/restart/shut down, the websocket for messages),
 // turned into Pyloom's shapes (nbformat output events, completion items in UTF-16 offsets).
 import { KernelAPI, KernelConnection, KernelMessage, KernelSpecAPI, ServerConnection } from '@jupyterlab/services';
-import type { CompletionItem, CompletionResult, ExecuteStatus, OutputEvent } from '../../protocol';
+import type { CompletionItem, CompletionResult, ExecutePayload, ExecuteStatus, OutputEvent } from '../../protocol';
 import type { InputRequest } from '../runtime';
 import type { ServerSettings } from './options';
 import { normalizeBaseUrl } from './server-check';
@@ -26,7 +26,7 @@ export interface KernelClient {
   readonly name: string;
   readonly implementation: string;
   readonly languageVersion: string;
-  execute(code: string, handlers: ExecuteHandlers): Promise<{ status: ExecuteStatus; executionCount: number | null }>;
+  execute(code: string, handlers: ExecuteHandlers): Promise<{ status: ExecuteStatus; executionCount: number | null; payload: ExecutePayload[] }>;
   complete(code: string, cursor: number): Promise<CompletionResult>;
   /** A round trip on the shell channel: resolves after every reply sent before it was answered. */
   ping(): Promise<void>;
@@ -114,7 +114,15 @@ async function execute(kernel: KernelConnection, code: string, handlers: Execute
   return {
     status: content.status === 'ok' ? 'ok' : content.status === 'aborted' ? 'aborted' : 'error',
     executionCount: 'execution_count' in content && typeof content.execution_count === 'number' ? content.execution_count : null,
-  } satisfies { status: ExecuteStatus; executionCount: number | null };
+    payload: 'payload' in content ? setNextInputs(content.payload) : [],
+  } satisfies { status: ExecuteStatus; executionCount: number | null; payload: ExecutePayload[] };
+}
+
+/** ipykernel's set_next_input payloads (`%load`); the others (`page`: help text) are not acted on here. */
+function setNextInputs(payload: readonly Record<string, unknown>[] | undefined): ExecutePayload[] {
+  return (payload ?? []).flatMap(({ source, text, replace }) =>
+    source === 'set_next_input' && typeof text === 'string' ? [{ source, text, replace: replace === true }] : [],
+  );
 }
 
 /** An iopub message of this execution as a Pyloom output event, or undefined (status, execute_input…). */

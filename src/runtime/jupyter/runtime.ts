@@ -324,7 +324,7 @@ export class JupyterRuntime extends EventTarget {
         (ack) => {
           if (this.#running !== job) return; // aborted by a restart, or lost in a reconnect
           this.#running = undefined;
-          job.resolve({ status: ack.status, executionCount: ack.executionCount, outputs: job.outputs.outputs });
+          job.resolve({ status: ack.status, executionCount: ack.executionCount, outputs: job.outputs.outputs, ...(ack.payload.length ? { payload: ack.payload } : {}) });
           this.#pump();
         },
         (error: unknown) => {
