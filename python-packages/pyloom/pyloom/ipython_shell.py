@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .formatters_ext import DisplayFormatter
+
+if TYPE_CHECKING:
+    from .protocol import SetNextInputPayload
 
 EVENTS = ("pre_execute", "pre_run_cell", "post_execute", "post_run_cell", "shell_initialized")
 
@@ -331,10 +334,21 @@ class PayloadManager:
 
     def write_payload(self, data: dict[str, Any], single: bool = True) -> None:
         """Add ``data``; with ``single`` it replaces an earlier payload of the same ``source``.
-        Raises TypeError for a payload Pyloom's page does not act on (it would be dropped)."""
-        if data.get("source") != "set_next_input" or not isinstance(data.get("text"), str):
-            raise TypeError(f"Pyloom's page acts only on set_next_input payloads with a text, not {data!r}")
-        payload = {"source": "set_next_input", "text": data["text"], "replace": bool(data.get("replace", False))}
+
+        ``set_next_input`` goes to the page in the reply. A ``page`` payload (IPython's pager)
+        is shown as a display output, as JupyterLab shows it; any other source is dropped with a
+        note on stderr (the page would not act on it).
+        """
+        source = data.get("source")
+        if source == "page" and isinstance(data.get("data"), dict):
+            from .display import publish_display_data
+
+            publish_display_data(data["data"])
+            return
+        if source != "set_next_input" or not isinstance(data.get("text"), str):
+            print(f"pyloom: a {source!r} payload is not something this page acts on; it was dropped", file=sys.stderr)
+            return
+        payload: SetNextInputPayload = {"source": "set_next_input", "text": data["text"], "replace": bool(data.get("replace", False))}
         if single:
             self._shell.payload[:] = [p for p in self._shell.payload if p["source"] != payload["source"]]
         self._shell.payload.append(payload)

@@ -111,3 +111,21 @@ async def test_set_next_input_without_replace_and_the_last_one_wins():
     reply = await shell.run_cell("get_ipython().set_next_input('kept', replace=True)\n1 / 0")
     assert reply["status"] == "error"
     assert reply["payload"] == [{"source": "set_next_input", "text": "kept", "replace": True}]
+
+
+async def test_payload_manager_pages_help_as_output_and_drops_unknown_sources():
+    shell, events = fresh()
+    reply = await shell.run_cell(
+        "pm = get_ipython().payload_manager\n"
+        "pm.write_payload({'source': 'page', 'data': {'text/plain': 'help text'}, 'start': 0})\n"
+        "pm.write_payload({'source': 'ask_exit', 'keepkernel': False})\n"
+        "pm.write_payload({'source': 'set_next_input', 'text': 'a'}, single=False)\n"
+        "pm.write_payload({'source': 'set_next_input', 'text': 'b', 'replace': True}, single=False)\n"
+        "len(pm.read_payload())"
+    )
+    assert reply["payload"] == [
+        {"source": "set_next_input", "text": "a", "replace": False},
+        {"source": "set_next_input", "text": "b", "replace": True},
+    ]
+    assert [e["data"] for e in of_type(events, "display_data")] == [{"text/plain": "help text"}]
+    assert "'ask_exit' payload is not something this page acts on" in stderr_text(events)
