@@ -109,8 +109,9 @@ export function decodeExecuteReply(value: unknown): ExecuteAck {
   if (!isFields(value)) refuse('run_cell reply', value);
   const { status, execution_count: count, payload } = value;
   if ((status !== 'ok' && status !== 'error') || !isCount(count)) refuse('run_cell reply', value);
-  if (payload === undefined) return { status, executionCount: count };
-  if (!Array.isArray(payload) || !payload.every(isPayload)) refuse('run_cell reply', value);
+  if (payload !== undefined && (!Array.isArray(payload) || !payload.every(isPayload))) refuse('run_cell reply', value);
+  // Only a payload with something in it travels: a reply without requests stays { status, executionCount }.
+  if (!payload?.length) return { status, executionCount: count };
   return { status, executionCount: count, payload: payload.map(({ source, text, replace }) => ({ source, text, replace })) };
 }
 
