@@ -107,7 +107,9 @@ const isPayload = (value: unknown): value is ExecutePayload =>
 
 export function decodeExecuteReply(value: unknown): ExecuteAck {
   if (!isFields(value)) refuse('run_cell reply', value);
-  const { status, execution_count: count, payload } = value;
+  // toJs turns Python's None into undefined: a blank cell's execution_count None arrives so.
+  const { status, execution_count: raw, payload } = value;
+  const count = raw === undefined && 'execution_count' in value ? null : raw;
   if ((status !== 'ok' && status !== 'error') || !isCount(count)) refuse('run_cell reply', value);
   if (payload !== undefined && (!Array.isArray(payload) || !payload.every(isPayload))) refuse('run_cell reply', value);
   // Only a payload with something in it travels: a reply without requests stays { status, executionCount }.

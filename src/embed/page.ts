@@ -5,6 +5,7 @@ import type { EmbedConfig } from './config';
 import type { RuntimeChange } from './live';
 import type { ExecutePayload } from '../protocol';
 import { nextInput } from '../notebook/run-reply';
+import { errorMessage } from '../shared/errors';
 
 type Live = typeof import('./live');
 
@@ -160,7 +161,7 @@ export class EmbedPage {
       await work;
       if (cell.status.textContent === 'Restarting Python…') cell.status.textContent = 'Python restarted';
     } catch (error) {
-      cell.status.textContent = error instanceof Error ? error.message : String(error);
+      cell.status.textContent = errorMessage(error);
     }
   }
 }
