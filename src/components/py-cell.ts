@@ -155,6 +155,8 @@ export class PyCell extends LitElement {
   /** Live widgets of the notebook's runtime, handed to the cell's <py-output>. */
   @property({ attribute: false }) widgets: WidgetDisplay | undefined;
 
+  #markdown: { source: string; outputs: DisplayDataOutput[] } | undefined;
+
   constructor() {
     super();
     // The cell itself takes focus in command mode, so keyboard users see where they are.
@@ -271,8 +273,13 @@ export class PyCell extends LitElement {
   #renderedMarkdown(cell: Cell) {
     const source = cell.cell_type === 'markdown' ? withAttachments(cell.source, cell.attachments) : '';
     if (!source.trim()) return html`<div class="markdown empty">Empty Markdown cell: double-click or press Enter to edit</div>`;
-    const output: DisplayDataOutput = { output_type: 'display_data', data: { 'text/markdown': source }, metadata: {} };
-    return html`<py-output class="markdown" .outputs=${[output]}></py-output>`;
+    // The same list while the text is the same: a cell re-rendered for its position or selection
+    // does not parse and sanitize its Markdown again.
+    if (this.#markdown?.source !== source) {
+      const output: DisplayDataOutput = { output_type: 'display_data', data: { 'text/markdown': source }, metadata: {} };
+      this.#markdown = { source, outputs: [output] };
+    }
+    return html`<py-output class="markdown" .outputs=${this.#markdown.outputs}></py-output>`;
   }
 
   #select(event: Event, edit: boolean): void {
