@@ -33,7 +33,7 @@ const GROUPS: readonly ToolbarGroup[] = ['cell', 'run', 'kernel', 'view'];
 const BINDINGS = { command: bindingsFor('command'), edit: bindingsFor('edit') };
 const DRAG_TYPE = 'application/x-pyloom-cells';
 /** Cells rendered per task when a notebook opens: a 400-cell notebook appears in slices. */
-const RENDER_BATCH = 40;
+const RENDER_BATCH = 20;
 
 /**
  * @fires py-notebook-mode - CustomEvent<{ mode: Mode }> when command/edit mode changes
