@@ -114,6 +114,50 @@ test('merge with Shift+M and undo it with Z; merge and undo from the toolbar', a
   await expectSources(page, ['import math', 'r = 2', 'math.pi * r ** 2', 'tail']);
 });
 
+test('Z undoes an insert, a paste and a cut, Shift+Z redoes them; typing stays in the editor’s own undo', async ({ page }) => {
+  await openEditing(page, ['a', 'b', 'c']);
+  await clickCell(page, 2);
+  await page.keyboard.press('b');
+  await expectSources(page, ['a', 'b', '', 'c']);
+  await page.keyboard.press('z');
+  await expectSources(page, ['a', 'b', 'c']);
+  await page.keyboard.press('Shift+Z');
+  await expectSources(page, ['a', 'b', '', 'c']);
+  await page.keyboard.press('z');
+  await expectSources(page, ['a', 'b', 'c']);
+  // Cut the first cell, paste it below the one then selected; undo both, redo both.
+  await clickCell(page, 1);
+  await page.keyboard.press('x');
+  await expectSources(page, ['b', 'c']);
+  await page.keyboard.press('v');
+  await expectSources(page, ['b', 'a', 'c']);
+  await page.keyboard.press('z');
+  await expectSources(page, ['b', 'c']);
+  await page.keyboard.press('z');
+  await expectSources(page, ['a', 'b', 'c']);
+  await expectSelected(page, [1]);
+  await page.keyboard.press('Shift+Z');
+  await expectSources(page, ['b', 'c']);
+  await page.keyboard.press('Shift+Z');
+  await expectSources(page, ['b', 'a', 'c']);
+  await expectSelected(page, [2]);
+  // Typing is not a cell operation: Z in command mode undoes the paste and leaves the text; Ctrl+Z in the editor undoes the text.
+  await page.getByRole('textbox', { name: 'Code cell 3 source' }).click();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' + 1');
+  await page.keyboard.press('Escape');
+  await expectSources(page, ['b', 'a', 'c + 1']);
+  await page.keyboard.press('z');
+  await expectSources(page, ['b', 'c + 1']);
+  await page.getByRole('textbox', { name: 'Code cell 2 source' }).click();
+  await page.keyboard.press('Control+z');
+  await expectSources(page, ['b', 'c']);
+  // The palette and the shortcut panel list the redo binding.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('h');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText('Redo cell operation');
+});
+
 test('split at the cursor with Ctrl+Shift+- and undo; split around a selection from the toolbar', async ({ page }) => {
   await openEditing(page, ['import math\nr = 2\nmath.pi * r ** 2']);
   await page.getByRole('textbox', { name: 'Code cell 1 source' }).click();
