@@ -10,6 +10,7 @@ import type { CellRunState } from '../notebook/session';
 import { isHidden } from './notebook-controller';
 import { askInput } from './input-box';
 import type { Completer, PyEditor } from './py-editor';
+import type { PyOutput } from './py-output';
 import './py-editor';
 import './py-output';
 import type { WidgetDisplay } from '../render/types';
@@ -175,6 +176,11 @@ export class PyCell extends LitElement {
 
   get editor(): PyEditor | null {
     return this.renderRoot.querySelector('py-editor');
+  }
+
+  /** The code cell's outputs (not a Markdown cell's rendered text). */
+  get outputElement(): PyOutput | null {
+    return this.renderRoot.querySelector<PyOutput>('py-output[prompts]');
   }
 
   /** Edit mode: focus the editor (after it renders, for a Markdown cell switching to edit). */
