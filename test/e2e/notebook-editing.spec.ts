@@ -274,6 +274,27 @@ test('find also searches text outputs: counted, highlighted, never replaced; an 
   expect(await page.evaluate(() => CSS.highlights.has('pyloom-find') || CSS.highlights.has('pyloom-find-current'))).toBe(false);
 });
 
+test('a long notebook: an editor far off screen is taken down and comes back with its text and undo history', async ({ page }) => {
+  const list = Array.from({ length: 120 }, (_, i) => `value_${i} = ${i}`);
+  await openEditing(page, list);
+  const first = page.getByRole('textbox', { name: 'Code cell 1 source' });
+  await first.click();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' + 1');
+  await page.keyboard.press('Escape');
+  await expectSources(page, ['value_0 = 0 + 1', ...list.slice(1)]);
+  // Far below: the first cell's CodeMirror view goes (its text stays on the page), the last one's exists.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await expect(page.getByRole('textbox', { name: 'Code cell 120 source' })).toBeAttached();
+  await expect(cell(page, 1).locator('.cm-content')).toHaveCount(0);
+  await expect(cell(page, 1).locator('pre.pending')).toHaveText('value_0 = 0 + 1');
+  // Back at the top the view is made again from its kept state: Ctrl+Z still undoes the typing.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await first.click();
+  await page.keyboard.press('Control+z');
+  await expectSources(page, list);
+});
+
 test('collapse and expand input and outputs, by pointer and through the palette', async ({ page }) => {
   await openNotebook(page);
   await openCells(page, 'collapse.ipynb', ['print("shown")']);

@@ -3,6 +3,7 @@
 // what Z and Shift+Z do in the page.
 import { describe, expect, test } from 'vitest';
 import { mergeCells, moveBy, moveTo, splitCell } from '../../src/notebook/edits';
+import { CellHistory, orderOf, reinsertCells, removeCells, reorderCells, swapCells, type Step } from '../../src/notebook/history';
 import { newCell, newNotebook, type Cell, type CodeCell } from '../../src/notebook/model';
 import { NotebookSession, type SessionRuntime } from '../../src/notebook/session';
 
@@ -74,6 +75,48 @@ describe('splitCell', () => {
     expect(sources(splitCell(list, 'c0', [4, 7], new Set())!.cells)).toEqual(['aaa ', 'bbb', ' ccc']);
     expect(splitCell(list, 'c0', [0], new Set())).toBeUndefined();
     expect(splitCell(list, 'c0', [11], new Set())).toBeUndefined();
+  });
+});
+
+describe('history (pure)', () => {
+  test('undo hands its inverse to redo and back; a new record drops the redo stack', () => {
+    const log: string[] = [];
+    const step = (name: string): Step => () => {
+      log.push(name);
+      return { ids: [name], inverse: step(`${name}'`) };
+    };
+    const history = new CellHistory();
+    history.record(step('a'));
+    history.record(step('b'));
+    expect(history.undo()).toEqual(['b']);
+    expect(history.redo()).toEqual(["b'"]);
+    expect(history.undo()).toEqual(["b''"]);
+    history.record(step('c'));
+    expect(history.redo()).toBeUndefined();
+    expect([history.undo(), history.undo(), history.undo()]).toEqual([['c'], ['a'], undefined]);
+    expect(log).toEqual(['b', "b'", "b''", 'c', 'a']);
+  });
+
+  test('remove and reinsert in place; a placeholder when nothing is left; taken ids renamed', () => {
+    const list = cells('a', 'b', 'c');
+    const removal = removeCells(list, ['c0', 'c2'])!;
+    expect(sources(removal.cells)).toEqual(['b']);
+    expect(removal.removed.map((r) => r.index)).toEqual([0, 2]);
+    expect(sources(reinsertCells(removal.cells, removal).cells)).toEqual(['a', 'b', 'c']);
+    expect(removeCells(list, ['nope'])).toBeUndefined();
+    const all = removeCells(list, ['c0', 'c1', 'c2'])!;
+    expect(all.placeholder && all.cells).toEqual([all.placeholder]);
+    expect(sources(reinsertCells(all.cells, all).cells)).toEqual(['a', 'b', 'c']);
+    const clash = reinsertCells([{ ...newCell('code', 'other'), id: 'c0' }], { removed: [{ index: 0, cell: list[0]! }], placeholder: undefined });
+    expect(clash.back[0]).not.toBe('c0');
+    expect(sources(swapCells(list, ['c1'], [{ ...newCell('code', 'x'), id: 'c1' }], 0).cells)).toEqual(['a', 'x', 'c']);
+  });
+
+  test('reorder puts known cells back in their old order; cells added since keep their slots', () => {
+    const list = cells('a', 'b', 'c');
+    const order = orderOf(list);
+    const moved = [list[2]!, { ...newCell('code', 'new'), id: 'n' }, list[0]!, list[1]!];
+    expect(sources(reorderCells(moved, order))).toEqual(['a', 'new', 'b', 'c']);
   });
 });
 
