@@ -205,7 +205,7 @@ async function importNotebook(bytes: ArrayBuffer | string, name: string): Promis
 
 // A .ipynb opened in the file browser: shown as a notebook of this browser (a copy of the file).
 filesPanel.element.addEventListener('open-notebook', (event) => {
-  const { path } = (event as CustomEvent<{ path: string }>).detail;
+  const { path } = event.detail;
   void filesPanel.files.read(path).then((blob) => openFile(new File([blob], path.split('/').pop() ?? path)), (error: unknown) => showFileError(String(error)));
 });
 

@@ -2,6 +2,7 @@
 // count, case and regular-expression options, and find in text outputs (read-only: replace skips
 // them). The search itself is src/notebook/find.ts.
 import { css, html, LitElement, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { compileQuery, findMatches, replaceAll, replaceOne, replacementFor, type FindMatch } from '../notebook/find';
 import type { NotebookSession } from '../notebook/session';
 
@@ -21,16 +22,6 @@ export interface FindMatchesDetail {
  * @fires py-panel-close - the user closed the bar (Escape or Close)
  */
 export class PyFind extends LitElement {
-  static override properties = {
-    session: { attribute: false },
-    query: { state: true },
-    replacement: { state: true },
-    caseSensitive: { state: true },
-    regex: { state: true },
-    outputs: { state: true },
-    current: { state: true },
-  };
-
   static override styles = css`
     :host {
       display: flex;
@@ -76,27 +67,17 @@ export class PyFind extends LitElement {
     }
   `;
 
-  declare session: NotebookSession | undefined;
-  declare query: string;
-  declare replacement: string;
-  declare caseSensitive: boolean;
-  declare regex: boolean;
+  @property({ attribute: false }) session: NotebookSession | undefined;
+  @state() query: string = '';
+  @state() replacement: string = '';
+  @state() caseSensitive: boolean = false;
+  @state() regex: boolean = false;
   /** Also search text outputs (JupyterLab's "search cell outputs" filter). */
-  declare outputs: boolean;
+  @state() outputs: boolean = true;
   /** Index of the shown match in the current list. */
-  declare current: number;
+  @state() current: number = 0;
 
   #listening: NotebookSession | undefined;
-
-  constructor() {
-    super();
-    this.query = '';
-    this.replacement = '';
-    this.caseSensitive = false;
-    this.regex = false;
-    this.outputs = true;
-    this.current = 0;
-  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -233,5 +214,10 @@ if (!customElements.get('py-find')) customElements.define('py-find', PyFind);
 declare global {
   interface HTMLElementTagNameMap {
     'py-find': PyFind;
+  }
+  interface HTMLElementEventMap {
+    'py-find-show': CustomEvent<FindShowDetail>;
+    'py-find-matches': CustomEvent<FindMatchesDetail>;
+    'py-panel-close': CustomEvent<null>;
   }
 }
