@@ -4,6 +4,7 @@ import '../components/py-notebook';
 import '../components/py-status';
 import { createRuntime, type AnyRuntime } from '../runtime/runtime';
 import { widgetHostFor } from '../widgets/host';
+import { NotebookWidgets } from './notebook-widgets';
 import { Autosave, type SaveStateDetail } from '../notebook/autosave';
 import { NotebookFileError, parseNotebook, serializeNotebook } from '../notebook/ipynb';
 import { newNotebook, type Notebook } from '../notebook/model';
@@ -40,6 +41,8 @@ const config: DeploymentConfig = await loadDeploymentConfig().catch((error: unkn
 let choice: RuntimeChoice = runtimeChoices.last();
 // Before the runtime: its worker boots writable only in the tab that owns the workspace.
 const workspaceLock = await acquireWorkspaceLock();
+const widgets = new NotebookWidgets();
+widgets.onChange = () => autosave.changed();
 const filesPanel = setupFilesPanel(workspaceLock);
 let runtime: AnyRuntime = startRuntime(choice);
 notebookElement.completer = (code, cursor) => runtime.complete(code, cursor);
@@ -56,7 +59,7 @@ function startRuntime(next: RuntimeChoice): AnyRuntime {
     next.kind === 'jupyter' ? createRuntime(jupyterOptions(next)) : createRuntime({ ...config, workspaceWritable: () => workspaceLock.owned });
   statusElement.runtime = started;
   // Live widgets need Pyodide's comm channel; a Jupyter server's kernel has none here yet.
-  notebookElement.widgets = 'comms' in started ? widgetHostFor(started, { trusted: false }) : undefined;
+  notebookElement.widgets = widgets.useHost('comms' in started ? widgetHostFor(started, { trusted: false }) : undefined);
   filesPanel.attach(started);
   watchDownloads(started);
   if (next.kind === 'jupyter') {
@@ -164,7 +167,8 @@ async function show(stored: { meta: NotebookMeta; notebook: Notebook }): Promise
     session.addEventListener('change', onSessionChange);
     notebookElement.session = session;
   }
-  await autosave.attach(meta, () => session.notebook);
+  notebookElement.widgets = widgets.open(stored.notebook);
+  await autosave.attach(meta, () => widgets.save(session.notebook));
   // Not awaited: cells run after it wait in the worker until the files are there.
   void filesPanel.fetchCompanions(stored.notebook.metadata);
   showName();
@@ -236,7 +240,7 @@ async function openFromUrl(url: string): Promise<boolean> {
 }
 
 function download(): void {
-  const text = serializeNotebook(session.notebook);
+  const text = serializeNotebook(widgets.save(session.notebook));
   const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ipynb+json' }));
   const link = Object.assign(document.createElement('a'), { href: url, download: meta.name });
   document.body.append(link);
