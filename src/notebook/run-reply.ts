@@ -1,6 +1,6 @@
 // What a run's reply means for the notebook beyond its outputs: the execute_reply payload a cell
-// sent (IPython's set_next_input), and the error a cell keeps when the runtime under it stopped.
-import type { ErrorOutput, ExecutePayload, SetNextInputPayload } from '../protocol';
+// sent (IPython's set_next_input), and what a cell keeps when the runtime under it stopped or restarted.
+import type { ErrorOutput, ExecutePayload, Output, SetNextInputPayload } from '../protocol';
 
 /** The set_next_input request of a reply, or undefined. The last one wins, as in ipykernel. */
 export function nextInput(payload: readonly ExecutePayload[] | undefined): SetNextInputPayload | undefined {
@@ -17,4 +17,9 @@ export function runtimeFailure(message: string): ErrorOutput {
     evalue: reason,
     traceback: [`\x1b[31mRuntimeDied\x1b[0m: the Python runtime stopped while running this cell: ${reason}`, 'Variables were lost. Running a cell starts a fresh runtime.'],
   };
+}
+
+/** A cell stopped by restarting the runtime (an interrupt that did not take): its outputs and what was lost. */
+export function abortedOutputs(outputs: readonly Output[], reason: string | undefined): Output[] {
+  return [...outputs, { output_type: 'stream', name: 'stderr', text: `${reason ?? 'runtime restarted'}\n` }];
 }

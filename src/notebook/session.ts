@@ -7,9 +7,8 @@ import type { ExecuteOptions, ExecuteReply, InputRequest, RuntimeStatus } from '
 import { mergeCells, moveBy, moveTo, splitCell } from './edits';
 import { CellHistory, NOTHING, orderOf, reinsertCells, removeCells, reorderCells, swapCells, type Step, type StepResult } from './history';
 import { convertCell, newCell, patchMetadata, type Cell, type CellType, type CodeCell, type JsonObject, type Notebook } from './model';
-import { runtimeFailure } from './run-failure';
 import { errorMessage } from '../shared/errors';
-import { nextInput, runtimeFailure } from './run-reply';
+import { abortedOutputs, nextInput, runtimeFailure } from './run-reply';
 
 /** The part of a Runtime a session uses. */
 export interface SessionRuntime extends EventTarget {
@@ -336,9 +335,7 @@ export class NotebookSession extends EventTarget {
     this.#running = undefined;
     this.#states.delete(id);
     if (reply?.status === 'aborted') {
-      // Stopped by restarting the runtime (an interrupt that did not take): say what was lost.
-      const notice: Output = { output_type: 'stream', name: 'stderr', text: `${this.runtime.reason ?? 'runtime restarted'}\n` };
-      this.#patchCode(id, { outputs: [...reply.outputs, notice], execution_count: null });
+      this.#patchCode(id, { outputs: abortedOutputs(reply.outputs, this.runtime.reason), execution_count: null });
       return false;
     }
     if (reply) {
