@@ -1,6 +1,5 @@
-// A notebook bound to a runtime: cell edits (add, delete, move, merge, split, retype) with undo and
-// redo of the structural ones (history.ts), and running cells in order with Jupyter's rules (outputs cleared at start,
-// stop the queue on error, counts).
+// A notebook bound to a runtime: cell edits with undo/redo of the structural ones (history.ts), and
+// running cells in order with Jupyter's rules (outputs cleared at start, stop the queue on error, counts).
 // Cells are replaced, never mutated, so elements can tell what changed by identity.
 import type { Output, OutputEvent } from '../protocol';
 import type { ExecuteOptions, ExecuteReply, InputRequest, RuntimeStatus } from '../runtime/runtime';
