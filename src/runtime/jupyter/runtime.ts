@@ -15,6 +15,10 @@ const LOST = 'Pyloom: the connection to the Jupyter server dropped while this ce
  * the kernel), `output` (OutputDetail), `error` (ErrorDetail: the connection dropped and is being
  * re-established, with back-off, by @jupyterlab/services).
  */
+/** How often, and how many times, a kernel restarted by the server is asked whether it answers. */
+const NUDGE_INTERVAL_MS = 2000;
+const NUDGE_ATTEMPTS = 30;
+
 export class JupyterRuntime extends EventTarget {
   readonly kind = 'jupyter';
   #options: JupyterRuntimeOptions;
@@ -235,10 +239,7 @@ export class JupyterRuntime extends EventTarget {
       const dropped = this.#wasConnected && !this.#restarting;
       this.#wasConnected = true;
       if (this.#restarting && this.#jobs.status === 'starting' && !this.#jobs.running) {
-        // The server's automatic restart is done once the new kernel's websocket is up.
-        this.#restarting = false;
-        this.#jobs.setStatus('idle');
-        this.#pump();
+        void this.#afterAutorestart(client);
       } else if (dropped) {
         void this.#afterReconnect(client);
       }
@@ -248,6 +249,33 @@ export class JupyterRuntime extends EventTarget {
     } else if (state === 'disconnected' && !this.#restarting) {
       this.#die(`lost the connection to the Jupyter server at ${this.#info?.server ?? 'its URL'} and could not reconnect`);
     }
+  }
+
+  /**
+   * The server's automatic restart is done once the new kernel answers over the new websocket. An
+   * open socket is not enough: the server's iopub subscription to the new kernel can miss its first
+   * messages, and a cell sent then never sees its idle status (seen: a hang after os._exit, 1 run
+   * in 2). So ask kernel_info, which completes only with iopub's idle, again until answered, as
+   * Jupyter Server's own "nudge" does.
+   */
+  async #afterAutorestart(client: KernelClient): Promise<void> {
+    for (let attempt = 0; attempt < NUDGE_ATTEMPTS; attempt++) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const answered = await Promise.race([
+        client.ping().then(() => true, () => false),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), NUDGE_INTERVAL_MS))),
+      ]);
+      clearTimeout(timer);
+      if (this.#client !== client || this.#disposed || !this.#restarting) return;
+      if (answered) {
+        this.#restarting = false;
+        this.#jobs.setStatus('idle');
+        this.#pump();
+        return;
+      }
+    }
+    this.#restarting = false;
+    this.#die(`the kernel restarted by the server did not answer within ${(NUDGE_ATTEMPTS * NUDGE_INTERVAL_MS) / 1000} s`);
   }
 
   /**
