@@ -82,7 +82,7 @@ test('a page whose origin the server does not allow is told which --ServerApp.al
 });
 
 test('a server that is down is reported as unreachable (and, on an isolated page, with the CORS hint too)', async ({ page }) => {
-  const down = `http://127.0.0.1:${await freePort(8890, 8899, [server.port])}/`;
+  const down = `http://127.0.0.1:${await freePort([server.port])}/`;
   await openThebePage(page, UNISOLATED_ORIGIN, down, 'x');
   await cell(page, 0).getByRole('button', { name: 'Run this Python cell' }).click();
   await expect(cell(page, 0).getByRole('status')).toContainText(`Could not reach the Jupyter server at ${down}: is it running, and is the URL right?`, { timeout: 60_000 });
@@ -161,7 +161,7 @@ test('the notebook page: pick "Jupyter server…", run cells there; the choice i
 test.describe('Binder', () => {
   let hub: FakeBinderHub;
   test.beforeAll(async () => {
-    hub = await startFakeBinderHub(await freePort(8890, 8899, [server.port]), { url: server.baseUrl, token: server.token });
+    hub = await startFakeBinderHub(await freePort([server.port]), { url: server.baseUrl, token: server.token });
   });
   test.afterAll(async () => {
     await hub?.stop();

@@ -1,15 +1,15 @@
 // The remote runtime against a real Jupyter Server + IPython kernel started by this test: the
 // Runtime API (streams, rich output, errors, input, interrupt, restart, completion, kernel death,
 // a dropped websocket) and the server failures (wrong token, server down).
-import { writeFileSync } from 'node:fs';
-import { createServer, connect, type Socket } from 'node:net';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { existsSync, watch, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createRuntime, type StatusDetail, type ErrorDetail } from '../../src/runtime/runtime';
 import type { JupyterRuntime } from '../../src/runtime/jupyter/runtime';
 import type { ServerSettings } from '../../src/runtime/jupyter/options';
 import type { OutputEvent } from '../../src/protocol';
 import { freePort, jupyterMissing, startJupyter, type JupyterServer } from '../jupyter-server';
+import { startCuttingProxy, type CuttingProxy } from './helpers/cutting-proxy';
 
 const missing = jupyterMissing();
 let server: JupyterServer;
@@ -42,6 +42,16 @@ function outputMatching(runtime: JupyterRuntime, match: (event: OutputEvent) => 
       }
     };
     runtime.addEventListener('output', listener);
+  });
+}
+
+/** Resolves once `path` exists (a file the kernel writes to say it got somewhere). */
+function fileAppears(path: string): Promise<void> {
+  return new Promise((resolve) => {
+    const watcher = watch(dirname(path), () => {
+      if (existsSync(path)) (watcher.close(), resolve());
+    });
+    if (existsSync(path)) (watcher.close(), resolve());
   });
 }
 
@@ -171,48 +181,87 @@ describe.skipIf(missing)(`remote runtime on a real Jupyter Server${missing ? ` (
   });
 
   test('a server that is not running is reported as unreachable', async () => {
-    const port = await freePort(8890, 8899, [server.port]);
+    const port = await freePort([server.port]);
     const runtime = remote({ baseUrl: `http://127.0.0.1:${port}/` });
     await expect(runtime.ready).rejects.toThrow(`Could not reach the Jupyter server at http://127.0.0.1:${port}/`);
   });
 
-  // Skipped, a known gap (README, issue 16 still open): in the CI-like run of 2026-11-30 the reply
-  // arrived after the reconnect but the cell's last stream ('end', printed while the socket was down)
-  // did not, and nothing said it may be lost. Replay order after a reconnect needs work.
-  test.skip('a dropped websocket reconnects with back-off; the running cell still gets its result (the server replays it)', async () => {
-    // A TCP proxy in front of the server that can cut every open connection.
-    const sockets = new Set<Socket>();
-    const proxy = createServer((client) => {
-      const upstream = connect(server.port, '127.0.0.1');
-      client.pipe(upstream).pipe(client);
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('close', () => sockets.delete(s));
-        s.on('error', () => undefined);
-      }
+  describe('a dropped websocket', () => {
+    let proxy: CuttingProxy;
+    beforeEach(async () => {
+      proxy = await startCuttingProxy(server.port, await freePort([server.port]));
     });
-    const proxyPort = await freePort(8890, 8899, [server.port]);
-    await new Promise<void>((resolve) => proxy.listen(proxyPort, '127.0.0.1', resolve));
-    try {
-      const runtime = remote({ baseUrl: `http://127.0.0.1:${proxyPort}/` });
+    afterEach(async () => {
+      await proxy.close();
+    });
+
+    /** A runtime through the proxy, running `cell` (which prints 'start' first); resolves once 'start' arrived. */
+    async function runThroughProxy(cell: string) {
+      const runtime = remote({ baseUrl: `http://127.0.0.1:${proxy.port}/` });
+      const { kernelId } = await runtime.ready;
       const errors: string[] = [];
       runtime.addEventListener('error', (e) => errors.push((e as CustomEvent<ErrorDetail>).detail.message));
-      const flag = join(server.root, 'go');
       const started = outputMatching(runtime, (e) => e.output_type === 'stream' && e.text.includes('start'));
-      const running = runtime.execute(`import os, time\nprint('start', flush=True)\nwhile not os.path.exists(${JSON.stringify(flag)}):\n    time.sleep(0.05)\nprint('end')`);
+      const running = runtime.execute(`import os, time\ndef wait_for(name):\n    while not os.path.exists(os.path.join(${JSON.stringify(server.root)}, name)):\n        time.sleep(0.02)\nprint('start', flush=True)\n${cell}`);
       await started;
       const dropped = new Promise<void>((resolve) => runtime.addEventListener('error', () => resolve(), { once: true }));
-      for (const socket of sockets) socket.destroy();
+      return { runtime, kernelId, errors, running, dropped };
+    }
+    const touch = (name: string) => writeFileSync(join(server.root, name), '');
+    const streamText = (outputs: OutputEvent[] | { output_type: string }[]) => outputs.map((o) => ('text' in o && typeof o.text === 'string' ? o.text : '')).join('');
+
+    test('the server buffered what the kernel printed meanwhile: after the reconnect (with back-off) the cell gets all of it, and no loss is reported', async () => {
+      const { runtime, kernelId, errors, running, dropped } = await runThroughProxy("wait_for('a-go')\nprint('end', flush=True)\nopen(os.path.join(" + JSON.stringify(server.root) + ", 'a-printed'), 'w').close()");
+      proxy.hold();
+      const mark = server.logMark();
+      proxy.cutBoth();
       await dropped;
-      writeFileSync(flag, '');
+      // 'end' is printed only once the server buffers for this kernel, and reaches it before the page reconnects.
+      await server.logged(new RegExp(`Starting buffering for ${kernelId}`), mark);
+      touch('a-go');
+      await fileAppears(join(server.root, 'a-printed'));
+      proxy.release();
       const reply = await running;
       expect(errors[0]).toMatch(/dropped; reconnecting\. The running cell keeps going/);
       expect(reply.status).toBe('ok');
-      expect(reply.outputs.map((o) => (o.output_type === 'stream' ? o.text : '')).join('')).toBe('start\nend\n');
+      expect(streamText(reply.outputs)).toBe('start\nend\n');
       expect((await runtime.execute('1 + 1')).outputs[0]).toMatchObject({ data: { 'text/plain': '2' } });
-    } finally {
-      proxy.close();
-    }
+    });
+
+    test('output sent before the server noticed the drop is gone: the cell still gets its reply and says output may be lost', async () => {
+      const { kernelId, running, dropped } = await runThroughProxy("wait_for('b-go')\nprint('end', flush=True)\nwait_for('b-finish')");
+      proxy.hold();
+      proxy.cutClientSide();
+      await dropped;
+      touch('b-go');
+      // The server wrote 'end' into the half-open connection: lost.
+      await proxy.discarded('"end\\n"');
+      const mark = server.logMark();
+      proxy.cutServerSide();
+      await server.logged(new RegExp(`Starting buffering for ${kernelId}`), mark);
+      touch('b-finish');
+      proxy.release();
+      const reply = await running;
+      expect(reply.status).toBe('ok');
+      const text = streamText(reply.outputs);
+      expect(text).not.toContain('end');
+      expect(text).toMatch(/^start\nPyloom: the connection to the Jupyter server dropped while this cell ran; output produced while the connection was down may be lost\.\n$/);
+    });
+
+    test('a reply sent before the server noticed the drop is gone: after the reconnect the cell ends as aborted, saying its result may be lost', async () => {
+      const { runtime, running, dropped } = await runThroughProxy("wait_for('c-go')\nprint('end')");
+      proxy.hold();
+      proxy.cutClientSide();
+      await dropped;
+      touch('c-go');
+      await proxy.discarded('"execute_reply"');
+      proxy.cutServerSide();
+      proxy.release();
+      const reply = await running;
+      expect(reply.status).toBe('aborted');
+      expect(streamText(reply.outputs)).toMatch(/^start\nPyloom: the connection to the Jupyter server dropped while this cell ran and its result did not arrive/);
+      expect((await runtime.execute('1 + 1')).outputs[0]).toMatchObject({ data: { 'text/plain': '2' } });
+    });
   });
 
   // Widgets need the page half of the comm channel and a widget manager (issue 15), which do not

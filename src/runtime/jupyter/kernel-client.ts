@@ -6,6 +6,7 @@ import type { CompletionItem, CompletionResult, ExecuteStatus, OutputEvent } fro
 import type { InputRequest } from '../runtime';
 import type { ServerSettings } from './options';
 import { normalizeBaseUrl } from './server-check';
+import { MessageLedger } from './message-ledger';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'restarting' | 'autorestarting' | 'dead' | 'unknown';
 export type ConnectionState = 'connected' | 'connecting' | 'disconnected';
@@ -21,12 +22,28 @@ export interface ExecuteHandlers {
   onInput(request: InputRequest): Promise<string | undefined>;
 }
 
+export interface ExecuteAck {
+  status: ExecuteStatus;
+  executionCount: number | null;
+  mayHaveLost: boolean;
+}
+
+/** An execution in flight; `lostFrom` is set at a drop: the first counter that drop could lose (null: unknown). */
+interface Watch {
+  lostFrom?: number | null;
+}
+
 export interface KernelClient {
   readonly id: string;
   readonly name: string;
   readonly implementation: string;
   readonly languageVersion: string;
-  execute(code: string, handlers: ExecuteHandlers): Promise<{ status: ExecuteStatus; executionCount: number | null }>;
+  /**
+   * Run `code`. `mayHaveLost`: the websocket dropped while it ran and messages the kernel sent
+   * meanwhile did not all arrive (or, for kernels whose msg_ids carry no counter, cannot be
+   * shown to have arrived).
+   */
+  execute(code: string, handlers: ExecuteHandlers): Promise<ExecuteAck>;
   complete(code: string, cursor: number): Promise<CompletionResult>;
   /** A round trip on the shell channel: resolves after every reply sent before it was answered. */
   ping(): Promise<void>;
@@ -61,15 +78,33 @@ export async function startKernel(server: ServerSettings, kernelName: string | u
   const name = kernelName ?? (await KernelSpecAPI.getSpecs(settings)).default;
   const model = await KernelAPI.startNew({ name }, settings);
   const kernel = new KernelConnection({ model, serverSettings: settings, handleComms: true });
+  const ledger = new MessageLedger();
+  const watches = new Set<Watch>();
+  let connected = false;
+  kernel.anyMessage.connect((_, { msg, direction }) => {
+    if (direction === 'recv') ledger.record(msg.header.msg_id, msg.header.session, msg.channel);
+  });
   kernel.statusChanged.connect((_, state) => events.onState(state === 'terminating' ? 'dead' : state));
-  kernel.connectionStatusChanged.connect((_, state) => events.onConnection(state));
+  kernel.connectionStatusChanged.connect((_, state) => {
+    if (state !== 'connected' && connected) for (const watch of watches) watch.lostFrom ??= ledger.watermark() ?? null;
+    connected = state === 'connected';
+    events.onConnection(state);
+  });
   const info = await kernel.info;
   return {
     id: model.id,
     name,
     implementation: info.implementation,
     languageVersion: info.language_info.version,
-    execute: (code, handlers) => execute(kernel, code, handlers),
+    execute: async (code, handlers) => {
+      const watch: Watch = {};
+      watches.add(watch);
+      try {
+        return await execute(kernel, code, handlers, ledger, watch);
+      } finally {
+        watches.delete(watch);
+      }
+    },
     complete: (code, cursor) => complete(kernel, code, cursor),
     ping: async () => void (await kernel.requestKernelInfo()),
     interrupt: () => kernel.interrupt(),
@@ -93,10 +128,14 @@ export async function startKernel(server: ServerSettings, kernelName: string | u
   };
 }
 
-async function execute(kernel: KernelConnection, code: string, handlers: ExecuteHandlers) {
+async function execute(kernel: KernelConnection, code: string, handlers: ExecuteHandlers, ledger: MessageLedger, watch: Watch): Promise<ExecuteAck> {
   // stop_on_error off: the notebook session stops its own queue; the kernel only ever has one cell.
   const future = kernel.requestExecute({ code, allow_stdin: true, stop_on_error: false, store_history: true });
+  // The counter of this execution's last message: what a drop before it may have lost.
+  let last = -1;
+  const note = (message: KernelMessage.IMessage) => (last = Math.max(last, ledger.counterOf(message.header.msg_id, message.header.session) ?? -1));
   future.onIOPub = (message) => {
+    note(message);
     const event = toOutputEvent(message);
     if (event) handlers.onOutput(event);
   };
@@ -110,11 +149,14 @@ async function execute(kernel: KernelConnection, code: string, handlers: Execute
       .then((value) => future.sendInputReply({ status: 'ok', value: value ?? '\u0004' }, message.header));
   };
   const reply = await future.done;
+  note(reply);
   const content = reply.content;
+  const from = watch.lostFrom;
   return {
     status: content.status === 'ok' ? 'ok' : content.status === 'aborted' ? 'aborted' : 'error',
     executionCount: 'execution_count' in content && typeof content.execution_count === 'number' ? content.execution_count : null,
-  } satisfies { status: ExecuteStatus; executionCount: number | null };
+    mayHaveLost: from !== undefined && (from === null || last < 0 || !ledger.complete(from, last)),
+  };
 }
 
 /** An iopub message of this execution as a Pyloom output event, or undefined (status, execute_input…). */

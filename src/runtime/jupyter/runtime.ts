@@ -18,6 +18,7 @@ interface Job {
   reject(error: Error): void;
 }
 
+const GAP = 'Pyloom: the connection to the Jupyter server dropped while this cell ran; output produced while the connection was down may be lost.\n';
 const LOST = 'Pyloom: the connection to the Jupyter server dropped while this cell ran and its result did not arrive; the kernel may have finished it. Outputs above are what arrived.\n';
 
 /**
@@ -213,9 +214,11 @@ export class JupyterRuntime extends EventTarget {
       await checkServer(settings);
       this.#progress('start-kernel', `Starting kernel ${options.kernelName ?? '(server default)'}`);
       const { startKernel } = await import('./kernel-client');
-      const client = await startKernel(settings, options.kernelName, {
-        onState: (state) => this.#onKernelState(client, state),
-        onConnection: (state) => this.#onConnection(client, state),
+      // Events while startKernel connects come before `client` exists; they are about no kernel of ours yet.
+      let client: KernelClient | undefined;
+      client = await startKernel(settings, options.kernelName, {
+        onState: (state) => client && this.#onKernelState(client, state),
+        onConnection: (state) => client && this.#onConnection(client, state),
       });
       if (this.#disposed) {
         void client.shutdown().catch(() => undefined);
@@ -323,6 +326,7 @@ export class JupyterRuntime extends EventTarget {
       .then(
         (ack) => {
           if (this.#running !== job) return; // aborted by a restart, or lost in a reconnect
+          if (ack.mayHaveLost) this.#emitOutput(job, { output_type: 'stream', name: 'stderr', text: GAP });
           this.#running = undefined;
           job.resolve({ status: ack.status, executionCount: ack.executionCount, outputs: job.outputs.outputs });
           this.#pump();
