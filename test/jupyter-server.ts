@@ -20,7 +20,7 @@ export interface JupyterServer {
   stop(): Promise<void>;
 }
 
-const PYTHON = process.env['PYLOOM_JUPYTER_PYTHON'] ?? '/usr/bin/python3';
+export const PYTHON = process.env['PYLOOM_JUPYTER_PYTHON'] ?? '/usr/bin/python3';
 const LOG = process.env['PYLOOM_JUPYTER_LOG'];
 const [PORT_FROM, PORT_TO] = (process.env['PYLOOM_JUPYTER_PORTS'] ?? '8890-8899').split('-').map(Number) as [number, number];
 
@@ -45,10 +45,11 @@ export async function freePort(taken: number[] = [], from = PORT_FROM, to = PORT
 }
 
 /**
- * Start a server that allows `allowOrigin` (CORS and websocket origin). Resolves once it logs that
- * it is running and answers api/status with the token.
+ * Start a server that allows `allowOrigin` (CORS and websocket origin), with `env` added to its
+ * environment (its kernels inherit it: PYTHONPATH). Resolves once it logs that it is running and
+ * answers api/status with the token.
  */
-export async function startJupyter(options: { allowOrigin: string; port?: number; token?: string }): Promise<JupyterServer> {
+export async function startJupyter(options: { allowOrigin: string; port?: number; token?: string; env?: Record<string, string> }): Promise<JupyterServer> {
   const port = options.port ?? (await freePort());
   const token = options.token ?? randomBytes(16).toString('hex');
   const root = mkdtempSync(join(tmpdir(), 'pyloom-jupyter-'));
@@ -67,7 +68,7 @@ export async function startJupyter(options: { allowOrigin: string; port?: number
       `--ServerApp.root_dir=${root}`,
       ...(LOG ? ['--debug'] : []),
     ],
-    { env: { ...process.env, JUPYTER_RUNTIME_DIR: join(root, '.runtime'), IPYTHONDIR: join(root, '.ipython') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, ...options.env, JUPYTER_RUNTIME_DIR: join(root, '.runtime'), IPYTHONDIR: join(root, '.ipython') }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
   const logWaiters = new Set<() => void>();

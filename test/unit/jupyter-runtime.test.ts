@@ -1,25 +1,32 @@
 // The remote runtime against a real Jupyter Server + IPython kernel started by this test: the
 // Runtime API (streams, rich output, errors, input, interrupt, restart, completion, kernel death,
 // a dropped websocket) and the server failures (wrong token, server down).
-import { existsSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createRuntime, type StatusDetail, type ErrorDetail } from '../../src/runtime/runtime';
 import type { JupyterRuntime } from '../../src/runtime/jupyter/runtime';
 import type { ServerSettings } from '../../src/runtime/jupyter/options';
-import type { OutputEvent } from '../../src/protocol';
-import { freePort, jupyterMissing, startJupyter, type JupyterServer } from '../jupyter-server';
+import type { CommMessage, OutputEvent } from '../../src/protocol';
+import { freePort, jupyterMissing, PYTHON, startJupyter, type JupyterServer } from '../jupyter-server';
+import { unpackWidgetWheelsForServer, widgetWheelsMissing } from './helpers/widget-wheels';
 import { startCuttingProxy, type CuttingProxy } from './helpers/cutting-proxy';
 
 const missing = jupyterMissing();
+const widgetsMissing = widgetWheelsMissing();
 let server: JupyterServer;
+let widgetPath: string | undefined;
 const runtimes: JupyterRuntime[] = [];
 
 beforeAll(async () => {
-  if (!missing) server = await startJupyter({ allowOrigin: 'http://127.0.0.1' });
+  if (missing) return;
+  // ipywidgets for the kernels, unpacked from the genuine wheels (skipped below when absent).
+  widgetPath = widgetsMissing ? undefined : unpackWidgetWheelsForServer(PYTHON);
+  server = await startJupyter({ allowOrigin: 'http://127.0.0.1', ...(widgetPath ? { env: { PYTHONPATH: widgetPath } } : {}) });
 });
 afterAll(async () => {
   await server?.stop();
+  if (widgetPath) rmSync(widgetPath, { recursive: true, force: true });
 });
 afterEach(() => {
   for (const runtime of runtimes.splice(0)) runtime.dispose();
@@ -54,6 +61,8 @@ function fileAppears(path: string): Promise<void> {
     if (existsSync(path)) (watcher.close(), resolve());
   });
 }
+
+const streamOf = (reply: { outputs: { output_type: string }[] }) => reply.outputs.map((o) => ('text' in o && typeof o.text === 'string' ? o.text : '')).join('');
 
 describe.skipIf(missing)(`remote runtime on a real Jupyter Server${missing ? ` (skipped: ${missing})` : ''}`, () => {
   test('execute streams stdout/stderr as they come, then rich output and the execute_result, with the reply shape of the Pyodide runtime', async () => {
@@ -264,7 +273,32 @@ describe.skipIf(missing)(`remote runtime on a real Jupyter Server${missing ? ` (
     });
   });
 
-  // Widgets need the page half of the comm channel and a widget manager (issue 15), which do not
-  // exist yet; the kernel connection already handles comms (handleComms), nothing consumes them.
-  test.skip('ipywidgets through ipykernel comms: skipped — no widget manager yet (issue 15), and ipywidgets is not installed on this machine', () => undefined);
+  test.skipIf(widgetsMissing)(`ipywidgets through ipykernel comms: a slider's comm opens to the page; a value set from the page reaches the kernel, one set in the kernel reaches the page; a restart gives new comms${widgetsMissing ? ` (skipped: ${widgetsMissing})` : ''}`, async () => {
+    const runtime = remote();
+    await runtime.ready;
+    const received: CommMessage[] = [];
+    runtime.comms!.onMessage((message) => received.push(message));
+    const reply = await runtime.execute('import ipywidgets as w\nseen = []\nslider = w.IntSlider(value=3, max=100, description="x")\nslider.observe(lambda change: seen.append(change["new"]), names="value")\nslider');
+    expect(reply.status).toBe('ok');
+    const open = received.find((m) => m.msg_type === 'comm_open' && (m.data['state'] as Record<string, unknown>)['_model_name'] === 'IntSliderModel');
+    expect(open).toMatchObject({ target_name: 'jupyter.widget', data: { state: { value: 3, description: 'x', _model_module: '@jupyter-widgets/controls' } } });
+    expect(reply.outputs.at(-1)).toMatchObject({ output_type: 'execute_result', data: { 'application/vnd.jupyter.widget-view+json': { model_id: open!.comm_id, version_major: 2 } } });
+
+    // Page → kernel: resolves once the kernel has handled it.
+    await runtime.comms!.send({ msg_type: 'comm_msg', comm_id: open!.comm_id, data: { method: 'update', state: { value: 42 }, buffer_paths: [] }, metadata: {}, buffers: [] });
+    expect(streamOf(await runtime.execute('print(slider.value, seen)'))).toBe('42 [42]\n');
+
+    // Kernel → page.
+    const before = received.length;
+    await runtime.execute('slider.value = 7');
+    expect(received.slice(before)).toContainEqual(expect.objectContaining({ msg_type: 'comm_msg', comm_id: open!.comm_id, data: expect.objectContaining({ method: 'update', state: { value: 7 } }) }));
+
+    // A restart ends the kernel's widgets: a new link; the old one refuses to send.
+    const old = runtime.comms!;
+    const renewed = new Promise<unknown>((resolve) => runtime.addEventListener('comms', (e) => resolve((e as CustomEvent<unknown>).detail), { once: true }));
+    await runtime.restart();
+    expect(await renewed).toBe(runtime.comms);
+    expect(runtime.comms).not.toBe(old);
+    await expect(old.send({ msg_type: 'comm_msg', comm_id: open!.comm_id, data: {}, metadata: {}, buffers: [] })).rejects.toThrow(/closed/);
+  });
 });

@@ -7,6 +7,7 @@ import type { InputRequest } from '../runtime';
 import type { ServerSettings } from './options';
 import { normalizeBaseUrl } from './server-check';
 import { MessageLedger } from './message-ledger';
+import { kernelComms, type ClosableCommLink } from './comms';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'restarting' | 'autorestarting' | 'dead' | 'unknown';
 export type ConnectionState = 'connected' | 'connecting' | 'disconnected';
@@ -45,6 +46,8 @@ export interface KernelClient {
    */
   execute(code: string, handlers: ExecuteHandlers): Promise<ExecuteAck>;
   complete(code: string, cursor: number): Promise<CompletionResult>;
+  /** The comms of the kernel process running now (widgets); a restart needs a new one. */
+  comms(): ClosableCommLink;
   /** A round trip on the shell channel: resolves after every reply sent before it was answered. */
   ping(): Promise<void>;
   interrupt(): Promise<void>;
@@ -77,7 +80,9 @@ export async function startKernel(server: ServerSettings, kernelName: string | u
   const settings = settingsFor(server);
   const name = kernelName ?? (await KernelSpecAPI.getSpecs(settings)).default;
   const model = await KernelAPI.startNew({ name }, settings);
-  const kernel = new KernelConnection({ model, serverSettings: settings, handleComms: true });
+  // Comms are ours (comms.ts): the library's own handling would close every comm whose target
+  // it has no handler for, widgets' included.
+  const kernel = new KernelConnection({ model, serverSettings: settings, handleComms: false });
   const ledger = new MessageLedger();
   const watches = new Set<Watch>();
   let connected = false;
@@ -106,6 +111,7 @@ export async function startKernel(server: ServerSettings, kernelName: string | u
       }
     },
     complete: (code, cursor) => complete(kernel, code, cursor),
+    comms: () => kernelComms(kernel),
     ping: async () => void (await kernel.requestKernelInfo()),
     interrupt: () => kernel.interrupt(),
     restart: () => kernel.restart(),

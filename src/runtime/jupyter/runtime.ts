@@ -5,6 +5,8 @@ import type { BootPhase, BootProgress, CompletionResult, OutputEvent } from '../
 import type { ErrorDetail, ExecuteOptions, ExecuteReply, OutputDetail, RuntimeStatus, StatusDetail } from '../runtime';
 import { OutputList } from '../output-list';
 import type { ConnectionState, KernelClient, KernelState } from './kernel-client';
+import type { CommLink } from '../comm-link';
+import type { ClosableCommLink } from './comms';
 import type { JupyterRuntimeOptions, RemoteInfo, ServerSettings } from './options';
 import { checkServer, describeError, normalizeBaseUrl } from './server-check';
 
@@ -25,7 +27,8 @@ const LOST = 'Pyloom: the connection to the Jupyter server dropped while this ce
  * A kernel on a Jupyter server, with the same surface as the Pyodide `Runtime`. Events:
  * `status` (StatusDetail), `progress` (BootProgress: Binder build log lines, connecting, starting
  * the kernel), `output` (OutputDetail), `error` (ErrorDetail: the connection dropped and is being
- * re-established, with back-off, by @jupyterlab/services).
+ * re-established, with back-off, by @jupyterlab/services), `comms` (CustomEvent<CommLink>: the
+ * comms of a new kernel process, at start and after each restart; widgets follow it).
  */
 export class JupyterRuntime extends EventTarget {
   readonly kind = 'jupyter';
@@ -43,6 +46,7 @@ export class JupyterRuntime extends EventTarget {
   /** Set while a restart (ours or the server's) reconnects: those connection changes are expected. */
   #restarting = false;
   #wasConnected = false;
+  #comms: ClosableCommLink | undefined;
   /** Everything the Binder build said, for pages that show the whole log. */
   readonly binderLog: string[] = [];
 
@@ -69,6 +73,10 @@ export class JupyterRuntime extends EventTarget {
   }
   get bootInfo(): RemoteInfo | undefined {
     return this.#info;
+  }
+  /** The kernel's comms (ipywidgets), the same surface as the Pyodide runtime's; undefined until started and once dead. */
+  get comms(): CommLink | undefined {
+    return this.#status === 'dead' ? undefined : this.#comms;
   }
   get queued(): number {
     return this.#queue.length;
@@ -154,7 +162,10 @@ export class JupyterRuntime extends EventTarget {
     this.#ready = client.restart().then(
       () => {
         this.#restarting = false;
-        if (this.#client === client) this.#setStatus('idle');
+        if (this.#client === client) {
+          this.#renewComms(client);
+          this.#setStatus('idle');
+        }
         this.#pump();
         return this.#info!;
       },
@@ -175,6 +186,8 @@ export class JupyterRuntime extends EventTarget {
     this.#disposed = true;
     globalThis.removeEventListener?.('pagehide', this.#onPageHide);
     this.#abortAll();
+    this.#comms?.close();
+    this.#comms = undefined;
     void this.#client?.shutdown().catch(() => undefined);
     this.#client = undefined;
     this.#setStatus('dead', 'runtime disposed');
@@ -226,6 +239,7 @@ export class JupyterRuntime extends EventTarget {
       }
       this.#client = client;
       this.#wasConnected = true; // kernel_info was answered over the websocket
+      this.#renewComms(client);
       const info: RemoteInfo = {
         kind: 'jupyter',
         server: normalizeBaseUrl(settings.baseUrl),
@@ -256,6 +270,7 @@ export class JupyterRuntime extends EventTarget {
       this.#running = undefined;
       running?.reject(error);
       for (const job of this.#queue.splice(0)) job.reject(error);
+      this.#renewComms(client);
       this.#setStatus('starting', 'the kernel died; the server restarted it (variables were lost)');
     } else if (state === 'dead' && !this.#restarting) {
       this.#die('the kernel died and the server could not restart it');
@@ -340,6 +355,13 @@ export class JupyterRuntime extends EventTarget {
       );
   }
 
+  /** A new kernel process: its comms start empty (the old widgets are gone with the old process). */
+  #renewComms(client: KernelClient): void {
+    this.#comms?.close();
+    this.#comms = client.comms();
+    this.dispatchEvent(new CustomEvent<CommLink>('comms', { detail: this.#comms }));
+  }
+
   #emitOutput(job: Job, event: OutputEvent): void {
     job.outputs.apply(event);
     job.options.onOutput?.(event, job.outputs.outputs);
@@ -353,6 +375,8 @@ export class JupyterRuntime extends EventTarget {
     this.#running = undefined;
     running?.reject(error);
     for (const job of this.#queue.splice(0)) job.reject(error);
+    this.#comms?.close();
+    this.#comms = undefined;
     this.#client?.dispose();
     this.#client = undefined;
     this.#setStatus('dead', reason);
