@@ -55,6 +55,16 @@ test('a Thebe page with serverSettings runs its cells on that server: streams, s
   expect(await page.evaluate(() => (window as unknown as { hostSentinel: number[] }).hostSentinel)).toEqual([]);
 });
 
+test('a Thebe page on the server shows an ipywidgets slider made by the kernel', async ({ page }) => {
+  test.skip(widgetsMissing !== undefined, `skipped: ${widgetsMissing}`);
+  await openThebePage(page, ORIGIN, server.baseUrl, server.token);
+  await cell(page, 3).getByRole('button', { name: 'Run this Python cell' }).click();
+  await expect(cell(page, 3)).toHaveAttribute('data-status', 'ok', { timeout: 120_000 });
+  const widget = cell(page, 3).locator('.widget[data-state=done]');
+  await expect(widget.locator('.widget-readout')).toHaveText('4');
+  await expect(widget.locator('.widget-label')).toHaveText('steps');
+});
+
 async function kernelIds(): Promise<string[]> {
   const response = await fetch(`${server.baseUrl}api/kernels`, { headers: { Authorization: `token ${server.token}` } });
   return ((await response.json()) as { id: string }[]).map((k) => k.id);
