@@ -87,6 +87,13 @@ test('widgets over the kernel\'s comms: a slider made on the server renders; mov
   expect((await page.evaluate(() => window.widgetPage.print('print(slider.value, sys.platform)'))).trim()).toBe('6 linux');
   expect(await page.evaluate(() => window.widgetPage.start_run('slider.value = 42'))).toBe('ok');
   await expect(widget.locator('.widget-readout')).toHaveText('42');
+  // interact: its callback's print goes into its Output widget (routed by the page, as JupyterLab does).
+  expect(await page.evaluate((code) => window.widgetPage.run('ui2', code), 'w.interact(lambda n: print("n =", n), n=slider);')).toBe('ok');
+  const ui2 = page.locator('#ui2 .widget[data-state=done]');
+  await expect(ui2.locator('py-output')).toHaveText('n = 42');
+  await ui2.locator('.noUi-handle').press('ArrowRight');
+  await expect(ui2.locator('py-output')).toHaveText('n = 43');
+  await expect(widget.locator('.widget-readout')).toHaveText('43'); // the same model in both views
 });
 
 test('leaving the page shuts its kernel down on the server', async ({ page }) => {

@@ -284,6 +284,30 @@ describe.skipIf(missing)(`remote runtime on a real Jupyter Server${missing ? ` (
     });
   });
 
+  test.skipIf(widgetsMissing)(`an Output widget on the remote kernel: what is printed under it (with out:, an interact callback run by a page update) becomes its outputs, not the cell's${widgetsMissing ? ` (skipped: ${widgetsMissing})` : ''}`, async () => {
+    const runtime = remote();
+    await runtime.ready;
+    const received: CommMessage[] = [];
+    runtime.comms!.onMessage((message) => received.push(message));
+    const opened = (model: string) => received.filter((m) => m.msg_type === 'comm_open' && (m.data['state'] as Record<string, unknown>)['_model_name'] === model).at(-1)!;
+    const outputsOf = (commId: string) => received.filter((m) => m.comm_id === commId && m.msg_type === 'comm_msg' && 'outputs' in (m.data['state'] as Record<string, unknown>)).map((m) => (m.data['state'] as Record<string, unknown>)['outputs']).at(-1);
+
+    const reply = await runtime.execute('import ipywidgets as w\nout = w.Output()\ndisplay(out)\nwith out:\n    print("inside")\n    display(w.HTML("<b>x</b>").__class__.__name__)\nprint("outside")');
+    expect(streamOf(reply)).toBe('outside\n');
+    expect(outputsOf(opened('OutputModel').comm_id)).toEqual([
+      { output_type: 'stream', name: 'stdout', text: 'inside\n' },
+      { output_type: 'display_data', data: { 'text/plain': "'HTML'" }, metadata: {} },
+    ]);
+
+    const ui = await runtime.execute('def f(x):\n    print("x is", x)\nui = w.interactive(f, x=w.IntSlider(value=1, max=10))\ndisplay(ui)');
+    expect(streamOf(ui)).toBe('');
+    const slider = opened('IntSliderModel').comm_id;
+    const output = opened('OutputModel').comm_id;
+    expect(outputsOf(output)).toEqual([{ output_type: 'stream', name: 'stdout', text: 'x is 1\n' }]);
+    await runtime.comms!.send({ msg_type: 'comm_msg', comm_id: slider, data: { method: 'update', state: { value: 5 }, buffer_paths: [] }, metadata: {}, buffers: [] });
+    expect(outputsOf(output)).toEqual([{ output_type: 'stream', name: 'stdout', text: 'x is 5\n' }]);
+  });
+
   test.skipIf(widgetsMissing)(`ipywidgets through ipykernel comms: a slider's comm opens to the page; a value set from the page reaches the kernel, one set in the kernel reaches the page; a restart gives new comms${widgetsMissing ? ` (skipped: ${widgetsMissing})` : ''}`, async () => {
     const runtime = remote();
     await runtime.ready;

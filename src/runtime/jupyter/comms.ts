@@ -3,8 +3,9 @@
 // the page's comm messages to the kernel's shell channel through @jupyterlab/services.
 import { KernelMessage, type KernelConnection } from '@jupyterlab/services';
 import type { JSONObject, JSONValue } from '@lumino/coreutils';
-import type { CommMessage } from '../../protocol';
+import type { CommMessage, OutputEvent } from '../../protocol';
 import type { CommLink } from '../comm-link';
+import { OutputCapture } from './output-capture';
 
 export interface ClosableCommLink extends CommLink {
   /** Stop delivering and refuse to send (the kernel restarted: its comms are gone). */
@@ -34,25 +35,54 @@ function ownBuffers(buffers: (ArrayBuffer | ArrayBufferView)[] | undefined): Arr
   return (buffers ?? []).map((buffer) => (buffer instanceof ArrayBuffer ? buffer : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength).slice().buffer));
 }
 
-/** The comms of `kernel` from now until `close()`. The connection must be made with `handleComms: false`. */
-export function kernelComms(kernel: KernelConnection): ClosableCommLink {
+export interface CaptureOptions {
+  /** An IOPub output message as an output event, or undefined (status, comm, …). */
+  toOutputEvent(message: KernelMessage.IIOPubMessage): OutputEvent | undefined;
+  /** Called with each output message routed into an Output widget: it is not the cell's output. */
+  onCaptured(msgId: string): void;
+}
+
+const isIOPub = (msg: KernelMessage.IMessage): msg is KernelMessage.IIOPubMessage => msg.channel === 'iopub';
+
+/**
+ * The comms of `kernel` from now until `close()`. The connection must be made with
+ * `handleComms: false`. Messages are taken as they arrive (`anyMessage`, before the library hands
+ * them to execution futures), so comm messages and outputs routed into Output widgets keep the
+ * kernel's order and `onCaptured` comes before the cell's future sees the output.
+ */
+export function kernelComms(kernel: KernelConnection, options: CaptureOptions): ClosableCommLink {
   const listeners = new Set<(message: CommMessage) => void>();
+  const outputWidgets = new OutputCapture();
   let closed = false;
   const deliver = (message: CommMessage) => {
     for (const listener of listeners) listener(message);
   };
-  const onIOPub = (_: unknown, msg: KernelMessage.IIOPubMessage) => {
+  const fromKernel = (message: CommMessage) => {
+    outputWidgets.track(message);
+    deliver(message);
+  };
+  const onMessage = (_: unknown, { msg, direction }: { msg: KernelMessage.IMessage; direction: 'send' | 'recv' }) => {
+    if (direction !== 'recv' || !isIOPub(msg)) return;
+    const event = options.toOutputEvent(msg);
+    if (event) {
+      const captured = outputWidgets.capture(msg.parent_header && 'msg_id' in msg.parent_header ? msg.parent_header.msg_id : '', event);
+      if (captured) {
+        options.onCaptured(msg.header.msg_id);
+        if (captured.update) deliver(captured.update);
+      }
+      return;
+    }
     const common = { metadata: { ...msg.metadata }, buffers: ownBuffers(msg.buffers) };
     if (KernelMessage.isCommOpenMsg(msg)) {
       const { comm_id, target_name, data, target_module } = msg.content;
-      deliver({ msg_type: 'comm_open', comm_id, target_name, ...(target_module ? { target_module } : {}), data: { ...data }, ...common });
+      fromKernel({ msg_type: 'comm_open', comm_id, target_name, ...(target_module ? { target_module } : {}), data: { ...data }, ...common });
     } else if (KernelMessage.isCommMsgMsg(msg)) {
-      deliver({ msg_type: 'comm_msg', comm_id: msg.content.comm_id, data: { ...msg.content.data }, ...common });
+      fromKernel({ msg_type: 'comm_msg', comm_id: msg.content.comm_id, data: { ...msg.content.data }, ...common });
     } else if (KernelMessage.isCommCloseMsg(msg)) {
-      deliver({ msg_type: 'comm_close', comm_id: msg.content.comm_id, data: { ...msg.content.data }, ...common });
+      fromKernel({ msg_type: 'comm_close', comm_id: msg.content.comm_id, data: { ...msg.content.data }, ...common });
     }
   };
-  kernel.iopubMessage.connect(onIOPub);
+  kernel.anyMessage.connect(onMessage);
 
   return {
     onMessage(listener) {
@@ -77,7 +107,7 @@ export function kernelComms(kernel: KernelConnection): ClosableCommLink {
     close() {
       closed = true;
       listeners.clear();
-      kernel.iopubMessage.disconnect(onIOPub);
+      kernel.anyMessage.disconnect(onMessage);
     },
   };
 }

@@ -84,6 +84,7 @@ export async function startKernel(server: ServerSettings, kernelName: string | u
   // it has no handler for, widgets' included.
   const kernel = new KernelConnection({ model, serverSettings: settings, handleComms: false });
   const ledger = new MessageLedger();
+  const captured = new CapturedOutputs();
   const watches = new Set<Watch>();
   let connected = false;
   kernel.anyMessage.connect((_, { msg, direction }) => {
@@ -105,13 +106,13 @@ export async function startKernel(server: ServerSettings, kernelName: string | u
       const watch: Watch = {};
       watches.add(watch);
       try {
-        return await execute(kernel, code, handlers, ledger, watch);
+        return await execute(kernel, code, handlers, ledger, watch, captured);
       } finally {
         watches.delete(watch);
       }
     },
     complete: (code, cursor) => complete(kernel, code, cursor),
-    comms: () => kernelComms(kernel),
+    comms: () => kernelComms(kernel, { toOutputEvent, onCaptured: (msgId) => captured.add(msgId) }),
     ping: async () => void (await kernel.requestKernelInfo()),
     interrupt: () => kernel.interrupt(),
     restart: () => kernel.restart(),
@@ -134,7 +135,20 @@ export async function startKernel(server: ServerSettings, kernelName: string | u
   };
 }
 
-async function execute(kernel: KernelConnection, code: string, handlers: ExecuteHandlers, ledger: MessageLedger, watch: Watch): Promise<ExecuteAck> {
+/** Ids of output messages an Output widget took (comms.ts), for the cell's future to skip. Bounded. */
+class CapturedOutputs {
+  #ids = new Set<string>();
+  add(msgId: string): void {
+    this.#ids.add(msgId);
+    // Outputs of comm callbacks have no future to take them: forget the oldest.
+    if (this.#ids.size > 1000) this.#ids.delete(this.#ids.values().next().value!);
+  }
+  take(msgId: string): boolean {
+    return this.#ids.delete(msgId);
+  }
+}
+
+async function execute(kernel: KernelConnection, code: string, handlers: ExecuteHandlers, ledger: MessageLedger, watch: Watch, captured: CapturedOutputs): Promise<ExecuteAck> {
   // stop_on_error off: the notebook session stops its own queue; the kernel only ever has one cell.
   const future = kernel.requestExecute({ code, allow_stdin: true, stop_on_error: false, store_history: true });
   // The counter of this execution's last message: what a drop before it may have lost.
@@ -142,6 +156,7 @@ async function execute(kernel: KernelConnection, code: string, handlers: Execute
   const note = (message: KernelMessage.IMessage) => (last = Math.max(last, ledger.counterOf(message.header.msg_id, message.header.session) ?? -1));
   future.onIOPub = (message) => {
     note(message);
+    if (captured.take(message.header.msg_id)) return; // shown in an Output widget instead
     const event = toOutputEvent(message);
     if (event) handlers.onOutput(event);
   };
