@@ -227,8 +227,7 @@ export class JupyterRuntime extends EventTarget {
       await checkServer(settings);
       this.#progress('start-kernel', `Starting kernel ${options.kernelName ?? '(server default)'}`);
       const { startKernel } = await import('./kernel-client');
-      // Events while startKernel connects come before `client` exists; they are about no kernel of ours yet.
-      let client: KernelClient | undefined;
+      let client: KernelClient | undefined; // undefined during startKernel: its events are about no kernel of ours yet
       client = await startKernel(settings, options.kernelName, {
         onState: (state) => client && this.#onKernelState(client, state),
         onConnection: (state) => client && this.#onConnection(client, state),
