@@ -198,6 +198,7 @@ export default defineConfig(({ mode }) => ({
         // The docs-page embed: a stable file name, so pages can point a script tag at it.
         embed: 'src/embed/index.ts',
         embedDemo: 'src/embed/demo/index.html',
+        embedWidgetsDemo: 'src/embed/demo/widgets.html',
         ...(mode === 'test'
           ? {
               harness: 'test/e2e/pages/harness.html',

@@ -1,4 +1,5 @@
 // The one definition of what crosses the worker boundary: types only, imported with `import type`.
+import type { RuntimeConfig } from './shared/options';
 
 /** A MIME bundle: MIME type → data (string for text and base64 images, JSON for `*+json`). */
 export type MimeBundle = Record<string, unknown>;
@@ -56,26 +57,20 @@ export type OutputEvent =
   | ClearOutputEvent;
 
 // ---- Boot ----
-export interface BootOptions {
+/**
+ * What `boot` takes: the runtime options the worker uses (declared, with their defaults, in
+ * src/shared/options.ts) with the two URLs resolved, plus the shared buffers of this page.
+ */
+export type BootOptions = Pick<
+  RuntimeConfig,
+  'packageBaseUrl' | 'lockFileURL' | 'indexUrls' | 'streamIntervalMs' | 'streamMaxChars' | 'maxOutputChars' | 'snapshot' | 'workingDirectory'
+> & {
   /** Folder holding `pyodide.mjs`, `pyodide.asm.wasm`, `python_stdlib.zip`, `pyodide-lock.json`. */
   indexURL: string;
-  /** Where package wheels come from; `undefined` means the Pyodide CDN of the running version. */
-  packageBaseUrl?: string;
-  /** Pyodide's lock file. Default: `pyodide-lock.json` in `indexURL`. */
-  lockFileURL?: string;
-  /**
-   * Package indexes (PEP 691 JSON or PEP 503 "simple" pages) for pure-Python wheels of packages
-   * the lock file does not have. Default: none (only lock packages load).
-   */
-  indexUrls?: string[];
   /** URL of the `pyloom` wheel installed into site-packages at boot. */
   pyloomWheelURL: string;
-  /** Stream batching: send at most one message per this many milliseconds during a burst… */
-  streamIntervalMs?: number;
-  /** …or when this many characters are waiting. */
-  streamMaxChars?: number;
-  /** Stream text one cell may print before the rest is dropped with a marker. Default 10,000,000. */
-  maxOutputChars?: number;
+  /** Workspace mode at boot (see WorkspaceApi.setWorkspaceWritable). Default true. */
+  workspaceWritable?: boolean;
   /**
    * A one-byte SharedArrayBuffer view the page writes 2 (SIGINT) into to interrupt Python.
    * Only usable when the page is crossOriginIsolated.
@@ -86,17 +81,7 @@ export interface BootOptions {
    * 0 idle, 1 waiting, 2 answered, 3 no answer (EOF). Only on crossOriginIsolated pages.
    */
   inputBuffer?: SharedArrayBuffer;
-  /**
-   * Warm start: restore Python from a memory snapshot taken by an earlier cold boot of the same
-   * Pyodide and pyloom (and take one when there is none). Default true where the worker has a
-   * snapshot store (browsers with Cache Storage).
-   */
-  snapshot?: boolean;
-  /** Workspace mode at boot (see WorkspaceApi.setWorkspaceWritable). Default true. */
-  workspaceWritable?: boolean;
-  /** Python's first working directory, a workspace path. Default '' (the workspace root). */
-  workingDirectory?: string;
-}
+};
 
 export type BootPhase =
   | 'import-pyodide'

@@ -10,6 +10,7 @@ import { resolvePackageBaseUrl } from './packages';
 import { onFatal, startShell, type PyloomShell, type ShellOptions } from './pyloom-api';
 import type { WorkspaceStore } from './workspace/store';
 import { checkRestored, WarmStart, type SnapshotStore } from './snapshot';
+import { RUNTIME_OPTIONS } from '../src/shared/options';
 
 export interface PyodideModule {
   loadPyodide: typeof LoadPyodide;
@@ -221,7 +222,7 @@ export async function bootKernel(state: KernelState, options: BootOptions, deps:
       stderr: (line: string) => emit({ output_type: 'stream', name: 'stderr', text: `${line}\n` }),
     },
   };
-  const warm = await WarmStart.open(deps.snapshots, options.snapshot !== false, mod.version, wheel, options.indexURL);
+  const warm = await WarmStart.open(deps.snapshots, (options.snapshot ?? RUNTIME_OPTIONS.snapshot.default), mod.version, wheel, options.indexURL);
   const py = await restoreOrColdStart(boot, warm);
 
   onFatal(py, (error) => state.die(new Error(`Pyodide has suffered a fatal error: ${errorMessage(error)}`)));
@@ -230,9 +231,9 @@ export async function bootKernel(state: KernelState, options: BootOptions, deps:
   const shellOptions: ShellOptions = {
     interrupt_buffer: state.interruptBuffer,
     request_input: hooks.requestInput,
-    stream_interval: (options.streamIntervalMs ?? 50) / 1000,
-    stream_max_chars: options.streamMaxChars ?? 65536,
-    max_output_chars: options.maxOutputChars ?? 10_000_000,
+    stream_interval: (options.streamIntervalMs ?? RUNTIME_OPTIONS.streamIntervalMs.default) / 1000,
+    stream_max_chars: options.streamMaxChars ?? RUNTIME_OPTIONS.streamMaxChars.default,
+    max_output_chars: options.maxOutputChars ?? RUNTIME_OPTIONS.maxOutputChars.default,
     pyodide_version: mod.version,
     index_urls: indexUrls,
     lock_json: lockJson,

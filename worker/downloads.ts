@@ -1,6 +1,7 @@
 // Every package download goes through the worker's fetch; this is the one place that watches it:
 // byte progress per file, sha256 against the lock file, and (later) the offline cache.
 import type { DownloadProgress } from '../src/protocol';
+import { errorMessage } from '../src/shared/errors';
 
 export type FileProgress = Omit<DownloadProgress, 'executionId' | 'overall'>;
 
@@ -64,7 +65,7 @@ export function watchDownloads(watch: DownloadWatch, global: typeof globalThis =
       try {
         response = await original(input, request);
       } catch (error) {
-        const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+        const cause = errorMessage(error instanceof Error && error.cause instanceof Error ? error.cause : error);
         const message = `could not reach ${url}: ${cause}`;
         send({ kind: 'download', url, file, loaded: 0, total: null, done: true, error: message });
         throw new Error(message, { cause: error });

@@ -23,6 +23,7 @@ import { installPackages as installPyloomPackages } from './pyloom-api';
 import { codePointOffset, insidePair, utf16Offset } from './text-offsets';
 import { memoryStore } from './workspace/store';
 import { createWorkspace } from './workspace/workspace';
+import { RUNTIME_OPTIONS } from '../src/shared/options';
 
 export type { KernelDeps, PyodideModule } from './boot';
 export type { SnapshotStore } from './snapshot';
@@ -71,8 +72,8 @@ export function createKernel(deps: KernelDeps = {}) {
     const py = state.pyodide!;
     void workspace
       .mount(py.FS, {
-        writable: options.workspaceWritable ?? true,
-        cwd: options.workingDirectory ?? '',
+        writable: options.workspaceWritable ?? RUNTIME_OPTIONS.workspaceWritable.default,
+        cwd: options.workingDirectory ?? RUNTIME_OPTIONS.workingDirectory.default,
         invalidateImportCaches: () => py.runPython('import importlib; importlib.invalidate_caches()'),
       })
       .catch(() => undefined);

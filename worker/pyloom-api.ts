@@ -104,7 +104,9 @@ export function decodeOutputEvent(json: string): OutputEvent {
 
 export function decodeExecuteReply(value: unknown): ExecuteAck {
   if (!isFields(value)) refuse('run_cell reply', value);
-  const { status, execution_count: count } = value;
+  // toJs turns Python's None into undefined: a blank cell's execution_count None arrives so.
+  const { status, execution_count: raw } = value;
+  const count = raw === undefined && 'execution_count' in value ? null : raw;
   if ((status !== 'ok' && status !== 'error') || !isCount(count)) refuse('run_cell reply', value);
   return { status, executionCount: count };
 }

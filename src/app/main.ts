@@ -4,6 +4,7 @@ import '../components/py-notebook';
 import '../components/py-status';
 import { createRuntime, type AnyRuntime } from '../runtime/runtime';
 import { widgetHostFor } from '../widgets/host';
+import { NotebookWidgets } from './notebook-widgets';
 import { Autosave, type SaveStateDetail } from '../notebook/autosave';
 import { NotebookFileError, parseNotebook, serializeNotebook } from '../notebook/ipynb';
 import { newNotebook, type Notebook } from '../notebook/model';
@@ -40,6 +41,8 @@ const config: DeploymentConfig = await loadDeploymentConfig().catch((error: unkn
 let choice: RuntimeChoice = runtimeChoices.last();
 // Before the runtime: its worker boots writable only in the tab that owns the workspace.
 const workspaceLock = await acquireWorkspaceLock();
+const widgets = new NotebookWidgets();
+widgets.onChange = () => autosave.changed();
 const filesPanel = setupFilesPanel(workspaceLock);
 let runtime: AnyRuntime = startRuntime(choice);
 notebookElement.completer = (code, cursor) => runtime.complete(code, cursor);
@@ -56,7 +59,7 @@ function startRuntime(next: RuntimeChoice): AnyRuntime {
     next.kind === 'jupyter' ? createRuntime(jupyterOptions(next)) : createRuntime({ ...config, workspaceWritable: () => workspaceLock.owned });
   statusElement.runtime = started;
   // Live widgets on either runtime: Pyodide's comm channel or the Jupyter kernel's comms.
-  notebookElement.widgets = widgetHostFor(started, { trusted: false });
+  notebookElement.widgets = widgets.useHost(widgetHostFor(started, { trusted: false }));
   filesPanel.attach(started);
   watchDownloads(started);
   if (next.kind === 'jupyter') {
@@ -164,7 +167,8 @@ async function show(stored: { meta: NotebookMeta; notebook: Notebook }): Promise
     session.addEventListener('change', onSessionChange);
     notebookElement.session = session;
   }
-  await autosave.attach(meta, () => session.notebook);
+  notebookElement.widgets = widgets.open(stored.notebook);
+  await autosave.attach(meta, () => widgets.save(session.notebook));
   // Not awaited: cells run after it wait in the worker until the files are there.
   void filesPanel.fetchCompanions(stored.notebook.metadata);
   showName();
@@ -205,7 +209,7 @@ async function importNotebook(bytes: ArrayBuffer | string, name: string): Promis
 
 // A .ipynb opened in the file browser: shown as a notebook of this browser (a copy of the file).
 filesPanel.element.addEventListener('open-notebook', (event) => {
-  const { path } = (event as CustomEvent<{ path: string }>).detail;
+  const { path } = event.detail;
   void filesPanel.files.read(path).then((blob) => openFile(new File([blob], path.split('/').pop() ?? path)), (error: unknown) => showFileError(String(error)));
 });
 
@@ -236,7 +240,7 @@ async function openFromUrl(url: string): Promise<boolean> {
 }
 
 function download(): void {
-  const text = serializeNotebook(session.notebook);
+  const text = serializeNotebook(widgets.save(session.notebook));
   const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ipynb+json' }));
   const link = Object.assign(document.createElement('a'), { href: url, download: meta.name });
   document.body.append(link);

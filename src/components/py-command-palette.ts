@@ -1,21 +1,20 @@
 // <py-command-palette>: run any notebook command by name (Ctrl+Shift+C). A modal dialog with a
 // filter box and a listbox of the registry's commands with their keys.
 import { css, html, LitElement, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { displayKey } from './keymap';
 import { shortcutOf, type NotebookCommand } from './notebook-commands';
+
+/** Which registry command to run. */
+export interface CommandDetail {
+  id: string;
+}
 
 /**
  * @fires py-command - CustomEvent<{ id: string }>: run this command
  * @fires py-panel-close - the palette closed
  */
 export class PyCommandPalette extends LitElement {
-  static override properties = {
-    commands: { attribute: false },
-    open: { type: Boolean },
-    filter: { state: true },
-    active: { state: true },
-  };
-
   static override styles = css`
     dialog {
       width: min(32rem, 92vw);
@@ -65,18 +64,10 @@ export class PyCommandPalette extends LitElement {
     }
   `;
 
-  declare commands: readonly NotebookCommand[];
-  declare open: boolean;
-  declare filter: string;
-  declare active: number;
-
-  constructor() {
-    super();
-    this.commands = [];
-    this.open = false;
-    this.filter = '';
-    this.active = 0;
-  }
+  @property({ attribute: false }) commands: readonly NotebookCommand[] = [];
+  @property({ type: Boolean }) open: boolean = false;
+  @state() filter: string = '';
+  @state() active: number = 0;
 
   /** Commands whose label contains every word typed, in registry order. */
   get visible(): NotebookCommand[] {
@@ -127,7 +118,7 @@ export class PyCommandPalette extends LitElement {
 
   #choose(command: NotebookCommand): void {
     this.renderRoot.querySelector('dialog')?.close();
-    this.dispatchEvent(new CustomEvent('py-command', { detail: { id: command.id }, bubbles: true, composed: true }));
+    this.dispatchEvent(new CustomEvent('py-command', { detail: { id: command.id } satisfies CommandDetail, bubbles: true, composed: true }));
   }
 
   #closed = () => {
@@ -140,5 +131,9 @@ if (!customElements.get('py-command-palette')) customElements.define('py-command
 declare global {
   interface HTMLElementTagNameMap {
     'py-command-palette': PyCommandPalette;
+  }
+  interface HTMLElementEventMap {
+    'py-command': CustomEvent<CommandDetail>;
+    'py-panel-close': CustomEvent<null>;
   }
 }

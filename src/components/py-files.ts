@@ -2,6 +2,7 @@
 // drag-and-drop of files and folders), new folder/file, rename or move, delete, download (folders
 // as zip), a view of text files and images, and the workspace's size and the browser's quota.
 import { css, html, LitElement, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import type { FileEntry, WorkspaceUsage } from '../protocol';
 import { itemsFromDrop, itemsFromPicker } from '../workspace/drop';
 import { formatBytes, joinPath, type UploadItem, type WorkspaceFiles } from '../workspace/files';
@@ -14,24 +15,16 @@ const VIEW_BYTES = 200_000;
 
 type Preview = { path: string; text: string; truncated: boolean } | { path: string; image: string } | undefined;
 
+/** The workspace path of the .ipynb the user opened. */
+export interface OpenNotebookDetail {
+  path: string;
+}
+
 /**
  * @fires open-notebook - CustomEvent<{ path: string }>: the user opened a .ipynb file.
  * @csspart list - the entries of the folder shown.
  */
 export class PyFiles extends LitElement {
-  static override properties = {
-    files: { attribute: false },
-    readOnly: { type: Boolean, attribute: 'read-only' },
-    folder: { state: true },
-    entries: { state: true },
-    usage: { state: true },
-    busy: { state: true },
-    message: { state: true },
-    preview: { state: true },
-    dragging: { state: true },
-    persisted: { attribute: false },
-  };
-
   static override styles = css`
     :host { display: block; font: 13px system-ui, sans-serif; color: var(--pyloom-text-color, #1d2330); }
     .bar { display: flex; flex-wrap: wrap; gap: 4px; margin-bottom: 6px; }
@@ -57,17 +50,17 @@ export class PyFiles extends LitElement {
     .preview img { max-width: 100%; }
   `;
 
-  files: WorkspaceFiles | undefined;
-  readOnly = false;
-  folder = '';
-  entries: FileEntry[] | undefined;
-  usage: WorkspaceUsage | undefined;
-  busy = '';
-  message: { text: string; info?: boolean } | undefined;
-  preview: Preview;
-  dragging = false;
+  @property({ attribute: false }) files: WorkspaceFiles | undefined;
+  @property({ type: Boolean, attribute: 'read-only' }) readOnly = false;
+  @state() folder = '';
+  @state() entries: FileEntry[] | undefined;
+  @state() usage: WorkspaceUsage | undefined;
+  @state() busy = '';
+  @state() message: { text: string; info?: boolean } | undefined;
+  @state() preview: Preview;
+  @state() dragging = false;
   /** navigator.storage.persisted(): true when the browser will not clear the files under pressure. */
-  persisted: boolean | undefined;
+  @property({ attribute: false }) persisted: boolean | undefined;
   #listening: WorkspaceFiles | undefined;
   #onChange = () => void this.refresh();
   #onError = (event: Event) => (this.message = { text: (event as CustomEvent<{ message: string }>).detail.message });
@@ -185,7 +178,7 @@ export class PyFiles extends LitElement {
       return;
     }
     if (entry.name.endsWith('.ipynb')) {
-      this.dispatchEvent(new CustomEvent('open-notebook', { detail: { path: entry.path }, bubbles: true, composed: true }));
+      this.dispatchEvent(new CustomEvent('open-notebook', { detail: { path: entry.path } satisfies OpenNotebookDetail, bubbles: true, composed: true }));
       return;
     }
     await this.#act('Opening', async (files) => {
@@ -297,5 +290,8 @@ customElements.define('py-files', PyFiles);
 declare global {
   interface HTMLElementTagNameMap {
     'py-files': PyFiles;
+  }
+  interface HTMLElementEventMap {
+    'open-notebook': CustomEvent<OpenNotebookDetail>;
   }
 }

@@ -1,6 +1,7 @@
 // <py-find>: find and replace across the notebook's cells (Ctrl+F in command mode), with match
 // count, case and regular-expression options. The search itself is src/notebook/find.ts.
 import { css, html, LitElement, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { compileQuery, findMatches, replaceAll, replaceOne, replacementFor, type FindMatch } from '../notebook/find';
 import type { NotebookSession } from '../notebook/session';
 
@@ -13,15 +14,6 @@ export interface FindShowDetail {
  * @fires py-panel-close - the user closed the bar (Escape or Close)
  */
 export class PyFind extends LitElement {
-  static override properties = {
-    session: { attribute: false },
-    query: { state: true },
-    replacement: { state: true },
-    caseSensitive: { state: true },
-    regex: { state: true },
-    current: { state: true },
-  };
-
   static override styles = css`
     :host {
       display: flex;
@@ -67,24 +59,15 @@ export class PyFind extends LitElement {
     }
   `;
 
-  declare session: NotebookSession | undefined;
-  declare query: string;
-  declare replacement: string;
-  declare caseSensitive: boolean;
-  declare regex: boolean;
+  @property({ attribute: false }) session: NotebookSession | undefined;
+  @state() query: string = '';
+  @state() replacement: string = '';
+  @state() caseSensitive: boolean = false;
+  @state() regex: boolean = false;
   /** Index of the shown match in the current list. */
-  declare current: number;
+  @state() current: number = 0;
 
   #listening: NotebookSession | undefined;
-
-  constructor() {
-    super();
-    this.query = '';
-    this.replacement = '';
-    this.caseSensitive = false;
-    this.regex = false;
-    this.current = 0;
-  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -201,5 +184,9 @@ if (!customElements.get('py-find')) customElements.define('py-find', PyFind);
 declare global {
   interface HTMLElementTagNameMap {
     'py-find': PyFind;
+  }
+  interface HTMLElementEventMap {
+    'py-find-show': CustomEvent<FindShowDetail>;
+    'py-panel-close': CustomEvent<null>;
   }
 }

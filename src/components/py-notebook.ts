@@ -150,7 +150,7 @@ export class PyNotebook extends LitElement {
       ${c.panels.has('find') ? html`<py-find .session=${session} @py-panel-close=${() => this.#closePanel('find')}
         @py-find-show=${(e: CustomEvent<FindShowDetail>) => void this.#showMatch(e.detail)}></py-find>` : nothing}
       <div class="body">
-        ${c.panels.has('toc') ? html`<py-toc .cells=${session.cells} .activeId=${c.activeId} @py-toc-jump=${(e: CustomEvent<{ id: string }>) => c.reveal(e.detail.id)}></py-toc>` : nothing}
+        ${c.panels.has('toc') ? html`<py-toc .cells=${session.cells} .activeId=${c.activeId} @py-toc-jump=${(e: HTMLElementEventMap['py-toc-jump']) => c.reveal(e.detail.id)}></py-toc>` : nothing}
         <div class="cells" role="list" aria-label="Cells"
           @dragstart=${this.#onDragStart} @dragover=${this.#onDragOver} @dragleave=${this.#clearDrop} @drop=${this.#onDrop} @dragend=${this.#onDragEnd}>
           ${repeat(
@@ -176,7 +176,7 @@ export class PyNotebook extends LitElement {
       <div class="run-status visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
       <py-shortcuts .commands=${COMMANDS} .open=${c.panels.has('help')} @py-panel-close=${() => this.#closePanel('help')}></py-shortcuts>
       <py-command-palette .commands=${COMMANDS} .open=${c.panels.has('palette')} @py-panel-close=${() => this.#closePanel('palette')}
-        @py-command=${(e: CustomEvent<{ id: string }>) => this.execute(e.detail.id)}></py-command-palette>
+        @py-command=${(e: HTMLElementEventMap['py-command']) => this.execute(e.detail.id)}></py-command-palette>
     `;
   }
 

@@ -1,6 +1,7 @@
 // <py-shortcuts>: the keyboard-shortcut help panel (H), a modal dialog listing every binding of the
 // command registry by mode, so it cannot drift from what the keys do.
 import { css, html, LitElement, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
 import { displayKey } from './keymap';
 import type { NotebookCommand } from './notebook-commands';
 
@@ -8,11 +9,6 @@ import type { NotebookCommand } from './notebook-commands';
  * @fires py-panel-close - the dialog closed (Escape, Close)
  */
 export class PyShortcuts extends LitElement {
-  static override properties = {
-    commands: { attribute: false },
-    open: { type: Boolean },
-  };
-
   static override styles = css`
     dialog {
       max-width: min(46rem, 92vw);
@@ -68,14 +64,8 @@ export class PyShortcuts extends LitElement {
     }
   `;
 
-  declare commands: readonly NotebookCommand[];
-  declare open: boolean;
-
-  constructor() {
-    super();
-    this.commands = [];
-    this.open = false;
-  }
+  @property({ attribute: false }) commands: readonly NotebookCommand[] = [];
+  @property({ type: Boolean }) open: boolean = false;
 
   protected override updated(changed: PropertyValues<this>): void {
     if (!changed.has('open')) return;
@@ -117,5 +107,8 @@ if (!customElements.get('py-shortcuts')) customElements.define('py-shortcuts', P
 declare global {
   interface HTMLElementTagNameMap {
     'py-shortcuts': PyShortcuts;
+  }
+  interface HTMLElementEventMap {
+    'py-panel-close': CustomEvent<null>;
   }
 }

@@ -1,17 +1,18 @@
 // <py-toc>: the table of contents, from the Markdown headings of the cells; a heading jumps to its cell.
 import { css, html, LitElement } from 'lit';
+import { property } from 'lit/decorators.js';
 import type { Cell } from '../notebook/model';
 import { headingsOf } from '../notebook/toc';
+
+/** The cell whose heading the user chose. */
+export interface TocJumpDetail {
+  id: string;
+}
 
 /**
  * @fires py-toc-jump - CustomEvent<{ id: string }>: the user chose the heading of cell `id`
  */
 export class PyToc extends LitElement {
-  static override properties = {
-    cells: { attribute: false },
-    activeId: { attribute: false },
-  };
-
   static override styles = css`
     :host {
       display: block;
@@ -54,13 +55,8 @@ export class PyToc extends LitElement {
     }
   `;
 
-  declare cells: readonly Cell[];
-  declare activeId: string | undefined;
-
-  constructor() {
-    super();
-    this.cells = [];
-  }
+  @property({ attribute: false }) cells: readonly Cell[] = [];
+  @property({ attribute: false }) activeId: string | undefined;
 
   override render() {
     const headings = headingsOf(this.cells);
@@ -72,7 +68,7 @@ export class PyToc extends LitElement {
             ${headings.map(
               (h) => html`<li>
                 <button type="button" style=${`padding-left: ${(h.level - 1) * 12 + 4}px`} aria-current=${String(h.cellId === this.activeId)}
-                  @click=${() => this.dispatchEvent(new CustomEvent('py-toc-jump', { detail: { id: h.cellId }, bubbles: true, composed: true }))}>${h.text}</button>
+                  @click=${() => this.dispatchEvent(new CustomEvent('py-toc-jump', { detail: { id: h.cellId } satisfies TocJumpDetail, bubbles: true, composed: true }))}>${h.text}</button>
               </li>`,
             )}
           </ol>`}
@@ -85,5 +81,8 @@ if (!customElements.get('py-toc')) customElements.define('py-toc', PyToc);
 declare global {
   interface HTMLElementTagNameMap {
     'py-toc': PyToc;
+  }
+  interface HTMLElementEventMap {
+    'py-toc-jump': CustomEvent<TocJumpDetail>;
   }
 }

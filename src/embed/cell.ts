@@ -3,6 +3,7 @@
 // code here: this is in the script a page loads before anything runs.
 import { themeCss } from '../render/theme';
 import { codeOf } from './thebe/markup';
+import { readCellTimeout } from './config';
 
 export type CellAction = 'run' | 'run-all' | 'restart' | 'restart-run-all';
 
@@ -187,7 +188,7 @@ export function mountCell(block: Element, options: MountOptions): CellParts {
     readonly: readonly || otherLanguage !== undefined,
     otherLanguage,
     autorun: options.autorunAll || flag('data-autorun') || flag('autorun') || hideCode,
-    timeout: Math.max(0, Number(attr('data-timeout') ?? 0) || 0),
+    timeout: readCellTimeout(attr('data-timeout')) ?? 0,
     run: buttons.get('run') ?? null,
     buttons,
     status,

@@ -32,12 +32,7 @@ export function runtimeFor(group: string, config: EmbedConfig): AnyRuntime {
   if (!runtime) {
     // A page that names a Jupyter server or Binder (Thebe's keys, or the same in its own config) runs there.
     const remote = ownRuntimeOptions(document) ?? config.remote;
-    const created = remote ? createRuntime(remote) : createRuntime({
-      ...(config.indexURL ? { indexURL: config.indexURL } : {}),
-      ...(config.packageBaseUrl ? { packageBaseUrl: config.packageBaseUrl } : {}),
-      ...(config.lockFileURL ? { lockFileURL: config.lockFileURL } : {}),
-      ...(config.indexUrls ? { indexUrls: config.indexUrls } : {}),
-    });
+    const created = remote ? createRuntime(remote) : createRuntime({ ...config.runtime });
     runtime = created;
     runtimes.set(group, created);
     let booted = false;
@@ -49,7 +44,7 @@ export function runtimeFor(group: string, config: EmbedConfig): AnyRuntime {
       if (!remote) enterWorkingDirectory(created, config.workingDirectory);
       // A restart announces 'starting' before its new `ready` exists: read it a microtask later.
       queueMicrotask(() =>
-        created.ready.catch((error: unknown) => notify({ group, state: 'failed', reason: error instanceof Error ? error.message : String(error) })),
+        created.ready.catch((error: unknown) => notify({ group, state: 'failed', reason: errorMessage(error) })),
       );
     };
     created.addEventListener('status', (event) => {
@@ -125,16 +120,13 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
   runtime.addEventListener('progress', onBoot);
   const limit = cell.timeout || config.timeout;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let timedOut = false;
+  let timedOut: Promise<'interrupted' | 'restarted' | 'idle'> | undefined;
   try {
     await runtime.ready.catch(() => undefined);
     view.clear(); // a re-run replaces the previous output, as in Jupyter
     if (limit > 0) {
       // Counted from when the cell starts running, not while it waits for boot or its turn.
-      timer = setTimeout(() => {
-        timedOut = true;
-        void runtime.interrupt();
-      }, limit * 1000);
+      timer = setTimeout(() => (timedOut = runtime.interrupt()), limit * 1000);
     }
     const reply = await runtime.execute(cell.code(), {
       onOutput: (event) => {
@@ -149,8 +141,12 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
     });
     cell.predefined?.remove();
     cell.predefined = null;
-    cell.status.textContent = timedOut
-      ? `Stopped after the ${limit} s time limit`
+    // A cell that did not stop within the interrupt grace was stopped by restarting Python: say so,
+    // the next cell no longer sees this group's variables.
+    const outcome = timedOut && (await timedOut);
+    const stopped = outcome === 'idle' ? undefined : outcome; // 'idle': it had just finished by itself
+    cell.status.textContent = stopped
+      ? `Stopped after the ${limit} s time limit${stopped === 'restarted' ? '; Python restarted (variables were lost)' : ''}`
       : reply.status === 'ok'
         ? `Done [${reply.executionCount ?? ' '}]`
         : reply.status === 'error'

@@ -3,6 +3,7 @@
 import { mountCell, type CellParts, type MountOptions } from './cell';
 import type { EmbedConfig } from './config';
 import type { RuntimeChange } from './live';
+import { errorMessage } from '../shared/errors';
 
 type Live = typeof import('./live');
 
@@ -145,7 +146,7 @@ export class EmbedPage {
       await work;
       if (cell.status.textContent === 'Restarting Python…') cell.status.textContent = 'Python restarted';
     } catch (error) {
-      cell.status.textContent = error instanceof Error ? error.message : String(error);
+      cell.status.textContent = errorMessage(error);
     }
   }
 }

@@ -4,6 +4,7 @@ import type { JsonObject } from '../protocol';
 import { whenConnected } from './plots/lazy';
 import { contained } from './shadow';
 import { notice, type MimeRenderer } from './types';
+import { errorMessage } from '../shared/errors';
 
 export const WIDGET_VIEW_MIME = 'application/vnd.jupyter.widget-view+json';
 
@@ -37,7 +38,7 @@ export const widgetView: MimeRenderer = {
       .then(
         () => (host.dataset['state'] = 'done'),
         (error: unknown) => {
-          target.replaceChildren(notice(document, `Widget not shown: ${error instanceof Error ? error.message : String(error)}`));
+          target.replaceChildren(notice(document, `Widget not shown: ${errorMessage(error)}`));
           host.dataset['state'] = 'error';
         },
       );

@@ -1,116 +1,32 @@
 // The main-thread Runtime: owns one worker (start, restart, dispose), runs executions one at a
 // time in submission order, and reports status, boot progress and outputs as events.
-import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
-import type {
-  BootInfo,
-  CompletionResult,
-  DownloadProgress,
-  ExecuteAck,
-  ExecuteStatus,
-  Output,
-  OutputEvent,
-  Progress,
-  WorkerApi,
-  WorkerEvent,
-  WorkspaceApi,
-} from '../protocol';
+import { transfer, type Remote } from 'comlink';
+import type { BootInfo, CompletionResult, ExecuteAck, Progress, WorkerApi, WorkerEvent, WorkspaceApi } from '../protocol';
 import { pyloomWheelURL, pyodideIndexURL } from 'virtual:pyloom-assets';
-import { answerInput, createInputBuffer } from '../shared/input-buffer';
-import { CommChannel } from './comm-channel';
-import { OutputList } from './output-list';
-import { deferred } from '../shared/deferred';
+import { answerInput } from '../shared/input-buffer';
+import type { CommChannel } from './comm-channel';
 import { errorMessage } from '../shared/errors';
+import { checkOptions, RUNTIME_OPTIONS, type RuntimeConfig } from '../shared/options';
 import { JupyterRuntime } from './jupyter/runtime';
 import type { JupyterRuntimeOptions } from './jupyter/options';
+import { JobQueue, type ErrorDetail, type ExecuteOptions, type ExecuteReply, type InputRequest, type RuntimeStatus } from './jobs';
+import { defaultWorker, openSession, type Session, type WorkerLike } from './worker-session';
 
-export type RuntimeStatus = 'starting' | 'idle' | 'busy' | 'dead';
+export type { ErrorDetail, ExecuteOptions, ExecuteReply, InputRequest, OutputDetail, RuntimeStatus, StatusDetail } from './jobs';
+export type { WorkerLike } from './worker-session';
 
-/** The part of a Worker the runtime uses; a test can hand in anything that speaks it. */
-export interface WorkerLike {
-  postMessage(message: unknown, transfer: Transferable[]): void;
-  addEventListener(type: string, listener: (event: Event) => void): void;
-  removeEventListener(type: string, listener: (event: Event) => void): void;
-  terminate(): void;
-}
-
-export interface RuntimeOptions {
+/**
+ * Options of `createRuntime()` for Pyodide in this page: the keys, types, defaults and docs of
+ * RUNTIME_OPTIONS (src/shared/options.ts), checked when the runtime is created, plus what only code
+ * can pass.
+ */
+export interface RuntimeOptions extends Omit<RuntimeConfig, 'workspaceWritable'> {
   /** Pyodide in a worker of this page (the default); `'jupyter'` is JupyterRuntimeOptions. */
   kind?: 'pyodide';
-  /** Folder of the Pyodide core (`pyodide.mjs` …). Default: the copy served with Pyloom. */
-  indexURL?: string;
-  /** Where package wheels come from. Default: the Pyodide CDN of the running version. */
-  packageBaseUrl?: string;
-  /** Pyodide's lock file. Default: the one in `indexURL`. */
-  lockFileURL?: string;
-  /** Package indexes for pure-Python wheels not in the lock file (PEP 691/503). Default: none. */
-  indexUrls?: string[];
-  /** The pyloom wheel. Default: the one built with Pyloom. */
-  pyloomWheelURL?: string;
-  /** Stream batching in the worker (defaults: 50 ms, 65536 characters). */
-  streamIntervalMs?: number;
-  streamMaxChars?: number;
-  /** Stream text one cell may print before the rest is dropped with a marker (default 10,000,000). */
-  maxOutputChars?: number;
-  /**
-   * Warm start from a memory snapshot of a booted runtime, kept in Cache Storage by the worker
-   * (taken on the first cold boot, used by every later start and restart). Default true.
-   */
-  snapshot?: boolean;
-  /**
-   * Workspace mode at each boot (see BootOptions); a function is asked at every (re)start, so a
-   * tab that took the workspace over restarts writable.
-   */
+  /** Workspace mode at each boot; a function is asked at every (re)start, so a tab that took the workspace over restarts writable. */
   workspaceWritable?: boolean | (() => boolean);
-  /** Python's working directory at boot (see BootOptions). */
-  workingDirectory?: string;
   /** Make the worker. Default: Pyloom's module worker. */
   createWorker?: () => WorkerLike;
-  /**
-   * After an uncaught error in the worker, how long it has to answer a health check before the
-   * runtime is declared dead. Default 10000 ms.
-   */
-  healthCheckTimeoutMs?: number;
-  /**
-   * How long `interrupt()` waits for the cell to stop before restarting the worker instead.
-   * Default: 3000 ms when cross-origin isolated (code stuck in C ignores the signal), else 1000 ms
-   * (only awaiting cells can be stopped without isolation).
-   */
-  interruptGraceMs?: number;
-}
-
-export interface ExecuteOptions {
-  /** Called for every output event, with the cell's outputs after the event was applied. */
-  onOutput?: (event: OutputEvent, outputs: readonly Output[]) => void;
-  /** Package downloads this execution caused (its imports, %pip), as they progress. */
-  onProgress?: (progress: DownloadProgress) => void;
-  /**
-   * Answer input()/getpass() of this execution (resolve with the line; reject or return
-   * undefined for "no answer", which Python sees as EOFError). Needs a crossOriginIsolated page.
-   */
-  onInput?: (request: InputRequest) => Promise<string | undefined> | string | undefined;
-}
-
-export interface InputRequest {
-  prompt: string;
-  /** getpass(): show a password box. */
-  password: boolean;
-}
-
-export interface ExecuteReply {
-  status: ExecuteStatus;
-  executionCount: number | null;
-  outputs: Output[];
-}
-
-export interface StatusDetail {
-  status: RuntimeStatus;
-  /** Why the runtime is dead, or why it restarted. */
-  reason?: string;
-}
-
-/** An error of the runtime itself that did not kill it (e.g. a failing JS callback). */
-export interface ErrorDetail {
-  message: string;
 }
 
 /** Workspace files Python changed (saved after a cell), or why saving them failed. */
@@ -119,37 +35,8 @@ export interface FilesDetail {
   error?: string;
 }
 
-export interface OutputDetail {
-  executionId: number;
-  event: OutputEvent;
-}
-
-interface Job {
-  id: number;
-  /** What to run; executions call remote.execute, installs remote.installPackages. */
-  run(remote: Remote<WorkerApi>, id: number): Promise<ExecuteAck>;
-  /** Resolves when the job has been answered, however it ended. */
-  settled: Promise<void>;
-  outputs: OutputList;
-  onOutput: ExecuteOptions['onOutput'];
-  onProgress: ExecuteOptions['onProgress'];
-  onInput: ExecuteOptions['onInput'];
-  resolve(reply: ExecuteReply): void;
-  reject(error: Error): void;
-}
-
-interface Session {
-  worker: WorkerLike;
-  /** Rejects when the session dies, so nothing waiting on the worker hangs. */
-  died: Promise<never>;
-  kill(reason: string): void;
-  remote: Remote<WorkerApi>;
-  interruptBuffer: Uint8Array | undefined;
-  inputBuffer: SharedArrayBuffer | undefined;
-  /** Jupyter comms with this worker's Python (widgets): connected before the session is ready. */
-  comms: CommChannel;
-  detach(): void;
-}
+/** What a queued job of this runtime does: executions call remote.execute, installs remote.installPackages. */
+type Work = (remote: Remote<WorkerApi>, id: number) => Promise<ExecuteAck>;
 
 /**
  * Events: `status` (CustomEvent<StatusDetail>), `progress` (CustomEvent<Progress>: boot phases
@@ -162,29 +49,28 @@ interface Session {
 export class Runtime extends EventTarget {
   #options: RuntimeOptions;
   #session: Session | undefined;
-  #status: RuntimeStatus = 'starting';
-  #reason: string | undefined;
-  #queue: Job[] = [];
-  #running: Job | undefined;
-  #nextId = 1;
+  #jobs = new JobQueue<Work>(this);
   #disposed = false;
   #ready!: Promise<BootInfo>;
   #bootInfo: BootInfo | undefined;
   /** A `snapshot` event that arrived before boot's reply. */
   #snapshotStored: Pick<BootInfo, 'snapshot' | 'snapshotFallback'> | undefined;
 
+  /** Throws a TypeError naming the option when a value is of the wrong kind (see RUNTIME_OPTIONS). */
   constructor(options: RuntimeOptions) {
     super();
+    const { kind: _kind, createWorker: _createWorker, workspaceWritable, ...config } = options;
+    checkOptions(RUNTIME_OPTIONS, typeof workspaceWritable === 'function' ? config : { ...config, workspaceWritable }, 'createRuntime option');
     this.#options = options;
     this.#start();
   }
 
   get status(): RuntimeStatus {
-    return this.#status;
+    return this.#jobs.status;
   }
   /** Why the runtime is dead (or last restarted). */
   get reason(): string | undefined {
-    return this.#reason;
+    return this.#jobs.reason;
   }
   /** Resolves when the current worker has booted; rejects with the reason if boot failed. */
   get ready(): Promise<BootInfo> {
@@ -192,14 +78,14 @@ export class Runtime extends EventTarget {
   }
   /** The comm channel to the current Python (widgets); undefined until ready, new after a restart. */
   get comms(): CommChannel | undefined {
-    return this.#bootInfo && this.#status !== 'dead' ? this.#session?.comms : undefined;
+    return this.#bootInfo && this.#jobs.status !== 'dead' ? this.#session?.comms : undefined;
   }
   get bootInfo(): BootInfo | undefined {
     return this.#bootInfo;
   }
   /** Executions waiting behind the running one. */
   get queued(): number {
-    return this.#queue.length;
+    return this.#jobs.queued;
   }
 
   execute(code: string, options: ExecuteOptions = {}): Promise<ExecuteReply> {
@@ -231,7 +117,7 @@ export class Runtime extends EventTarget {
   async complete(code: string, cursor: number): Promise<CompletionResult> {
     const empty: CompletionResult = { from: cursor, to: cursor, items: [] };
     const session = this.#session;
-    if (this.#status !== 'idle' || this.#running || !session) return empty;
+    if (this.#jobs.status !== 'idle' || this.#jobs.running || !session) return empty;
     try {
       return await Promise.race([session.remote.complete({ code, cursor }), session.died]);
     } catch {
@@ -251,31 +137,11 @@ export class Runtime extends EventTarget {
     return { files: session.remote, ended: session.died };
   }
 
-  #enqueue(options: ExecuteOptions, run: Job['run']): Promise<ExecuteReply> {
-    if (this.#status === 'dead') {
-      return Promise.reject(new Error(this.#deadMessage()));
-    }
-    return new Promise<ExecuteReply>((resolve, reject) => {
-      const { promise: settled, resolve: markSettled } = deferred<void>();
-      this.#queue.push({
-        id: this.#nextId++,
-        run,
-        settled,
-        outputs: new OutputList(),
-        onOutput: options.onOutput,
-        onProgress: options.onProgress,
-        onInput: options.onInput,
-        resolve: (reply) => {
-          markSettled();
-          resolve(reply);
-        },
-        reject: (error) => {
-          markSettled();
-          reject(error);
-        },
-      });
-      this.#pump();
-    });
+  #enqueue(options: ExecuteOptions, work: Work): Promise<ExecuteReply> {
+    if (this.#jobs.status === 'dead') return Promise.reject(new Error(this.#deadMessage()));
+    const reply = this.#jobs.add(work, options);
+    this.#pump();
+    return reply;
   }
 
   /**
@@ -285,19 +151,13 @@ export class Runtime extends EventTarget {
    * status event says so. Resolves to what happened.
    */
   async interrupt(): Promise<'interrupted' | 'restarted' | 'idle'> {
-    const job = this.#running;
+    const job = this.#jobs.running;
     const session = this.#session;
     if (!job || !session) return 'idle';
     if (session.interruptBuffer) session.interruptBuffer[0] = 2; // SIGINT, seen by running Python
     session.remote.interrupt(job.id).catch(() => undefined); // seen when the cell is awaiting
     const grace = this.#options.interruptGraceMs ?? (session.interruptBuffer ? 3000 : 1000);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stopped = await Promise.race([
-      job.settled.then(() => true),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), grace))),
-    ]);
-    clearTimeout(timer);
-    if (stopped) return 'interrupted';
+    if (await this.#jobs.settlesWithin(job, grace)) return 'interrupted';
     if (this.#session !== session) return 'restarted';
     await this.restart('runtime restarted to stop the running cell: variables were lost').catch(() => undefined);
     return 'restarted';
@@ -307,8 +167,8 @@ export class Runtime extends EventTarget {
   restart(reason = 'runtime restarted'): Promise<BootInfo> {
     if (this.#disposed) return Promise.reject(new Error('this runtime was disposed; create a new one'));
     this.#stopSession();
-    this.#abortAll();
-    this.#reason = reason;
+    this.#jobs.abortAll();
+    this.#jobs.reason = reason;
     this.#start();
     return this.#ready;
   }
@@ -318,49 +178,23 @@ export class Runtime extends EventTarget {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#stopSession();
-    this.#abortAll();
-    this.#setStatus('dead', 'runtime disposed');
+    this.#jobs.abortAll();
+    this.#jobs.setStatus('dead', 'runtime disposed');
   }
 
   // ---------------------------------------------------------------------------------------
   #start(): void {
     const options = this.#options;
-    const worker = (options.createWorker ?? defaultWorker)();
-    const remote = wrap<WorkerApi>(worker as Worker);
-    const interruptBuffer = makeInterruptBuffer();
-    const inputBuffer = interruptBuffer ? createInputBuffer() : undefined;
-    const death = deferred<never>();
-    const died = death.promise;
-    const kill = (reason: string) => death.reject(new Error(reason));
-    died.catch(() => undefined);
-    const onError = (event: Event) => {
-      event.preventDefault(); // handled here; keeps it out of the page's console as "uncaught"
-      void this.#checkHealth(session, describeWorkerError(event));
-    };
-    const onMessageError = () => this.#die(session, 'a message from the Python worker could not be read');
-    worker.addEventListener('error', onError);
-    worker.addEventListener('messageerror', onMessageError);
-    const sink = proxy((event: WorkerEvent) => this.#onWorkerEvent(session, event));
-    const commPorts = new MessageChannel();
-    const session: Session = {
-      worker,
-      died,
-      kill,
-      remote,
-      interruptBuffer,
-      inputBuffer,
-      comms: new CommChannel(commPorts.port1),
-      detach: () => {
-        session.comms.close();
-        worker.removeEventListener('error', onError);
-        worker.removeEventListener('messageerror', onMessageError);
-        remote[releaseProxy]();
-      },
-    };
+    const session: Session = openSession(options.createWorker ?? defaultWorker, {
+      onError: (message) => void this.#checkHealth(session, message),
+      onMessageError: () => this.#die(session, 'a message from the Python worker could not be read'),
+      onEvent: (event) => this.#onWorkerEvent(session, event),
+    });
+    const { remote, interruptBuffer, inputBuffer, commPort } = session;
     this.#session = session;
     this.#bootInfo = undefined;
     this.#snapshotStored = undefined;
-    this.#setStatus('starting', this.#reason);
+    this.#jobs.setStatus('starting', this.#jobs.reason);
     const boot = remote.boot(
       {
         indexURL: options.indexURL ?? pyodideIndexURL,
@@ -377,20 +211,20 @@ export class Runtime extends EventTarget {
         workspaceWritable: typeof options.workspaceWritable === 'function' ? options.workspaceWritable() : options.workspaceWritable,
         workingDirectory: options.workingDirectory,
       },
-      sink,
+      session.sink,
     );
     // Python's comm package is wired before the first cell can run.
     const connected = boot.then(async (info) => {
-      await remote.connectComms(transfer(commPorts.port2, [commPorts.port2]));
+      await remote.connectComms(transfer(commPort, [commPort]));
       return info;
     });
     session.comms.onError = (message) => this.dispatchEvent(new CustomEvent<ErrorDetail>('error', { detail: { message } }));
-    this.#ready = Promise.race([connected, died]).then(
+    this.#ready = Promise.race([connected, session.died]).then(
       (info) => {
         if (this.#session === session) {
           this.#bootInfo = { ...info, ...this.#snapshotStored };
           this.dispatchEvent(new CustomEvent<CommChannel>('comms', { detail: session.comms }));
-          this.#setStatus('idle');
+          this.#jobs.setStatus('idle');
           this.#pump();
           return this.#bootInfo;
         }
@@ -409,11 +243,11 @@ export class Runtime extends EventTarget {
   /** An uncaught error in the worker: fatal if Python no longer answers, else reported and survived. */
   async #checkHealth(session: Session, message: string): Promise<void> {
     if (this.#session !== session) return;
-    if (this.#status === 'starting') {
+    if (this.#jobs.status === 'starting') {
       this.#die(session, message); // the worker failed before Python was up: nothing to save
       return;
     }
-    const timeoutMs = this.#options.healthCheckTimeoutMs ?? 10_000;
+    const timeoutMs = this.#options.healthCheckTimeoutMs ?? RUNTIME_OPTIONS.healthCheckTimeoutMs.default;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -431,23 +265,19 @@ export class Runtime extends EventTarget {
 
   #pump(): void {
     const session = this.#session;
-    if (this.#running || this.#status !== 'idle' || !session) return;
-    const job = this.#queue.shift();
+    if (this.#jobs.status !== 'idle' || !session) return;
+    const job = this.#jobs.next();
     if (!job) return;
-    this.#running = job;
-    this.#setStatus('busy');
-    Promise.race([job.run(session.remote, job.id), session.died]).then(
+    Promise.race([job.work(session.remote, job.id), session.died]).then(
       (ack) => {
-        if (this.#running !== job) return; // aborted by a restart meanwhile
-        this.#running = undefined;
+        if (!this.#jobs.finish(job, ack)) return; // aborted by a restart meanwhile
         // An interrupt() that raced the cell's end is stale now; the next job starts clean.
         if (session.interruptBuffer) session.interruptBuffer[0] = 0;
-        job.resolve({ status: ack.status, executionCount: ack.executionCount, outputs: job.outputs.outputs });
-        this.#setStatus('idle');
+        this.#jobs.setStatus('idle');
         this.#pump();
       },
       (error: unknown) => {
-        if (this.#running !== job) return;
+        if (this.#jobs.running !== job) return;
         this.#die(session, `the runtime failed while running a cell: ${errorMessage(error)}`);
       },
     );
@@ -472,28 +302,23 @@ export class Runtime extends EventTarget {
     }
     if (event.type === 'progress') {
       const progress = event.progress;
-      if (progress.kind === 'download' && this.#running && progress.executionId === this.#running.id) {
-        this.#running.onProgress?.(progress);
-      }
+      const running = this.#jobs.running;
+      if (progress.kind === 'download' && running && progress.executionId === running.id) running.options.onProgress?.(progress);
       this.dispatchEvent(new CustomEvent<Progress>('progress', { detail: progress }));
       return;
     }
-    const job = this.#running;
-    if (job && job.id === event.executionId) {
-      job.outputs.apply(event.event);
-      job.onOutput?.(event.event, job.outputs.outputs);
-    }
-    this.dispatchEvent(new CustomEvent<OutputDetail>('output', { detail: { executionId: event.executionId, event: event.event } }));
+    this.#jobs.output(event.executionId, event.event);
   }
 
   /** Python is blocked in input(): ask the cell's onInput, write the answer where the worker waits. */
   async #answerInput(session: Session, executionId: number, request: InputRequest): Promise<void> {
     const buffer = session.inputBuffer;
     if (!buffer) return;
-    const job = this.#running?.id === executionId ? this.#running : undefined;
+    const job = this.#jobs.running;
+    const onInput = job?.id === executionId ? job.options.onInput : undefined;
     let answer: string | undefined;
     try {
-      answer = job?.onInput ? await job.onInput(request) : undefined;
+      answer = onInput ? await onInput(request) : undefined;
     } catch {
       answer = undefined;
     }
@@ -501,74 +326,25 @@ export class Runtime extends EventTarget {
   }
 
   #die(session: Session, reason: string): void {
-    if (this.#session !== session || this.#status === 'dead') return;
+    if (this.#session !== session || this.#jobs.status === 'dead') return;
     session.kill(reason);
     this.#stopSession();
-    const running = this.#running;
-    this.#running = undefined;
-    const error = new Error(`the Python runtime died: ${reason}. Restart it to continue.`);
-    running?.reject(error);
-    for (const job of this.#queue.splice(0)) job.reject(error);
-    this.#setStatus('dead', reason);
+    this.#jobs.rejectAll(new Error(`the Python runtime died: ${reason}. Restart it to continue.`));
+    this.#jobs.setStatus('dead', reason);
   }
 
   #deadMessage(): string {
     return this.#disposed
       ? 'this runtime was disposed; create a new one'
-      : `the Python runtime is dead (${this.#reason ?? 'unknown reason'}); call restart() to start a fresh one`;
+      : `the Python runtime is dead (${this.#jobs.reason ?? 'unknown reason'}); call restart() to start a fresh one`;
   }
 
   #stopSession(): void {
     const session = this.#session;
     if (!session) return;
     this.#session = undefined;
-    session.kill('the Python worker was stopped');
-    session.detach();
-    session.worker.terminate();
+    session.stop();
   }
-
-  #abortAll(): void {
-    const jobs = [...(this.#running ? [this.#running] : []), ...this.#queue.splice(0)];
-    this.#running = undefined;
-    for (const job of jobs) job.resolve({ status: 'aborted', executionCount: null, outputs: job.outputs.outputs });
-  }
-
-  #setStatus(status: RuntimeStatus, reason?: string): void {
-    this.#status = status;
-    if (reason !== undefined) this.#reason = reason;
-    this.dispatchEvent(new CustomEvent<StatusDetail>('status', { detail: { status, ...(reason ? { reason } : {}) } }));
-  }
-}
-
-function defaultWorker(): WorkerLike {
-  // Vite bundles the worker only for this literal `new Worker(new URL(…, import.meta.url))`, so the
-  // cross-origin handling lives in a Worker subclass that takes the place of the global here.
-  const Worker = class extends globalThis.Worker {
-    constructor(url: URL, options: WorkerOptions) {
-      super(url.origin === location.origin ? url : sameOriginBootstrap(url), options);
-    }
-  };
-  return new Worker(new URL('../../worker/worker.ts', import.meta.url), { type: 'module', name: 'pyloom' });
-}
-
-/**
- * Pyloom served from another origin (a CDN, a docs embed): a worker script must be same-origin, so
- * a same-origin blob module imports the real one (fetched with CORS).
- */
-function sameOriginBootstrap(url: URL): string {
-  return URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
-}
-
-function makeInterruptBuffer(): Uint8Array | undefined {
-  // SharedArrayBuffer exists only on crossOriginIsolated pages (COOP + COEP headers).
-  return globalThis.crossOriginIsolated === true ? new Uint8Array(new SharedArrayBuffer(1)) : undefined;
-}
-
-function describeWorkerError(event: Event): string {
-  // Read structurally: ErrorEvent is not a global everywhere the runtime runs (Node tests).
-  const raw: unknown = 'message' in event ? event.message : undefined;
-  const message = typeof raw === 'string' && raw ? raw : 'the Python worker failed to load or stopped unexpectedly';
-  return /memory/i.test(message) ? `${message} (out of memory)` : message;
 }
 
 /**

@@ -6,6 +6,8 @@ import type { RuntimeStatus } from '../runtime/runtime';
 import { createSanitizer } from '../render/sanitize';
 import type { WidgetDisplay } from '../render/types';
 import type { PyloomWidgetManager } from './manager';
+import { followWidgetState, type SavedModel } from './saved-state';
+import type { SavedWidgets } from './saved-widgets';
 
 /** What the host needs of a runtime: its status, its comm link and the `comms`/`status` events. */
 export interface WidgetRuntime extends EventTarget {
@@ -22,14 +24,25 @@ export class WidgetHost implements WidgetDisplay {
   #current: PyloomWidgetManager | undefined;
   /** Displays waiting for the manager (the comm_open may come after the output that shows it). */
   #waiting: (() => void)[] = [];
+  /** Widgets saved with the open notebook: shown while Python has not opened the same model. */
+  saved: SavedWidgets | undefined;
+  /** Last known state of the live models (serialized, as saved), and of those before a restart. */
+  #liveState: Record<string, SavedModel> = {};
+  #retiredState: Record<string, SavedModel> = {};
+  #stateListeners = new Set<() => void>();
+  #stopRecording: (() => void) | undefined;
 
   constructor(runtime: WidgetRuntime, options: { trusted: boolean }) {
     this.trusted = options.trusted;
     this.#runtime = runtime;
     const follow = (channel: CommLink | undefined) => {
       this.#stop?.();
+      this.#stopRecording?.();
       this.#manager = undefined;
       this.#current = undefined;
+      // The old Python's widgets are closed; their last state stays for the outputs that show them.
+      this.#retiredState = { ...this.#retiredState, ...this.#liveState };
+      this.#liveState = {};
       if (!channel) return;
       const backlog: CommMessage[] = [];
       let manager: PyloomWidgetManager | undefined;
@@ -41,6 +54,7 @@ export class WidgetHost implements WidgetDisplay {
             if (manager) return;
             manager = loaded;
             this.#current = loaded;
+            this.#recordStateOf(loaded);
             for (const waiting of backlog.splice(0)) loaded.receive(waiting);
             for (const resolve of this.#waiting.splice(0)) resolve();
           });
@@ -61,8 +75,31 @@ export class WidgetHost implements WidgetDisplay {
     return this.#manager;
   }
 
+  /**
+   * The serialized state of every widget this host has seen, by model id (as saved in a notebook:
+   * see saved-state.ts). Updated shortly after each change; `onStateChange` tells when.
+   */
+  widgetState(): Record<string, SavedModel> {
+    return { ...this.#retiredState, ...this.#liveState };
+  }
+
+  /** Calls `listener` after widgetState() changed; returns the unsubscribe. */
+  onStateChange(listener: () => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
+  }
+
+  #recordStateOf(manager: PyloomWidgetManager): void {
+    this.#stopRecording = followWidgetState(manager, (models) => {
+      if (this.#current !== manager) return;
+      this.#liveState = models;
+      for (const listener of this.#stateListeners) listener();
+    });
+  }
+
   /** Show widget `modelId` in `target`. Rejects when no Python has opened it (or its module is unknown). */
   async display(modelId: string, target: HTMLElement): Promise<void> {
+    if (this.saved?.has(modelId) && !this.#current?.isOpen(modelId)) return this.saved.display(modelId, target);
     const notOpen = () => new Error('this widget is not open in Python (the runtime restarted, or the cell has not run yet): run the cell again');
     // Python opens a widget's comm before it displays it, but the two travel on different
     // ports; once Python is idle every comm_open it sent has arrived.

@@ -31,7 +31,11 @@ export interface WidgetManagerOptions {
 const MODULES: Record<string, { major: number; load: (manager: PyloomWidgetManager) => Promise<Record<string, unknown>> }> = {
   '@jupyter-widgets/base': { major: 2, load: async () => ({ ...(await import('@jupyter-widgets/base')) }) },
   '@jupyter-widgets/controls': { major: 2, load: async (manager) => (await import('./controls')).controlsFor(manager.options) },
-  '@jupyter-widgets/output': { major: 1, load: async (manager) => (await import('./output-widget')).outputModule(manager.options) },
+  '@jupyter-widgets/output': {
+    major: 1,
+    // Widgets displayed inside an Output widget are drawn by the same manager.
+    load: async (manager) => (await import('./output-widget')).outputModule(manager.options, { display: async (modelId, target) => void (await manager.display(modelId, target)) }),
+  },
 };
 
 /** Why a widget cannot be shown: its module is not one Pyloom has. Names module and version. */
@@ -47,6 +51,12 @@ export class UnknownWidgetModule extends Error {
 
 const majorOf = (version: string): number => Number.parseInt(version.replace(/^[~^]/, ''), 10);
 
+/** Whether Pyloom ships JavaScript for widget module `module` at `version` (a semver range like "^2.0.0"). */
+export function isKnownWidgetModule(module: string, version: string): boolean {
+  const known = MODULES[module];
+  return known !== undefined && majorOf(version) === known.major;
+}
+
 export class PyloomWidgetManager extends ManagerBase {
   readonly options: WidgetManagerOptions;
   #channel: CommLink | undefined;
@@ -55,12 +65,17 @@ export class PyloomWidgetManager extends ManagerBase {
   /** Module and version of every model Python opened, for the placeholder of one that fails. */
   readonly modelModules = new Map<string, { module: string; version: string; name: string }>();
   #modelWaiters = new Map<string, (() => void)[]>();
+  #stateListeners = new Set<() => void>();
 
   /** `channel` undefined: saved widgets only (no Python). The host feeds Python's messages to receive(). */
   constructor(options: WidgetManagerOptions, channel?: CommLink) {
     super();
     this.options = options;
     this.#channel = channel;
+  }
+
+  knowsModule(module: string, version: string): boolean {
+    return isKnownWidgetModule(module, version);
   }
 
   isOpen(modelId: string): boolean {
@@ -80,6 +95,24 @@ export class PyloomWidgetManager extends ManagerBase {
       waiters.push(resolve);
       this.#modelWaiters.set(modelId, waiters);
     });
+  }
+
+  /** Calls `listener` when a model is made, changes or closes (to keep saved widget state current); returns the unsubscribe. */
+  onStateChange(listener: () => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
+  }
+
+  override register_model(modelId: string, modelPromise: Promise<WidgetModel>): void {
+    super.register_model(modelId, modelPromise);
+    const changed = () => {
+      for (const listener of this.#stateListeners) listener();
+    };
+    modelPromise.then((model) => {
+      model.on('change', changed);
+      model.once('comm:close', changed);
+      changed();
+    }, () => undefined);
   }
 
   /** Messages are handled one after another: a model's updates wait until its comm_open made it. */

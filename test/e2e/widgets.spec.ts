@@ -170,3 +170,12 @@ test('the XSS corpus through HTML widget values, HTML descriptions and Labels ru
   expect(await run(page, 'trusted', 'import ipywidgets as w\nw.HTML(value="<img src=x onerror=\\"window.__pwned(\'html-widget\')\\">")')).toBe('ok');
   await expect.poll(() => page.evaluate(() => window.pwned)).toEqual(['html-widget']);
 });
+
+test('a widget displayed inside an Output widget is live (drawn by the same manager)', async ({ page }) => {
+  await start(page);
+  expect(await run(page, 'nested', 'import ipywidgets as w\nout = w.Output()\ninner = w.IntSlider(value=5, description="inner")\nwith out:\n    display(inner)\nout')).toBe('ok');
+  const area = page.locator('#nested .jupyter-widgets-output-area');
+  await expect(area.locator('.widget[data-state=done] .widget-readout')).toHaveText('5');
+  expect(await run(page, 'set', 'inner.value = 9')).toBe('ok');
+  await expect(area.locator('.widget-readout')).toHaveText('9');
+});

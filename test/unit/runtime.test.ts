@@ -50,6 +50,14 @@ const result = (text: string, count: number) => ({
 });
 
 describe('Runtime', () => {
+  test('a blank cell answers ok with no execution count, and the runtime lives on', async () => {
+    const runtime = nodeRuntime();
+    // execution_count None crosses toJs as undefined: the seam once refused it and killed the runtime.
+    expect(await runtime.execute('  \n')).toEqual({ status: 'ok', executionCount: null, outputs: [] });
+    expect(runtime.status).toBe('idle');
+    expect(await runtime.execute('1 + 1')).toMatchObject({ status: 'ok', executionCount: 1, outputs: [result('2', 1)] });
+  });
+
   test('runs executions one at a time in submission order and reports status', async () => {
     const runtime = nodeRuntime();
     const seen = statuses(runtime);

@@ -10,7 +10,7 @@ import builtins
 import os
 import sys
 
-from . import http_hook, interrupts, mpl_backend, stdin
+from . import http_hook, interrupts, mpl_backend, plot_defaults, stdin
 from . import shell as shell_module
 from ._hook import set_emitter
 from ._version import __version__
@@ -87,6 +87,8 @@ def start(
         register_type_formatter(mpl_backend.is_figure, mpl_backend.figure_png)
         _shell.pre_execute.append(mpl_backend.cell_started)
         _shell.post_execute.append(mpl_backend.flush_figures)
+        # Plotly / Altair / Bokeh emit the data types the page renders (hooks only; no import).
+        plot_defaults.install()
     return _shell
 
 

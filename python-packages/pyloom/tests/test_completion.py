@@ -6,7 +6,7 @@ import sys
 import time
 
 from _support import fresh
-from pyloom import completion, package_settings
+from pyloom import completion_items, package_settings
 from pyloom.completion import complete
 
 
@@ -228,13 +228,13 @@ def test_order_prefix_then_public_then_alphabetical_and_a_cap():
     assert labels("al", ns) == ["all", "alpha", "alpha_two", "Alpha", "ALPHA_MAX"]
     many = {f"name_{i:04}": i for i in range(2000)}
     result = complete("name_", 5, many)
-    assert len(result["items"]) == completion.MAX_ITEMS
+    assert len(result["items"]) == completion_items.MAX_ITEMS
     assert result["items"][0]["label"] == "name_0000"
     # Signatures only for the first items: the rest are listed without one.
     funcs = {f"f_{i:03}": (lambda a: a) for i in range(100)}
     details = [i.get("detail") for i in complete("f_", 2, funcs)["items"]]
-    assert details[: completion.MAX_DETAILS] == ["(a)"] * completion.MAX_DETAILS
-    assert set(details[completion.MAX_DETAILS :]) == {None}
+    assert details[: completion_items.MAX_DETAILS] == ["(a)"] * completion_items.MAX_DETAILS
+    assert set(details[completion_items.MAX_DETAILS :]) == {None}
 
 
 def test_offsets_are_code_points():

@@ -1,8 +1,9 @@
 """Libraries that ask IPython whether they run in a notebook take their notebook branch.
 
 tqdm, ipywidgets (with traitlets and comm) run from the genuine wheels in ../shared/wheels, which
-the test harness unpacks into $PYLOOM_TEST_WHEELS; pandas, sympy, matplotlib and plotly are not
-available offline for this Pyodide, so their tests skip with the reason when absent.
+the test harness unpacks into $PYLOOM_TEST_WHEELS; pandas, sympy and matplotlib are not
+available offline for this Pyodide, so their tests skip with the reason when absent (Plotly, Altair
+and Bokeh: test_plot_defaults).
 """
 
 import os
@@ -86,9 +87,3 @@ async def test_matplotlib_registers_its_post_execute_hook():
     callbacks = shell.user_ns["get_ipython"]().events.callbacks["post_execute"]
     assert any(getattr(c, "__name__", "") == "_draw_all_if_interactive" for c in callbacks)
 
-
-async def test_plotly_picks_the_notebook_renderer():
-    shell, events = await started_shell()
-    require("plotly")
-    await shell.run_cell("import plotly.io as pio\npio.renderers.default")
-    assert results(events)[-1] == "'plotly_mimetype+notebook'"

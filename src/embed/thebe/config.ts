@@ -4,6 +4,7 @@
 // The parser alone, from its CommonJS source: json5's ESM bundle carries a core-js shim with
 // `Function('return this')`, which a strict CSP (no unsafe-eval) and our chunk check forbid.
 import parseJson5 from 'json5/lib/parse.js';
+import { errorMessage } from '../../shared/errors';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -106,7 +107,7 @@ export function parseThebeConfigText(text: string): { value: JsonObject } | { er
       const found: unknown = error instanceof Error && key in error ? Reflect.get(error, key) : undefined;
       return typeof found === 'number' ? found : undefined;
     };
-    const message = error instanceof Error ? error.message.replace(/^JSON5: /, '').replace(/ at \d+:\d+$/, '') : String(error);
+    const message = errorMessage(error).replace(/^JSON5: /, '').replace(/ at \d+:\d+$/, '');
     return { error: { message, line: position('lineNumber'), column: position('columnNumber') } };
   }
   if (!isObject(value)) return { error: { message: `the config is ${Array.isArray(value) ? 'an array' : typeof value}, not an object ({ … })`, line: undefined, column: undefined } };

@@ -3,6 +3,7 @@
 import { contained } from '../shadow';
 import { notice, type MimeRenderer, type RenderContext } from '../types';
 import type { OutputMetadata } from '../../protocol';
+import { errorMessage } from '../../shared/errors';
 
 /** What a lazily loaded plot module does: draw `data` into `target` (attached to the page). */
 export type Mount = (target: HTMLElement, data: unknown, metadata: OutputMetadata, context: RenderContext, mimeType: string) => Promise<void>;
@@ -51,7 +52,7 @@ export function lazyRenderer(options: LazyRendererOptions): MimeRenderer {
           await mount(target, data, metadata, context, mimeType);
           host.dataset['state'] = 'done';
         } catch (error) {
-          target.replaceChildren(notice(context.document, `Could not render ${mimeType} with ${options.library}: ${error instanceof Error ? error.message : String(error)}`));
+          target.replaceChildren(notice(context.document, `Could not render ${mimeType} with ${options.library}: ${errorMessage(error)}`));
           host.dataset['state'] = 'error';
         } finally {
           loading.remove();

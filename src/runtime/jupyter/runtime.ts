@@ -1,24 +1,13 @@
 // The remote runtime: the Runtime API (queue, execute, interrupt, restart, dispose, complete,
 // input, status and progress events) on a kernel of a Jupyter server or a Binder. Small and
 // eager; the Jupyter client library (kernel-client.ts) and the Binder client load when used.
-import type { BootPhase, BootProgress, CompletionResult, OutputEvent } from '../../protocol';
-import type { ErrorDetail, ExecuteOptions, ExecuteReply, OutputDetail, RuntimeStatus, StatusDetail } from '../runtime';
-import { OutputList } from '../output-list';
+import type { BootPhase, BootProgress, CompletionResult } from '../../protocol';
+import { JobQueue, type ErrorDetail, type ExecuteOptions, type ExecuteReply, type RuntimeStatus } from '../jobs';
 import type { ConnectionState, KernelClient, KernelState } from './kernel-client';
 import type { CommLink } from '../comm-link';
 import type { ClosableCommLink } from './comms';
 import type { JupyterRuntimeOptions, RemoteInfo, ServerSettings } from './options';
 import { checkServer, describeError, normalizeBaseUrl } from './server-check';
-
-interface Job {
-  id: number;
-  code: string;
-  outputs: OutputList;
-  options: ExecuteOptions;
-  settled: Promise<void>;
-  resolve(reply: ExecuteReply): void;
-  reject(error: Error): void;
-}
 
 const GAP = 'Pyloom: the connection to the Jupyter server dropped while this cell ran; output produced while the connection was down may be lost.\n';
 const LOST = 'Pyloom: the connection to the Jupyter server dropped while this cell ran and its result did not arrive; the kernel may have finished it. Outputs above are what arrived.\n';
@@ -35,11 +24,8 @@ export class JupyterRuntime extends EventTarget {
   #options: JupyterRuntimeOptions;
   #client: KernelClient | undefined;
   #settings: ServerSettings | undefined;
-  #status: RuntimeStatus = 'starting';
-  #reason: string | undefined;
-  #queue: Job[] = [];
-  #running: Job | undefined;
-  #nextId = 1;
+  /** Jobs are cells' code. */
+  #jobs = new JobQueue<string>(this);
   #disposed = false;
   #ready!: Promise<RemoteInfo>;
   #info: RemoteInfo | undefined;
@@ -63,10 +49,10 @@ export class JupyterRuntime extends EventTarget {
   }
 
   get status(): RuntimeStatus {
-    return this.#status;
+    return this.#jobs.status;
   }
   get reason(): string | undefined {
-    return this.#reason;
+    return this.#jobs.reason;
   }
   get ready(): Promise<RemoteInfo> {
     return this.#ready;
@@ -76,10 +62,10 @@ export class JupyterRuntime extends EventTarget {
   }
   /** The kernel's comms (ipywidgets), the same surface as the Pyodide runtime's; undefined until started and once dead. */
   get comms(): CommLink | undefined {
-    return this.#status === 'dead' ? undefined : this.#comms;
+    return this.#jobs.status === 'dead' ? undefined : this.#comms;
   }
   get queued(): number {
-    return this.#queue.length;
+    return this.#jobs.queued;
   }
   /** Where code runs, for status bars: "Jupyter server 127.0.0.1:8888 (python3)". */
   get where(): string {
@@ -91,21 +77,10 @@ export class JupyterRuntime extends EventTarget {
   }
 
   execute(code: string, options: ExecuteOptions = {}): Promise<ExecuteReply> {
-    if (this.#status === 'dead') return Promise.reject(new Error(this.#deadMessage()));
-    return new Promise<ExecuteReply>((resolve, reject) => {
-      let settle!: () => void;
-      const settled = new Promise<void>((done) => (settle = done));
-      this.#queue.push({
-        id: this.#nextId++,
-        code,
-        outputs: new OutputList(),
-        options,
-        settled,
-        resolve: (reply) => (settle(), resolve(reply)),
-        reject: (error) => (settle(), reject(error)),
-      });
-      this.#pump();
-    });
+    if (this.#jobs.status === 'dead') return Promise.reject(new Error(this.#deadMessage()));
+    const reply = this.#jobs.add(code, options);
+    this.#pump();
+    return reply;
   }
 
   /** `%pip install` on the server (the kernel's environment). Resolves with the names; rejects with pip's output. */
@@ -120,7 +95,7 @@ export class JupyterRuntime extends EventTarget {
   /** Completions from the kernel (IPython's completer). Never queued, never rejects; no items unless idle. */
   async complete(code: string, cursor: number): Promise<CompletionResult> {
     const empty: CompletionResult = { from: cursor, to: cursor, items: [] };
-    if (this.#status !== 'idle' || this.#running || !this.#client) return empty;
+    if (this.#jobs.status !== 'idle' || this.#jobs.running || !this.#client) return empty;
     return this.#client.complete(code, cursor).catch(() => empty);
   }
 
@@ -129,17 +104,11 @@ export class JupyterRuntime extends EventTarget {
    * has not stopped within `interruptGraceMs` the kernel is restarted (variables lost).
    */
   async interrupt(): Promise<'interrupted' | 'restarted' | 'idle'> {
-    const job = this.#running;
+    const job = this.#jobs.running;
     const client = this.#client;
     if (!job || !client) return 'idle';
     await client.interrupt().catch(() => undefined);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stopped = await Promise.race([
-      job.settled.then(() => true),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.#options.interruptGraceMs ?? 5000))),
-    ]);
-    clearTimeout(timer);
-    if (stopped) return 'interrupted';
+    if (await this.#jobs.settlesWithin(job, this.#options.interruptGraceMs ?? 5000)) return 'interrupted';
     await this.restart('kernel restarted to stop the running cell: variables were lost').catch(() => undefined);
     return 'restarted';
   }
@@ -147,24 +116,24 @@ export class JupyterRuntime extends EventTarget {
   /** Restart the kernel (same server; a dead runtime connects afresh). Running and queued cells end as 'aborted'. */
   restart(reason = 'kernel restarted'): Promise<RemoteInfo> {
     if (this.#disposed) return Promise.reject(new Error('this runtime was disposed; create a new one'));
-    this.#abortAll();
+    this.#jobs.abortAll();
     const client = this.#client;
-    if (!client || this.#status === 'dead') {
+    if (!client || this.#jobs.status === 'dead') {
       this.#client?.dispose();
       this.#client = undefined;
-      this.#reason = reason;
+      this.#jobs.reason = reason;
       this.#ready = this.#start();
       this.#ready.catch(() => undefined);
       return this.#ready;
     }
     this.#restarting = true;
-    this.#setStatus('starting', reason);
+    this.#jobs.setStatus('starting', reason);
     this.#ready = client.restart().then(
       () => {
         this.#restarting = false;
         if (this.#client === client) {
           this.#renewComms(client);
-          this.#setStatus('idle');
+          this.#jobs.setStatus('idle');
         }
         this.#pump();
         return this.#info!;
@@ -185,12 +154,12 @@ export class JupyterRuntime extends EventTarget {
     if (this.#disposed) return;
     this.#disposed = true;
     globalThis.removeEventListener?.('pagehide', this.#onPageHide);
-    this.#abortAll();
+    this.#jobs.abortAll();
     this.#comms?.close();
     this.#comms = undefined;
     void this.#client?.shutdown().catch(() => undefined);
     this.#client = undefined;
-    this.#setStatus('dead', 'runtime disposed');
+    this.#jobs.setStatus('dead', 'runtime disposed');
   }
 
   // ---------------------------------------------------------------------------------------
@@ -206,7 +175,7 @@ export class JupyterRuntime extends EventTarget {
   }
 
   async #start(): Promise<RemoteInfo> {
-    this.#setStatus('starting', this.#reason);
+    this.#jobs.setStatus('starting', this.#jobs.reason);
     const options = this.#options;
     try {
       let reused = false;
@@ -249,7 +218,7 @@ export class JupyterRuntime extends EventTarget {
         ...(options.binderOptions ? { binder: { repo: options.binderOptions.repo, reused } } : {}),
       };
       this.#info = info;
-      this.#setStatus('idle');
+      this.#jobs.setStatus('idle');
       this.#pump();
       return info;
     } catch (error) {
@@ -265,12 +234,9 @@ export class JupyterRuntime extends EventTarget {
       // The kernel process died (a crash, os._exit, out of memory); the server starts a new one.
       this.#restarting = true;
       const error = new Error('the kernel died while running this cell; the server restarted it and its variables were lost');
-      const running = this.#running;
-      this.#running = undefined;
-      running?.reject(error);
-      for (const job of this.#queue.splice(0)) job.reject(error);
+      this.#jobs.rejectAll(error);
       this.#renewComms(client);
-      this.#setStatus('starting', 'the kernel died; the server restarted it (variables were lost)');
+      this.#jobs.setStatus('starting', 'the kernel died; the server restarted it (variables were lost)');
     } else if (state === 'dead' && !this.#restarting) {
       this.#die('the kernel died and the server could not restart it');
     }
@@ -281,16 +247,16 @@ export class JupyterRuntime extends EventTarget {
     if (state === 'connected') {
       const dropped = this.#wasConnected && !this.#restarting;
       this.#wasConnected = true;
-      if (this.#restarting && this.#status === 'starting' && !this.#running) {
+      if (this.#restarting && this.#jobs.status === 'starting' && !this.#jobs.running) {
         // The server's automatic restart is done once the new kernel's websocket is up.
         this.#restarting = false;
-        this.#setStatus('idle');
+        this.#jobs.setStatus('idle');
         this.#pump();
       } else if (dropped) {
         void this.#afterReconnect(client);
       }
     } else if (state === 'connecting' && this.#wasConnected && !this.#restarting) {
-      const running = this.#running ? ' The running cell keeps going on the server; its result may be lost.' : '';
+      const running = this.#jobs.running ? ' The running cell keeps going on the server; its result may be lost.' : '';
       this.dispatchEvent(new CustomEvent<ErrorDetail>('error', { detail: { message: `The connection to the Jupyter server dropped; reconnecting.${running}` } }));
     } else if (state === 'disconnected' && !this.#restarting) {
       this.#die(`lost the connection to the Jupyter server at ${this.#info?.server ?? 'its URL'} and could not reconnect`);
@@ -302,54 +268,46 @@ export class JupyterRuntime extends EventTarget {
    * answered after any reply sent before it, so a cell still unanswered then lost its reply.
    */
   async #afterReconnect(client: KernelClient): Promise<void> {
-    const job = this.#running;
+    const job = this.#jobs.running;
     if (!job) return;
     await client.ping().catch(() => undefined);
-    if (this.#running !== job || this.#client !== client) return;
-    this.#running = undefined;
-    const event: OutputEvent = { output_type: 'stream', name: 'stderr', text: LOST };
-    this.#emitOutput(job, event);
-    job.resolve({ status: 'aborted', executionCount: null, outputs: job.outputs.outputs });
+    if (this.#jobs.running !== job || this.#client !== client) return;
+    this.#jobs.output(job.id, { output_type: 'stream', name: 'stderr', text: LOST });
+    this.#jobs.finish(job, { status: 'aborted', executionCount: null });
     this.#pump();
   }
 
   #pump(): void {
     const client = this.#client;
-    if (this.#running || this.#status === 'dead' || this.#restarting || !client) return;
-    const job = this.#queue.shift();
+    if (this.#jobs.running || this.#jobs.status === 'dead' || this.#restarting || !client) return;
+    const job = this.#jobs.next();
     if (!job) {
-      if (this.#status !== 'idle') this.#setStatus('idle');
+      if (this.#jobs.status !== 'idle') this.#jobs.setStatus('idle');
       return;
     }
-    this.#running = job;
-    this.#setStatus('busy');
     const onInput = job.options.onInput;
     client
-      .execute(job.code, {
+      .execute(job.work, {
         onOutput: (event) => {
-          if (this.#running === job) this.#emitOutput(job, event);
+          if (this.#jobs.running === job) this.#jobs.output(job.id, event);
         },
         onInput: async (request) => {
           const answer = onInput ? await onInput(request) : undefined;
           // As the Pyodide runtime (and Jupyter's input box) show it: the prompt and the answer stay.
           const echo = request.password ? `${request.prompt}\n` : `${request.prompt}${answer}\n`;
-          if (answer !== undefined && this.#running === job) this.#emitOutput(job, { output_type: 'stream', name: 'stdout', text: echo });
+          if (answer !== undefined && this.#jobs.running === job) this.#jobs.output(job.id, { output_type: 'stream', name: 'stdout', text: echo });
           return answer;
         },
       })
       .then(
         (ack) => {
-          if (this.#running !== job) return; // aborted by a restart, or lost in a reconnect
-          if (ack.mayHaveLost) this.#emitOutput(job, { output_type: 'stream', name: 'stderr', text: GAP });
-          this.#running = undefined;
-          job.resolve({ status: ack.status, executionCount: ack.executionCount, outputs: job.outputs.outputs });
-          this.#pump();
+          if (this.#jobs.running !== job) return; // aborted by a restart, or lost in a reconnect
+          if (ack.mayHaveLost) this.#jobs.output(job.id, { output_type: 'stream', name: 'stderr', text: GAP });
+          if (this.#jobs.finish(job, ack)) this.#pump();
         },
         (error: unknown) => {
-          if (this.#running !== job) return;
-          this.#running = undefined;
-          job.reject(new Error(`the kernel connection failed while running this cell: ${describeError(error, this.#settings?.token)}`));
-          this.#pump();
+          const message = `the kernel connection failed while running this cell: ${describeError(error, this.#settings?.token)}`;
+          if (this.#jobs.fail(job, new Error(message))) this.#pump();
         },
       );
   }
@@ -361,39 +319,17 @@ export class JupyterRuntime extends EventTarget {
     this.dispatchEvent(new CustomEvent<CommLink>('comms', { detail: this.#comms }));
   }
 
-  #emitOutput(job: Job, event: OutputEvent): void {
-    job.outputs.apply(event);
-    job.options.onOutput?.(event, job.outputs.outputs);
-    this.dispatchEvent(new CustomEvent<OutputDetail>('output', { detail: { executionId: job.id, event } }));
-  }
-
   #die(reason: string): void {
-    if (this.#status === 'dead') return;
-    const error = new Error(`the Jupyter kernel is not available: ${reason}. Restart to try again.`);
-    const running = this.#running;
-    this.#running = undefined;
-    running?.reject(error);
-    for (const job of this.#queue.splice(0)) job.reject(error);
+    if (this.#jobs.status === 'dead') return;
+    this.#jobs.rejectAll(new Error(`the Jupyter kernel is not available: ${reason}. Restart to try again.`));
     this.#comms?.close();
     this.#comms = undefined;
     this.#client?.dispose();
     this.#client = undefined;
-    this.#setStatus('dead', reason);
+    this.#jobs.setStatus('dead', reason);
   }
 
   #deadMessage(): string {
-    return this.#disposed ? 'this runtime was disposed; create a new one' : `the Jupyter kernel is not available (${this.#reason ?? 'unknown reason'}); call restart() to try again`;
-  }
-
-  #abortAll(): void {
-    const jobs = [...(this.#running ? [this.#running] : []), ...this.#queue.splice(0)];
-    this.#running = undefined;
-    for (const job of jobs) job.resolve({ status: 'aborted', executionCount: null, outputs: job.outputs.outputs });
-  }
-
-  #setStatus(status: RuntimeStatus, reason?: string): void {
-    this.#status = status;
-    if (reason !== undefined) this.#reason = reason;
-    this.dispatchEvent(new CustomEvent<StatusDetail>('status', { detail: { status, ...(reason ? { reason } : {}) } }));
+    return this.#disposed ? 'this runtime was disposed; create a new one' : `the Jupyter kernel is not available (${this.#jobs.reason ?? 'unknown reason'}); call restart() to try again`;
   }
 }

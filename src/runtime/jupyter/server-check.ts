@@ -2,6 +2,7 @@
 // page's origin? Each failure becomes a message that says what to change.
 
 import type { ServerSettings } from './options';
+import { errorMessage } from '../../shared/errors';
 
 /** A server problem the user can fix; `kind` lets pages and tests tell them apart. */
 export class ServerError extends Error {
@@ -107,6 +108,6 @@ function localNetworkHint(base: string): string {
 
 /** Any error as text, with a token that might be inside (a websocket URL) masked. */
 export function describeError(error: unknown, token?: string): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   return token ? text.split(token).join('•••') : text;
 }
