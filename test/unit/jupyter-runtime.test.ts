@@ -176,11 +176,10 @@ describe.skipIf(missing)(`remote runtime on a real Jupyter Server${missing ? ` (
     await expect(runtime.execute('import os; os._exit(1)')).rejects.toThrow(/kernel died/);
     // The reconnect to the restarted kernel can finish before this test resumes after the rejection
     // (seen under load: 15 ms later), so look at the status now and listen only if it is not idle yet.
-    const idle =
-      runtime.status === 'idle'
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => runtime.addEventListener('status', (e) => (e as CustomEvent<StatusDetail>).detail.status === 'idle' && resolve()));
-    await idle;
+    // Idle, or dead with the reason (the server could not restart it) instead of a silent timeout.
+    const settled = (status: string) => status === 'idle' || status === 'dead';
+    if (!settled(runtime.status)) await new Promise<void>((resolve) => runtime.addEventListener('status', (e) => settled((e as CustomEvent<StatusDetail>).detail.status) && resolve()));
+    expect(runtime.status, runtime.reason).toBe('idle');
     const after = await runtime.execute("'y' in dir()");
     expect(after.outputs[0]).toMatchObject({ data: { 'text/plain': 'False' } });
   });
