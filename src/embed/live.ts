@@ -4,7 +4,7 @@ import '../components/py-output';
 import { askInput } from '../components/input-box';
 import type { PyOutput } from '../components/py-output';
 import type { Progress } from '../protocol';
-import { createRuntime, type AnyRuntime, type StatusDetail } from '../runtime/runtime';
+import { createRuntime, type AnyRuntime, type ExecuteReply, type StatusDetail } from '../runtime/runtime';
 import type { CellParts } from './cell';
 import type { EmbedConfig } from './config';
 import { widgetHostFor } from '../widgets/host';
@@ -100,7 +100,8 @@ function describe(progress: Progress): string {
   return `Downloading ${progress.file}: ${(loaded / 1e6).toFixed(1)}${total ? ` / ${(total / 1e6).toFixed(1)}` : ''} MB`;
 }
 
-export async function runCell(cell: CellParts, config: EmbedConfig): Promise<void> {
+/** Run a cell, showing its outputs and progress in it; resolves with the reply (undefined when the runtime failed). */
+export async function runCell(cell: CellParts, config: EmbedConfig): Promise<ExecuteReply | undefined> {
   const runtime = runtimeFor(cell.group, config);
   let output = cell.output.querySelector('py-output');
   if (!output) {
@@ -124,11 +125,12 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
   try {
     await runtime.ready.catch(() => undefined);
     view.clear(); // a re-run replaces the previous output, as in Jupyter
-    if (limit > 0) {
-      // Counted from when the cell starts running, not while it waits for boot or its turn.
-      timer = setTimeout(() => (timedOut = runtime.interrupt()), limit * 1000);
-    }
     const reply = await runtime.execute(cell.code(), {
+      // Counted from when the cell starts running, not while it waits for boot or for another cell
+      // of its group: then the interrupt reaches this cell and no other.
+      onStart: () => {
+        if (limit > 0) timer = setTimeout(() => (timedOut = runtime.interrupt()), limit * 1000);
+      },
       onOutput: (event) => {
         if (cell.predefined) {
           cell.predefined.remove();
@@ -153,9 +155,11 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
           ? 'Error'
           : 'Stopped';
     cell.host.dataset['status'] = reply.status;
+    return reply;
   } catch (error) {
     cell.status.textContent = errorMessage(error);
     cell.host.dataset['status'] = 'failed';
+    return undefined;
   } finally {
     clearTimeout(timer);
     runtime.removeEventListener('progress', onBoot);

@@ -2,11 +2,12 @@
 // the structural ones, and running cells in order with Jupyter's rules (outputs cleared at start,
 // stop the queue on error, counts).
 // Cells are replaced, never mutated, so elements can tell what changed by identity.
-import type { ErrorOutput, Output, OutputEvent } from '../protocol';
+import type { Output, OutputEvent } from '../protocol';
 import type { ExecuteOptions, ExecuteReply, InputRequest, RuntimeStatus } from '../runtime/runtime';
 import { mergeCells, moveBy, moveTo, splitCell } from './edits';
 import { convertCell, newCell, type Cell, type CellType, type CodeCell, type JsonObject, type Notebook } from './model';
 import { errorMessage } from '../shared/errors';
+import { nextInput, runtimeFailure } from './run-reply';
 
 /** The part of a Runtime a session uses. */
 export interface SessionRuntime extends EventTarget {
@@ -330,6 +331,10 @@ export class NotebookSession extends EventTarget {
     }
     if (reply) {
       this.#patchCode(id, { outputs: [...reply.outputs], execution_count: reply.executionCount });
+      // IPython's set_next_input (%load): the cell's new text, or a new cell below it, as JupyterLab does.
+      const next = nextInput(reply.payload);
+      if (next?.replace) this.setSource(id, next.text);
+      else if (next) this.insert(this.index(id) + 1, 'code', next.text);
       return reply.status === 'ok';
     }
     const current = this.cell(id);
@@ -384,16 +389,4 @@ export class NotebookSession extends EventTarget {
   #emit(detail: ChangeDetail): void {
     this.dispatchEvent(new CustomEvent<ChangeDetail>('change', { detail }));
   }
-}
-
-/** What a cell shows when the runtime under it stopped: an nbformat error, so it is saved too. */
-function runtimeFailure(message: string): ErrorOutput {
-  // The runtime's own advice ("Restart it") is replaced by what the notebook does: restart on the next run.
-  const reason = message.replace(/^the Python runtime died: /, '').replace(/\.? Restart it to continue\.$/, '');
-  return {
-    output_type: 'error',
-    ename: 'RuntimeDied',
-    evalue: reason,
-    traceback: [`\x1b[31mRuntimeDied\x1b[0m: the Python runtime stopped while running this cell: ${reason}`, 'Variables were lost. Running a cell starts a fresh runtime.'],
-  };
 }
