@@ -1,8 +1,9 @@
 // Starts and stops a real Jupyter Server (Debian's python3-jupyter-server + python3-ipykernel) for
-// the remote-runtime tests: a free port in 8890-8899, a random token, a throwaway root and runtime dir.
+// the remote-runtime tests: a free port in 8890-8899 (PYLOOM_JUPYTER_PORTS=from-to to move it), a random
+// token, a throwaway root and runtime dir. PYLOOM_JUPYTER_LOG=<file> keeps the server's debug log there.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +13,16 @@ export interface JupyterServer {
   token: string;
   port: number;
   root: string;
+  /** How much the server has logged so far: a mark for `logged`. */
+  logMark(): number;
+  /** Resolves once the server logs a line matching `pattern` after `mark`. */
+  logged(pattern: RegExp, mark: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-const PYTHON = process.env['PYLOOM_JUPYTER_PYTHON'] ?? '/usr/bin/python3';
+export const PYTHON = process.env['PYLOOM_JUPYTER_PYTHON'] ?? '/usr/bin/python3';
+const LOG = process.env['PYLOOM_JUPYTER_LOG'];
+const [PORT_FROM, PORT_TO] = (process.env['PYLOOM_JUPYTER_PORTS'] ?? '8890-8899').split('-').map(Number) as [number, number];
 
 /** Why the tests cannot run here (no jupyter_server or ipykernel), or undefined when they can. */
 export function jupyterMissing(): string | undefined {
@@ -31,17 +38,18 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A port in [from, to] nobody listens on, skipping `taken`. */
-export async function freePort(from = 8890, to = 8899, taken: number[] = []): Promise<number> {
+/** A port in [from, to] (default: the test range) nobody listens on, skipping `taken`. */
+export async function freePort(taken: number[] = [], from = PORT_FROM, to = PORT_TO): Promise<number> {
   for (let port = from; port <= to; port++) if (!taken.includes(port) && (await portFree(port))) return port;
   throw new Error(`no free port in ${from}-${to}`);
 }
 
 /**
- * Start a server that allows `allowOrigin` (CORS and websocket origin). Resolves once it logs that
- * it is running and answers api/status with the token.
+ * Start a server that allows `allowOrigin` (CORS and websocket origin), with `env` added to its
+ * environment (its kernels inherit it: PYTHONPATH). Resolves once it logs that it is running and
+ * answers api/status with the token.
  */
-export async function startJupyter(options: { allowOrigin: string; port?: number; token?: string }): Promise<JupyterServer> {
+export async function startJupyter(options: { allowOrigin: string; port?: number; token?: string; env?: Record<string, string> }): Promise<JupyterServer> {
   const port = options.port ?? (await freePort());
   const token = options.token ?? randomBytes(16).toString('hex');
   const root = mkdtempSync(join(tmpdir(), 'pyloom-jupyter-'));
@@ -58,14 +66,18 @@ export async function startJupyter(options: { allowOrigin: string; port?: number
       `--ServerApp.token=${token}`,
       `--ServerApp.allow_origin=${options.allowOrigin}`,
       `--ServerApp.root_dir=${root}`,
+      ...(LOG ? ['--debug'] : []),
     ],
-    { env: { ...process.env, JUPYTER_RUNTIME_DIR: join(root, '.runtime'), IPYTHONDIR: join(root, '.ipython') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, ...options.env, JUPYTER_RUNTIME_DIR: join(root, '.runtime'), IPYTHONDIR: join(root, '.ipython') }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
+  const logWaiters = new Set<() => void>();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
+      if (LOG) appendFileSync(LOG, chunk);
+      for (const check of [...logWaiters]) check();
       if (/is running at:|Jupyter Server .* is running/.test(log)) resolve();
     };
     child.stdout?.on('data', onData);
@@ -80,6 +92,17 @@ export async function startJupyter(options: { allowOrigin: string; port?: number
     token,
     port,
     root,
+    logMark: () => log.length,
+    logged: (pattern, mark) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!pattern.test(log.slice(mark))) return;
+          logWaiters.delete(check);
+          resolve();
+        };
+        logWaiters.add(check);
+        check();
+      }),
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -58,8 +58,8 @@ function startRuntime(next: RuntimeChoice): AnyRuntime {
   const started =
     next.kind === 'jupyter' ? createRuntime(jupyterOptions(next)) : createRuntime({ ...config, workspaceWritable: () => workspaceLock.owned });
   statusElement.runtime = started;
-  // Live widgets need Pyodide's comm channel; a Jupyter server's kernel has none here yet.
-  notebookElement.widgets = widgets.useHost('comms' in started ? widgetHostFor(started, { trusted: false }) : undefined);
+  // Live widgets on either runtime: Pyodide's comm channel or the Jupyter kernel's comms.
+  notebookElement.widgets = widgets.useHost(widgetHostFor(started, { trusted: false }));
   filesPanel.attach(started);
   watchDownloads(started);
   if (next.kind === 'jupyter') {

@@ -107,7 +107,7 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<Exe
   if (!output) {
     output = cell.output.ownerDocument.createElement('py-output') as PyOutput;
     output.trusted = config.trust;
-    if ('comms' in runtime) output.widgets = widgetHostFor(runtime, { trusted: config.trust });
+    output.widgets = widgetHostFor(runtime, { trusted: config.trust });
     cell.output.append(output);
   }
   const view = output;

@@ -1,8 +1,8 @@
-// A Jupyter widget comm (IClassicComm) over Pyloom's CommChannel.
+// A Jupyter widget comm (IClassicComm) over a runtime's CommLink (Pyodide's channel or a Jupyter kernel's).
 import type { ICallbacks, IClassicComm } from '@jupyter-widgets/base';
 import type { JSONObject, JSONValue } from '@lumino/coreutils';
 import type { CommMessage, JsonObject } from '../protocol';
-import type { CommChannel } from '../runtime/comm-channel';
+import type { CommLink } from '../runtime/comm-link';
 
 /** What widget code receives: the shape of a Jupyter comm message (header ids are fresh per message). */
 export interface WidgetCommMessage {
@@ -40,7 +40,7 @@ function ownBuffers(buffers: (ArrayBuffer | ArrayBufferView)[] | undefined): Arr
 const asObject = (value: JSONValue | undefined): JsonObject => (value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value } : {});
 
 export class PyloomComm implements IClassicComm {
-  #channel: CommChannel;
+  #channel: CommLink;
   #onMsg: ((message: WidgetCommMessage) => void) | undefined;
   #onClose: ((message: WidgetCommMessage) => void) | undefined;
   closed = false;
@@ -48,7 +48,7 @@ export class PyloomComm implements IClassicComm {
   constructor(
     readonly comm_id: string,
     readonly target_name: string,
-    channel: CommChannel,
+    channel: CommLink,
   ) {
     this.#channel = channel;
   }

@@ -1,7 +1,7 @@
 // Widgets for one runtime: follows its comm channel (a new one at each restart) and loads the
 // widget manager (a chunk of its own: @jupyter-widgets and Lumino) when Python opens the first comm.
 import type { CommMessage } from '../protocol';
-import type { CommChannel } from '../runtime/comm-channel';
+import type { CommLink } from '../runtime/comm-link';
 import type { RuntimeStatus } from '../runtime/runtime';
 import { createSanitizer } from '../render/sanitize';
 import type { WidgetDisplay } from '../render/types';
@@ -9,10 +9,10 @@ import type { PyloomWidgetManager } from './manager';
 import { followWidgetState, type SavedModel } from './saved-state';
 import type { SavedWidgets } from './saved-widgets';
 
-/** What the host needs of a runtime: its status, its comm channel and the `comms`/`status` events. */
+/** What the host needs of a runtime: its status, its comm link and the `comms`/`status` events. */
 export interface WidgetRuntime extends EventTarget {
   readonly status: RuntimeStatus;
-  readonly comms: CommChannel | undefined;
+  readonly comms: CommLink | undefined;
 }
 
 export class WidgetHost implements WidgetDisplay {
@@ -35,7 +35,7 @@ export class WidgetHost implements WidgetDisplay {
   constructor(runtime: WidgetRuntime, options: { trusted: boolean }) {
     this.trusted = options.trusted;
     this.#runtime = runtime;
-    const follow = (channel: CommChannel | undefined) => {
+    const follow = (channel: CommLink | undefined) => {
       this.#stop?.();
       this.#stopRecording?.();
       this.#manager = undefined;
@@ -62,7 +62,7 @@ export class WidgetHost implements WidgetDisplay {
       });
     };
     follow(runtime.comms);
-    runtime.addEventListener('comms', (event) => follow((event as CustomEvent<CommChannel>).detail));
+    runtime.addEventListener('comms', (event) => follow((event as CustomEvent<CommLink>).detail));
   }
 
   /** The widget manager of the current Python, once Python opened a comm (tests and benches read models here). */
@@ -70,7 +70,7 @@ export class WidgetHost implements WidgetDisplay {
     return this.#current;
   }
 
-  #load(channel: CommChannel): Promise<PyloomWidgetManager> {
+  #load(channel: CommLink): Promise<PyloomWidgetManager> {
     this.#manager ??= import('./manager').then(({ PyloomWidgetManager }) => new PyloomWidgetManager({ trusted: this.trusted, sanitizer: createSanitizer(window) }, channel));
     return this.#manager;
   }

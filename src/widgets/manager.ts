@@ -5,7 +5,7 @@ import { WidgetModel, WidgetView, type DOMWidgetView, type IClassicComm } from '
 import type { JSONObject } from '@lumino/coreutils';
 import { Widget } from '@lumino/widgets';
 import type { CommMessage } from '../protocol';
-import type { CommChannel } from '../runtime/comm-channel';
+import type { CommLink } from '../runtime/comm-link';
 import type { Sanitizer } from '../render/types';
 import widgetsCss from '@jupyter-widgets/controls/css/widgets.css?inline';
 import luminoCss from '@lumino/widgets/style/index.css?inline';
@@ -61,7 +61,7 @@ export function isKnownWidgetModule(module: string, version: string): boolean {
 
 export class PyloomWidgetManager extends ManagerBase {
   readonly options: WidgetManagerOptions;
-  #channel: CommChannel | undefined;
+  #channel: CommLink | undefined;
   #comms = new Map<string, PyloomComm>();
   #loaded = new Map<string, Promise<Record<string, unknown>>>();
   /** Module and version of every model Python opened, for the placeholder of one that fails. */
@@ -70,7 +70,7 @@ export class PyloomWidgetManager extends ManagerBase {
   #stateListeners = new Set<() => void>();
 
   /** `channel` undefined: saved widgets only (no Python). The host feeds Python's messages to receive(). */
-  constructor(options: WidgetManagerOptions, channel?: CommChannel) {
+  constructor(options: WidgetManagerOptions, channel?: CommLink) {
     super();
     this.options = options;
     this.#channel = channel;

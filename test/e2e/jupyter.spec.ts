@@ -4,20 +4,27 @@
 import { expect, test, type Page } from '@playwright/test';
 import { UNISOLATED_ORIGIN } from '../../playwright.config';
 import { startFakeBinderHub, type FakeBinderHub } from '../binder-hub-fake';
-import { freePort, jupyterMissing, startJupyter, type JupyterServer } from '../jupyter-server';
+import { rmSync } from 'node:fs';
+import { freePort, jupyterMissing, PYTHON, startJupyter, type JupyterServer } from '../jupyter-server';
+import { unpackWidgetWheelsForServer, widgetWheelsMissing } from '../unit/helpers/widget-wheels';
 import { openNotebook } from './notebook-page';
 
 const ORIGIN = `http://127.0.0.1:${process.env['PYLOOM_E2E_PORT'] ?? 4173}`;
 const missing = jupyterMissing();
 test.skip(!!missing, `needs a local Jupyter Server: ${missing}`);
 
+const widgetsMissing = widgetWheelsMissing();
 let server: JupyterServer;
+let widgetPath: string | undefined;
 test.beforeAll(async () => {
+  // ipywidgets for the kernels, unpacked from the genuine wheels (the widget test skips when absent).
+  widgetPath = widgetsMissing ? undefined : unpackWidgetWheelsForServer(PYTHON);
   // Allows the isolated origin only: the unisolated one (port + 1) is a page it must refuse.
-  server = await startJupyter({ allowOrigin: ORIGIN });
+  server = await startJupyter({ allowOrigin: ORIGIN, ...(widgetPath ? { env: { PYTHONPATH: widgetPath } } : {}) });
 });
 test.afterAll(async () => {
   await server?.stop();
+  if (widgetPath) rmSync(widgetPath, { recursive: true, force: true });
 });
 
 /**
@@ -48,10 +55,46 @@ test('a Thebe page with serverSettings runs its cells on that server: streams, s
   expect(await page.evaluate(() => (window as unknown as { hostSentinel: number[] }).hostSentinel)).toEqual([]);
 });
 
+test('a Thebe page on the server shows an ipywidgets slider made by the kernel', async ({ page }) => {
+  test.skip(widgetsMissing !== undefined, `skipped: ${widgetsMissing}`);
+  await openThebePage(page, ORIGIN, server.baseUrl, server.token);
+  await cell(page, 3).getByRole('button', { name: 'Run this Python cell' }).click();
+  await expect(cell(page, 3)).toHaveAttribute('data-status', 'ok', { timeout: 120_000 });
+  const widget = cell(page, 3).locator('.widget[data-state=done]');
+  await expect(widget.locator('.widget-readout')).toHaveText('4');
+  await expect(widget.locator('.widget-label')).toHaveText('steps');
+});
+
 async function kernelIds(): Promise<string[]> {
   const response = await fetch(`${server.baseUrl}api/kernels`, { headers: { Authorization: `token ${server.token}` } });
   return ((await response.json()) as { id: string }[]).map((k) => k.id);
 }
+
+test('widgets over the kernel\'s comms: a slider made on the server renders; moved in the page, the kernel sees it; set in the kernel, the page follows', async ({ page }) => {
+  test.skip(widgetsMissing !== undefined, `skipped: ${widgetsMissing}`);
+  await page.goto(`${ORIGIN}/test/e2e/pages/widgets.html`);
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+  await page.evaluate(({ url, token }) => window.widgetPage.startRemote(url, token), { url: server.baseUrl, token: server.token });
+  const status = await page.evaluate((code) => window.widgetPage.run('ui', code), 'import ipywidgets as w, sys\nprint(sys.platform)\nslider = w.IntSlider(value=5, max=100, description="n")\nslider');
+  expect(status).toBe('ok');
+  expect(page.workers()).toHaveLength(0); // no Pyodide: the kernel is the server's
+  const widget = page.locator('#ui .widget[data-state=done]');
+  await expect(widget.locator('.widget-readout')).toHaveText('5');
+  await expect(widget.locator('.widget-label')).toHaveText('n');
+  await widget.locator('.noUi-handle').press('ArrowRight');
+  await expect(widget.locator('.widget-readout')).toHaveText('6');
+  // The update went out before this cell's execute_request on the same websocket: the kernel has it.
+  expect((await page.evaluate(() => window.widgetPage.print('print(slider.value, sys.platform)'))).trim()).toBe('6 linux');
+  expect(await page.evaluate(() => window.widgetPage.start_run('slider.value = 42'))).toBe('ok');
+  await expect(widget.locator('.widget-readout')).toHaveText('42');
+  // interact: its callback's print goes into its Output widget (routed by the page, as JupyterLab does).
+  expect(await page.evaluate((code) => window.widgetPage.run('ui2', code), 'w.interact(lambda n: print("n =", n), n=slider);')).toBe('ok');
+  const ui2 = page.locator('#ui2 .widget[data-state=done]');
+  await expect(ui2.locator('py-output')).toHaveText('n = 42');
+  await ui2.locator('.noUi-handle').press('ArrowRight');
+  await expect(ui2.locator('py-output')).toHaveText('n = 43');
+  await expect(widget.locator('.widget-readout')).toHaveText('43'); // the same model in both views
+});
 
 test('leaving the page shuts its kernel down on the server', async ({ page }) => {
   const before = await kernelIds();
@@ -82,7 +125,7 @@ test('a page whose origin the server does not allow is told which --ServerApp.al
 });
 
 test('a server that is down is reported as unreachable (and, on an isolated page, with the CORS hint too)', async ({ page }) => {
-  const down = `http://127.0.0.1:${await freePort(8890, 8899, [server.port])}/`;
+  const down = `http://127.0.0.1:${await freePort([server.port])}/`;
   await openThebePage(page, UNISOLATED_ORIGIN, down, 'x');
   await cell(page, 0).getByRole('button', { name: 'Run this Python cell' }).click();
   await expect(cell(page, 0).getByRole('status')).toContainText(`Could not reach the Jupyter server at ${down}: is it running, and is the URL right?`, { timeout: 60_000 });
@@ -161,7 +204,7 @@ test('the notebook page: pick "Jupyter server…", run cells there; the choice i
 test.describe('Binder', () => {
   let hub: FakeBinderHub;
   test.beforeAll(async () => {
-    hub = await startFakeBinderHub(await freePort(8890, 8899, [server.port]), { url: server.baseUrl, token: server.token });
+    hub = await startFakeBinderHub(await freePort([server.port]), { url: server.baseUrl, token: server.token });
   });
   test.afterAll(async () => {
     await hub?.stop();

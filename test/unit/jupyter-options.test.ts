@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { thebeRuntimeOptions } from '../../src/embed/thebe-server';
 import { buildUrl } from '../../src/runtime/jupyter/binder';
 import { codePointsToUtf16, utf16ToCodePoints } from '../../src/runtime/jupyter/kernel-client';
-import { normalizeBaseUrl, splitTokenFromUrl } from '../../src/runtime/jupyter/server-check';
+import { checkServer, normalizeBaseUrl, splitTokenFromUrl } from '../../src/runtime/jupyter/server-check';
 
 describe("Thebe's server keys", () => {
   test('serverSettings + kernelOptions.name → that server and kernel', () => {
@@ -76,5 +76,22 @@ describe('cursor offsets', () => {
     expect(codePointsToUtf16(code, 5)).toBe(code.length);
     expect(codePointsToUtf16(code, 3)).toBe(4);
     expect(codePointsToUtf16('plain', 3)).toBe(3);
+  });
+});
+
+describe('server check answers', () => {
+  test("a JupyterHub user server that is not running (424 since Hub 2.0, 503 before) says to start it; the token goes only to the server's api/status", async () => {
+    for (const status of [424, 503]) {
+      const asked: { url: string; auth: string | null }[] = [];
+      const fetcher = async (url: RequestInfo | URL, init?: RequestInit) => {
+        asked.push({ url: String(url), auth: new Headers(init?.headers).get('Authorization') });
+        return new Response('{"message": "server not running"}', { status });
+      };
+      const error = await checkServer({ baseUrl: 'https://hub.example.org/user/ada', token: 'secret-1' }, fetcher).then(() => undefined, (e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'unreachable' });
+      expect(String(error)).toContain(`The Jupyter server at https://hub.example.org/user/ada/ is not running (HTTP ${status}). On JupyterHub, start it`);
+      expect(String(error)).not.toContain('secret-1');
+      expect(asked).toEqual([{ url: 'https://hub.example.org/user/ada/api/status', auth: 'token secret-1' }]);
+    }
   });
 });

@@ -6,6 +6,8 @@ import type { CompletionItem, CompletionResult, ExecutePayload, ExecuteStatus, M
 import type { InputRequest } from '../runtime';
 import type { ServerSettings } from './options';
 import { normalizeBaseUrl } from './server-check';
+import { MessageLedger } from './message-ledger';
+import { kernelComms, type ClosableCommLink } from './comms';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'restarting' | 'autorestarting' | 'dead' | 'unknown';
 export type ConnectionState = 'connected' | 'connecting' | 'disconnected';
@@ -21,13 +23,32 @@ export interface ExecuteHandlers {
   onInput(request: InputRequest): Promise<string | undefined>;
 }
 
+export interface ExecuteAck {
+  status: ExecuteStatus;
+  executionCount: number | null;
+  payload: ExecutePayload[];
+  mayHaveLost: boolean;
+}
+
+/** An execution in flight; `lostFrom` is set at a drop: the first counter that drop could lose (null: unknown). */
+interface Watch {
+  lostFrom?: number | null;
+}
+
 export interface KernelClient {
   readonly id: string;
   readonly name: string;
   readonly implementation: string;
   readonly languageVersion: string;
-  execute(code: string, handlers: ExecuteHandlers): Promise<{ status: ExecuteStatus; executionCount: number | null; payload: ExecutePayload[] }>;
+  /**
+   * Run `code`. `mayHaveLost`: the websocket dropped while it ran and messages the kernel sent
+   * meanwhile did not all arrive (or, for kernels whose msg_ids carry no counter, cannot be
+   * shown to have arrived).
+   */
+  execute(code: string, handlers: ExecuteHandlers): Promise<ExecuteAck>;
   complete(code: string, cursor: number): Promise<CompletionResult>;
+  /** The comms of the kernel process running now (widgets); a restart needs a new one. */
+  comms(): ClosableCommLink;
   /** A round trip on the shell channel: resolves after every reply sent before it was answered. */
   ping(): Promise<void>;
   interrupt(): Promise<void>;
@@ -60,17 +81,39 @@ export async function startKernel(server: ServerSettings, kernelName: string | u
   const settings = settingsFor(server);
   const name = kernelName ?? (await KernelSpecAPI.getSpecs(settings)).default;
   const model = await KernelAPI.startNew({ name }, settings);
-  const kernel = new KernelConnection({ model, serverSettings: settings, handleComms: true });
+  // Comms are ours (comms.ts): the library's own handling would close every comm whose target
+  // it has no handler for, widgets' included.
+  const kernel = new KernelConnection({ model, serverSettings: settings, handleComms: false });
+  const ledger = new MessageLedger();
+  const captured = new CapturedOutputs();
+  const watches = new Set<Watch>();
+  let connected = false;
+  kernel.anyMessage.connect((_, { msg, direction }) => {
+    if (direction === 'recv') ledger.record(msg.header.msg_id, msg.header.session, msg.channel);
+  });
   kernel.statusChanged.connect((_, state) => events.onState(state === 'terminating' ? 'dead' : state));
-  kernel.connectionStatusChanged.connect((_, state) => events.onConnection(state));
+  kernel.connectionStatusChanged.connect((_, state) => {
+    if (state !== 'connected' && connected) for (const watch of watches) watch.lostFrom ??= ledger.watermark() ?? null;
+    connected = state === 'connected';
+    events.onConnection(state);
+  });
   const info = await kernel.info;
   return {
     id: model.id,
     name,
     implementation: info.implementation,
     languageVersion: info.language_info.version,
-    execute: (code, handlers) => execute(kernel, code, handlers),
+    execute: async (code, handlers) => {
+      const watch: Watch = {};
+      watches.add(watch);
+      try {
+        return await execute(kernel, code, handlers, ledger, watch, captured);
+      } finally {
+        watches.delete(watch);
+      }
+    },
     complete: (code, cursor) => complete(kernel, code, cursor),
+    comms: () => kernelComms(kernel, { toOutputEvent, onCaptured: (msgId) => captured.add(msgId) }),
     ping: async () => void (await kernel.requestKernelInfo()),
     interrupt: () => kernel.interrupt(),
     restart: () => kernel.restart(),
@@ -93,10 +136,28 @@ export async function startKernel(server: ServerSettings, kernelName: string | u
   };
 }
 
-async function execute(kernel: KernelConnection, code: string, handlers: ExecuteHandlers) {
+/** Ids of output messages an Output widget took (comms.ts), for the cell's future to skip. Bounded. */
+class CapturedOutputs {
+  #ids = new Set<string>();
+  add(msgId: string): void {
+    this.#ids.add(msgId);
+    // Outputs of comm callbacks have no future to take them: forget the oldest.
+    if (this.#ids.size > 1000) this.#ids.delete(this.#ids.values().next().value!);
+  }
+  take(msgId: string): boolean {
+    return this.#ids.delete(msgId);
+  }
+}
+
+async function execute(kernel: KernelConnection, code: string, handlers: ExecuteHandlers, ledger: MessageLedger, watch: Watch, captured: CapturedOutputs): Promise<ExecuteAck> {
   // stop_on_error off: the notebook session stops its own queue; the kernel only ever has one cell.
   const future = kernel.requestExecute({ code, allow_stdin: true, stop_on_error: false, store_history: true });
+  // The counter of this execution's last message: what a drop before it may have lost.
+  let last = -1;
+  const note = (message: KernelMessage.IMessage) => (last = Math.max(last, ledger.counterOf(message.header.msg_id, message.header.session) ?? -1));
   future.onIOPub = (message) => {
+    note(message);
+    if (captured.take(message.header.msg_id)) return; // shown in an Output widget instead
     const event = toOutputEvent(message);
     if (event) handlers.onOutput(event);
   };
@@ -110,14 +171,17 @@ async function execute(kernel: KernelConnection, code: string, handlers: Execute
       .then((value) => future.sendInputReply({ status: 'ok', value: value ?? '\u0004' }, message.header));
   };
   const reply = await future.done;
+  note(reply);
   const content = reply.content;
   // Help (`obj?`) comes back as a 'page' payload: shown as an output of the cell, as JupyterLab does.
   for (const data of 'payload' in content ? pagedBundles(content.payload) : []) handlers.onOutput({ output_type: 'display_data', data, metadata: {} });
+  const from = watch.lostFrom;
   return {
     status: content.status === 'ok' ? 'ok' : content.status === 'aborted' ? 'aborted' : 'error',
     executionCount: 'execution_count' in content && typeof content.execution_count === 'number' ? content.execution_count : null,
     payload: 'payload' in content ? setNextInputs(content.payload) : [],
-  } satisfies { status: ExecuteStatus; executionCount: number | null; payload: ExecutePayload[] };
+    mayHaveLost: from !== undefined && (from === null || last < 0 || !ledger.complete(from, last)),
+  };
 }
 
 /** ipykernel's set_next_input payloads (`%load`); 'page' ones are outputs (pagedBundles), others are ignored. */

@@ -4,16 +4,20 @@
 import type { BootPhase, BootProgress, CompletionResult } from '../../protocol';
 import { JobQueue, type ErrorDetail, type ExecuteOptions, type ExecuteReply, type RuntimeStatus } from '../jobs';
 import type { ConnectionState, KernelClient, KernelState } from './kernel-client';
+import type { CommLink } from '../comm-link';
+import type { ClosableCommLink } from './comms';
 import type { JupyterRuntimeOptions, RemoteInfo, ServerSettings } from './options';
 import { checkServer, describeError, normalizeBaseUrl } from './server-check';
 
+const GAP = 'Pyloom: the connection to the Jupyter server dropped while this cell ran; output produced while the connection was down may be lost.\n';
 const LOST = 'Pyloom: the connection to the Jupyter server dropped while this cell ran and its result did not arrive; the kernel may have finished it. Outputs above are what arrived.\n';
 
 /**
  * A kernel on a Jupyter server, with the same surface as the Pyodide `Runtime`. Events:
  * `status` (StatusDetail), `progress` (BootProgress: Binder build log lines, connecting, starting
  * the kernel), `output` (OutputDetail), `error` (ErrorDetail: the connection dropped and is being
- * re-established, with back-off, by @jupyterlab/services).
+ * re-established, with back-off, by @jupyterlab/services), `comms` (CustomEvent<CommLink>: the
+ * comms of a new kernel process, at start and after each restart; widgets follow it).
  */
 /** How often, and how many times, a kernel restarted by the server is asked whether it answers. */
 const NUDGE_INTERVAL_MS = 2000;
@@ -32,6 +36,7 @@ export class JupyterRuntime extends EventTarget {
   /** Set while a restart (ours or the server's) reconnects: those connection changes are expected. */
   #restarting = false;
   #wasConnected = false;
+  #comms: ClosableCommLink | undefined;
   /** Everything the Binder build said, for pages that show the whole log. */
   readonly binderLog: string[] = [];
 
@@ -58,6 +63,10 @@ export class JupyterRuntime extends EventTarget {
   }
   get bootInfo(): RemoteInfo | undefined {
     return this.#info;
+  }
+  /** The kernel's comms (ipywidgets), the same surface as the Pyodide runtime's; undefined until started and once dead. */
+  get comms(): CommLink | undefined {
+    return this.#jobs.status === 'dead' ? undefined : this.#comms;
   }
   get queued(): number {
     return this.#jobs.queued;
@@ -126,7 +135,10 @@ export class JupyterRuntime extends EventTarget {
     this.#ready = client.restart().then(
       () => {
         this.#restarting = false;
-        if (this.#client === client) this.#jobs.setStatus('idle');
+        if (this.#client === client) {
+          this.#renewComms(client);
+          this.#jobs.setStatus('idle');
+        }
         this.#pump();
         return this.#info!;
       },
@@ -147,6 +159,8 @@ export class JupyterRuntime extends EventTarget {
     this.#disposed = true;
     globalThis.removeEventListener?.('pagehide', this.#onPageHide);
     this.#jobs.abortAll();
+    this.#comms?.close();
+    this.#comms = undefined;
     void this.#client?.shutdown().catch(() => undefined);
     this.#client = undefined;
     this.#jobs.setStatus('dead', 'runtime disposed');
@@ -200,6 +214,7 @@ export class JupyterRuntime extends EventTarget {
       }
       this.#client = client;
       this.#wasConnected = true; // kernel_info was answered over the websocket
+      this.#renewComms(client);
       const info: RemoteInfo = {
         kind: 'jupyter',
         server: normalizeBaseUrl(settings.baseUrl),
@@ -227,6 +242,7 @@ export class JupyterRuntime extends EventTarget {
       this.#restarting = true;
       const error = new Error('the kernel died while running this cell; the server restarted it and its variables were lost');
       this.#jobs.rejectAll(error);
+      this.#renewComms(client);
       this.#jobs.setStatus('starting', 'the kernel died; the server restarted it (variables were lost)');
     } else if (state === 'dead' && !this.#restarting) {
       this.#die('the kernel died and the server could not restart it');
@@ -316,7 +332,9 @@ export class JupyterRuntime extends EventTarget {
       })
       .then(
         (ack) => {
-          if (this.#jobs.finish(job, ack)) this.#pump(); // else aborted by a restart, or lost in a reconnect
+          if (this.#jobs.running !== job) return; // aborted by a restart, or lost in a reconnect
+          if (ack.mayHaveLost) this.#jobs.output(job.id, { output_type: 'stream', name: 'stderr', text: GAP });
+          if (this.#jobs.finish(job, ack)) this.#pump();
         },
         (error: unknown) => {
           const message = `the kernel connection failed while running this cell: ${describeError(error, this.#settings?.token)}`;
@@ -325,9 +343,18 @@ export class JupyterRuntime extends EventTarget {
       );
   }
 
+  /** A new kernel process: its comms start empty (the old widgets are gone with the old process). */
+  #renewComms(client: KernelClient): void {
+    this.#comms?.close();
+    this.#comms = client.comms();
+    this.dispatchEvent(new CustomEvent<CommLink>('comms', { detail: this.#comms }));
+  }
+
   #die(reason: string): void {
     if (this.#jobs.status === 'dead') return;
     this.#jobs.rejectAll(new Error(`the Jupyter kernel is not available: ${reason}. Restart to try again.`));
+    this.#comms?.close();
+    this.#comms = undefined;
     this.#client?.dispose();
     this.#client = undefined;
     this.#jobs.setStatus('dead', reason);

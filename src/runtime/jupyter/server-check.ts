@@ -38,7 +38,8 @@ export const allowOriginHint = () => `--ServerApp.allow_origin='${origin()}'`;
 
 /**
  * Ask `GET {baseUrl}api/status` with the token. Resolves when the server answers 200; rejects
- * with a ServerError naming the cause: wrong token (401/403), not a Jupyter server (404), CORS
+ * with a ServerError naming the cause: wrong token (401/403), not a Jupyter server (404), a
+ * JupyterHub user server that is not running (424/503), CORS
  * refused (reachable, but this origin is not allowed), unreachable, or an https page asking an
  * http server.
  */
@@ -67,6 +68,10 @@ export async function checkServer(settings: ServerSettings, fetcher: typeof fetc
   }
   if (response.status === 404) {
     throw new ServerError('not-jupyter', `${base} answered 404 for api/status: is it a Jupyter server's base URL? (For JupyterHub use your server's URL, e.g. https://hub.example.org/user/NAME/.)`);
+  }
+  if (response.status === 424 || response.status === 503) {
+    // What JupyterHub answers (424 since 2.0, 503 before) for a user server that is not running.
+    throw new ServerError('unreachable', `The Jupyter server at ${base} is not running (HTTP ${response.status}). On JupyterHub, start it from the Hub's home page (or POST /hub/api/users/NAME/server) and try again.`);
   }
   throw new ServerError('http', `The Jupyter server at ${base} answered HTTP ${response.status} ${response.statusText}.`);
 }

@@ -1,7 +1,7 @@
 // Widget test page: a runtime, its widget host and <py-output>s, a sentinel for payloads.
 import '../../../src/components/py-output';
 import type { PyOutput } from '../../../src/components/py-output';
-import { createRuntime, type Runtime } from '../../../src/runtime/runtime';
+import { createRuntime, type AnyRuntime } from '../../../src/runtime/runtime';
 import { widgetHostFor } from '../../../src/widgets/host';
 
 declare global {
@@ -10,13 +10,15 @@ declare global {
     pwned: string[];
     widgetPage: {
       start(lockFileURL: string, packageBaseUrl: string, trusted: boolean): Promise<void>;
+      /** A kernel on a Jupyter server instead of Pyodide (widgets over its comms). */
+      startRemote(baseUrl: string, token: string): Promise<void>;
       /** Run a cell whose outputs go to a new <py-output id=…>; resolves with the reply status. */
       run(id: string, code: string): Promise<string>;
       /** Run a cell; resolves with what it printed (stdout). */
       print(code: string): Promise<string>;
       /** Start a cell without waiting for it. */
       start_run(code: string): Promise<string>;
-      runtime: Runtime | undefined;
+      runtime: AnyRuntime | undefined;
       host(): ReturnType<typeof widgetHostFor>;
       /** Milliseconds from a page message to the DOM change it causes (set by tests). */
       stats(): { sent: number; batches: number; coalesced: number };
@@ -32,6 +34,11 @@ window.widgetPage = {
   async start(lockFileURL, packageBaseUrl, trusted) {
     trustedOutputs = trusted;
     const runtime = createRuntime({ lockFileURL, packageBaseUrl });
+    this.runtime = runtime;
+    await runtime.ready;
+  },
+  async startRemote(baseUrl, token) {
+    const runtime = createRuntime({ kind: 'jupyter', serverSettings: { baseUrl, token }, kernelName: 'python3' });
     this.runtime = runtime;
     await runtime.ready;
   },
@@ -56,7 +63,9 @@ window.widgetPage = {
     return widgetHostFor(this.runtime!, { trusted: trustedOutputs });
   },
   stats() {
-    return { ...this.runtime!.comms!.stats };
+    const comms = this.runtime!.comms;
+    if (!comms || !('stats' in comms)) throw new Error('channel figures exist for the Pyodide runtime only');
+    return { ...comms.stats };
   },
 };
 document.body.dataset['ready'] = 'true';

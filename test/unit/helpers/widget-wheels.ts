@@ -1,6 +1,8 @@
 // The genuine widget wheels of ../shared/wheels (never copied into the repo), served by a local
 // server with a lock file that adds them to Pyodide's pinned lock. Absent folder → a skip reason.
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { serve, type TestServer } from './http-server';
@@ -51,4 +53,17 @@ export async function serveWidgetWheels(): Promise<TestServer> {
   const routes: Record<string, Uint8Array | string> = { '/lock.json': widgetLock() };
   for (const { file } of Object.values(WIDGET_WHEELS)) routes[`/wheels/${file}`] = new Uint8Array(readFileSync(join(WHEELS_DIR, file)));
   return serve(routes);
+}
+
+/**
+ * The widget wheels a Jupyter Server's ipykernel needs to import ipywidgets, unpacked (a wheel is a
+ * zip) into a new temp dir for its PYTHONPATH. Not traitlets: the server's own (newer) one stays.
+ * Uses `python` (the server's) to unpack. Throws with its output when unpacking fails.
+ */
+export function unpackWidgetWheelsForServer(python: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pyloom-widget-wheels-'));
+  const files = ['comm', 'ipywidgets', 'widgetsnbextension', 'jupyterlab-widgets'].map((name) => join(WHEELS_DIR, WIDGET_WHEELS[name]!.file));
+  const unpack = spawnSync(python, ['-c', 'import sys, zipfile\nfor f in sys.argv[2:]: zipfile.ZipFile(f).extractall(sys.argv[1])', dir, ...files], { encoding: 'utf8' });
+  if (unpack.status !== 0) throw new Error(`could not unpack the widget wheels into ${dir}: ${unpack.stderr || String(unpack.error)}`);
+  return dir;
 }
