@@ -14,7 +14,6 @@ import { NotebookStore, type NotebookMeta } from '../notebook/store';
 import { clearOfflineCache, offlineStatus, registerOffline, type OfflineState } from '../offline/register';
 import { clearSnapshots, snapshotBytes } from '../offline/snapshots';
 import { loadDeploymentConfig, type DeploymentConfig } from './config';
-import { COMPANION_CACHE } from '../workspace/companion';
 import { setupFilesPanel } from './files-panel';
 import { acquireWorkspaceLock } from './workspace-lock';
 import { renderNotebookList } from './notebook-list';
@@ -334,7 +333,6 @@ $('reset').addEventListener('click', async () => {
     showFileError(`Workspace files were not erased: ${errorMessage(error)}`);
     return;
   }
-  await caches?.delete(COMPANION_CACHE).catch(() => undefined);
   await store.clearAll();
   await clearOfflineCache().catch(() => undefined);
   await clearSnapshots().catch(() => undefined);
