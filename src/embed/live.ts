@@ -179,11 +179,12 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
     view.clear(); // a re-run replaces the previous output, as in Jupyter
     // Shown first, on this cell: the code still runs (it may not need the file, or say what it misses).
     for (const problem of problems) view.apply({ output_type: 'stream', name: 'stderr', text: `Data files: ${problem}\n` });
-    if (limit > 0) {
-      // Counted from when the cell starts running, not while it waits for boot or its turn.
-      timer = setTimeout(() => (timedOut = runtime.interrupt()), limit * 1000);
-    }
     const reply = await runtime.execute(cell.code(), {
+      // Counted from when the cell starts running, not while it waits for boot or for another cell
+      // of its group: then the interrupt reaches this cell and no other.
+      onStart: () => {
+        if (limit > 0) timer = setTimeout(() => (timedOut = runtime.interrupt()), limit * 1000);
+      },
       onOutput: (event) => {
         if (cell.predefined) {
           cell.predefined.remove();

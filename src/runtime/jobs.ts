@@ -16,6 +16,11 @@ export interface ExecuteOptions {
    * undefined for "no answer", which Python sees as EOFError). Needs a crossOriginIsolated page.
    */
   onInput?: (request: InputRequest) => Promise<string | undefined> | string | undefined;
+  /**
+   * Called once when this execution becomes the running one, after every execution queued before
+   * it has ended: where a per-cell time limit starts counting (an `interrupt()` then reaches it).
+   */
+  onStart?: () => void;
 }
 
 export interface InputRequest {
@@ -118,6 +123,7 @@ export class JobQueue<Work> {
     if (!job) return undefined;
     this.#running = job;
     this.setStatus('busy');
+    job.options.onStart?.();
     return job;
   }
 

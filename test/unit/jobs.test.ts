@@ -30,6 +30,20 @@ describe('JobQueue', () => {
     await expect(second).resolves.toMatchObject({ status: 'error', executionCount: 2 });
   });
 
+  test('onStart is called when a job becomes the running one, not when it is queued', () => {
+    const { jobs } = queueWithLog();
+    const started: string[] = [];
+    void jobs.add('a', { onStart: () => started.push('a') });
+    void jobs.add('b', { onStart: () => started.push('b') });
+    expect(started).toEqual([]);
+    const a = jobs.next()!;
+    expect(started).toEqual(['a']);
+    jobs.finish(a, { status: 'ok', executionCount: 1 });
+    expect(started).toEqual(['a']);
+    jobs.next();
+    expect(started).toEqual(['a', 'b']);
+  });
+
   test('an output reaches the running job and its onOutput; a late one is only dispatched', async () => {
     const { jobs, outputs } = queueWithLog();
     const seen: number[] = [];
