@@ -55,7 +55,7 @@ runtimeButton.addEventListener('click', () => picker.open(choice));
 
 function startRuntime(next: RuntimeChoice): AnyRuntime {
   const started =
-    next.kind === 'jupyter' ? createRuntime(jupyterOptions(next)) : createRuntime({ ...config, workspaceWritable: () => workspaceLock.owned });
+    next.kind === 'jupyter' ? createRuntime(jupyterOptions(next)) : createRuntime({ ...config, workspaceWritable: () => workspaceLock.owned, workspaceFolder: () => filesPanel.folder() });
   statusElement.runtime = started;
   // Live widgets need Pyodide's comm channel; a Jupyter server's kernel has none here yet.
   notebookElement.widgets = widgets.useHost('comms' in started ? widgetHostFor(started, { trusted: false }) : undefined);
