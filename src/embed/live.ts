@@ -21,6 +21,8 @@ const runtimes = new Map<string, AnyRuntime>();
  */
 interface GroupFiles {
   page: Promise<string[]>;
+  /** The page's problems are shown on the first cell that runs after each start, not on every cell. */
+  pageReported: boolean;
   fetched: Set<string>;
 }
 const groupFiles = new Map<string, GroupFiles>();
@@ -58,7 +60,7 @@ export function runtimeFor(group: string, config: EmbedConfig): AnyRuntime {
       queueMicrotask(() => {
         created.ready.catch((error: unknown) => notify({ group, state: 'failed', reason: errorMessage(error) }));
         const { files, errors } = readCompanionFiles(config.files, document.baseURI, 'data-pyloom-config files');
-        groupFiles.set(group, { page: fetchInto(created, files).then((failures) => [...errors, ...failures]), fetched: new Set() });
+        groupFiles.set(group, { page: fetchInto(created, files).then((failures) => [...errors, ...failures]), fetched: new Set(), pageReported: false });
       });
     };
     created.addEventListener('status', (event) => {
@@ -118,7 +120,9 @@ async function fetchInto(runtime: AnyRuntime, list: ReturnType<typeof readCompan
  */
 async function companionFiles(cell: CellParts, runtime: AnyRuntime): Promise<string[]> {
   const state = groupFiles.get(cell.group);
-  const problems = state ? [...(await state.page)] : [];
+  const pageProblems = state ? await state.page : [];
+  const problems = state && !state.pageReported ? [...pageProblems] : [];
+  if (state) state.pageReported = true;
   const { files, errors } = readDataFilesAttribute(cell.dataFiles, document.baseURI);
   problems.push(...errors);
   const key = (file: { path: string; url: string }) => `${file.path}\n${file.url}`;
