@@ -208,6 +208,8 @@ test('a notebook with pyloom.files: fetched before its cells run, checked, and i
   await openNotebook(page);
   await expect(page.locator('#offline')).toContainText('Ready offline', { timeout: 90_000 });
   await page.locator('#open-file').setInputFiles({ name: 'companion.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
+  // Run all only once the opened file is the notebook shown (else it runs the previous one).
+  await expect(page.locator('#name')).toHaveValue(/^companion(-\d+)?\.ipynb$/);
   const version = JSON.parse(lock.toString()).info.python as string;
   await page.getByRole('button', { name: 'Run all', exact: true }).click();
   await expect(page.locator('py-cell').first().locator('py-output')).toHaveText(`${version} False`, { timeout: 60_000 });
@@ -218,6 +220,8 @@ test('a notebook with pyloom.files: fetched before its cells run, checked, and i
   await runCell(page, 'rm.ipynb', 'import os\nos.remove("data/lock.json")\nprint(os.path.exists("data/lock.json"))', 'False');
   await context.setOffline(true);
   await page.locator('#open-file').setInputFiles({ name: 'companion.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
+  // Run all only once the opened file is the notebook shown (else it runs the previous one).
+  await expect(page.locator('#name')).toHaveValue(/^companion(-\d+)?\.ipynb$/);
   await page.getByRole('button', { name: 'Run all', exact: true }).click();
   await expect(page.locator('py-cell').first().locator('py-output')).toHaveText(`${version} False`, { timeout: 60_000 });
   await page.reload();
@@ -248,7 +252,7 @@ test('open a local folder: Python works on it, the file browser shows it, files 
   await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 120_000 });
   await expect(entry(page, 'on-disk.txt')).toBeVisible();
   await expect(entry(page, 'in-workspace.txt')).toHaveCount(0);
-  await runCell(page, 'disk.ipynb', 'import os\nprint(open("on-disk.txt").read(), os.path.exists("in-workspace.txt"))\nopen("from-python.txt", "w").write("written by Python")', 'written on disk False');
+  await runCell(page, 'disk.ipynb', 'import os\nprint(open("on-disk.txt").read(), os.path.exists("in-workspace.txt"))\nopen("from-python.txt", "w").write("written by Python");', 'written on disk False');
   await expect(entry(page, 'from-python.txt')).toBeVisible();
   const onDisk = await page.evaluate(async () => {
     const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('picked-folder');
