@@ -144,10 +144,23 @@ export interface ExecuteRequest {
   id: number;
   code: string;
 }
+/**
+ * Jupyter's execute_reply payload from IPython's `set_next_input` (`%load`): `replace` sets the
+ * text of the cell that ran, otherwise a new code cell holding `text` goes below it.
+ */
+export interface SetNextInputPayload {
+  source: 'set_next_input';
+  text: string;
+  replace: boolean;
+}
+/** The execute_reply payloads Pyloom acts on (the others are deprecated in Jupyter's messaging spec). */
+export type ExecutePayload = SetNextInputPayload;
 /** What the worker answers; the page adds the outputs it collected from the events. */
 export interface ExecuteAck {
   status: Exclude<ExecuteStatus, 'aborted'>;
   executionCount: number | null;
+  /** What the cell asked of the page (absent or empty: nothing). */
+  payload?: ExecutePayload[];
 }
 
 /** A package download: bytes of this file and of all files downloading at the moment. */

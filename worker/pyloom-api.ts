@@ -3,7 +3,7 @@
 // pyloom/protocol.py declares the same shapes as TypedDicts). A reply of another shape throws
 // with what it was, instead of travelling to the page as a wrong type.
 import type { PyodideAPI } from 'pyodide';
-import type { CompletionItem, CompletionResult, ExecuteAck, InstallResult, OutputEvent, Transient } from '../src/protocol';
+import type { CompletionItem, CompletionResult, ExecuteAck, ExecutePayload, InstallResult, OutputEvent, Transient } from '../src/protocol';
 
 /** A Python object seen from JavaScript: what pyloom's replies are before toJs(). */
 interface PyReply {
@@ -102,13 +102,19 @@ export function decodeOutputEvent(json: string): OutputEvent {
   return value;
 }
 
+const isPayload = (value: unknown): value is ExecutePayload =>
+  isFields(value) && value['source'] === 'set_next_input' && isString(value['text']) && typeof value['replace'] === 'boolean';
+
 export function decodeExecuteReply(value: unknown): ExecuteAck {
   if (!isFields(value)) refuse('run_cell reply', value);
   // toJs turns Python's None into undefined: a blank cell's execution_count None arrives so.
-  const { status, execution_count: raw } = value;
+  const { status, execution_count: raw, payload } = value;
   const count = raw === undefined && 'execution_count' in value ? null : raw;
   if ((status !== 'ok' && status !== 'error') || !isCount(count)) refuse('run_cell reply', value);
-  return { status, executionCount: count };
+  if (payload !== undefined && (!Array.isArray(payload) || !payload.every(isPayload))) refuse('run_cell reply', value);
+  // Only a payload with something in it travels: a reply without requests stays { status, executionCount }.
+  if (!payload?.length) return { status, executionCount: count };
+  return { status, executionCount: count, payload: payload.map(({ source, text, replace }) => ({ source, text, replace })) };
 }
 
 function decodeItem(value: unknown): CompletionItem {

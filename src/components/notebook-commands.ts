@@ -24,6 +24,7 @@ export const COMMANDS: readonly NotebookCommand[] = [
   { id: 'insert-cell-below', label: 'Insert cell below', keys: { command: ['B'] }, toolbar: { group: 'cell', icon: 'addBelow' }, run: (n) => n.insert(1) },
   { id: 'delete-cell', label: 'Delete cells', keys: { command: ['D D'] }, toolbar: { group: 'cell', icon: 'delete' }, run: (n) => n.deleteSelected() },
   { id: 'undo-cell-action', label: 'Undo cell operation', keys: { command: ['Z'] }, toolbar: { group: 'cell', icon: 'undo' }, run: (n) => n.undo() },
+  { id: 'redo-cell-action', label: 'Redo cell operation', keys: { command: ['Shift+Z'] }, run: (n) => n.undo(true) },
   { id: 'cut-cell', label: 'Cut cells', keys: { command: ['X'] }, toolbar: { group: 'cell', icon: 'cut' }, run: (n) => n.copy(true) },
   { id: 'copy-cell', label: 'Copy cells', keys: { command: ['C'] }, toolbar: { group: 'cell', icon: 'copy' }, run: (n) => n.copy(false) },
   { id: 'paste-cell-below', label: 'Paste cells below', keys: { command: ['V'] }, toolbar: { group: 'cell', icon: 'paste' }, run: (n) => n.paste('below') },

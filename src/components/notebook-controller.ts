@@ -172,8 +172,9 @@ export class NotebookController implements ReactiveController {
     if (next) this.select(next.id);
   }
 
-  undo(): void {
-    const ids = this.session?.undo();
+  /** Z: undo the last cell operation; Shift+Z: redo it. Typing is the editor's own undo (Ctrl+Z). */
+  undo(redo = false): void {
+    const ids = redo ? this.session?.redo() : this.session?.undo();
     if (ids?.length) this.selectSpan(ids);
   }
 

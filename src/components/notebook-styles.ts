@@ -84,6 +84,13 @@ export const notebookStyles = css`
     flex-direction: column;
     gap: 6px;
   }
+  /* JupyterLab's 'contentVisibility' windowing: cells off screen skip style, layout and paint (a
+     400-cell notebook scrolls and re-selects without laying out every cell). The active cell is
+     exempt: its completion popup and find marks must not be clipped by the containment. */
+  py-cell:not([active]) {
+    content-visibility: auto;
+    contain-intrinsic-size: auto 90px;
+  }
   py-cell[data-drop='before'] {
     box-shadow: 0 -3px 0 var(--pyloom-accent, #2f6fde);
   }

@@ -10,6 +10,7 @@ import type { CellRunState } from '../notebook/session';
 import { isHidden } from './notebook-controller';
 import { askInput } from './input-box';
 import type { Completer, PyEditor } from './py-editor';
+import type { PyOutput } from './py-output';
 import './py-editor';
 import './py-output';
 import type { WidgetDisplay } from '../render/types';
@@ -155,6 +156,8 @@ export class PyCell extends LitElement {
   /** Live widgets of the notebook's runtime, handed to the cell's <py-output>. */
   @property({ attribute: false }) widgets: WidgetDisplay | undefined;
 
+  #markdown: { source: string; outputs: DisplayDataOutput[] } | undefined;
+
   constructor() {
     super();
     // The cell itself takes focus in command mode, so keyboard users see where they are.
@@ -173,6 +176,11 @@ export class PyCell extends LitElement {
 
   get editor(): PyEditor | null {
     return this.renderRoot.querySelector('py-editor');
+  }
+
+  /** The code cell's outputs (not a Markdown cell's rendered text). */
+  get outputElement(): PyOutput | null {
+    return this.renderRoot.querySelector<PyOutput>('py-output[prompts]');
   }
 
   /** Edit mode: focus the editor (after it renders, for a Markdown cell switching to edit). */
@@ -271,8 +279,13 @@ export class PyCell extends LitElement {
   #renderedMarkdown(cell: Cell) {
     const source = cell.cell_type === 'markdown' ? withAttachments(cell.source, cell.attachments) : '';
     if (!source.trim()) return html`<div class="markdown empty">Empty Markdown cell: double-click or press Enter to edit</div>`;
-    const output: DisplayDataOutput = { output_type: 'display_data', data: { 'text/markdown': source }, metadata: {} };
-    return html`<py-output class="markdown" .outputs=${[output]}></py-output>`;
+    // The same list while the text is the same: a cell re-rendered for its position or selection
+    // does not parse and sanitize its Markdown again.
+    if (this.#markdown?.source !== source) {
+      const output: DisplayDataOutput = { output_type: 'display_data', data: { 'text/markdown': source }, metadata: {} };
+      this.#markdown = { source, outputs: [output] };
+    }
+    return html`<py-output class="markdown" .outputs=${this.#markdown.outputs}></py-output>`;
   }
 
   #select(event: Event, edit: boolean): void {

@@ -22,7 +22,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { CompletionResult as PyCompletion } from '../protocol';
 import { themedHighlightStyle } from './editor-highlight';
-import { whenNear } from './slice-queue';
+import { whenFar, whenNear } from './slice-queue';
 
 /** Serves completions at a cursor (UTF-16 offset); Pyloom's comes from the runtime. */
 export type Completer = (code: string, cursor: number) => Promise<PyCompletion>;
@@ -114,6 +114,8 @@ export class PyEditor extends LitElement {
   @property({ attribute: false }) lineNumbers: boolean = false;
 
   #view: EditorView | undefined;
+  /** The state of a view taken down while far off screen (text, selection, undo history), to make it again from. */
+  #parked: EditorState | undefined;
   #language = new Compartment();
   #editable = new Compartment();
   #gutter = new Compartment();
@@ -154,6 +156,34 @@ export class PyEditor extends LitElement {
     whenNear(this, () => this.#createView());
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // A cell moved in the list is reconnected in the same task; one deleted is not: its view's
+    // document listeners go with it.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.#park();
+    });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated && !this.#view) whenNear(this, () => this.#createView());
+  }
+
+  /**
+   * Take the view down, keeping its state: each live view answers every page scroll and selection
+   * change, so a long notebook keeps views only for cells within a few screens. Not while focused.
+   */
+  #park(): void {
+    const view = this.#view;
+    if (!view || view.hasFocus) return;
+    this.#parked = view.state;
+    this.#view = undefined;
+    view.destroy();
+    this.requestUpdate(); // shows the text until the view is made again
+    if (this.isConnected) whenNear(this, () => this.#createView());
+  }
+
   #createOnPointer = (event: MouseEvent) => {
     event.preventDefault();
     this.focus();
@@ -161,14 +191,23 @@ export class PyEditor extends LitElement {
 
   #createView(): EditorView | undefined {
     if (this.#view || !this.hasUpdated) return this.#view;
-    this.#view = new EditorView({
+    const parked = this.#parked;
+    this.#parked = undefined;
+    const view = new EditorView({
       parent: this.renderRoot.querySelector<HTMLElement>('.view')!,
       root: this.renderRoot as ShadowRoot,
-      state: EditorState.create({ doc: this.value, extensions: this.#extensions() }),
+      state: parked ?? EditorState.create({ doc: this.value, extensions: this.#extensions() }),
     });
-    this.#view.contentDOM.setAttribute('aria-label', this.label);
+    this.#view = view;
+    if (parked) {
+      // Properties set while it was down.
+      if (view.state.doc.toString() !== this.value) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: this.value } });
+      view.dispatch({ effects: [this.#language.reconfigure(this.#languageExtension()), this.#editable.reconfigure(EditorView.editable.of(!this.readonly)), this.#gutter.reconfigure(this.lineNumbers ? lineNumbers() : [])] });
+    }
+    view.contentDOM.setAttribute('aria-label', this.label);
+    whenFar(this, () => this.#park());
     this.requestUpdate(); // drops the pending text
-    return this.#view;
+    return view;
   }
 
   protected override updated(changed: Map<string, unknown>): void {

@@ -1,5 +1,6 @@
 // <py-find>: find and replace across the notebook's cells (Ctrl+F in command mode), with match
-// count, case and regular-expression options. The search itself is src/notebook/find.ts.
+// count, case and regular-expression options, and find in text outputs (read-only: replace skips
+// them). The search itself is src/notebook/find.ts.
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { compileQuery, findMatches, replaceAll, replaceOne, replacementFor, type FindMatch } from '../notebook/find';
@@ -9,8 +10,15 @@ export interface FindShowDetail {
   match: FindMatch;
 }
 
+/** py-find-matches: after every update, what to mark (all matches, the current one). */
+export interface FindMatchesDetail {
+  matches: readonly FindMatch[];
+  current: FindMatch | undefined;
+}
+
 /**
  * @fires py-find-show - CustomEvent<FindShowDetail>: show this match (select the cell, mark the text)
+ * @fires py-find-matches - CustomEvent<FindMatchesDetail> after every update, to mark matches in outputs
  * @fires py-panel-close - the user closed the bar (Escape or Close)
  */
 export class PyFind extends LitElement {
@@ -64,6 +72,8 @@ export class PyFind extends LitElement {
   @state() replacement: string = '';
   @state() caseSensitive: boolean = false;
   @state() regex: boolean = false;
+  /** Also search text outputs (JupyterLab's "search cell outputs" filter). */
+  @state() outputs: boolean = true;
   /** Index of the shown match in the current list. */
   @state() current: number = 0;
 
@@ -92,24 +102,40 @@ export class PyFind extends LitElement {
   get results(): FindMatch[] | string {
     if (!this.query || !this.session) return [];
     const compiled = compileQuery(this.query, { caseSensitive: this.caseSensitive, regex: this.regex });
-    return compiled.ok ? findMatches(this.session.cells, compiled.pattern) : compiled.error;
+    return compiled.ok ? findMatches(this.session.cells, compiled.pattern, undefined, this.outputs) : compiled.error;
+  }
+
+  protected override updated(): void {
+    const matches = this.results;
+    const list = typeof matches === 'string' ? [] : matches;
+    const detail: FindMatchesDetail = { matches: list, current: list[Math.min(this.current, list.length - 1)] };
+    this.dispatchEvent(new CustomEvent('py-find-matches', { detail, bubbles: true, composed: true }));
   }
 
   override render() {
     const matches = this.results;
     const count = typeof matches === 'string' ? 0 : matches.length;
     const current = Math.min(this.current, Math.max(0, count - 1));
-    const summary = typeof matches === 'string' ? `Invalid: ${matches}` : !this.query ? '' : count === 0 ? 'No matches' : `${current + 1} of ${count}`;
+    const inOutputs = typeof matches === 'string' ? 0 : matches.filter((m) => m.output !== undefined).length;
+    const summary =
+      typeof matches === 'string'
+        ? `Invalid: ${matches}`
+        : !this.query
+          ? ''
+          : count === 0
+            ? 'No matches'
+            : `${current + 1} of ${count}${inOutputs ? ` (${inOutputs} in outputs)` : ''}`;
     return html`
       <input type="search" aria-label="Find" placeholder="Find" .value=${this.query} @input=${(e: Event) => this.#setQuery((e.target as HTMLInputElement).value)} @keydown=${this.#onKey} />
       <label><input type="checkbox" .checked=${this.caseSensitive} @change=${(e: Event) => this.#setOption('caseSensitive', (e.target as HTMLInputElement).checked)} /> Match case</label>
       <label><input type="checkbox" .checked=${this.regex} @change=${(e: Event) => this.#setOption('regex', (e.target as HTMLInputElement).checked)} /> Regular expression</label>
+      <label title="Outputs are searched, never replaced"><input type="checkbox" .checked=${this.outputs} @change=${(e: Event) => this.#setOption('outputs', (e.target as HTMLInputElement).checked)} /> Search outputs</label>
       <span class="count ${typeof matches === 'string' ? 'error' : ''}" role="status" aria-live="polite">${summary}</span>
       <button type="button" @click=${() => this.step(-1)} ?disabled=${count === 0}>Previous</button>
       <button type="button" @click=${() => this.step(1)} ?disabled=${count === 0}>Next</button>
       <input type="text" aria-label="Replace with" placeholder="Replace with" .value=${this.replacement} @input=${(e: Event) => (this.replacement = (e.target as HTMLInputElement).value)} @keydown=${this.#onKey} />
-      <button type="button" @click=${() => this.replaceCurrent()} ?disabled=${count === 0}>Replace</button>
-      <button type="button" @click=${() => this.replaceEvery()} ?disabled=${count === 0}>Replace all</button>
+      <button type="button" @click=${() => this.replaceCurrent()} ?disabled=${count === inOutputs}>Replace</button>
+      <button type="button" @click=${() => this.replaceEvery()} ?disabled=${count === inOutputs}>Replace all</button>
       <button type="button" @click=${this.#close}>Close</button>
     `;
   }
@@ -122,13 +148,17 @@ export class PyFind extends LitElement {
     this.#show(matches[this.current]!);
   }
 
+  /** Replace the current match, or the first source match after it when it is in an output (read-only). */
   replaceCurrent(): void {
     const matches = this.results;
     const compiled = compileQuery(this.query, { caseSensitive: this.caseSensitive, regex: this.regex });
     if (typeof matches === 'string' || !compiled.ok || !this.session) return;
-    const match = matches[Math.min(this.current, matches.length - 1)];
+    const start = Math.min(this.current, matches.length - 1);
+    const order = [...matches.slice(start), ...matches.slice(0, start)];
+    const match = order.find((m) => m.output === undefined);
     const cell = match && this.session.cell(match.cellId);
     if (!match || !cell) return;
+    this.current = matches.indexOf(match);
     this.session.setSource(cell.id, replaceOne(cell.source, match, compiled.pattern, this.#replacement()));
     // The next match is now at the same index.
     const next = this.results;
@@ -152,7 +182,7 @@ export class PyFind extends LitElement {
     if (typeof matches !== 'string' && matches[0]) this.#show(matches[0]);
   }
 
-  #setOption(name: 'caseSensitive' | 'regex', value: boolean): void {
+  #setOption(name: 'caseSensitive' | 'regex' | 'outputs', value: boolean): void {
     this[name] = value;
     this.current = 0;
   }
@@ -187,6 +217,7 @@ declare global {
   }
   interface HTMLElementEventMap {
     'py-find-show': CustomEvent<FindShowDetail>;
+    'py-find-matches': CustomEvent<FindMatchesDetail>;
     'py-panel-close': CustomEvent<null>;
   }
 }

@@ -4,6 +4,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { outputText } from '../notebook/find';
 import type { CellType } from '../notebook/model';
 import type { ChangeDetail, NotebookSession } from '../notebook/session';
 import type { WidgetDisplay } from '../render/types';
@@ -14,7 +15,8 @@ import { bindingsFor, COMMANDS, shortcutOf, type NotebookCommand, type ToolbarGr
 import { isHidden, NotebookController, type Mode } from './notebook-controller';
 import { notebookStyles } from './notebook-styles';
 import type { PyCell } from './py-cell';
-import type { FindShowDetail } from './py-find';
+import { clearOutputHighlights, highlightOutputMatches } from './find-highlight';
+import type { FindMatchesDetail, FindShowDetail } from './py-find';
 import type { Completer, EditorKeyDetail } from './py-editor';
 import './py-cell';
 import './py-command-palette';
@@ -33,7 +35,7 @@ const GROUPS: readonly ToolbarGroup[] = ['cell', 'run', 'kernel', 'view'];
 const BINDINGS = { command: bindingsFor('command'), edit: bindingsFor('edit') };
 const DRAG_TYPE = 'application/x-pyloom-cells';
 /** Cells rendered per task when a notebook opens: a 400-cell notebook appears in slices. */
-const RENDER_BATCH = 40;
+const RENDER_BATCH = 20;
 
 /**
  * @fires py-notebook-mode - CustomEvent<{ mode: Mode }> when command/edit mode changes
@@ -53,6 +55,8 @@ export class PyNotebook extends LitElement {
   #listening: NotebookSession | undefined;
   #runStates = new Map<string, string>();
   #dragging: string[] = [];
+  /** The find match last marked as current in an output. */
+  #markedCurrent: string | undefined;
   /** How many cells are rendered; grows by RENDER_BATCH per task until all are. */
   #rendered = RENDER_BATCH;
 
@@ -148,7 +152,8 @@ export class PyNotebook extends LitElement {
         <span class="mode">${c.mode === 'edit' ? 'Edit mode' : 'Command mode'}<span class="visually-hidden">${c.mode === 'edit' ? ' (Esc: command mode)' : ' (Enter: edit, H: shortcuts)'}</span></span>
       </div>
       ${c.panels.has('find') ? html`<py-find .session=${session} @py-panel-close=${() => this.#closePanel('find')}
-        @py-find-show=${(e: CustomEvent<FindShowDetail>) => void this.#showMatch(e.detail)}></py-find>` : nothing}
+        @py-find-show=${(e: CustomEvent<FindShowDetail>) => void this.#showMatch(e.detail)}
+        @py-find-matches=${(e: CustomEvent<FindMatchesDetail>) => void this.#markOutputs(e.detail)}></py-find>` : nothing}
       <div class="body">
         ${c.panels.has('toc') ? html`<py-toc .cells=${session.cells} .activeId=${c.activeId} @py-toc-jump=${(e: HTMLElementEventMap['py-toc-jump']) => c.reveal(e.detail.id)}></py-toc>` : nothing}
         <div class="cells" role="list" aria-label="Cells"
@@ -202,18 +207,39 @@ export class PyNotebook extends LitElement {
 
   #closePanel(panel: 'find' | 'help' | 'palette'): void {
     if (!this.controller.panels.has(panel)) return;
+    if (panel === 'find') clearOutputHighlights();
     this.controller.toggle(panel, false);
     this.controller.restoreFocus();
   }
 
-  /** A find result: select its cell without taking focus from the find box, mark the text. */
+  /** A find result: select its cell without taking focus from the find box, mark the text (an output's is marked by #markOutputs). */
   async #showMatch(detail: FindShowDetail): Promise<void> {
-    const { cellId, from, to } = detail.match;
+    const { cellId, from, to, output } = detail.match;
     this.controller.selectQuietly(cellId);
     await this.updateComplete;
     const element = this.cellElement(cellId);
     element?.scrollIntoView({ block: 'nearest' });
-    await element?.showRange(from, to);
+    if (output === undefined) await element?.showRange(from, to);
+  }
+
+  /** Highlight the find bar's matches in outputs once the cells they are in have rendered. */
+  async #markOutputs({ matches, current }: FindMatchesDetail): Promise<void> {
+    await this.updateComplete;
+    if (!this.controller.panels.has('find')) return;
+    const shown = highlightOutputMatches(
+      matches,
+      current,
+      (id) => this.cellElement(id)?.outputElement ?? null,
+      (match) => {
+        const cell = this.session?.cell(match.cellId);
+        const output = cell?.cell_type === 'code' && match.output !== undefined ? cell.outputs[match.output] : undefined;
+        return (output && outputText(output)?.slice(match.from, match.to)) ?? '';
+      },
+    );
+    // Scrolled to once when it becomes current, not again as outputs stream in.
+    const key = current && `${current.cellId} ${current.output ?? ''} ${current.from}`;
+    if (shown && key !== this.#markedCurrent) shown.startContainer.parentElement?.scrollIntoView({ block: 'nearest' });
+    this.#markedCurrent = key;
   }
 
   // ---- keys ----

@@ -134,6 +134,15 @@ export class PyOutput extends LitElement {
         color: var(--pyloom-text-color, #1d2330);
         background: var(--pyloom-output-background, transparent);
       }
+      /* Find matches in text outputs (CSS Custom Highlights set by the notebook's find bar). */
+      ::highlight(pyloom-find) {
+        background-color: var(--pyloom-find-match-bg, #fde68a);
+        color: #1d2330;
+      }
+      ::highlight(pyloom-find-current) {
+        background-color: var(--pyloom-find-current-bg, #f59e0b);
+        color: #111;
+      }
       /* With prompts, the host reaches into the cell's prompt column (--pyloom-prompt-width). */
       :host([prompts]) .outputs {
         display: grid;
@@ -273,6 +282,37 @@ export class PyOutput extends LitElement {
       this.#listSource = this.outputs;
     }
     return changed;
+  }
+
+  /**
+   * A DOM Range over characters `from`..`to` (UTF-16) of the text output `index` shows (a find
+   * match, to highlight). Undefined when that text is not on screen as such: not rendered yet, a
+   * rich output, or inside the folded middle of a long text.
+   */
+  textRange(index: number, from: number, to: number): Range | undefined {
+    const output = this.outputs[index];
+    const node = output && this.#rendered.get(output)?.node;
+    if (!node?.isConnected) return undefined;
+    const walker = this.ownerDocument.createTreeWalker(node, NodeFilter.SHOW_TEXT, {
+      // The fold's "Show all" button is not part of the text.
+      acceptNode: (text) => (text.parentElement?.closest('button') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    });
+    const range = this.ownerDocument.createRange();
+    let offset = 0;
+    let started = false;
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+      const length = text.nodeValue?.length ?? 0;
+      if (!started && from < offset + length) {
+        range.setStart(text, from - offset);
+        started = true;
+      }
+      if (started && to <= offset + length) {
+        range.setEnd(text, to - offset);
+        return range;
+      }
+      offset += length;
+    }
+    return undefined;
   }
 
   /** Remove every output now. */

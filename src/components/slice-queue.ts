@@ -1,7 +1,7 @@
 // Work split into time slices: many small jobs (one CodeMirror view per cell) run a few
 // milliseconds at a time, yielding between slices, so opening a 400-cell notebook does not block
 // the page in one long task. Jobs run in the order they were queued (top of the notebook first);
-// jobs tied to an element wait until it comes near the viewport.
+// jobs tied to an element wait until it comes near the viewport (or, to free it, goes far away).
 
 /** Longest run of jobs before yielding to input and rendering, in ms. */
 const SLICE_MS = 8;
@@ -57,4 +57,31 @@ export function whenNear(element: Element, job: () => void): void {
   );
   waiting.set(element, job);
   observer.observe(element);
+}
+
+/** Beyond this distance from the viewport an element counts as far (a few screens: scrolling back finds views ready). */
+const FAR = '3000px 0px';
+const leaving = new WeakMap<Element, () => void>();
+let farObserver: IntersectionObserver | undefined;
+
+/**
+ * Run `job` in a slice once `element` is more than a few screens from the viewport (never where
+ * IntersectionObserver is missing). Once: call again to watch again.
+ */
+export function whenFar(element: Element, job: () => void): void {
+  if (typeof IntersectionObserver === 'undefined') return;
+  farObserver ??= new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) continue;
+        farObserver!.unobserve(entry.target);
+        const queued = leaving.get(entry.target);
+        leaving.delete(entry.target);
+        if (queued) inSlice(queued);
+      }
+    },
+    { rootMargin: FAR },
+  );
+  leaving.set(element, job);
+  farObserver.observe(element);
 }

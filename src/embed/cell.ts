@@ -32,7 +32,7 @@ export interface CellParts {
   /** Where the code is shown; the editor replaces the page's block inside it. */
   codeBox: HTMLElement | null;
   /** Set once the editor has replaced the page's block. */
-  editor: { value(): string; focus(): void } | undefined;
+  editor: { value(): string; setValue(text: string): void; focus(): void } | undefined;
 }
 
 export interface MountOptions {

@@ -61,5 +61,10 @@ export function attachEditor(cell: CellParts, options: EditorOptions): NonNullab
   for (const name of ['role', 'aria-multiline', 'aria-label', 'tabindex']) box.removeAttribute(name);
   box.replaceChildren(view.dom);
   for (const slotted of cell.host.querySelectorAll(':scope > [slot=code]')) slotted.remove();
-  return { value: () => view.state.doc.toString(), focus: () => view.focus() };
+  return {
+    value: () => view.state.doc.toString(),
+    // One transaction in the editor's history: Ctrl+Z brings the old text back.
+    setValue: (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
+    focus: () => view.focus(),
+  };
 }

@@ -4,7 +4,7 @@ import '../components/py-output';
 import { askInput } from '../components/input-box';
 import type { PyOutput } from '../components/py-output';
 import type { Progress } from '../protocol';
-import { createRuntime, Runtime, type AnyRuntime, type StatusDetail } from '../runtime/runtime';
+import { createRuntime, Runtime, type AnyRuntime, type ExecuteReply, type StatusDetail } from '../runtime/runtime';
 import { readCompanionFiles, readDataFilesAttribute } from '../workspace/companion';
 import type { CellParts } from './cell';
 import type { EmbedConfig } from './config';
@@ -156,7 +156,8 @@ function describe(progress: Progress): string {
   return `Downloading ${progress.file}: ${(loaded / 1e6).toFixed(1)}${total ? ` / ${(total / 1e6).toFixed(1)}` : ''} MB`;
 }
 
-export async function runCell(cell: CellParts, config: EmbedConfig): Promise<void> {
+/** Run a cell, showing its outputs and progress in it; resolves with the reply (undefined when the runtime failed). */
+export async function runCell(cell: CellParts, config: EmbedConfig): Promise<ExecuteReply | undefined> {
   const runtime = runtimeFor(cell.group, config);
   let output = cell.output.querySelector('py-output');
   if (!output) {
@@ -213,9 +214,11 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<voi
           ? 'Error'
           : 'Stopped';
     cell.host.dataset['status'] = reply.status;
+    return reply;
   } catch (error) {
     cell.status.textContent = errorMessage(error);
     cell.host.dataset['status'] = 'failed';
+    return undefined;
   } finally {
     clearTimeout(timer);
     runtime.removeEventListener('progress', onBoot);

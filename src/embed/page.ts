@@ -3,6 +3,8 @@
 import { mountCell, type CellParts, type MountOptions } from './cell';
 import type { EmbedConfig } from './config';
 import type { RuntimeChange } from './live';
+import type { ExecutePayload } from '../protocol';
+import { nextInput } from '../notebook/run-reply';
 import { errorMessage } from '../shared/errors';
 
 type Live = typeof import('./live');
@@ -77,9 +79,22 @@ export class EmbedPage {
     if (!cell.readonly) void this.loadEditor(cell);
     this.#chain = this.#chain.then(async () => {
       const live = await this.loadLive();
-      await live.runCell(cell, this.config);
+      const reply = await live.runCell(cell, this.config);
+      await this.#applyPayload(cell, reply?.payload);
     });
     return this.#chain;
+  }
+
+  /**
+   * IPython's set_next_input with `replace` (`%load`): the cell's editor gets the new text. An
+   * embed has no cell to add below, and a read-only cell keeps the page's code: both say so.
+   */
+  async #applyPayload(cell: CellParts, payload: readonly ExecutePayload[] | undefined): Promise<void> {
+    const next = nextInput(payload);
+    if (!next) return;
+    if (next.replace) await this.loadEditor(cell);
+    if (next.replace && cell.editor) cell.editor.setValue(next.text);
+    else cell.status.textContent += next.replace ? ' · read-only cell: its code was not replaced' : ' · set_next_input: embedded cells cannot add a cell';
   }
 
   runAll(group?: string): Promise<void> {

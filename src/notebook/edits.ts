@@ -87,10 +87,11 @@ export interface SplitResult {
  * Split a cell at UTF-16 `offsets` into its source (a cursor, or both ends of a selection), as
  * JupyterLab's Ctrl+Shift+- does. Each part loses the newlines at its edges; parts left empty are
  * dropped unless every part is empty. The first part keeps the id and metadata; a code cell's
- * outputs stay with the last part (the code that printed last). Fresh ids avoid `taken`.
+ * outputs stay with the last part (the code that printed last). Fresh ids avoid `taken`; `reuse`
+ * gives the parts after the first their ids back (a redo), where still free.
  * Returns undefined when there is nothing to split (no offset strictly inside the text).
  */
-export function splitCell(cells: readonly Cell[], id: string, offsets: readonly number[], taken: Set<string>): SplitResult | undefined {
+export function splitCell(cells: readonly Cell[], id: string, offsets: readonly number[], taken: Set<string>, reuse: readonly string[] = []): SplitResult | undefined {
   const index = cells.findIndex((cell) => cell.id === id);
   const original = cells[index];
   if (!original) return undefined;
@@ -105,7 +106,9 @@ export function splitCell(cells: readonly Cell[], id: string, offsets: readonly 
     if (i === 0) {
       return original.cell_type === 'code' && !last ? { ...original, source, outputs: [], execution_count: null } : { ...original, source };
     }
-    const fresh = newCell(original.cell_type, source, taken);
+    const again = reuse[i];
+    const made = newCell(original.cell_type, source, taken);
+    const fresh = again && !taken.has(again) ? { ...made, id: again } : made;
     taken.add(fresh.id);
     if (last && original.cell_type === 'code' && fresh.cell_type === 'code') return { ...fresh, outputs: original.outputs, execution_count: original.execution_count };
     return fresh;

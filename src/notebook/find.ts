@@ -1,5 +1,9 @@
-// Find and replace across a notebook's cell sources (JupyterLab's search: plain or regular
-// expression, case-sensitive or not). Pure functions over the cell list; offsets are UTF-16.
+// Find and replace across a notebook's cell sources, and find in its text outputs (JupyterLab's
+// search: plain or regular expression, case-sensitive or not, cell outputs as an option; outputs
+// are read-only). Pure functions over the cell list; offsets are UTF-16.
+import type { Output } from '../protocol';
+import { stripAnsi } from '../render/ansi';
+import { asText } from '../render/types';
 import type { Cell } from './model';
 
 export interface FindOptions {
@@ -9,9 +13,32 @@ export interface FindOptions {
 
 export interface FindMatch {
   cellId: string;
-  /** UTF-16 offsets into the cell's source. */
+  /** Index into the cell's outputs for a match in an output; absent for a match in the source. */
+  output?: number;
+  /** UTF-16 offsets into the cell's source, or into the output's text (`outputText`). */
   from: number;
   to: number;
+}
+
+/**
+ * The text an output shows as text, as searched: streams and error tracebacks without their ANSI
+ * colour codes, and results or displays whose only representation is text/plain. Undefined for
+ * rich outputs (HTML, images, Markdown…), which are not searched.
+ */
+export function outputText(output: Output): string | undefined {
+  switch (output.output_type) {
+    case 'stream':
+      return stripAnsi(output.text);
+    case 'error':
+      return stripAnsi(output.traceback.length > 0 ? output.traceback.join('\n') : `${output.ename}: ${output.evalue}`);
+    case 'execute_result':
+    case 'display_data': {
+      const types = Object.keys(output.data);
+      return types.length === 1 && types[0] === 'text/plain' ? stripAnsi(asText(output.data['text/plain'])) : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 export type FindQuery = { ok: true; pattern: RegExp } | { ok: false; error: string };
@@ -33,18 +60,28 @@ export function replacementFor(text: string, options: FindOptions): string {
 }
 
 /**
- * Every non-empty match in every cell, in notebook then text order. An empty query or a pattern
- * that only matches empty strings finds nothing; at most `limit` matches are returned.
+ * Every non-empty match in every cell, in notebook then text order: a cell's source, then (with
+ * `outputs`) its text outputs in order. An empty query or a pattern that only matches empty
+ * strings finds nothing; at most `limit` matches are returned.
  */
-export function findMatches(cells: readonly Cell[], pattern: RegExp, limit = 10_000): FindMatch[] {
+export function findMatches(cells: readonly Cell[], pattern: RegExp, limit = 10_000, outputs = false): FindMatch[] {
   const matches: FindMatch[] = [];
   if (pattern.source === '(?:)') return matches;
-  for (const cell of cells) {
+  const scan = (text: string, where: Omit<FindMatch, 'from' | 'to'>): boolean => {
     pattern.lastIndex = 0;
-    for (const match of cell.source.matchAll(pattern)) {
+    for (const match of text.matchAll(pattern)) {
       if (match[0] === '') continue;
-      matches.push({ cellId: cell.id, from: match.index, to: match.index + match[0].length });
-      if (matches.length >= limit) return matches;
+      matches.push({ ...where, from: match.index, to: match.index + match[0].length });
+      if (matches.length >= limit) return false;
+    }
+    return true;
+  };
+  for (const cell of cells) {
+    if (!scan(cell.source, { cellId: cell.id })) return matches;
+    if (!outputs || cell.cell_type !== 'code') continue;
+    for (const [index, output] of cell.outputs.entries()) {
+      const text = outputText(output);
+      if (text !== undefined && !scan(text, { cellId: cell.id, output: index })) return matches;
     }
   }
   return matches;

@@ -74,3 +74,17 @@ export function convertCell(cell: Cell, type: CellType): Cell {
   const attachments = cell.cell_type !== 'code' ? cell.attachments : undefined;
   return attachments ? { id, cell_type: type, source, metadata, attachments } : { id, cell_type: type, source, metadata };
 }
+
+/** `metadata` with `patch` merged into its object under `key` (undefined values remove keys; an emptied key goes). */
+export function patchMetadata(metadata: JsonObject, key: string, patch: JsonObject): JsonObject {
+  const current = metadata[key];
+  const base: JsonObject = current && typeof current === 'object' && !Array.isArray(current) ? { ...(current as JsonObject) } : {};
+  for (const [name, value] of Object.entries(patch)) {
+    if (value === undefined) delete base[name];
+    else base[name] = value;
+  }
+  const next = { ...metadata };
+  if (Object.keys(base).length) next[key] = base;
+  else delete next[key];
+  return next;
+}

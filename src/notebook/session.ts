@@ -1,12 +1,13 @@
-// A notebook bound to a runtime: cell edits (add, delete, move, merge, split, retype) with undo of
-// the structural ones, and running cells in order with Jupyter's rules (outputs cleared at start,
-// stop the queue on error, counts).
+// A notebook bound to a runtime: cell edits with undo/redo of the structural ones (history.ts), and
+// running cells in order with Jupyter's rules (outputs cleared at start, stop the queue on error, counts).
 // Cells are replaced, never mutated, so elements can tell what changed by identity.
-import type { ErrorOutput, Output, OutputEvent } from '../protocol';
+import type { Output, OutputEvent } from '../protocol';
 import type { ExecuteOptions, ExecuteReply, InputRequest, RuntimeStatus } from '../runtime/runtime';
 import { mergeCells, moveBy, moveTo, splitCell } from './edits';
-import { convertCell, newCell, type Cell, type CellType, type CodeCell, type JsonObject, type Notebook } from './model';
+import { CellHistory, NOTHING, orderOf, reinsertCells, removeCells, reorderCells, swapCells, type Step, type StepResult } from './history';
+import { convertCell, newCell, patchMetadata, type Cell, type CellType, type CodeCell, type JsonObject, type Notebook } from './model';
 import { errorMessage } from '../shared/errors';
+import { abortedOutputs, nextInput, runtimeFailure } from './run-reply';
 
 /** The part of a Runtime a session uses. */
 export interface SessionRuntime extends EventTarget {
@@ -37,8 +38,8 @@ export class NotebookSession extends EventTarget {
   #states = new Map<string, CellRunState>();
   #running: string | undefined;
   #pumping = false;
-  /** Undo (Z) of cell operations: each entry puts the cells back and returns the ids to select. */
-  #undo: (() => string[])[] = [];
+  /** Undo (Z) and redo (Shift+Z) of cell operations. */
+  readonly #history = new CellHistory();
   /** Asks the user for a line when Python calls input() in cell `cellId`. */
   onInput: ((cellId: string, request: InputRequest) => Promise<string | undefined>) | undefined;
 
@@ -67,7 +68,7 @@ export class NotebookSession extends EventTarget {
   /** Show another notebook (a file opened, a reload from another tab). Runs in progress are dropped. */
   replace(notebook: Notebook): void {
     this.#clearQueue();
-    this.#undo = [];
+    this.#history.clear();
     this.#notebook = notebook;
     this.#emit({ structure: true, cells: [], persist: false });
   }
@@ -78,6 +79,7 @@ export class NotebookSession extends EventTarget {
     const cells = [...this.cells];
     cells.splice(Math.max(0, Math.min(index, cells.length)), 0, cell);
     this.#setCells(cells);
+    this.#history.record(this.#deleting([cell.id]));
     return cell;
   }
 
@@ -92,6 +94,7 @@ export class NotebookSession extends EventTarget {
     const cells = [...this.cells];
     cells.splice(Math.max(0, Math.min(index, cells.length)), 0, ...fresh);
     this.#setCells(cells);
+    this.#history.record(this.#deleting(fresh.map((c) => c.id)));
     return fresh;
   }
 
@@ -105,36 +108,23 @@ export class NotebookSession extends EventTarget {
     const cell = this.cell(id);
     if (!cell || cell.cell_type === type) return;
     this.#dequeue(id);
-    const cells = this.cells.map((c) => (c.id === id ? convertCell(c, type) : c));
-    this.#setCells(cells);
+    this.#setCells(this.cells.map((c) => (c.id === id ? convertCell(c, type) : c)));
   }
 
   /** Delete cells; a notebook always keeps one cell, like JupyterLab. One undo brings all back. */
   delete(ids: string[]): void {
-    const doomed = new Set(ids);
-    const removed: { index: number; cell: Cell }[] = [];
-    const kept: Cell[] = [];
-    this.cells.forEach((cell, index) => {
-      if (doomed.has(cell.id)) {
-        this.#dequeue(cell.id);
-        removed.push({ index, cell });
-      } else {
-        kept.push(cell);
-      }
-    });
-    if (removed.length === 0) return;
-    const placeholder = kept.length === 0 ? newCell('code', '', this.#ids()) : undefined;
-    if (placeholder) kept.push(placeholder);
-    this.#setCells(kept);
-    this.#undo.push(() => this.#reinsert(removed, placeholder));
+    const restore = this.#remove(ids);
+    if (restore) this.#history.record(restore);
   }
 
-  /**
-   * Undo the last cell operation (delete, merge, split, move). Returns the ids of the cells it
-   * brought back or moved (to select), or undefined when there is nothing to undo.
-   */
+  /** Undo the last cell operation (insert, paste, delete, merge, split, move): ids to select, or undefined if none. */
   undo(): string[] | undefined {
-    return this.#undo.pop()?.();
+    return this.#history.undo();
+  }
+
+  /** Redo the last undone cell operation: ids to select, or undefined if none. */
+  redo(): string[] | undefined {
+    return this.#history.redo();
   }
 
   /** Move cells up (-1) or down (+1) by one place, together. */
@@ -149,77 +139,98 @@ export class NotebookSession extends EventTarget {
 
   /** Merge cells into the first (sources joined by a blank line). Returns the merged cell. */
   merge(ids: string[]): Cell | undefined {
-    const result = mergeCells(this.cells, ids);
-    if (!result) return undefined;
-    for (const cell of result.originals) this.#dequeue(cell.id);
-    this.#setCells([...result.cells]);
-    this.#undo.push(() => this.#swap([result.merged.id], result.originals, result.index));
-    return result.merged;
+    const done = this.#mergeNow(ids);
+    if (done) this.#history.record(done.undo);
+    return done?.merged;
   }
 
   /** Split a cell at UTF-16 offsets into its source. Returns the parts, or [] when nothing split. */
   split(id: string, offsets: readonly number[]): Cell[] {
-    const result = splitCell(this.cells, id, offsets, this.#ids());
-    if (!result) return [];
-    this.#dequeue(id);
-    this.#setCells([...result.cells]);
-    this.#undo.push(() => this.#swap(result.parts.map((c) => c.id), [result.original], result.index));
-    return result.parts;
+    const done = this.#splitNow(id, offsets);
+    if (done) this.#history.record(done.undo);
+    return done?.parts ?? [];
   }
 
   /** Merge into a cell's metadata (`patch` keys replace; undefined values remove). */
   setMetadata(id: string, key: string, patch: JsonObject): void {
     const cell = this.cell(id);
     if (!cell) return;
-    const current = cell.metadata[key];
-    const base: JsonObject = current && typeof current === 'object' && !Array.isArray(current) ? { ...(current as JsonObject) } : {};
-    for (const [name, value] of Object.entries(patch)) {
-      if (value === undefined) delete base[name];
-      else base[name] = value;
-    }
-    const metadata = { ...cell.metadata };
-    if (Object.keys(base).length) metadata[key] = base;
-    else delete metadata[key];
-    this.#replaceCell({ ...cell, metadata });
+    this.#replaceCell({ ...cell, metadata: patchMetadata(cell.metadata, key, patch) });
   }
 
   #rearrange(cells: readonly Cell[], ids: string[]): void {
     if (cells === this.cells) return;
-    const order = new Map(this.cells.map((c, i) => [c.id, i]));
+    const before = orderOf(this.cells);
     this.#setCells([...cells]);
-    this.#undo.push(() => {
-      // Back to the old order; cells added since keep their places.
-      const known = this.cells.filter((c) => order.has(c.id)).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-      let k = 0;
-      this.#setCells(this.cells.map((c) => (order.has(c.id) ? known[k++]! : c)));
-      return ids;
-    });
+    this.#history.record(this.#reordering(before, ids));
   }
 
-  /** Replace the cells `ids` (wherever they are now) by `cells`, at `index` if they are gone. */
+  /** A step putting cells back in `order` (cells added since keep their places); its inverse moves them again. */
+  #reordering(order: ReadonlyMap<string, number>, ids: string[]): Step {
+    return () => {
+      const now = orderOf(this.cells);
+      this.#setCells(reorderCells(this.cells, order));
+      return { ids, inverse: this.#reordering(now, ids) };
+    };
+  }
+
+  /** Remove cells now; returns the step that brings them back (its inverse removes them again). */
+  #remove(ids: readonly string[]): Step | undefined {
+    const removal = removeCells(this.cells, ids);
+    if (!removal) return undefined;
+    for (const { cell } of removal.removed) this.#dequeue(cell.id);
+    this.#setCells(removal.cells);
+    return () => {
+      const { cells, back } = reinsertCells(this.cells, removal);
+      this.#setCells(cells);
+      return { ids: back, inverse: this.#deleting(back) };
+    };
+  }
+
+  /** A step removing `ids` (an insert's undo, a delete's redo); the cell now in their place is selected. */
+  #deleting(ids: readonly string[]): Step {
+    return () => {
+      const at = this.cells.findIndex((c) => ids.includes(c.id));
+      const restore = this.#remove(ids);
+      const near = this.cells[Math.min(Math.max(at, 0), this.cells.length - 1)];
+      return { ids: near ? [near.id] : [], inverse: restore ?? NOTHING };
+    };
+  }
+
+  #mergeNow(ids: readonly string[]): { merged: Cell; undo: Step } | undefined {
+    const result = mergeCells(this.cells, ids);
+    if (!result) return undefined;
+    for (const cell of result.originals) this.#dequeue(cell.id);
+    this.#setCells([...result.cells]);
+    const undo: Step = () => {
+      const back = this.#swap([result.merged.id], result.originals, result.index);
+      return { ids: back, inverse: () => this.#redone(this.#mergeNow(back), (done) => [done.merged.id]) };
+    };
+    return { merged: result.merged, undo };
+  }
+
+  #splitNow(id: string, offsets: readonly number[], reuse?: readonly string[]): { parts: Cell[]; undo: Step } | undefined {
+    const result = splitCell(this.cells, id, offsets, this.#ids(), reuse);
+    if (!result) return undefined;
+    this.#dequeue(id);
+    this.#setCells([...result.cells]);
+    const undo: Step = () => {
+      const back = this.#swap(result.parts.map((c) => c.id), [result.original], result.index);
+      return { ids: back, inverse: () => this.#redone(back[0] === undefined ? undefined : this.#splitNow(back[0], offsets, result.parts.map((c) => c.id)), (done) => done.parts.map((c) => c.id)) };
+    };
+    return { parts: result.parts, undo };
+  }
+
+  /** A redo's result: what it selects and its own undo, or nothing when its cells are gone. */
+  #redone<T extends { undo: Step }>(done: T | undefined, select: (done: T) => string[]): StepResult {
+    return done ? { ids: select(done), inverse: done.undo } : { ids: [], inverse: NOTHING };
+  }
+
   #swap(ids: string[], cells: Cell[], index: number): string[] {
-    const gone = new Set(ids);
-    const at = this.cells.findIndex((c) => gone.has(c.id));
-    const kept = this.cells.filter((c) => !gone.has(c.id));
-    const taken = new Set(kept.map((c) => c.id));
-    const back = cells.map((cell) => (taken.has(cell.id) ? { ...cell, id: newCell('raw', '', taken).id } : cell));
     for (const id of ids) this.#dequeue(id);
-    kept.splice(at >= 0 ? at : Math.min(index, kept.length), 0, ...back);
-    this.#setCells(kept);
-    return back.map((c) => c.id);
-  }
-
-  #reinsert(removed: { index: number; cell: Cell }[], placeholder: Cell | undefined): string[] {
-    // The empty cell a delete-everything left behind goes, unless it was used since.
-    const cells = this.cells.filter((c) => c !== placeholder);
-    const taken = new Set(cells.map((c) => c.id));
-    const back = removed.map(({ index, cell }) => {
-      const restored = taken.has(cell.id) ? { ...cell, id: newCell('raw', '', taken).id } : cell;
-      cells.splice(Math.min(index, cells.length), 0, restored);
-      return restored.id;
-    });
-    this.#setCells(cells);
-    return back;
+    const next = swapCells(this.cells, ids, cells, index);
+    this.#setCells(next.cells);
+    return next.back;
   }
 
   clearOutputs(ids: string[] = this.cells.map((c) => c.id)): void {
@@ -323,13 +334,15 @@ export class NotebookSession extends EventTarget {
     this.#running = undefined;
     this.#states.delete(id);
     if (reply?.status === 'aborted') {
-      // Stopped by restarting the runtime (an interrupt that did not take): say what was lost.
-      const notice: Output = { output_type: 'stream', name: 'stderr', text: `${this.runtime.reason ?? 'runtime restarted'}\n` };
-      this.#patchCode(id, { outputs: [...reply.outputs, notice], execution_count: null });
+      this.#patchCode(id, { outputs: abortedOutputs(reply.outputs, this.runtime.reason), execution_count: null });
       return false;
     }
     if (reply) {
       this.#patchCode(id, { outputs: [...reply.outputs], execution_count: reply.executionCount });
+      // IPython's set_next_input (%load): the cell's new text, or a new cell below it, as JupyterLab does.
+      const next = nextInput(reply.payload);
+      if (next?.replace) this.setSource(id, next.text);
+      else if (next) this.insert(this.index(id) + 1, 'code', next.text);
       return reply.status === 'ok';
     }
     const current = this.cell(id);
@@ -384,16 +397,4 @@ export class NotebookSession extends EventTarget {
   #emit(detail: ChangeDetail): void {
     this.dispatchEvent(new CustomEvent<ChangeDetail>('change', { detail }));
   }
-}
-
-/** What a cell shows when the runtime under it stopped: an nbformat error, so it is saved too. */
-function runtimeFailure(message: string): ErrorOutput {
-  // The runtime's own advice ("Restart it") is replaced by what the notebook does: restart on the next run.
-  const reason = message.replace(/^the Python runtime died: /, '').replace(/\.? Restart it to continue\.$/, '');
-  return {
-    output_type: 'error',
-    ename: 'RuntimeDied',
-    evalue: reason,
-    traceback: [`\x1b[31mRuntimeDied\x1b[0m: the Python runtime stopped while running this cell: ${reason}`, 'Variables were lost. Running a cell starts a fresh runtime.'],
-  };
 }

@@ -1,6 +1,6 @@
 // What both runtimes (Pyodide in a worker, a Jupyter kernel) share: the public execution types, and
 // the bookkeeping of status and of executions run one at a time in submission order.
-import type { DownloadProgress, ExecuteStatus, Output, OutputEvent } from '../protocol';
+import type { DownloadProgress, ExecutePayload, ExecuteStatus, Output, OutputEvent } from '../protocol';
 import { deferred } from '../shared/deferred';
 import { OutputList } from './output-list';
 
@@ -33,6 +33,8 @@ export interface ExecuteReply {
   status: ExecuteStatus;
   executionCount: number | null;
   outputs: Output[];
+  /** Jupyter's execute_reply payload: what the cell asked of the page (`%load` sets its text). */
+  payload?: ExecutePayload[];
 }
 
 export interface StatusDetail {
@@ -131,10 +133,10 @@ export class JobQueue<Work> {
    * End the running job with the kernel's answer. Returns false (and does nothing) when `job` is
    * no longer the running one: it was aborted by a restart or lost meanwhile.
    */
-  finish(job: Job<Work>, ack: Pick<ExecuteReply, 'status' | 'executionCount'>): boolean {
+  finish(job: Job<Work>, ack: Pick<ExecuteReply, 'status' | 'executionCount' | 'payload'>): boolean {
     if (this.#running !== job) return false;
     this.#running = undefined;
-    job.resolve({ status: ack.status, executionCount: ack.executionCount, outputs: job.outputs.outputs });
+    job.resolve({ status: ack.status, executionCount: ack.executionCount, outputs: job.outputs.outputs, ...(ack.payload?.length ? { payload: ack.payload } : {}) });
     return true;
   }
 

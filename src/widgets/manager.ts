@@ -31,6 +31,8 @@ export interface WidgetManagerOptions {
 const MODULES: Record<string, { major: number; load: (manager: PyloomWidgetManager) => Promise<Record<string, unknown>> }> = {
   '@jupyter-widgets/base': { major: 2, load: async () => ({ ...(await import('@jupyter-widgets/base')) }) },
   '@jupyter-widgets/controls': { major: 2, load: async (manager) => (await import('./controls')).controlsFor(manager.options) },
+  // anywidget's JS module is "~0.9.*": every 0.x shares the AFM API Pyloom implements (anywidget.ts).
+  anywidget: { major: 0, load: async (manager) => (await import('./anywidget')).anywidgetModule(manager.options) },
   '@jupyter-widgets/output': {
     major: 1,
     // Widgets displayed inside an Output widget are drawn by the same manager.

@@ -49,6 +49,21 @@ test('a page written for Thebe works after swapping the script; code is editable
   await expect(page.locator('[data-output]')).toHaveCount(0);
 });
 
+test("%load in an embedded cell replaces its editor's text; running it again runs the loaded code", async ({ page }) => {
+  await page.goto('/test/e2e/pages/thebe.html');
+  const editor = cells(page).nth(1).locator('.cm-content');
+  const run = cells(page).nth(1).getByRole('button', { name: 'Run this Python cell' });
+  await page.getByRole('textbox', { name: 'Python code' }).nth(1).click();
+  await editor.fill("snippet = 'print(41 + 1)'");
+  await run.click();
+  await expect(cells(page).nth(1).getByRole('status')).toContainText('Done', { timeout: 120_000 });
+  await editor.fill('%load snippet');
+  await run.click();
+  await expect(editor).toHaveText('# %load snippetprint(41 + 1)');
+  await run.click();
+  await expect(outputOf(page, 1).locator('pre.stdout')).toHaveText('42\n');
+});
+
 test('output cannot reach the host page: no script runs, no cookies, no style leaks either way', async ({ page }) => {
   await page.goto('/test/e2e/pages/embed-hostile.html');
   const output = outputOf(page, 0);

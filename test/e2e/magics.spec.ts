@@ -1,6 +1,7 @@
 // IPython syntax in a real worker, where pyloom is imported from its wheel (zipimport): magics,
 // shell escapes, help and get_ipython() as a notebook uses them.
 import { expect, test } from '@playwright/test';
+import { openCells, openNotebook } from './notebook-page';
 
 test('magics, shell escapes and help in the browser worker', async ({ page }) => {
   await page.goto('/test/e2e/pages/harness.html');
@@ -47,4 +48,25 @@ test('magics, shell escapes and help in the browser worker', async ({ page }) =>
   expect(result[8]!.text).toContain('Cell In[9], line 4');
   expect(result[8]!.text).toContain('---->   4 1 / 0');
   expect(result[9]!.text).toBe("(True, 'ZMQInteractiveShell')");
+});
+
+test("%load replaces the cell's text on the notebook page (undo brings it back); set_next_input adds a cell below", async ({ page }) => {
+  await openNotebook(page);
+  await openCells(page, 'load.ipynb', ['%%writefile loaded_here.py\nprint("loaded in the browser")', '%load loaded_here.py', 'get_ipython().set_next_input("below = 1")']);
+  const editor = (n: number) => page.getByRole('textbox', { name: `Code cell ${n} source` });
+  await editor(2).click(); // its editor exists before the text is replaced, as when a user typed %load
+  await page.getByRole('button', { name: 'Run all', exact: true }).click();
+  await expect(editor(2)).toHaveText('# %load loaded_here.pyprint("loaded in the browser")', { timeout: 120_000 });
+  await expect(page.locator('py-cell')).toHaveCount(4);
+  await expect(editor(4)).toHaveText('below = 1');
+  await expect(editor(3)).toHaveText('get_ipython().set_next_input("below = 1")');
+  // Not run: the loaded cell shows no output until it is run again, then it runs the file's code.
+  await expect(page.locator('py-cell').nth(1).locator('py-output')).toHaveText('');
+  await editor(2).click();
+  await page.keyboard.press('Shift+Enter');
+  await expect(page.locator('py-cell').nth(1).locator('py-output')).toHaveText('loaded in the browser', { timeout: 60_000 });
+  // The replacement is one change in the editor's history: undo brings the %load line back.
+  await editor(2).click();
+  await page.keyboard.press('ControlOrMeta+z');
+  await expect(editor(2)).toHaveText('%load loaded_here.py');
 });

@@ -114,6 +114,50 @@ test('merge with Shift+M and undo it with Z; merge and undo from the toolbar', a
   await expectSources(page, ['import math', 'r = 2', 'math.pi * r ** 2', 'tail']);
 });
 
+test('Z undoes an insert, a paste and a cut, Shift+Z redoes them; typing stays in the editor’s own undo', async ({ page }) => {
+  await openEditing(page, ['a', 'b', 'c']);
+  await clickCell(page, 2);
+  await page.keyboard.press('b');
+  await expectSources(page, ['a', 'b', '', 'c']);
+  await page.keyboard.press('z');
+  await expectSources(page, ['a', 'b', 'c']);
+  await page.keyboard.press('Shift+Z');
+  await expectSources(page, ['a', 'b', '', 'c']);
+  await page.keyboard.press('z');
+  await expectSources(page, ['a', 'b', 'c']);
+  // Cut the first cell, paste it below the one then selected; undo both, redo both.
+  await clickCell(page, 1);
+  await page.keyboard.press('x');
+  await expectSources(page, ['b', 'c']);
+  await page.keyboard.press('v');
+  await expectSources(page, ['b', 'a', 'c']);
+  await page.keyboard.press('z');
+  await expectSources(page, ['b', 'c']);
+  await page.keyboard.press('z');
+  await expectSources(page, ['a', 'b', 'c']);
+  await expectSelected(page, [1]);
+  await page.keyboard.press('Shift+Z');
+  await expectSources(page, ['b', 'c']);
+  await page.keyboard.press('Shift+Z');
+  await expectSources(page, ['b', 'a', 'c']);
+  await expectSelected(page, [2]);
+  // Typing is not a cell operation: Z in command mode undoes the paste and leaves the text; Ctrl+Z in the editor undoes the text.
+  await page.getByRole('textbox', { name: 'Code cell 3 source' }).click();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' + 1');
+  await page.keyboard.press('Escape');
+  await expectSources(page, ['b', 'a', 'c + 1']);
+  await page.keyboard.press('z');
+  await expectSources(page, ['b', 'c + 1']);
+  await page.getByRole('textbox', { name: 'Code cell 2 source' }).click();
+  await page.keyboard.press('Control+z');
+  await expectSources(page, ['b', 'c']);
+  // The palette and the shortcut panel list the redo binding.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('h');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText('Redo cell operation');
+});
+
 test('split at the cursor with Ctrl+Shift+- and undo; split around a selection from the toolbar', async ({ page }) => {
   await openEditing(page, ['import math\nr = 2\nmath.pi * r ** 2']);
   await page.getByRole('textbox', { name: 'Code cell 1 source' }).click();
@@ -178,6 +222,77 @@ test('find and replace across cells: Ctrl+F, match count, case, regex, replace a
   // Pointer: the toolbar opens it too.
   await button(page, 'Find and replace').click();
   await expect(page.getByRole('searchbox', { name: 'Find' })).toBeFocused();
+});
+
+test('find also searches text outputs: counted, highlighted, never replaced; an option turns it off', async ({ page }) => {
+  await page.goto('/');
+  const stream = { output_type: 'stream', name: 'stdout', text: 'total 0\ntotal 1\n' };
+  await openCells(page, 'outputs.ipynb', ['for i in range(2):\n    print("total", i)', 'total = 3'], new Set(), new Map([[0, [stream]]]));
+  await clickCell(page, 2);
+  await page.keyboard.press('Control+f');
+  const find = page.getByRole('searchbox', { name: 'Find' });
+  await expect(find).toBeFocused();
+  await page.keyboard.type('total');
+  const count = page.locator('py-find').getByRole('status');
+  await expect(count).toHaveText('1 of 4 (2 in outputs)');
+  const highlights = () =>
+    page.evaluate(() => {
+      const texts = (name: string) => [...(CSS.highlights.get(name) ?? [])].map((range) => `${range.toString()}@${(range as Range).startContainer.parentElement?.closest('pre')?.textContent ?? ''}`);
+      return { all: texts('pyloom-find'), current: texts('pyloom-find-current') };
+    });
+  // The second match is the first line of the first cell's output: marked as current, the other output match marked too.
+  await page.keyboard.press('Enter');
+  await expect(count).toHaveText('2 of 4 (2 in outputs)');
+  await expect.poll(highlights).toEqual({ all: ['total@total 0\ntotal 1\n'], current: ['total@total 0\ntotal 1\n'] });
+  await expect(cell(page, 1)).toHaveAttribute('active', '');
+  const current = await page.evaluate(() => {
+    const range = [...CSS.highlights.get('pyloom-find-current')!][0] as Range;
+    return { offset: range.startOffset, text: range.startContainer.textContent };
+  });
+  expect(current.text?.slice(current.offset, current.offset + 5)).toBe('total');
+  expect(current.text?.indexOf('total 0')).toBe(current.offset);
+  // Replace all changes sources only; the output text is read-only.
+  await page.getByRole('textbox', { name: 'Replace with' }).fill('sum');
+  await page.getByRole('textbox', { name: 'Replace with' }).press('Tab');
+  await page.keyboard.press('Tab'); // past Replace to Replace all
+  await expect(page.getByRole('button', { name: 'Replace all' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expectSources(page, ['for i in range(2):\n    print("sum", i)', 'sum = 3']);
+  await expect(count).toHaveText('2 of 2 (2 in outputs)');
+  await expect(cell(page, 1).locator('py-output pre')).toHaveText('total 0\ntotal 1\n');
+  await expect(page.getByRole('button', { name: 'Replace all' })).toBeDisabled();
+  // Off: outputs are not searched.
+  await page.getByRole('checkbox', { name: 'Search outputs' }).focus();
+  await page.keyboard.press('Space');
+  await expect(count).toHaveText('No matches');
+  await expect.poll(highlights).toEqual({ all: [], current: [] });
+  await page.keyboard.press('Space');
+  await expect(count).toHaveText('1 of 2 (2 in outputs)');
+  await find.focus();
+  await page.keyboard.press('Escape');
+  await expect(page.locator('py-find')).toHaveCount(0);
+  expect(await page.evaluate(() => CSS.highlights.has('pyloom-find') || CSS.highlights.has('pyloom-find-current'))).toBe(false);
+});
+
+test('a long notebook: an editor far off screen is taken down and comes back with its text and undo history', async ({ page }) => {
+  const list = Array.from({ length: 120 }, (_, i) => `value_${i} = ${i}`);
+  await openEditing(page, list);
+  const first = page.getByRole('textbox', { name: 'Code cell 1 source' });
+  await first.click();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' + 1');
+  await page.keyboard.press('Escape');
+  await expectSources(page, ['value_0 = 0 + 1', ...list.slice(1)]);
+  // Far below: the first cell's CodeMirror view goes (its text stays on the page), the last one's exists.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await expect(page.getByRole('textbox', { name: 'Code cell 120 source' })).toBeAttached();
+  await expect(cell(page, 1).locator('.cm-content')).toHaveCount(0);
+  await expect(cell(page, 1).locator('pre.pending')).toHaveText('value_0 = 0 + 1');
+  // Back at the top the view is made again from its kept state: Ctrl+Z still undoes the typing.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await first.click();
+  await page.keyboard.press('Control+z');
+  await expectSources(page, list);
 });
 
 test('collapse and expand input and outputs, by pointer and through the palette', async ({ page }) => {

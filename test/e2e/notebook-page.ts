@@ -7,8 +7,14 @@ export async function openNotebook(page: Page, path = '/'): Promise<void> {
   await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 120_000 });
 }
 
-/** Open `name` holding one cell per source (code, or Markdown where `markdown` says so). */
-export async function openCells(page: Page, name: string, sources: string[], markdown: ReadonlySet<number> = new Set()): Promise<void> {
+/** Open `name` holding one cell per source (code, or Markdown where `markdown` says so; `outputs` by cell index, as stored). */
+export async function openCells(
+  page: Page,
+  name: string,
+  sources: string[],
+  markdown: ReadonlySet<number> = new Set(),
+  outputs: ReadonlyMap<number, unknown[]> = new Map(),
+): Promise<void> {
   const notebook = {
     nbformat: 4,
     nbformat_minor: 5,
@@ -16,7 +22,7 @@ export async function openCells(page: Page, name: string, sources: string[], mar
     cells: sources.map((source, i) =>
       markdown.has(i)
         ? { id: `c${i}`, cell_type: 'markdown', metadata: {}, source }
-        : { id: `c${i}`, cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null },
+        : { id: `c${i}`, cell_type: 'code', metadata: {}, source, outputs: outputs.get(i) ?? [], execution_count: outputs.has(i) ? i + 1 : null },
     ),
   };
   // The app names its first notebook once it is set up; a file chosen before that is not seen.

@@ -83,6 +83,21 @@ describe.skipIf(missing)(`remote runtime on a real Jupyter Server${missing ? ` (
     expect(updated.outputs).toEqual([{ output_type: 'display_data', data: { 'text/plain': "'b'" }, metadata: {} }]);
   });
 
+  test("%load on ipykernel: the reply carries IPython's set_next_input payload, as from the Pyodide runtime; help's page payload is an output", async () => {
+    const runtime = remote();
+    await runtime.execute("%%writefile pyloom_remote_snip.py\nprint('remote')");
+    const loaded = await runtime.execute('%load pyloom_remote_snip.py');
+    expect(loaded.payload).toEqual([{ source: 'set_next_input', text: expect.stringMatching(/^# %load pyloom_remote_snip\.py\nprint\('remote'\)\n?$/), replace: true }]);
+    const asked = await runtime.execute("get_ipython().set_next_input('below = 1')");
+    expect(asked.payload).toEqual([{ source: 'set_next_input', text: 'below = 1', replace: false }]);
+    expect((await runtime.execute('1 + 1')).payload).toBeUndefined();
+    // Help goes out as a 'page' payload: it becomes the cell's output, as in JupyterLab.
+    const help = await runtime.execute('len?');
+    expect(help.payload).toBeUndefined();
+    const shown = help.outputs.map((o) => (o.output_type === 'display_data' ? String(o.data['text/plain']) : '')).join('');
+    expect(shown.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/Signature:\s+len\(obj, \/\)/);
+  });
+
   test("an exception is an error output with IPython's traceback and status 'error'; the next cell still runs", async () => {
     const runtime = remote();
     const reply = await runtime.execute('def f():\n    return 1 / 0\nf()');

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { codePointOffset, createKernel, utf16Offset } from '../../worker/kernel';
 import { cdnPackageBaseUrl } from '../../worker/packages';
 import { watchCount } from '../../worker/downloads';
+import { decodeExecuteReply } from '../../worker/pyloom-api';
 import type { WorkerEvent } from '../../src/protocol';
 import pyodidePackage from 'pyodide/package.json' with { type: 'json' };
 import { bootNodeKernel, nodeKernelDeps, PYODIDE_DIR, WHEEL_URL } from './helpers/node-kernel';
@@ -114,6 +115,15 @@ describe('execute', () => {
     expect(await kernel.api.execute({ id: 8, code: 'raise ValueError("eight")' })).toEqual({ status: 'error', executionCount: 2 });
     expect(kernel.outputsOf(7)).toEqual([{ output_type: 'stream', name: 'stdout', text: 'seven\n' }]);
     expect(kernel.outputsOf(8)).toMatchObject([{ output_type: 'error', ename: 'ValueError', evalue: 'eight' }]);
+  });
+
+  test("a cell's set_next_input request crosses the seam as the ack's payload (and only a well-formed one)", async () => {
+    const kernel = await bootNodeKernel();
+    const ack = await kernel.api.execute({ id: 1, code: "get_ipython().set_next_input('# next', replace=True)" });
+    expect(ack).toEqual({ status: 'ok', executionCount: 1, payload: [{ source: 'set_next_input', text: '# next', replace: true }] });
+    expect(decodeExecuteReply({ status: 'ok', execution_count: 2, payload: [] })).toEqual({ status: 'ok', executionCount: 2 });
+    expect(() => decodeExecuteReply({ status: 'ok', execution_count: 2, payload: [{ source: 'set_next_input', text: 1, replace: true }] })).toThrow(/out of step/);
+    expect(() => decodeExecuteReply({ status: 'ok', execution_count: 2, payload: [{ source: 'page', data: {} }] })).toThrow(/out of step/);
   });
 
   test('display() needs no import and IPython.display works, as in Jupyter', async () => {

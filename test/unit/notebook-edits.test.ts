@@ -1,7 +1,9 @@
 // Multi-cell edits: block moves, merge and split at cursors (pure, src/notebook/edits.ts), and the
-// session's undo of each (delete of several cells, merge, split, move) — what Z does in the page.
+// session's undo and redo of each (insert, paste, delete of several cells, merge, split, move) —
+// what Z and Shift+Z do in the page.
 import { describe, expect, test } from 'vitest';
 import { mergeCells, moveBy, moveTo, splitCell } from '../../src/notebook/edits';
+import { CellHistory, orderOf, reinsertCells, removeCells, reorderCells, swapCells, type Step } from '../../src/notebook/history';
 import { newCell, newNotebook, type Cell, type CodeCell } from '../../src/notebook/model';
 import { NotebookSession, type SessionRuntime } from '../../src/notebook/session';
 
@@ -76,6 +78,48 @@ describe('splitCell', () => {
   });
 });
 
+describe('history (pure)', () => {
+  test('undo hands its inverse to redo and back; a new record drops the redo stack', () => {
+    const log: string[] = [];
+    const step = (name: string): Step => () => {
+      log.push(name);
+      return { ids: [name], inverse: step(`${name}'`) };
+    };
+    const history = new CellHistory();
+    history.record(step('a'));
+    history.record(step('b'));
+    expect(history.undo()).toEqual(['b']);
+    expect(history.redo()).toEqual(["b'"]);
+    expect(history.undo()).toEqual(["b''"]);
+    history.record(step('c'));
+    expect(history.redo()).toBeUndefined();
+    expect([history.undo(), history.undo(), history.undo()]).toEqual([['c'], ['a'], undefined]);
+    expect(log).toEqual(['b', "b'", "b''", 'c', 'a']);
+  });
+
+  test('remove and reinsert in place; a placeholder when nothing is left; taken ids renamed', () => {
+    const list = cells('a', 'b', 'c');
+    const removal = removeCells(list, ['c0', 'c2'])!;
+    expect(sources(removal.cells)).toEqual(['b']);
+    expect(removal.removed.map((r) => r.index)).toEqual([0, 2]);
+    expect(sources(reinsertCells(removal.cells, removal).cells)).toEqual(['a', 'b', 'c']);
+    expect(removeCells(list, ['nope'])).toBeUndefined();
+    const all = removeCells(list, ['c0', 'c1', 'c2'])!;
+    expect(all.placeholder && all.cells).toEqual([all.placeholder]);
+    expect(sources(reinsertCells(all.cells, all).cells)).toEqual(['a', 'b', 'c']);
+    const clash = reinsertCells([{ ...newCell('code', 'other'), id: 'c0' }], { removed: [{ index: 0, cell: list[0]! }], placeholder: undefined });
+    expect(clash.back[0]).not.toBe('c0');
+    expect(sources(swapCells(list, ['c1'], [{ ...newCell('code', 'x'), id: 'c1' }], 0).cells)).toEqual(['a', 'x', 'c']);
+  });
+
+  test('reorder puts known cells back in their old order; cells added since keep their slots', () => {
+    const list = cells('a', 'b', 'c');
+    const order = orderOf(list);
+    const moved = [list[2]!, { ...newCell('code', 'new'), id: 'n' }, list[0]!, list[1]!];
+    expect(sources(reorderCells(moved, order))).toEqual(['a', 'new', 'b', 'c']);
+  });
+});
+
 describe('session undo (Z)', () => {
   const open = (...src: string[]) => new NotebookSession(newNotebook(cells(...src)), idleRuntime);
 
@@ -115,13 +159,75 @@ describe('session undo (Z)', () => {
     expect(sources(session.cells)).toEqual(['one\ntwo', 'z edited']);
   });
 
-  test('a move is undone; a cell inserted after it keeps its neighbours', () => {
+  test('a move is undone; a cell pasted after it (not undone) keeps its place', () => {
     const session = open('a', 'b', 'c');
     session.moveCells(['c0'], 1);
     expect(sources(session.cells)).toEqual(['b', 'a', 'c']);
     session.insert(3, 'code', 'new');
+    expect(session.undo()).toEqual(['c2']); // the insert goes first; the cell now last is selected
+    expect(sources(session.cells)).toEqual(['b', 'a', 'c']);
+    expect(session.redo()).toHaveLength(1);
+    session.insertCopies(0, [{ ...newCell('code', 'pasted'), id: 'x' }]);
+    session.delete([session.cells.find((c) => c.source === 'pasted')!.id]);
+    session.undo(); // the delete: the pasted cell is back at the top
+    expect(sources(session.cells)).toEqual(['pasted', 'b', 'a', 'c', 'new']);
+  });
+
+  test('insert and paste are undone (Z) and redone (Shift+Z); a paste is one step however many cells', () => {
+    const session = open('a', 'b');
+    const added = session.insert(1, 'markdown', '*new*');
+    expect(sources(session.cells)).toEqual(['a', '*new*', 'b']);
+    expect(session.undo()).toEqual(['c1']);
+    expect(sources(session.cells)).toEqual(['a', 'b']);
+    expect(session.redo()).toEqual([added.id]);
+    expect(session.cells[1]).toBe(added); // the same cell object, id and all
+    const pasted = session.insertCopies(3, [session.cells[0]!, session.cells[2]!]);
+    expect(sources(session.cells)).toEqual(['a', '*new*', 'b', 'a', 'b']);
+    expect(new Set(session.cells.map((c) => c.id)).size).toBe(5);
     session.undo();
-    expect(sources(session.cells)).toEqual(['a', 'b', 'c', 'new']);
+    expect(sources(session.cells)).toEqual(['a', '*new*', 'b']);
+    expect(session.redo()).toEqual(pasted.map((c) => c.id));
+    expect(sources(session.cells)).toEqual(['a', '*new*', 'b', 'a', 'b']);
+  });
+
+  test('every structural operation redoes after its undo, and undoes again after the redo', () => {
+    const session = open('one\ntwo', 'b', 'c', 'd');
+    const start = sources(session.cells);
+    session.delete(['c2', 'c3']); // a cut is a copy then this delete
+    session.merge(['c0', 'c1']);
+    session.split('c0', [3]);
+    session.moveCells([session.cells[1]!.id], -1);
+    const end = sources(session.cells);
+    expect(end).toEqual(['two\n\nb', 'one']);
+    const states: string[][] = [];
+    while (session.undo()) states.push(sources(session.cells));
+    expect(states).toEqual([['one', 'two\n\nb'], ['one\ntwo\n\nb'], ['one\ntwo', 'b'], start]);
+    const redone: string[][] = [];
+    while (session.redo()) redone.push(sources(session.cells));
+    expect(redone).toEqual([['one\ntwo', 'b'], ['one\ntwo\n\nb'], ['one', 'two\n\nb'], end]);
+    session.undo();
+    expect(sources(session.cells)).toEqual(['one', 'two\n\nb']);
+  });
+
+  test('a new operation after an undo drops the redo; replace() forgets both', () => {
+    const session = open('a', 'b');
+    session.delete(['c0']);
+    session.undo();
+    session.insert(0, 'code', 'x');
+    expect(session.redo()).toBeUndefined();
+    session.replace(newNotebook(cells('p')));
+    expect(session.undo()).toBeUndefined();
+  });
+
+  test('undo of an insert whose cell is the last one left keeps one empty cell', () => {
+    const session = open('a');
+    session.insert(1, 'code', 'new');
+    session.delete(['c0']);
+    session.undo(); // delete
+    session.undo(); // insert
+    expect(sources(session.cells)).toEqual(['a']);
+    session.delete(['c0']);
+    expect(sources(session.cells)).toEqual(['']);
   });
 
   test('setMetadata merges and removes keys (collapsed input and outputs)', () => {

@@ -1,8 +1,8 @@
 // Find and replace across cells, the table of contents and the selection rules (pure modules of
 // src/notebook/), and the key names the command registry binds.
 import { describe, expect, test } from 'vitest';
-import { compileQuery, findMatches, replaceAll, replaceOne, replacementFor } from '../../src/notebook/find';
-import { newCell, type Cell } from '../../src/notebook/model';
+import { compileQuery, findMatches, outputText, replaceAll, replaceOne, replacementFor } from '../../src/notebook/find';
+import { newCell, type Cell, type CodeCell } from '../../src/notebook/model';
 import { extendBy, extendTo, selectedIds, single } from '../../src/notebook/selection';
 import { headingsOf } from '../../src/notebook/toc';
 import { keyName, KeySequence } from '../../src/components/keymap';
@@ -42,6 +42,36 @@ describe('find', () => {
     // Without the regular-expression option, '$1' in the replacement is text.
     const plain = { caseSensitive: false, regex: false };
     expect(replaceAll('cost: 5', pattern('5'), replacementFor('$1 & $&', plain))).toBe('cost: $1 & $&');
+  });
+});
+
+describe('find in outputs', () => {
+  const withOutputs: CodeCell = {
+    id: 'o',
+    cell_type: 'code',
+    source: 'print(total)',
+    metadata: {},
+    outputs: [
+      { output_type: 'stream', name: 'stdout', text: 'total: \x1b[31m42\x1b[0m\nTOTAL again\n' },
+      { output_type: 'execute_result', execution_count: 1, data: { 'text/plain': ['the ', 'total'] }, metadata: {} },
+      { output_type: 'display_data', data: { 'text/html': '<b>total</b>', 'text/plain': 'total' }, metadata: {} },
+      { output_type: 'error', ename: 'NameError', evalue: "name 'total' is not defined", traceback: ['\x1b[31mNameError\x1b[0m: name \x1b[1mtotal\x1b[0m is not defined'] },
+    ],
+    execution_count: 1,
+  };
+  test('text outputs as searched: ANSI codes removed, text/plain-only bundles, rich outputs not at all', () => {
+    const [stream, result, rich, error] = withOutputs.outputs.map(outputText);
+    expect(stream).toBe('total: 42\nTOTAL again\n');
+    expect(result).toBe('the total');
+    expect(rich).toBeUndefined();
+    expect(error).toBe('NameError: name total is not defined');
+  });
+  test('with the option, matches in outputs follow the source, by output index and offset; without, none', () => {
+    const found = findMatches([withOutputs, code('z', 'total')], pattern('total'), undefined, true);
+    expect(found.map((m) => `${m.cellId}:${m.output ?? 'src'}:${m.from}-${m.to}`)).toEqual(['o:src:6-11', 'o:0:0-5', 'o:0:10-15', 'o:1:4-9', 'o:3:16-21', 'z:src:0-5']);
+    expect(findMatches([withOutputs], pattern('total'))).toHaveLength(1);
+    expect(findMatches([withOutputs], pattern('total', true), undefined, true)).toHaveLength(4);
+    expect(findMatches([withOutputs], pattern('total'), 3, true)).toHaveLength(3);
   });
 });
 

@@ -74,6 +74,32 @@ describe('NotebookSession on a real runtime', () => {
     await settle(session);
     expect(code(session, 2).outputs[0]).toMatchObject({ data: { 'text/plain': '20' } });
   }, 240_000);
+  test("%load replaces the cell's text; set_next_input without replace adds a code cell below (JupyterLab's handling of the payload)", async () => {
+    const session = new NotebookSession(
+      notebookOf('%%writefile session_snip.py\nprint("from the file")', '%load session_snip.py', 'get_ipython().set_next_input("below = 1")', 'after = 2'),
+      runtime,
+    );
+    const [, load, ask, after] = session.cells.map((c) => c.id);
+    session.runAll();
+    await settle(session);
+    expect(session.cells.map((c) => c.source)).toEqual([
+      '%%writefile session_snip.py\nprint("from the file")',
+      '# %load session_snip.py\nprint("from the file")\n',
+      'get_ipython().set_next_input("below = 1")',
+      'below = 1',
+      'after = 2',
+    ]);
+    expect(session.cells.map((c) => c.id)).toEqual([session.cells[0]!.id, load, ask, session.cells[3]!.id, after]);
+    // %load does not run the code; the inserted cell is not run either; the queue went on.
+    expect(code(session, 1).outputs).toEqual([]);
+    expect(code(session, 1).execution_count).not.toBeNull();
+    expect(code(session, 3)).toMatchObject({ cell_type: 'code', execution_count: null });
+    expect(code(session, 4).execution_count).not.toBeNull();
+    // Run again, the loaded code runs.
+    session.run([load!]);
+    await settle(session);
+    expect(code(session, 1).outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'from the file\n' }]);
+  }, 240_000);
 });
 
 describe('NotebookSession edits', () => {

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .formatters_ext import DisplayFormatter
+
+if TYPE_CHECKING:
+    from .protocol import SetNextInputPayload
 
 EVENTS = ("pre_execute", "pre_run_cell", "post_execute", "post_run_cell", "shell_initialized")
 
@@ -130,7 +133,6 @@ class ZMQInteractiveShell(InteractiveShell):
         self.user_ns_hidden: dict[str, Any] = {k: shell.user_ns[k] for k in ("In", "Out", "__builtins__", "__name__") if k in shell.user_ns}
         self.autoawait = True
         self.colors = "Neutral"
-        self.xmode = "Context"
         self.float_precision = ""
         self._magics: Any = None
         self._extensions: set[str] = set()
@@ -168,6 +170,21 @@ class ZMQInteractiveShell(InteractiveShell):
 
     def ex(self, cmd: str) -> None:
         exec(cmd, self.user_ns)
+
+    @property
+    def xmode(self) -> str:
+        """The traceback layout ``%xmode`` set (kept by :mod:`pyloom.tracebacks` across shells)."""
+        from . import tracebacks
+
+        return tracebacks.mode
+
+    @xmode.setter
+    def xmode(self, mode: str) -> None:
+        from . import tracebacks
+
+        if mode not in tracebacks.MODES:
+            raise ValueError(f"xmode must be one of {', '.join(tracebacks.MODES)}, not {mode!r}")
+        tracebacks.mode = mode
 
     # -- magics ----------------------------------------------------------------------------
     @property
@@ -273,7 +290,14 @@ class ZMQInteractiveShell(InteractiveShell):
         return _DisplayPublisher()
 
     def set_next_input(self, text: str, replace: bool = False) -> None:
-        print(text)
+        """Ask the page for a cell holding ``text``: the running cell's own text with ``replace``
+        (what ``%load`` does), else a new cell below it. The last call of a cell wins, as in
+        ipykernel (sent in the execute reply's ``payload``)."""
+        self.payload_manager.write_payload({"source": "set_next_input", "text": str(text), "replace": bool(replace)})
+
+    @property
+    def payload_manager(self) -> PayloadManager:
+        return PayloadManager(self._shell)
 
     def enable_gui(self, gui: str | None = None) -> None:
         if gui not in (None, "inline"):
@@ -300,6 +324,40 @@ class ZMQInteractiveShell(InteractiveShell):
         if error is not None and error is not self._last_error:
             result.error_in_exec = error
         self.events.trigger("post_run_cell", result)
+
+
+class PayloadManager:
+    """ipykernel's ``shell.payload_manager``: the running cell's execute-reply payload list."""
+
+    def __init__(self, shell: Any) -> None:
+        self._shell = shell
+
+    def write_payload(self, data: dict[str, Any], single: bool = True) -> None:
+        """Add ``data``; with ``single`` it replaces an earlier payload of the same ``source``.
+
+        ``set_next_input`` goes to the page in the reply. A ``page`` payload (IPython's pager)
+        is shown as a display output, as JupyterLab shows it; any other source is dropped with a
+        note on stderr (the page would not act on it).
+        """
+        source = data.get("source")
+        if source == "page" and isinstance(data.get("data"), dict):
+            from .display import publish_display_data
+
+            publish_display_data(data["data"])
+            return
+        if source != "set_next_input" or not isinstance(data.get("text"), str):
+            print(f"pyloom: a {source!r} payload is not something this page acts on; it was dropped", file=sys.stderr)
+            return
+        payload: SetNextInputPayload = {"source": "set_next_input", "text": data["text"], "replace": bool(data.get("replace", False))}
+        if single:
+            self._shell.payload[:] = [p for p in self._shell.payload if p["source"] != payload["source"]]
+        self._shell.payload.append(payload)
+
+    def read_payload(self) -> list[dict[str, Any]]:
+        return list(self._shell.payload)
+
+    def clear_payload(self) -> None:
+        self._shell.payload.clear()
 
 
 class _DisplayPublisher:

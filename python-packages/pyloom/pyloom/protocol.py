@@ -60,11 +60,21 @@ class ErrorOutput(TypedDict):
 OutputEvent = StreamOutput | ErrorOutput | DisplayDataEvent | ExecuteResultEvent | UpdateDisplayDataEvent | ClearOutputEvent
 
 
+class SetNextInputPayload(TypedDict):
+    """Jupyter's execute_reply payload from IPython's ``set_next_input``: ``replace`` sets the
+    running cell's text (``%load``), otherwise a new cell with ``text`` goes below it."""
+
+    source: Literal["set_next_input"]
+    text: str
+    replace: bool
+
+
 class ExecuteReply(TypedDict):
     """``Shell.run_cell``: ``ExecuteAck`` in snake case (Python exceptions are ``error``)."""
 
     status: Literal["ok", "error"]
     execution_count: int | None
+    payload: list[SetNextInputPayload]
 
 
 class CompletionItem(TypedDict):

@@ -25,7 +25,7 @@ from .formatters import format_object, real_method
 from .streams import flush_all, start_cell
 
 if TYPE_CHECKING:
-    from .protocol import CompletionResult, ExecuteReply
+    from .protocol import CompletionResult, ExecuteReply, SetNextInputPayload
 
 _COMPILE_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 # What inputtransform writes for a %pip line (pyloom.inputtransform.PIP_CALL).
@@ -105,13 +105,18 @@ class Shell:
         self.post_execute: list[Callable[[], None]] = []
         self._task: asyncio.Task | None = None
         self._interrupt_requested = False
+        # Jupyter's execute_reply payload of the running cell (set_next_input from %load).
+        self.payload: list[SetNextInputPayload] = []
+        tracebacks.mode = "Context"  # a new session starts with IPython's default layout
         sys.displayhook = self.displayhook
 
     # ------------------------------------------------------------------------------------
     async def run_cell(self, source: str) -> ExecuteReply:
-        """Run ``source``; outputs go through the emitter. Returns the reply's status fields."""
+        """Run ``source``; outputs go through the emitter. Returns the reply's status fields and
+        Jupyter's ``payload`` list (what the cell asked of the front end, e.g. ``%load``)."""
+        self.payload = []
         if not source.strip():
-            return {"status": "ok", "execution_count": None}
+            return {"status": "ok", "execution_count": None, "payload": self.payload}
         global active
         active = self
         self.execution_count += 1
@@ -140,7 +145,7 @@ class Shell:
                 body, last = self._compile(code, filename)
             except SyntaxError as exc:
                 self._show_error(exc, compiling=True)
-                return {"status": "error", "execution_count": count}
+                return {"status": "error", "execution_count": count, "payload": self.payload}
             try:
                 await self._run(body)
                 if last is not None:
@@ -150,8 +155,8 @@ class Shell:
                 if isinstance(exc, asyncio.CancelledError) and self._interrupt_requested:
                     exc = _keyboard_interrupt_from(exc)
                 self._show_error(exc)
-                return {"status": "error", "execution_count": count}
-            return {"status": "ok", "execution_count": count}
+                return {"status": "error", "execution_count": count, "payload": self.payload}
+            return {"status": "ok", "execution_count": count, "payload": self.payload}
         finally:
             self._run_hooks(self.post_execute)
             self._task = None

@@ -140,15 +140,6 @@ async def test_run_errors_name_the_file():
         assert of_type(events, "error")[1]["evalue"].startswith("File `'missing.py'` not found")
 
 
-async def test_load_prints_the_file():
-    shell, events = fresh()
-    with InTempDir():
-        with open("snippet.py", "w") as f:
-            f.write("print('loaded')\n")
-        await shell.run_cell("%load snippet.py")
-        assert stdout(events) == "# %load snippet.py\nprint('loaded')\n"
-
-
 async def test_pinfo_shows_signature_type_docstring_and_source():
     shell, events = fresh()
     await shell.run_cell("len?")

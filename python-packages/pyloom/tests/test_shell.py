@@ -6,7 +6,7 @@ from _support import fresh, of_type, results, stdout
 async def test_last_expression_is_the_result():
     shell, events = fresh()
     reply = await shell.run_cell("x = 20\nx + 22")
-    assert reply == {"status": "ok", "execution_count": 1}
+    assert reply == {"status": "ok", "execution_count": 1, "payload": []}
     assert of_type(events, "execute_result") == [
         {"output_type": "execute_result", "execution_count": 1, "data": {"text/plain": "42"}, "metadata": {}}
     ]
@@ -39,12 +39,7 @@ async def test_none_and_statements_show_nothing():
 async def test_top_level_await():
     shell, events = fresh()
     reply = await shell.run_cell(
-        "import asyncio\n"
-        "async def twice(v):\n"
-        "    await asyncio.sleep(0.01)\n"
-        "    return 2 * v\n"
-        "r = await twice(4)\n"
-        "await twice(r)"
+        "import asyncio\nasync def twice(v):\n    await asyncio.sleep(0.01)\n    return 2 * v\nr = await twice(4)\nawait twice(r)"
     )
     assert reply["status"] == "ok"
     assert results(events) == ["16"]
@@ -75,7 +70,7 @@ async def test_execution_counts_count_errors_but_not_blank_cells():
     assert (await shell.run_cell("1"))["execution_count"] == 1
     assert (await shell.run_cell("1/0"))["execution_count"] == 2
     assert (await shell.run_cell("   \n\n"))["execution_count"] is None
-    assert (await shell.run_cell("x = (")) == {"status": "error", "execution_count": 3}
+    assert (await shell.run_cell("x = (")) == {"status": "error", "execution_count": 3, "payload": []}
     assert (await shell.run_cell("'last'"))["execution_count"] == 4
     assert [e["execution_count"] for e in of_type(events, "execute_result")] == [1, 4]
 

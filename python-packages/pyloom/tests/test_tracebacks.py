@@ -1,6 +1,6 @@
 """Errors look like IPython's: ename, evalue, and a traceback pointing at cell lines."""
 
-from _support import fresh, of_type, plain_traceback
+from _support import fresh, of_type, plain_traceback, stdout
 
 
 async def test_runtime_error_points_at_cell_lines_and_hides_pyloom_frames():
@@ -85,3 +85,68 @@ async def test_exception_notes_are_shown():
     await shell.run_cell("e = ValueError('v')\ne.add_note('try a smaller value')\nraise e")
     [error] = of_type(events, "error")
     assert "try a smaller value" in plain_traceback(error)
+
+
+FAILING = "scale = 10\ndef f(x):\n    y = x - 1\n    return scale / y\n\nf(1)"
+
+
+async def _error_after_xmode(mode):
+    shell, events = fresh()
+    await shell.run_cell(f"%xmode {mode}")
+    assert stdout(events) == f"Exception reporting mode: {mode}\n"
+    reply = await shell.run_cell(FAILING)
+    assert reply["status"] == "error"
+    [error] = of_type(events, "error")
+    assert (error["ename"], error["evalue"]) == ("ZeroDivisionError", "division by zero")
+    return shell, events, plain_traceback(error)
+
+
+async def test_xmode_minimal_shows_only_the_exception_line():
+    _, _, text = await _error_after_xmode("Minimal")
+    assert text == "ZeroDivisionError: division by zero"
+
+
+async def test_xmode_plain_shows_one_line_per_frame_without_context():
+    _, _, text = await _error_after_xmode("Plain")
+    assert text.splitlines() == [
+        "Traceback (most recent call last):",
+        "  Cell In[2], line 6",
+        "    f(1)",
+        "",
+        "  Cell In[2], line 4, in f()",
+        "    return scale / y",
+        "",
+        "ZeroDivisionError: division by zero",
+    ]
+
+
+async def test_xmode_verbose_adds_arguments_and_the_values_on_the_failing_line():
+    _, _, text = await _error_after_xmode("Verbose")
+    assert "Cell In[2], line 4, in f(x=1)" in text
+    lines = text.splitlines()
+    failing = lines.index("---->   4     return scale / y")
+    assert lines[failing + 1 : failing + 3] == ["        global scale = 10", "        y = 0"]
+    # The context lines around the failing one stay, as in Context mode.
+    assert "        3     y = x - 1" in lines
+
+
+async def test_xmode_context_is_the_default_and_comes_back():
+    shell, events, _ = await _error_after_xmode("Verbose")
+    events.clear()
+    await shell.run_cell("%xmode Context")
+    await shell.run_cell("f(1)")
+    text = plain_traceback(of_type(events, "error")[0])
+    assert "in f()" in text and "y = 0" not in text and "        3     y = x - 1" in text
+    # A new session starts in Context again.
+    shell, events = fresh()
+    await shell.run_cell(FAILING)
+    assert "---->   4     return scale / y" in plain_traceback(of_type(events, "error")[0])
+
+
+async def test_xmode_cycles_and_refuses_unknown_modes():
+    shell, events = fresh()
+    await shell.run_cell("%xmode")
+    await shell.run_cell("%xmode")
+    assert stdout(events) == "Exception reporting mode: Verbose\nException reporting mode: Minimal\n"
+    await shell.run_cell("%xmode Fancy")
+    assert of_type(events, "error")[0]["evalue"] == "Valid modes: Plain, Context, Verbose, Minimal, Docs"

@@ -2,7 +2,7 @@
 // @jupyterlab/services (REST to start/interrupt/restart/shut down, the websocket for messages),
 // turned into Pyloom's shapes (nbformat output events, completion items in UTF-16 offsets).
 import { KernelAPI, KernelConnection, KernelMessage, KernelSpecAPI, ServerConnection } from '@jupyterlab/services';
-import type { CompletionItem, CompletionResult, ExecuteStatus, OutputEvent } from '../../protocol';
+import type { CompletionItem, CompletionResult, ExecutePayload, ExecuteStatus, MimeBundle, OutputEvent } from '../../protocol';
 import type { InputRequest } from '../runtime';
 import type { ServerSettings } from './options';
 import { normalizeBaseUrl } from './server-check';
@@ -26,7 +26,7 @@ export interface KernelClient {
   readonly name: string;
   readonly implementation: string;
   readonly languageVersion: string;
-  execute(code: string, handlers: ExecuteHandlers): Promise<{ status: ExecuteStatus; executionCount: number | null }>;
+  execute(code: string, handlers: ExecuteHandlers): Promise<{ status: ExecuteStatus; executionCount: number | null; payload: ExecutePayload[] }>;
   complete(code: string, cursor: number): Promise<CompletionResult>;
   /** A round trip on the shell channel: resolves after every reply sent before it was answered. */
   ping(): Promise<void>;
@@ -111,11 +111,27 @@ async function execute(kernel: KernelConnection, code: string, handlers: Execute
   };
   const reply = await future.done;
   const content = reply.content;
+  // Help (`obj?`) comes back as a 'page' payload: shown as an output of the cell, as JupyterLab does.
+  for (const data of 'payload' in content ? pagedBundles(content.payload) : []) handlers.onOutput({ output_type: 'display_data', data, metadata: {} });
   return {
     status: content.status === 'ok' ? 'ok' : content.status === 'aborted' ? 'aborted' : 'error',
     executionCount: 'execution_count' in content && typeof content.execution_count === 'number' ? content.execution_count : null,
-  } satisfies { status: ExecuteStatus; executionCount: number | null };
+    payload: 'payload' in content ? setNextInputs(content.payload) : [],
+  } satisfies { status: ExecuteStatus; executionCount: number | null; payload: ExecutePayload[] };
 }
+
+/** ipykernel's set_next_input payloads (`%load`); 'page' ones are outputs (pagedBundles), others are ignored. */
+function setNextInputs(payload: readonly Record<string, unknown>[] | undefined): ExecutePayload[] {
+  return (payload ?? []).flatMap(({ source, text, replace }) =>
+    source === 'set_next_input' && typeof text === 'string' ? [{ source, text, replace: replace === true }] : [],
+  );
+}
+
+function pagedBundles(payload: readonly Record<string, unknown>[] | undefined): MimeBundle[] {
+  return (payload ?? []).flatMap(({ source, data }) => (source === 'page' && isBundle(data) ? [data] : []));
+}
+
+const isBundle = (value: unknown): value is MimeBundle => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** An iopub message of this execution as a Pyloom output event, or undefined (status, execute_input…). */
 export function toOutputEvent(message: KernelMessage.IIOPubMessage): OutputEvent | undefined {

@@ -182,10 +182,14 @@ export class JupyterRuntime extends EventTarget {
       await checkServer(settings);
       this.#progress('start-kernel', `Starting kernel ${options.kernelName ?? '(server default)'}`);
       const { startKernel } = await import('./kernel-client');
+      // Events of the kernel's own start (before startKernel resolves) are not this runtime's to act
+      // on: its status is set below, once the kernel answered.
+      let started: KernelClient | undefined;
       const client = await startKernel(settings, options.kernelName, {
-        onState: (state) => this.#onKernelState(client, state),
-        onConnection: (state) => this.#onConnection(client, state),
+        onState: (state) => started && this.#onKernelState(started, state),
+        onConnection: (state) => started && this.#onConnection(started, state),
       });
+      started = client;
       if (this.#disposed) {
         void client.shutdown().catch(() => undefined);
         throw new Error('this runtime was disposed while it started');

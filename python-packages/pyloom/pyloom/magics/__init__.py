@@ -13,7 +13,8 @@ from .core import MagicsManager, UsageError, var_expand
 # Where each built-in magic lives: a cell imports only the module of the magic it uses.
 BUILTIN: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
     "basic": ("BasicMagics", {"line": ("lsmagic", "magic", "load_ext", "unload_ext", "reload_ext", "pip", "conda", "pinfo", "pinfo2")}),
-    "execution": ("ExecutionMagics", {"line": ("time", "timeit", "run", "load"), "cell": ("time", "timeit", "capture")}),
+    "execution": ("ExecutionMagics", {"line": ("time", "timeit", "run"), "cell": ("time", "timeit", "capture")}),
+    "code": ("CodeMagics", {"line": ("load", "loadpy")}),
     "namespace": ("NamespaceMagics", {"line": ("who_ls", "who", "whos", "reset", "env", "set_env", "precision", "xmode", "config")}),
     "files": ("FileMagics", {"line": ("pwd", "cd", "ls", "ll", "cat", "cp", "mv", "rm", "mkdir", "dhist", "sx", "system"), "cell": ("bash", "sh", "writefile")}),
     "display": ("DisplayMagics", {"line": ("matplotlib",), "cell": ("html", "javascript", "js", "markdown", "latex", "svg")}),

@@ -1,8 +1,9 @@
-"""``%time``, ``%timeit``, ``%run``, ``%load``: running code the way IPython's execution magics do.
+"""``%time``, ``%timeit``, ``%run``, ``%%capture``: running code the way IPython's execution magics do.
 
-Times are printed in IPython's format (``CPU times: user 1.2 ms, sys: 0 ns, total: 1.2 ms`` /
-``Wall time: …``; ``… ± … per loop (mean ± std. dev. of R runs, N loops each)``). Code a magic
-runs is compiled under the cell's name at the magic's own line, so tracebacks point at it.
+Times are printed in IPython's format (``CPU times: user 1.2 ms, sys: 10 µs, total: 1.21 ms`` /
+``Wall time: …``, the CPU times ``n/a`` where the platform has no CPU clock; ``… ± … per loop
+(mean ± std. dev. of R runs, N loops each)``). Code a magic runs is compiled under the cell's
+name at the magic's own line, so tracebacks point at it.
 Unlike IPython, an exception inside ``%time`` ends the cell with that error (Run all stops).
 """
 
@@ -12,7 +13,6 @@ import ast
 import json
 import math
 import os
-import shlex
 import sys
 import time
 import types
@@ -48,6 +48,19 @@ def format_time(timespan: float, precision: int = 3) -> str:
         return " ".join(parts)
     order = min(-int(math.floor(math.log10(timespan)) // 3), 3) if timespan > 0 else 3
     return "%.*g %s" % (precision, timespan * (1, 1e3, 1e6, 1e9)[order], _UNITS[order])
+
+
+def cpu_times_line(before: os.times_result, after: os.times_result) -> str:
+    """IPython's ``CPU times: user …, sys: …, total: …`` from two ``os.times()`` readings.
+
+    WebAssembly has no CPU clock: Pyodide's ``os.times()`` is all zeros and its
+    ``time.process_time()`` counts elapsed time (sleeps included), so neither can stand for
+    user or sys time. There the line says ``n/a`` instead of a made-up figure.
+    """
+    if before.elapsed == 0.0 and after.elapsed == 0.0:
+        return "CPU times: user n/a, sys: n/a, total: n/a (WebAssembly has no CPU clock)"
+    user, system = after.user - before.user, after.system - before.system
+    return f"CPU times: user {format_time(user)}, sys: {format_time(system)}, total: {format_time(user + system)}"
 
 
 class TimeitResult:
@@ -133,11 +146,11 @@ class ExecutionMagics(Magics):
         tree = ast.parse(transform_cell(source), filename)
         body, last = _split_last(tree, filename)
         namespace = self.shell.user_ns
-        wall0, cpu0 = time.perf_counter(), time.process_time()
+        wall0, cpu0 = time.perf_counter(), os.times()
         exec(body, namespace, local_ns)
         out = eval(last, namespace, local_ns) if last is not None else None
-        cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-        print(f"CPU times: user {format_time(cpu)}, sys: {format_time(0.0)}, total: {format_time(cpu)}")
+        cpu1, wall = os.times(), time.perf_counter() - wall0
+        print(cpu_times_line(cpu0, cpu1))
         print(f"Wall time: {format_time(wall)}")
         return out
 
@@ -261,20 +274,6 @@ class ExecutionMagics(Magics):
 
             tracebacks.register_source(filename, source)
             run_source(self.shell, source, namespace, filename)
-
-    @line_magic
-    def load(self, line: str) -> None:
-        """``%load file.py``: show the file's code. (IPython replaces the cell's text with it; the
-        Pyloom page cannot do that yet, so the code is printed for you to paste.)"""
-        path = shlex.split(line)[0] if line.strip() else ""
-        if not path:
-            raise UsageError("%load needs a file name: %load script.py")
-        try:
-            with open(os.path.expanduser(path), encoding="utf-8") as f:
-                source = f.read()
-        except OSError as exc:
-            raise UsageError(f"%load could not read {path!r}: {exc.strerror or exc}") from None
-        print(f"# %load {line.strip()}\n{source}", end="" if source.endswith("\n") else "\n")
 
     @cell_magic
     def capture(self, line: str, cell: str) -> None:

@@ -154,9 +154,11 @@ class NamespaceMagics(Magics):
 
     @line_magic
     def xmode(self, line: str = "") -> None:
-        """``%xmode Plain|Context|Verbose|Minimal``: tracebacks keep their Context form in Pyloom;
-        the mode is recorded for code that reads it."""
-        modes = ("Plain", "Context", "Verbose", "Minimal", "Docs")
+        """``%xmode Plain|Context|Verbose|Minimal|Docs``: the layout of later errors' tracebacks
+        (``%xmode`` alone cycles through the first four, as IPython does)."""
+        from .. import tracebacks
+
+        modes = tracebacks.MODES
         mode = line.strip().capitalize()
         if not mode:
             index = (modes.index(self.shell.xmode) + 1) % 4 if self.shell.xmode in modes else 1
