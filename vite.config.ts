@@ -216,6 +216,7 @@ export default defineConfig(({ mode }) => ({
               embedXss: 'test/e2e/pages/embed-xss.html',
               embedCrossOrigin: 'test/e2e/pages/embed-cross-origin.html',
               embedOptions: 'test/e2e/pages/embed-options.html',
+              embedFiles: 'test/e2e/pages/embed-files.html',
               offline: 'test/e2e/pages/offline.html',
               benchBare: 'test/bench/pages/bare.html',
               benchPyloom: 'test/bench/pages/pyloom.html',

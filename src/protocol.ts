@@ -72,6 +72,11 @@ export type BootOptions = Pick<
   /** Workspace mode at boot (see WorkspaceApi.setWorkspaceWritable). Default true. */
   workspaceWritable?: boolean;
   /**
+   * A folder on the user's disk (File System Access API, permission to write granted by the page)
+   * that is the workspace for this boot instead of the browser's store.
+   */
+  workspaceFolder?: FileSystemDirectoryHandle;
+  /**
    * A one-byte SharedArrayBuffer view the page writes 2 (SIGINT) into to interrupt Python.
    * Only usable when the page is crossOriginIsolated.
    */
@@ -310,8 +315,11 @@ export interface WorkspaceUsage {
   usage: number | null;
   /** Bytes this origin may use in total; null when the browser does not say. */
   quota: number | null;
-  /** Where files are kept: the Origin Private File System, or memory (lost when the worker ends). */
-  store: 'opfs' | 'memory';
+  /**
+   * Where files are kept: the Origin Private File System, memory (lost when the worker ends), or a
+   * folder on disk the user opened (BootOptions.workspaceFolder).
+   */
+  store: 'opfs' | 'memory' | 'folder';
   /** False while another tab owns the workspace (see WorkspaceApi.setWorkspaceWritable). */
   writable: boolean;
 }

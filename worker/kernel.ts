@@ -21,8 +21,9 @@ import { connectComms as wireComms } from './comms';
 import { KernelState } from './kernel-state';
 import { installPackages as installPyloomPackages } from './pyloom-api';
 import { codePointOffset, insidePair, utf16Offset } from './text-offsets';
-import { memoryStore } from './workspace/store';
+import { memoryStore, type WorkspaceStore } from './workspace/store';
 import { createWorkspace } from './workspace/workspace';
+import { folderStore } from './workspace/folder-store';
 import { RUNTIME_OPTIONS } from '../src/shared/options';
 
 export type { KernelDeps, PyodideModule } from './boot';
@@ -41,7 +42,10 @@ function isKeyboardInterrupt(error: unknown): boolean {
 
 export function createKernel(deps: KernelDeps = {}) {
   const state = new KernelState();
-  const workspace = createWorkspace(deps.workspaceStore ?? Promise.resolve(memoryStore()), (event) => state.deliver(event));
+  // The store is known at boot: the browser's (deps), or a folder on disk the page passed.
+  let chooseStore!: (store: Promise<WorkspaceStore>) => void;
+  const store = new Promise<WorkspaceStore>((resolve) => (chooseStore = (chosen) => void chosen.then(resolve)));
+  const workspace = createWorkspace(store, (event) => state.deliver(event));
 
   const interruptedBeforeStart = async (shellCount: number, note: string): Promise<ExecuteAck> => {
     state.emitOutput({ output_type: 'error', ename: 'KeyboardInterrupt', evalue: '', traceback: [`\x1b[31mKeyboardInterrupt\x1b[39m${note}`] });
@@ -63,6 +67,7 @@ export function createKernel(deps: KernelDeps = {}) {
     if (state.disposed) throw new Error('this kernel has been disposed; create a new one');
     state.booting = true;
     state.connect(onEvent);
+    chooseStore(options.workspaceFolder ? Promise.resolve(folderStore(options.workspaceFolder)) : (deps.workspaceStore ?? Promise.resolve(memoryStore())));
     const info = await bootKernel(state, options, deps, {
       onOutput: (event) => state.emitOutput(event),
       requestInput: options.inputBuffer ? requestInput(options.inputBuffer) : undefined,

@@ -1,7 +1,8 @@
 // The notebook page's file browser panel: <py-files> on the runtime's workspace, shown or hidden
 // by the Files button (remembered in this browser), storage-full errors from Python's saves.
 import '../components/py-files';
-import type { AnyRuntime } from '../runtime/runtime';
+import { Runtime, type AnyRuntime } from '../runtime/runtime';
+import { errorMessage } from '../shared/errors';
 import { notebookCompanionFiles } from '../workspace/companion';
 import { WorkspaceFiles } from '../workspace/files';
 import type { WorkspaceLock } from './workspace-lock';
@@ -15,6 +16,18 @@ export interface FilesPanel {
   fetchCompanions(metadata: Record<string, unknown>): Promise<void>;
   /** Show the workspace of this runtime (the page's runtime changed). */
   attach(runtime: AnyRuntime): void;
+  /** The folder on disk the user opened as the workspace (RuntimeOptions.workspaceFolder), if any. */
+  folder(): FileSystemDirectoryHandle | undefined;
+}
+
+// The File System Access API members TypeScript's DOM library leaves out (Chromium has them).
+declare global {
+  interface Window {
+    showDirectoryPicker?(options?: { id?: string; mode?: 'read' | 'readwrite' }): Promise<FileSystemDirectoryHandle>;
+  }
+  interface FileSystemHandle {
+    requestPermission?(descriptor: { mode: 'read' | 'readwrite' }): Promise<PermissionState>;
+  }
 }
 
 /**
@@ -85,5 +98,34 @@ export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
     const problems = [...errors, ...failures];
     if (problems.length) element.message = { text: `Companion data: ${problems.join('; ')}` };
   };
-  return { files, element, fetchCompanions, attach };
+  // A folder on disk: the runtime restarts with it as its workspace (the worker mounts it as it
+  // mounts the browser's store); closing it restarts on the browser's workspace again.
+  let folder: FileSystemDirectoryHandle | undefined;
+  element.addEventListener('local-folder', async (event) => {
+    let next: FileSystemDirectoryHandle | undefined;
+    if (event.detail.open) {
+      try {
+        next = await window.showDirectoryPicker?.({ id: 'pyloom-workspace', mode: 'readwrite' });
+        const permission = await next?.requestPermission?.({ mode: 'readwrite' });
+        if (permission && permission !== 'granted') throw new Error('the browser did not allow writing to that folder');
+      } catch (error) {
+        // Cancelling the picker is not a problem to report.
+        if (!(error instanceof DOMException && error.name === 'AbortError')) element.message = { text: `The folder was not opened: ${errorMessage(error)}` };
+        return;
+      }
+      if (!next) return;
+    }
+    if (!(current instanceof Runtime)) {
+      element.message = { text: "This notebook runs on a Jupyter server: its files are that server's, not a folder on this computer" };
+      return;
+    }
+    folder = next;
+    element.localFolder = folder?.name;
+    element.message = undefined;
+    await current.restart(folder ? `working on the folder "${folder.name}" on disk` : "working on the browser's workspace").catch((error: unknown) => {
+      element.message = { text: errorMessage(error) };
+    });
+    void element.refresh();
+  });
+  return { files, element, fetchCompanions, attach, folder: () => folder };
 }

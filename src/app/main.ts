@@ -14,7 +14,6 @@ import { NotebookStore, type NotebookMeta } from '../notebook/store';
 import { clearOfflineCache, offlineStatus, registerOffline, type OfflineState } from '../offline/register';
 import { clearSnapshots, snapshotBytes } from '../offline/snapshots';
 import { loadDeploymentConfig, type DeploymentConfig } from './config';
-import { COMPANION_CACHE } from '../workspace/companion';
 import { setupFilesPanel } from './files-panel';
 import { acquireWorkspaceLock } from './workspace-lock';
 import { renderNotebookList } from './notebook-list';
@@ -56,7 +55,7 @@ runtimeButton.addEventListener('click', () => picker.open(choice));
 
 function startRuntime(next: RuntimeChoice): AnyRuntime {
   const started =
-    next.kind === 'jupyter' ? createRuntime(jupyterOptions(next)) : createRuntime({ ...config, workspaceWritable: () => workspaceLock.owned });
+    next.kind === 'jupyter' ? createRuntime(jupyterOptions(next)) : createRuntime({ ...config, workspaceWritable: () => workspaceLock.owned, workspaceFolder: () => filesPanel.folder() });
   statusElement.runtime = started;
   // Live widgets on either runtime: Pyodide's comm channel or the Jupyter kernel's comms.
   notebookElement.widgets = widgets.useHost(widgetHostFor(started, { trusted: false }));
@@ -334,7 +333,6 @@ $('reset').addEventListener('click', async () => {
     showFileError(`Workspace files were not erased: ${errorMessage(error)}`);
     return;
   }
-  await caches?.delete(COMPANION_CACHE).catch(() => undefined);
   await store.clearAll();
   await clearOfflineCache().catch(() => undefined);
   await clearSnapshots().catch(() => undefined);

@@ -20,8 +20,20 @@ export interface OpenNotebookDetail {
   path: string;
 }
 
+/** Open a folder on disk as the workspace (`open: true`) or go back to the browser's workspace. */
+export interface LocalFolderDetail {
+  open: boolean;
+}
+
+/** Why a folder on disk cannot be opened here, and what to do instead. */
+export const NO_LOCAL_FOLDERS =
+  'Opening a folder on your disk needs the File System Access API, which only Chromium-based browsers (Chrome, Edge, Opera) have. ' +
+  'Use "Upload folder" to copy a folder into the workspace instead (download it again as a zip with ⬇).';
+
 /**
  * @fires open-notebook - CustomEvent<{ path: string }>: the user opened a .ipynb file.
+ * @fires local-folder - CustomEvent<LocalFolderDetail>: Open local folder / Close folder pressed
+ *   (only where window.showDirectoryPicker exists; elsewhere the panel explains and offers upload).
  * @csspart list - the entries of the folder shown.
  */
 export class PyFiles extends LitElement {
@@ -52,6 +64,8 @@ export class PyFiles extends LitElement {
 
   @property({ attribute: false }) files: WorkspaceFiles | undefined;
   @property({ type: Boolean, attribute: 'read-only' }) readOnly = false;
+  /** The name of the folder on disk that is the workspace now; undefined: the browser's workspace. */
+  @property({ attribute: false }) localFolder: string | undefined;
   @state() folder = '';
   @state() entries: FileEntry[] | undefined;
   @state() usage: WorkspaceUsage | undefined;
@@ -242,6 +256,15 @@ export class PyFiles extends LitElement {
     </li>`;
   }
 
+  #localFolder(): void {
+    if (!('showDirectoryPicker' in window)) {
+      this.message = { text: NO_LOCAL_FOLDERS, info: true };
+      this.renderRoot.querySelector<HTMLInputElement>('input[webkitdirectory]')?.focus();
+      return;
+    }
+    this.dispatchEvent(new CustomEvent('local-folder', { detail: { open: this.localFolder === undefined } satisfies LocalFolderDetail, bubbles: true, composed: true }));
+  }
+
   override render() {
     const ro = this.readOnly || !this.files;
     const usage = this.usage;
@@ -252,7 +275,9 @@ export class PyFiles extends LitElement {
         <button type="button" ?disabled=${ro} @click=${this.#newFolder}>New folder</button>
         <button type="button" ?disabled=${ro} @click=${this.#newFile}>New file</button>
         <button type="button" @click=${() => void this.refresh()}>Refresh</button>
+        <button type="button" title="Python restarts working on that folder" @click=${this.#localFolder}>${this.localFolder === undefined ? 'Open local folder' : 'Close local folder'}</button>
       </div>
+      ${this.localFolder === undefined ? nothing : html`<div class="usage">Working on the folder “${this.localFolder}” on your disk</div>`}
       ${this.#crumbs()}
       <div role="status" aria-live="polite">${this.busy ? html`<div class="message info">${this.busy}</div>` : nothing}</div>
       ${this.message ? html`<div class="message ${this.message.info ? 'info' : ''}" role="alert">${this.message.text}</div>` : nothing}
@@ -293,5 +318,6 @@ declare global {
   }
   interface HTMLElementEventMap {
     'open-notebook': CustomEvent<OpenNotebookDetail>;
+    'local-folder': CustomEvent<LocalFolderDetail>;
   }
 }

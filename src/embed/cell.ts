@@ -19,6 +19,8 @@ export interface CellParts {
   autorun: boolean;
   /** Seconds before the run is interrupted; 0: the page's default. */
   timeout: number;
+  /** The `data-files` attribute as written (read when the cell first runs: src/workspace/companion.ts). */
+  dataFiles: string | null;
   /** The Run button (null when the page asked for none: Shift+Enter in the editor still runs). */
   run: HTMLButtonElement | null;
   /** The other per-cell buttons the page asked for (Thebe's mount*Button keys). */
@@ -189,6 +191,7 @@ export function mountCell(block: Element, options: MountOptions): CellParts {
     otherLanguage,
     autorun: options.autorunAll || flag('data-autorun') || flag('autorun') || hideCode,
     timeout: readCellTimeout(attr('data-timeout')) ?? 0,
+    dataFiles: attr('data-files'),
     run: buttons.get('run') ?? null,
     buttons,
     status,

@@ -52,7 +52,7 @@ export function readConfig(document: Document, warn: (message: string) => void =
   const raw = readJson(document.querySelector('script[type="application/json"][data-pyloom-config]'), warn);
   const { values, errors } = readJsonConfig(EMBED_JSON, raw, 'data-pyloom-config', 'data-pyloom-config', THEBE_SERVER_KEYS);
   for (const error of errors) warn(`Pyloom: ${error}; the default is used`);
-  const { selector, outputSelector, autorun, preload, theme, trust, timeout, ...runtime } = values;
+  const { selector, outputSelector, autorun, preload, theme, trust, timeout, files, ...runtime } = values;
   const own: OwnKeys = new Set();
   for (const [key, value] of [['selector', selector], ['outputSelector', outputSelector], ['theme', theme], ['preload', preload]] as const) if (value !== undefined) own.add(key);
   const defaults = EMBED_OPTIONS;
@@ -64,6 +64,7 @@ export function readConfig(document: Document, warn: (message: string) => void =
     theme: theme ?? defaults.theme.default,
     trust: trust ?? defaults.trust.default,
     timeout: timeout ?? defaults.timeout.default,
+    files: files ?? defaults.files.default,
     ...(Object.keys(runtime).length ? { runtime } : {}),
     own,
   };

@@ -4,7 +4,8 @@ import '../components/py-output';
 import { askInput } from '../components/input-box';
 import type { PyOutput } from '../components/py-output';
 import type { Progress } from '../protocol';
-import { createRuntime, type AnyRuntime, type ExecuteReply, type StatusDetail } from '../runtime/runtime';
+import { createRuntime, Runtime, type AnyRuntime, type ExecuteReply, type StatusDetail } from '../runtime/runtime';
+import { readCompanionFiles, readDataFilesAttribute } from '../workspace/companion';
 import type { CellParts } from './cell';
 import type { EmbedConfig } from './config';
 import { widgetHostFor } from '../widgets/host';
@@ -12,6 +13,19 @@ import { errorMessage } from '../shared/errors';
 import { ownRuntimeOptions } from './thebe-server';
 
 const runtimes = new Map<string, AnyRuntime>();
+
+/**
+ * Companion data of one group's current runtime: the page config's files (fetched as it boots)
+ * and the cells' `data-files` fetched so far (`path\nurl`), forgotten at each (re)start so a
+ * restarted runtime gets them again.
+ */
+interface GroupFiles {
+  page: Promise<string[]>;
+  /** The page's problems are shown on the first cell that runs after each start, not on every cell. */
+  pageReported: boolean;
+  fetched: Set<string>;
+}
+const groupFiles = new Map<string, GroupFiles>();
 
 /** A runtime's life as the page sees it: Thebe's status events are made from these. */
 export type RuntimeChange = { group: string } & ({ state: 'starting' | 'ready' } | { state: 'failed' | 'dead'; reason: string });
@@ -43,9 +57,11 @@ export function runtimeFor(group: string, config: EmbedConfig): AnyRuntime {
       // folders there is not the page's business (the kernel starts in the server's root).
       if (!remote) enterWorkingDirectory(created, config.workingDirectory);
       // A restart announces 'starting' before its new `ready` exists: read it a microtask later.
-      queueMicrotask(() =>
-        created.ready.catch((error: unknown) => notify({ group, state: 'failed', reason: errorMessage(error) })),
-      );
+      queueMicrotask(() => {
+        created.ready.catch((error: unknown) => notify({ group, state: 'failed', reason: errorMessage(error) }));
+        const { files, errors } = readCompanionFiles(config.files, document.baseURI, 'data-pyloom-config files');
+        groupFiles.set(group, { page: fetchInto(created, files).then((failures) => [...errors, ...failures]), fetched: new Set(), pageReported: false });
+      });
     };
     created.addEventListener('status', (event) => {
       const { status, reason } = (event as CustomEvent<StatusDetail>).detail;
@@ -81,6 +97,46 @@ function enterWorkingDirectory(runtime: AnyRuntime, path: string | undefined): v
   void runtime.execute(code).then((reply) => {
     if (reply.status === 'error') console.warn(`Pyloom: could not enter the working directory "${relative}" (kernelOptions.path)`, reply.outputs);
   });
+}
+
+/**
+ * Fetch companion files into a runtime's workspace. Resolves with one message per file that did
+ * not arrive (its URL and HTTP status, a checksum mismatch); never rejects.
+ */
+async function fetchInto(runtime: AnyRuntime, list: ReturnType<typeof readCompanionFiles>['files']): Promise<string[]> {
+  if (list.length === 0) return [];
+  if (!(runtime instanceof Runtime)) return [`data files are not fetched: this page's Python runs on a Jupyter server, whose files are its own`];
+  try {
+    const { files, ended } = await runtime.workspace();
+    return await Promise.race([files.fetchFiles(list), ended]);
+  } catch (error) {
+    return [`data files were not fetched: ${errorMessage(error)}`];
+  }
+}
+
+/**
+ * The page's and this cell's companion files, in the runtime's workspace before the cell runs.
+ * Resolves with the problems to show on the cell (bad `data-files`, failed fetches).
+ */
+async function companionFiles(cell: CellParts, runtime: AnyRuntime): Promise<string[]> {
+  const state = groupFiles.get(cell.group);
+  const pageProblems = state ? await state.page : [];
+  const problems = state && !state.pageReported ? [...pageProblems] : [];
+  if (state) state.pageReported = true;
+  const { files, errors } = readDataFilesAttribute(cell.dataFiles, document.baseURI);
+  problems.push(...errors);
+  const key = (file: { path: string; url: string }) => `${file.path}\n${file.url}`;
+  const missing = files.filter((file) => !state?.fetched.has(key(file)));
+  if (missing.length) {
+    cell.status.textContent = 'Fetching data files…';
+    // One at a time (the worker fetches them in turn anyway), so a file that failed is tried again next run.
+    for (const file of missing) {
+      const failures = await fetchInto(runtime, [file]);
+      problems.push(...failures);
+      if (failures.length === 0) state?.fetched.add(key(file));
+    }
+  }
+  return problems;
 }
 
 /** Restart a group's Python (Thebe's restart button); resolves when it is ready again. */
@@ -124,7 +180,10 @@ export async function runCell(cell: CellParts, config: EmbedConfig): Promise<Exe
   let timedOut: Promise<'interrupted' | 'restarted' | 'idle'> | undefined;
   try {
     await runtime.ready.catch(() => undefined);
+    const problems = await companionFiles(cell, runtime);
     view.clear(); // a re-run replaces the previous output, as in Jupyter
+    // Shown first, on this cell: the code still runs (it may not need the file, or say what it misses).
+    for (const problem of problems) view.apply({ output_type: 'stream', name: 'stderr', text: `Data files: ${problem}\n` });
     const reply = await runtime.execute(cell.code(), {
       // Counted from when the cell starts running, not while it waits for boot or for another cell
       // of its group: then the interrupt reaches this cell and no other.

@@ -15,7 +15,8 @@ export interface PrecacheManifest {
   pyodide: string[];
 }
 
-export type CacheKind = 'shell' | 'pyodide' | 'packages';
+/** `companion`: data files notebooks and docs pages declare (`pyloom.files`, `files`, `data-files`). */
+export type CacheKind = 'shell' | 'pyodide' | 'packages' | 'companion';
 /**
  * Every cache Pyloom makes is named `pyloom-<kind>-<version>@<scope>`: the scope keeps two
  * deployments on one origin (`/a/`, `/b/`) from deleting each other's caches. sw.ts makes the

@@ -162,9 +162,10 @@ function samePath(a: string, b: string): boolean {
 
 /** `pyloom-<kind>-<version>@<scope>` (the rule sw.ts names its caches by) → the kind. */
 function parseCacheName(name: string, scope: string): CacheKind | undefined {
-  const match = /^pyloom-(shell|pyodide|packages)-[^@]*@(.*)$/.exec(name);
+  const match = /^pyloom-(shell|pyodide|packages|companion)-[^@]*@(.*)$/.exec(name);
   if (!match || match[2] !== scope) return undefined;
-  return match[1] === 'shell' || match[1] === 'pyodide' || match[1] === 'packages' ? match[1] : undefined;
+  const kind = match[1];
+  return kind === 'shell' || kind === 'pyodide' || kind === 'packages' || kind === 'companion' ? kind : undefined;
 }
 
 /**

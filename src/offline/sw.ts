@@ -48,6 +48,8 @@ const names: Record<CacheKind, CacheName> = {
   // Per Pyodide version: wheels are built for one version, and a self-hosted mirror's URLs do not
   // say which; after an upgrade the old ones are dead weight.
   packages: cacheName('packages', manifest.pyodideVersion),
+  // Not versioned: a page's data does not change with Pyloom's build or Pyodide's version.
+  companion: cacheName('companion', 'files'),
 };
 const isOurs = (name: string): boolean => name.startsWith('pyloom-') && name.endsWith(`@${scope}`);
 
@@ -68,6 +70,8 @@ const ARCHIVE = /\.(whl|zip|tar)$/i;
 const CORE_FILE = /\/(pyodide\.m?js|pyodide\.asm\.m?js|pyodide\.asm\.wasm)$/;
 /** PEP 691 JSON and PEP 503 HTML index pages, asked for by pyloom's installer with this Accept. */
 const INDEX_ACCEPT = 'application/vnd.pypi.simple';
+/** Companion data files, asked for by the worker with this in Accept (COMPANION_ACCEPT in src/workspace/companion.ts). */
+const COMPANION_ACCEPT = 'application/x-pyloom-companion';
 
 type Handler = (event: FetchEvent) => Promise<Response>;
 
@@ -104,7 +108,11 @@ function route(request: Request): Handler | undefined {
   const sameOrigin = url.origin === self.location.origin;
   const navigation = request.mode === 'navigate';
   let handler: Handler | undefined;
-  if (sameOrigin && pyodideFiles.has(key)) handler = (event) => cacheFirst(event, names.pyodide, key);
+  // Companion data from any origin: the network first (a page's data may change), and the copy
+  // kept at the last successful fetch when the network fails, so the page works offline after
+  // one visit. This is the only place they are cached.
+  if ((request.headers.get('accept') ?? '').includes(COMPANION_ACCEPT)) handler = (event) => networkFirst(event, names.companion, key, { store: true, fallbacks: [] });
+  else if (sameOrigin && pyodideFiles.has(key)) handler = (event) => cacheFirst(event, names.pyodide, key);
   else if (sameOrigin && hashedFiles.has(key)) handler = (event) => cacheFirst(event, names.shell, key);
   else if (sameOrigin && navigation) {
     const page = precachedPage(url.origin + url.pathname);

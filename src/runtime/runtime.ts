@@ -25,6 +25,12 @@ export interface RuntimeOptions extends Omit<RuntimeConfig, 'workspaceWritable'>
   kind?: 'pyodide';
   /** Workspace mode at each boot; a function is asked at every (re)start, so a tab that took the workspace over restarts writable. */
   workspaceWritable?: boolean | (() => boolean);
+  /**
+   * A folder on disk (File System Access API; the page has asked for readwrite permission) used
+   * as the workspace instead of the browser's store. A function is asked at every (re)start, so
+   * opening a folder is a restart with it.
+   */
+  workspaceFolder?: FileSystemDirectoryHandle | (() => FileSystemDirectoryHandle | undefined);
   /** Make the worker. Default: Pyloom's module worker. */
   createWorker?: () => WorkerLike;
 }
@@ -59,7 +65,7 @@ export class Runtime extends EventTarget {
   /** Throws a TypeError naming the option when a value is of the wrong kind (see RUNTIME_OPTIONS). */
   constructor(options: RuntimeOptions) {
     super();
-    const { kind: _kind, createWorker: _createWorker, workspaceWritable, ...config } = options;
+    const { kind: _kind, createWorker: _createWorker, workspaceWritable, workspaceFolder: _folder, ...config } = options;
     checkOptions(RUNTIME_OPTIONS, typeof workspaceWritable === 'function' ? config : { ...config, workspaceWritable }, 'createRuntime option');
     this.#options = options;
     this.#start();
@@ -209,6 +215,7 @@ export class Runtime extends EventTarget {
         inputBuffer,
         snapshot: options.snapshot,
         workspaceWritable: typeof options.workspaceWritable === 'function' ? options.workspaceWritable() : options.workspaceWritable,
+        ...folderOption(options.workspaceFolder),
         workingDirectory: options.workingDirectory,
       },
       session.sink,
@@ -359,3 +366,9 @@ export function createRuntime(options: RuntimeOptions | JupyterRuntimeOptions = 
 
 /** Either runtime: what components and pages that accept both hold. */
 export type AnyRuntime = Runtime | JupyterRuntime;
+
+/** The boot option for RuntimeOptions.workspaceFolder (asked now when it is a function). */
+function folderOption(option: RuntimeOptions['workspaceFolder']): { workspaceFolder?: FileSystemDirectoryHandle } {
+  const folder = typeof option === 'function' ? option() : option;
+  return folder ? { workspaceFolder: folder } : {};
+}

@@ -43,6 +43,28 @@ function spec<T, D extends T | undefined, J extends JsonSource>(
 ): OptionSpec<T, D, J> {
   return { expect, example, read, default: fallback, json };
 }
+/** A companion data file as a config writes it (the URL not yet resolved against the page). */
+export interface CompanionEntry {
+  path: string;
+  url: string;
+  sha256?: string;
+}
+
+/** Every entry well formed, else undefined (src/workspace/companion.ts says which entry is wrong). */
+function readCompanionEntries(value: unknown): CompanionEntry[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const entries: CompanionEntry[] = [];
+  for (const item of value) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) return undefined;
+    const record: Record<string, unknown> = { ...item };
+    const { path, url, sha256 } = record;
+    if (typeof path !== 'string' || !path || typeof url !== 'string' || !url) return undefined;
+    if (sha256 !== undefined && (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(sha256))) return undefined;
+    entries.push({ path, url, ...(sha256 !== undefined ? { sha256 } : {}) });
+  }
+  return entries;
+}
+
 const nonEmpty = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
 const url = (example: string) => spec<string, undefined, JsonSource>('a URL string (a relative one resolves against the page)', JSON.stringify(example), nonEmpty, undefined, BOTH);
 const flag = <D extends boolean, J extends JsonSource>(fallback: D, json: readonly J[]) =>
@@ -119,6 +141,18 @@ export const EMBED_OPTIONS = {
   trust: flag(false, EMBED),
   /** Seconds a cell may run before it is interrupted (0: no limit); a cell's `data-timeout` attribute wins. */
   timeout: amount('seconds', 0, 10, EMBED),
+  /**
+   * Companion data fetched into the workspace of each cell group's runtime before its first cell
+   * runs (and again after a restart): `path` is a workspace path, `url` resolves against the page,
+   * `sha256` (64 hex digits) is checked when given. A cell's `data-files` adds its own.
+   */
+  files: spec<CompanionEntry[], CompanionEntry[], 'data-pyloom-config'>(
+    'a list of {"path", "url", "sha256"} objects (path and url strings, sha256 optional, 64 hexadecimal digits)',
+    '[{"path": "data/iris.csv", "url": "data/iris.csv"}]',
+    readCompanionEntries,
+    [],
+    EMBED,
+  ),
 } satisfies OptionSchema;
 
 /** The runtime's option values, typed from RUNTIME_OPTIONS. */

@@ -1,9 +1,14 @@
 // Companion data declarations: notebook metadata `pyloom.files`, the embed config's `files` and a
 // cell's `data-files`, read into CompanionFile entries (URLs resolved against the page).
 import type { CompanionFile } from '../protocol';
+import { errorMessage } from '../shared/errors';
 
-/** Cache Storage name of fetched companion files (the worker fills it; "Reset all" deletes it). */
-export const COMPANION_CACHE = 'pyloom-companion-files';
+/**
+ * The Accept header the worker sends for a companion file: the service worker (src/offline/sw.ts,
+ * which spells it out again: it shares no run-time code) keeps those in `pyloom-companion-files@<scope>`.
+ * Servers answer with the file as for any `*\/*` request.
+ */
+export const COMPANION_ACCEPT = 'application/x-pyloom-companion, */*;q=0.8';
 
 export interface CompanionList {
   files: CompanionFile[];
@@ -49,4 +54,25 @@ export function notebookCompanionFiles(metadata: Record<string, unknown>, base: 
   const pyloom = metadata['pyloom'];
   const value = pyloom && typeof pyloom === 'object' && !Array.isArray(pyloom) ? (pyloom as Record<string, unknown>)['files'] : undefined;
   return readCompanionFiles(value, base, 'metadata.pyloom.files');
+}
+
+/** How a cell's `data-files` is written, for messages. */
+export const DATA_FILES_EXAMPLE = `data-files='[{"path": "data/iris.csv", "url": "iris.csv", "sha256": "…"}]'`;
+
+/**
+ * A cell's `data-files` attribute: a JSON list of `{ path, url, sha256? }` (the page config's
+ * `files` shape). Text that is not JSON gives no files and one error naming the parser's complaint
+ * and how to write it; a null attribute gives nothing.
+ */
+export function readDataFilesAttribute(text: string | null, base: string): CompanionList {
+  if (text === null || text.trim() === '') return { files: [], errors: [] };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { files: [], errors: [`data-files is not a JSON list (${errorMessage(error)}); write e.g. ${DATA_FILES_EXAMPLE}`] };
+  }
+  const list = readCompanionFiles(value, base, 'data-files');
+  if (!Array.isArray(value)) list.errors = [`data-files must be a JSON list of {"path", "url", "sha256"} objects; write e.g. ${DATA_FILES_EXAMPLE}`];
+  return list;
 }

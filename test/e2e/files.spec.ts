@@ -208,6 +208,8 @@ test('a notebook with pyloom.files: fetched before its cells run, checked, and i
   await openNotebook(page);
   await expect(page.locator('#offline')).toContainText('Ready offline', { timeout: 90_000 });
   await page.locator('#open-file').setInputFiles({ name: 'companion.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
+  // Run all only once the opened file is the notebook shown (else it runs the previous one).
+  await expect(page.locator('#name')).toHaveValue(/^companion(-\d+)?\.ipynb$/);
   const version = JSON.parse(lock.toString()).info.python as string;
   await page.getByRole('button', { name: 'Run all', exact: true }).click();
   await expect(page.locator('py-cell').first().locator('py-output')).toHaveText(`${version} False`, { timeout: 60_000 });
@@ -218,10 +220,59 @@ test('a notebook with pyloom.files: fetched before its cells run, checked, and i
   await runCell(page, 'rm.ipynb', 'import os\nos.remove("data/lock.json")\nprint(os.path.exists("data/lock.json"))', 'False');
   await context.setOffline(true);
   await page.locator('#open-file').setInputFiles({ name: 'companion.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
+  // Run all only once the opened file is the notebook shown (else it runs the previous one).
+  await expect(page.locator('#name')).toHaveValue(/^companion(-\d+)?\.ipynb$/);
   await page.getByRole('button', { name: 'Run all', exact: true }).click();
   await expect(page.locator('py-cell').first().locator('py-output')).toHaveText(`${version} False`, { timeout: 60_000 });
   await page.reload();
   await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
   await page.getByRole('button', { name: 'Run all', exact: true }).click();
   await expect(page.locator('py-cell').first().locator('py-output')).toHaveText(`${version} False`, { timeout: 60_000 });
+});
+
+// Playwright cannot answer the OS folder dialog: showDirectoryPicker is replaced by one that
+// returns a folder of the Origin Private File System, a genuine FileSystemDirectoryHandle with
+// the same interface a picked folder has. The real picker and its permission prompt are not automated.
+test('open a local folder: Python works on it, the file browser shows it, files go both ways; closing returns to the workspace', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.addInitScript(() => {
+    window.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle('picked-folder', { create: true });
+  });
+  await openNotebook(page);
+  await runCell(page, 'ws.ipynb', 'open("in-workspace.txt", "w").write("browser workspace")\nprint("ok")', 'ok');
+  // A file already in the folder on "disk" before it is opened.
+  await page.evaluate(async () => {
+    const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('picked-folder', { create: true });
+    const writable = await (await folder.getFileHandle('on-disk.txt', { create: true })).createWritable();
+    await writable.write('written on disk');
+    await writable.close();
+  });
+  await panel(page).getByRole('button', { name: 'Open local folder' }).click();
+  await expect(panel(page)).toContainText('Working on the folder “picked-folder” on your disk');
+  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 120_000 });
+  await expect(entry(page, 'on-disk.txt')).toBeVisible();
+  await expect(entry(page, 'in-workspace.txt')).toHaveCount(0);
+  await runCell(page, 'disk.ipynb', 'import os\nprint(open("on-disk.txt").read(), os.path.exists("in-workspace.txt"))\nopen("from-python.txt", "w").write("written by Python");', 'written on disk False');
+  await expect(entry(page, 'from-python.txt')).toBeVisible();
+  const onDisk = await page.evaluate(async () => {
+    const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('picked-folder');
+    return (await (await folder.getFileHandle('from-python.txt')).getFile()).text();
+  });
+  expect(onDisk).toBe('written by Python');
+
+  await panel(page).getByRole('button', { name: 'Close local folder' }).click();
+  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 120_000 });
+  await expect(entry(page, 'in-workspace.txt')).toBeVisible();
+  await expect(entry(page, 'on-disk.txt')).toHaveCount(0);
+});
+
+test('where the browser has no File System Access API, Open local folder explains why and offers upload', async ({ page }) => {
+  await page.addInitScript(() => {
+    delete window.showDirectoryPicker;
+  });
+  await page.goto('/');
+  await panel(page).getByRole('button', { name: 'Open local folder' }).click();
+  await expect(panel(page).getByRole('alert')).toContainText('needs the File System Access API, which only Chromium-based browsers');
+  await expect(panel(page).getByRole('alert')).toContainText('Use "Upload folder"');
+  await expect(panel(page).getByLabel('Upload folder')).toBeFocused();
 });

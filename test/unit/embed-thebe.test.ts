@@ -161,7 +161,7 @@ describe('Thebe events', () => {
 });
 
 describe('Thebe config applied to the embed', () => {
-  const base: EmbedConfig = { selector: DEFAULT_SELECTOR, outputSelector: '[data-output]', autorun: false, preload: false, theme: 'light', trust: false, timeout: 0 };
+  const base: EmbedConfig = { selector: DEFAULT_SELECTOR, outputSelector: '[data-output]', autorun: false, preload: false, theme: 'light', trust: false, timeout: 0, files: [] };
   const thebe = toThebeConfig({
     selector: 'div.cell_input pre',
     requestKernel: true,

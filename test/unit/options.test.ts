@@ -89,6 +89,19 @@ describe('data-pyloom-config', () => {
     expect(warnings[3]).not.toContain('offline'); // pyloom.json's keys are not the embed's
   });
 
+  test('files: companion data entries kept as written; a malformed list is reported and no files are fetched', () => {
+    const warnings: string[] = [];
+    const good = readConfig(pageWithConfig('{ "files": [{ "path": "data/x.csv", "url": "x.csv" }, { "path": "y.json", "url": "https://e.org/y", "sha256": "' + 'a'.repeat(64) + '" }] }'), (m) => warnings.push(m));
+    expect(good.files).toEqual([{ path: 'data/x.csv', url: 'x.csv' }, { path: 'y.json', url: 'https://e.org/y', sha256: 'a'.repeat(64) }]);
+    expect(good.runtime).toBeUndefined();
+    expect(readConfig(pageWithConfig('{}')).files).toEqual([]);
+    expect(warnings).toEqual([]);
+    const bad = readConfig(pageWithConfig('{ "files": [{ "path": "x.csv", "url": "x.csv", "sha256": "abc" }] }'), (m) => warnings.push(m));
+    expect(bad.files).toEqual([]);
+    expect(warnings).toEqual([expect.stringContaining('Pyloom: data-pyloom-config: files must be a list of {"path", "url", "sha256"} objects')]);
+    expect(warnings[0]).toContain('write e.g. "files": [{"path": "data/iris.csv", "url": "data/iris.csv"}]');
+  });
+
   test('a cell\'s data-timeout: seconds, absent, or a bad value reported with what to write', () => {
     const warnings: string[] = [];
     const warn = (m: string) => warnings.push(m);

@@ -1,7 +1,8 @@
-// Companion data files: fetched network-first into Cache Storage (so a notebook or a docs page
-// that declares them works offline after one visit), checked against their SHA-256.
+// Companion data files: fetched for the workspace and checked against their SHA-256. Pyloom's
+// service worker (src/offline/sw.ts) keeps a copy of each, recognised by the Accept header sent
+// here, and answers from it when the network fails: that is what makes them work offline.
 import type { CompanionFile } from '../../src/protocol';
-import { COMPANION_CACHE } from '../../src/workspace/companion';
+import { COMPANION_ACCEPT } from '../../src/workspace/companion';
 import { errorMessage } from '../../src/shared/errors';
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -10,38 +11,25 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
 }
 
 /**
- * The bytes of `file.url`: from the network when it answers (and then cached), else from the
- * cache. Rejects with a message naming the URL and the HTTP status or the network error, or the
+ * The bytes of `file.url` (from the network, or from the service worker's copy when offline).
+ * Rejects with a message naming the URL and the HTTP status or the network error, or the
  * checksum mismatch.
  */
-export async function fetchCompanion(file: CompanionFile, cacheStorage: CacheStorage | undefined = globalThis.caches): Promise<Uint8Array> {
-  const cache = await cacheStorage?.open(COMPANION_CACHE).catch(() => undefined);
-  let bytes: Uint8Array | undefined;
-  let failure: string;
+export async function fetchCompanion(file: CompanionFile): Promise<Uint8Array> {
+  let response: Response;
   try {
-    const response = await fetch(file.url);
-    if (response.ok) {
-      bytes = new Uint8Array(await response.arrayBuffer());
-      failure = '';
-    } else {
-      failure = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-    }
+    // Accept is a CORS-safelisted header: no preflight for a cross-origin data file.
+    response = await fetch(file.url, { headers: { Accept: COMPANION_ACCEPT } });
   } catch (error) {
-    failure = `${errorMessage(error)} (offline, or the server does not allow cross-origin reads)`;
+    throw new Error(
+      `could not fetch ${file.url} for "${file.path}": ${errorMessage(error)} (offline and not kept by Pyloom's service worker from an earlier visit, or the server does not allow cross-origin reads)`,
+    );
   }
-  let fromCache = false;
-  if (!bytes) {
-    const cached = await cache?.match(file.url);
-    if (!cached) throw new Error(`could not fetch ${file.url} for "${file.path}": ${failure}`);
-    bytes = new Uint8Array(await cached.arrayBuffer());
-    fromCache = true;
-  }
+  if (!response.ok) throw new Error(`could not fetch ${file.url} for "${file.path}": HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
   if (file.sha256) {
     const actual = await sha256Hex(bytes);
-    if (actual !== file.sha256.toLowerCase()) {
-      throw new Error(`${file.url} for "${file.path}" does not match its sha256: expected ${file.sha256}, got ${actual}${fromCache ? ' (cached copy)' : ''}`);
-    }
+    if (actual !== file.sha256.toLowerCase()) throw new Error(`${file.url} for "${file.path}" does not match its sha256: expected ${file.sha256}, got ${actual}`);
   }
-  if (!fromCache) await cache?.put(file.url, new Response(bytes.slice())).catch(() => undefined);
   return bytes;
 }

@@ -16,7 +16,7 @@ export interface StoredEntry {
  * or nothing: a failed write (storage full, an error mid-stream) leaves the old file as it was.
  */
 export interface WorkspaceStore {
-  readonly kind: 'opfs' | 'memory';
+  readonly kind: 'opfs' | 'memory' | 'folder';
   /** Every entry, parents before their children. */
   list(): Promise<StoredEntry[]>;
   /** The bytes of a file; rejects when there is no such file. */
