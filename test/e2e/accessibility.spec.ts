@@ -32,7 +32,10 @@ async function openAuditNotebook(page: Page): Promise<void> {
   await page.goto('/');
   // Without its 'nbformat' key the file opens with a notice banner, which the audit covers too.
   const { nbformat: _version, ...unversioned } = NOTEBOOK;
+  // A file chosen before the app has set up its first notebook is not seen (as in notebook-page.ts).
+  await expect(page.locator('#name')).not.toHaveValue('');
   await page.locator('#open-file').setInputFiles({ name: 'cities.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(unversioned)) });
+  await expect(page.locator('#name')).toHaveValue(/^cities(-\d+)?\.ipynb$/);
   await expect(page.locator('py-cell')).toHaveCount(NOTEBOOK.cells.length);
   await expect(page.locator('#file-warnings')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Notices' })).toContainText("no 'nbformat' version");
