@@ -2,24 +2,15 @@
 // anywidget's docs on a trusted page (ESM in the page) and an untrusted one (ESM in a sandboxed
 // iframe), and what code in that iframe can reach of the host page.
 import { expect, test, type Page } from '@playwright/test';
-import type { TestServer } from '../unit/helpers/http-server';
-import { serveWidgetWheels, widgetWheelsMissing } from '../unit/helpers/widget-wheels';
+import { useWidgetWheels } from './widget-wheels';
 
-const missing = widgetWheelsMissing();
-test.skip(missing !== undefined, `skipped: ${missing}`);
-test.describe.configure({ timeout: 180_000 });
-
-let server: TestServer;
-test.beforeAll(async () => {
-  if (!missing) server = await serveWidgetWheels();
-});
-test.afterAll(async () => server?.close());
+const wheelsBase = useWidgetWheels();
 
 async function start(page: Page, trusted: boolean): Promise<void> {
   await page.goto('/test/e2e/pages/widgets.html');
   await expect(page.locator('body[data-ready=true]')).toBeAttached();
   await page.evaluate(({ base, trusted }) => window.widgetPage.start(`${base}/lock.json`, `${base}/wheels/`, trusted), {
-    base: server.base,
+    base: wheelsBase(),
     trusted,
   });
 }

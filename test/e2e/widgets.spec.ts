@@ -1,24 +1,14 @@
 // Live ipywidgets in Chromium with the genuine wheels (ipywidgets 8.1.1, comm 0.2.2, traitlets
 // 5.9.0, widgetsnbextension, jupyterlab_widgets) served by a local server through a test lock file.
 import { expect, test, type Page } from '@playwright/test';
-import type { TestServer } from '../unit/helpers/http-server';
-import { serveWidgetWheels, widgetWheelsMissing } from '../unit/helpers/widget-wheels';
+import { useWidgetWheels } from './widget-wheels';
 
-const missing = widgetWheelsMissing();
-test.skip(missing !== undefined, `skipped: ${missing}`);
-// Each test boots its own Python and loads the wheels (30-60 s on a loaded 2-core machine).
-test.describe.configure({ timeout: 180_000 });
-
-let server: TestServer;
-test.beforeAll(async () => {
-  if (!missing) server = await serveWidgetWheels();
-});
-test.afterAll(async () => server?.close());
+const wheelsBase = useWidgetWheels();
 
 async function start(page: Page, trusted = false): Promise<void> {
   await page.goto('/test/e2e/pages/widgets.html');
   await expect(page.locator('body[data-ready=true]')).toBeAttached();
-  await page.evaluate(({ base, trusted }) => window.widgetPage.start(`${base}/lock.json`, `${base}/wheels/`, trusted), { base: server.base, trusted });
+  await page.evaluate(({ base, trusted }) => window.widgetPage.start(`${base}/lock.json`, `${base}/wheels/`, trusted), { base: wheelsBase(), trusted });
 }
 
 const run = (page: Page, id: string, code: string) => page.evaluate(({ id, code }) => window.widgetPage.run(id, code), { id, code });
