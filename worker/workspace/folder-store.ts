@@ -2,6 +2,7 @@
 // from showDirectoryPicker and the user allowed to write). Writes go through createWritable,
 // which the browser fills beside the file and swaps in on close: a failed write leaves the old file.
 import { nameOf, parentOf, StorageFullError, storageFullMessage, type StoredEntry, type WorkspaceStore } from './store';
+import { walkDirectory } from './directory-walk';
 
 const isQuotaError = (error: unknown) => error instanceof DOMException && error.name === 'QuotaExceededError';
 
@@ -20,24 +21,9 @@ export function folderStore(root: FileSystemDirectoryHandle): WorkspaceStore {
     return dir;
   }
 
-  async function walk(dir: FileSystemDirectoryHandle, prefix: string, into: StoredEntry[]): Promise<void> {
-    const folders: [string, FileSystemDirectoryHandle][] = [];
-    for await (const [name, handle] of dir.entries()) {
-      const path = prefix ? `${prefix}/${name}` : name;
-      if (handle.kind === 'directory') {
-        into.push({ path, kind: 'directory', size: 0, modified: 0 });
-        folders.push([path, handle]);
-      } else {
-        const file = await handle.getFile();
-        into.push({ path, kind: 'file', size: file.size, modified: file.lastModified });
-      }
-    }
-    for (const [path, handle] of folders) await walk(handle, path, into);
-  }
-
   async function copy(from: string, to: string): Promise<void> {
     const entries: StoredEntry[] = [];
-    await walk(await folder(from, false), from, entries);
+    await walkDirectory(await folder(from, false), from, entries);
     await folder(to, true);
     for (const entry of entries) {
       const target = to + entry.path.slice(from.length);
@@ -72,7 +58,7 @@ export function folderStore(root: FileSystemDirectoryHandle): WorkspaceStore {
     kind: 'folder',
     async list() {
       const entries: StoredEntry[] = [];
-      await walk(root, '', entries);
+      await walkDirectory(root, '', entries);
       return entries.sort((a, b) => a.path.split('/').length - b.path.split('/').length || a.path.localeCompare(b.path));
     },
     read,

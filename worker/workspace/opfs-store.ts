@@ -2,6 +2,7 @@
 // synchronous access handles: a write goes to a temporary file and is moved into place only when
 // complete, so a failed or refused write (storage full) never leaves a half-written file.
 import { nameOf, parentOf, StorageFullError, storageFullMessage, type StoredEntry, type WorkspaceStore } from './store';
+import { walkDirectory } from './directory-walk';
 
 const TREE = 'workspace';
 const TEMP = 'workspace-tmp';
@@ -89,26 +90,11 @@ export async function opfsStore(storage: StorageManager | undefined = globalThis
     return file;
   }
 
-  async function walk(dir: FileSystemDirectoryHandle, prefix: string, out: StoredEntry[]): Promise<void> {
-    const subfolders: [string, FileSystemDirectoryHandle][] = [];
-    for await (const [name, handle] of dir.entries()) {
-      const path = prefix ? `${prefix}/${name}` : name;
-      if (handle.kind === 'directory') {
-        out.push({ path, kind: 'directory', size: 0, modified: 0 });
-        subfolders.push([path, handle]);
-      } else {
-        const file = await handle.getFile();
-        out.push({ path, kind: 'file', size: file.size, modified: file.lastModified });
-      }
-    }
-    for (const [path, handle] of subfolders) await walk(handle, path, out);
-  }
-
   return {
     kind: 'opfs',
     async list() {
       const out: StoredEntry[] = [];
-      await walk(tree, '', out);
+      await walkDirectory(tree, '', out);
       return out;
     },
     async read(path) {
