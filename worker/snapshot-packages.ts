@@ -49,7 +49,8 @@ const isPurePython = (entry: LockPackage) => entry.file_name.endsWith('-none-any
 /**
  * The snapshot's package set for a session that loaded `loaded`: each package with its lock
  * dependencies, in install order (dependencies first), keeping only pure-Python packages and
- * compiled ones with a self-check. `skipped` says why each other package stayed out.
+ * compiled ones with a self-check, and empty unless a compiled one is among them. `skipped` says
+ * why each other package stayed out.
  */
 export function snapshotPackages(lockJson: string, loaded: readonly string[]): { packages: LockPackage[]; skipped: string[] } {
   const table = lockPackages(lockJson);
@@ -69,6 +70,9 @@ export function snapshotPackages(lockJson: string, loaded: readonly string[]): {
     return true;
   };
   for (const name of [...loaded].sort()) visit(name, new Set());
+  // Pure-Python packages load quickly on demand; only a compiled one is worth a package snapshot
+  // (and the cold boot that takes it).
+  if (order.every(isPurePython)) return { packages: [], skipped: [...skipped, ...order.map((p) => `${p.name}: pure Python, loaded on demand`)] };
   return { packages: order, skipped };
 }
 
