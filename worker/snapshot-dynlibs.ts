@@ -57,10 +57,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-/** Pyodide's Emscripten module when it has every internal the fix-up needs; throws naming the first one missing. */
-export function dynlinkModule(py: PyodideAPI): DynlinkModule {
-  const module: unknown = Reflect.get(py, '_module');
-  if (!isObject(module)) throw new Error('this Pyodide does not expose its Emscripten module');
+/** The first internal the fix-up needs that `module` lacks, or undefined when it has them all. */
+function missingInternal(module: Record<string, unknown>): string | undefined {
   const ldso = module['LDSO'];
   const checks: [string, boolean][] = [
     ['HEAPU8', module['HEAPU8'] instanceof Uint8Array],
@@ -71,10 +69,21 @@ export function dynlinkModule(py: PyodideAPI): DynlinkModule {
     ['loadDynamicLibrary', typeof module['loadDynamicLibrary'] === 'function'],
     ['_free', typeof module['_free'] === 'function'],
   ];
-  const missing = checks.find(([, ok]) => !ok);
-  if (missing) throw new Error(`this Pyodide's Emscripten module has no usable ${missing[0]}: compiled packages cannot be restored`);
-  // Every field was checked above; the interface only names them.
-  return module as unknown as DynlinkModule;
+  return checks.find(([, ok]) => !ok)?.[0];
+}
+
+function isDynlinkModule(module: Record<string, unknown>): module is Record<string, unknown> & DynlinkModule {
+  return missingInternal(module) === undefined;
+}
+
+/** Pyodide's Emscripten module when it has every internal the fix-up needs; throws naming the first one missing. */
+export function dynlinkModule(py: PyodideAPI): DynlinkModule {
+  const module: unknown = Reflect.get(py, '_module');
+  if (!isObject(module)) throw new Error('this Pyodide does not expose its Emscripten module');
+  if (!isDynlinkModule(module)) {
+    throw new Error(`this Pyodide's Emscripten module has no usable ${missingInternal(module)}: compiled packages cannot be restored`);
+  }
+  return module;
 }
 
 // Offsets in Emscripten's `struct dso` (system/lib/libc/dynlink.c): flags byte at 8, then

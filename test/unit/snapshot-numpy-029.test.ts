@@ -9,7 +9,8 @@ import { nodeKernelDeps, WHEEL_URL } from './helpers/node-kernel';
 import type { TestServer } from './helpers/http-server';
 import { NO_NUMPY_WHY, NUMPY_029_WHEEL, PYODIDE_029_DIR, serveNumpy029, SHARED_WHEELS } from './helpers/pyodide-029';
 import { packSnapshot, unpackSnapshot } from '../../worker/snapshot-dynlibs';
-import { SELF_CHECKS } from '../../worker/snapshot-packages';
+import { SELF_CHECKS, snapshotPackages } from '../../worker/snapshot-packages';
+import { readFileSync } from 'node:fs';
 
 /** The SnapshotStore contract in memory, with the wanted-packages record. */
 class MemoryStore implements SnapshotStore {
@@ -158,4 +159,22 @@ describe('warm start with numpy (Pyodide 0.29.0, genuine numpy 2.2.5)', () => {
     expect(garbage.info.snapshotFallback).toMatch(/no shared-library record/);
     expect((await garbage.run('1 + 1')).outputs[0]).toMatchObject({ data: { 'text/plain': '2' } });
   }, 900_000);
+});
+
+describe('which loaded packages go into the snapshot (the Pyodide 0.29.0 lock)', () => {
+  const lock = readFileSync(`${PYODIDE_029_DIR}pyodide-lock.json`, 'utf8');
+  test('a compiled package with a self-check goes in, with its pure-Python company', () => {
+    const { packages, skipped } = snapshotPackages(lock, ['numpy', 'micropip']);
+    expect(packages.map((p) => p.name)).toEqual(expect.arrayContaining(['numpy', 'micropip']));
+    expect(skipped).toEqual([]);
+  });
+  test('pure-Python packages alone make no package snapshot; compiled ones without a self-check stay out', () => {
+    expect(snapshotPackages(lock, ['micropip']).packages).toEqual([]);
+    const { packages, skipped } = snapshotPackages(lock, ['numpy', 'pandas', 'no-such-package']);
+    // pandas stays out; its dependencies (loaded with it) may go in, numpy does.
+    expect(packages.map((p) => p.name)).toContain('numpy');
+    expect(packages.map((p) => p.name)).not.toContain('pandas');
+    expect(skipped.join('\n')).toMatch(/no-such-package: not in the Pyodide lock file/);
+    expect(skipped.join('\n')).toMatch(/pandas: (a dependency stays out|compiled, with no self-check)/);
+  });
 });
