@@ -9,7 +9,7 @@ import type { KernelState } from './kernel-state';
 import { resolvePackageBaseUrl } from './packages';
 import { onFatal, startShell, type PyloomShell, type ShellOptions } from './pyloom-api';
 import type { WorkspaceStore } from './workspace/store';
-import { checkRestored, WarmStart, type SnapshotStore } from './snapshot';
+import { checkRestored, setGC, WarmStart, type SnapshotStore } from './snapshot';
 import { restoreDynlibs, tableLength } from './snapshot-dynlibs';
 import { importPackages, markLoaded, selfCheck, unpackPackages, watchLoadedPackages } from './snapshot-packages';
 import { RUNTIME_OPTIONS } from '../src/shared/options';
@@ -140,6 +140,7 @@ async function restore(boot: Boot, warm: WarmStart, stored: Uint8Array): Promise
     await restoreDynlibs(py, dynlibs);
     selfCheck(py, warm.packages);
     markLoaded(py, warm.packages);
+    setGC(py, true);
   });
   return py;
 }
@@ -161,7 +162,18 @@ async function installPyloom(boot: Boot, py: PyodideAPI, warm: WarmStart, baseTa
         warm.fallback = `the snapshot holds no packages: ${errorMessage(error)}`;
         warm.dropPackages();
       }
-      importPackages(py, warm.packages);
+      try {
+        importPackages(py, warm.packages);
+        // The self-check passes before the snapshot too, so the submodules it uses (numpy.linalg,
+        // numpy.fft and their libraries) are in the snapshot instead of loaded on every restore.
+        selfCheck(py, warm.packages);
+      } catch (error) {
+        // Part of a package is in memory now: no snapshot this time (the runtime itself is usable).
+        warm.fallback = `no snapshot was made: ${errorMessage(error)}`;
+        markLoaded(py, warm.packages);
+        warm.dropPackages();
+        return;
+      }
     }
     warm.take(py, baseTableLength);
     markLoaded(py, warm.packages);

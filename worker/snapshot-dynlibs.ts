@@ -108,7 +108,6 @@ export function tableLength(py: PyodideAPI): number {
 export function recordDynlibs(py: PyodideAPI, baseTableLength: number): DynlibState {
   const m = dynlinkModule(py);
   const libs: DynlibRecord[] = [];
-  // Handles are heap addresses; load order is their insertion order in loadedLibsByHandle.
   for (const [key, dso] of Object.entries(m.LDSO.loadedLibsByHandle)) {
     const handle = Number(key);
     if (handle === 0) continue; // the main module
@@ -122,6 +121,11 @@ export function recordDynlibs(py: PyodideAPI, baseTableLength: number): DynlibSt
       tableSize: word(m, handle + HANDLE_TABLE_SIZE),
     });
   }
+  // Load order: each library's table slots start where the table ended when it loaded. (The
+  // handle map's keys are heap addresses, which JavaScript iterates in numeric order, not in load
+  // order.) A library without table slots sorts first; if its load adds slots, the restore's
+  // "table already past" check refuses the snapshot.
+  libs.sort((a, b) => a.tableBase - b.tableBase);
   const names = new Map<unknown, [string, string]>();
   for (const [lib, dso] of Object.entries(m.LDSO.loadedLibsByName)) {
     for (const [symbol, value] of Object.entries(dso.exports)) if (typeof value === 'function' && !names.has(value)) names.set(value, [lib, symbol]);

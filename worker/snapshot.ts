@@ -145,7 +145,15 @@ export class WarmStart {
       if (this.packages.length === 0) this.#bytes = py.makeMemorySnapshot();
       else {
         const dynlibs = recordDynlibs(py, baseTableLength);
-        this.#bytes = packSnapshot(py.makeMemorySnapshot(), dynlibs);
+        // Python's cyclic GC stays off in the snapshot until the fix-up is done (setGC after a
+        // restore): Pyodide runs Python while restoring, before the libraries' table slots exist,
+        // and a collection then would call a package's tp_traverse through a missing slot.
+        setGC(py, false);
+        try {
+          this.#bytes = packSnapshot(py.makeMemorySnapshot(), dynlibs);
+        } finally {
+          setGC(py, true);
+        }
       }
       this.state = 'saving';
     } catch (error) {
@@ -170,6 +178,17 @@ export class WarmStart {
       this.fallback = `the snapshot could not be stored: ${errorMessage(error)}`;
       return { snapshot: 'failed', reason: this.fallback };
     }
+  }
+}
+
+/** Turn Python's cyclic garbage collector on or off. */
+export function setGC(py: PyodideAPI, enabled: boolean): void {
+  const gc = py.pyimport('gc');
+  try {
+    if (enabled) gc.enable();
+    else gc.disable();
+  } finally {
+    gc.destroy();
   }
 }
 
