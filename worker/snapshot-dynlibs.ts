@@ -22,6 +22,8 @@ export interface DynlibRecord {
   memorySize: number;
   tableBase: number;
   tableSize: number;
+  /** The size Emscripten asked calloc for: memorySize plus the library's alignment (its dylink.0 section). */
+  allocated: number;
 }
 
 /** What the fix-up needs besides the memory: libraries in load order, the table and GOT as they were. */
@@ -50,6 +52,7 @@ interface DynlinkModule {
   GOT: Record<string, WebAssembly.Global>;
   LDSO: { loadedLibsByName: Record<string, DSO>; loadedLibsByHandle: Record<string, DSO> };
   loadDynamicLibrary(name: string, flags: object, localScope: object | null, handle: number): Promise<unknown> | boolean;
+  getDylinkMetadata(binary: Uint8Array): { memorySize: number; memoryAlign: number };
   _free(pointer: number): void;
 }
 
@@ -68,6 +71,7 @@ function missingInternal(module: Record<string, unknown>): string | undefined {
     ['LDSO', isObject(ldso) && isObject(ldso['loadedLibsByName']) && isObject(ldso['loadedLibsByHandle'])],
     ['loadDynamicLibrary', typeof module['loadDynamicLibrary'] === 'function'],
     ['_free', typeof module['_free'] === 'function'],
+    ['getDylinkMetadata', typeof module['getDylinkMetadata'] === 'function'],
   ];
   return checks.find(([, ok]) => !ok)?.[0];
 }
@@ -95,6 +99,11 @@ const HANDLE_TABLE_SIZE = 24;
 
 const word = (m: DynlinkModule, address: number) => m.HEAPU32[address >>> 2]!;
 
+function allocatedSize(py: PyodideAPI, m: DynlinkModule, name: string): number {
+  const { memorySize, memoryAlign } = m.getDylinkMetadata(py.FS.readFile(name));
+  return memorySize + 2 ** memoryAlign;
+}
+
 /** The table length of a Pyodide that loaded no library yet. */
 export function tableLength(py: PyodideAPI): number {
   return dynlinkModule(py).wasmTable.length;
@@ -119,6 +128,7 @@ export function recordDynlibs(py: PyodideAPI, baseTableLength: number): DynlibSt
       memorySize: word(m, handle + HANDLE_MEM_SIZE),
       tableBase: word(m, handle + HANDLE_TABLE_INDEX),
       tableSize: word(m, handle + HANDLE_TABLE_SIZE),
+      allocated: allocatedSize(py, m, dso.name),
     });
   }
   // Load order: each library's table slots start where the table ended when it loaded. (The
@@ -161,6 +171,32 @@ function dataBlock(m: DynlinkModule, lib: DynlibRecord): number {
 }
 
 /**
+ * Make the next calloc of `lib.allocated` bytes return `block` (its current data block).
+ * dlmalloc picks the best-fitting free chunk, which may be another one: so allocate that size
+ * until `block` itself comes back, holding the others, then free `block` (dlmalloc then picks it
+ * again, the better fits being held). Returns the held
+ * pointers, to free once the library is loaded. Throws when `block` does not come back.
+ */
+function claimBlock(m: DynlinkModule, lib: DynlibRecord, block: number): number[] {
+  const malloc = m.LDSO.loadedLibsByName['__main__']?.exports['malloc'];
+  if (typeof malloc !== 'function') throw new Error("the main module's malloc is not reachable");
+  const request = lib.allocated;
+  m._free(block);
+  const held: number[] = [];
+  for (let attempt = 0; attempt < 256; attempt++) {
+    const pointer = Number(malloc(request)) >>> 0;
+    if (pointer === block) {
+      m._free(block);
+      return held;
+    }
+    if (pointer === 0) break;
+    held.push(pointer);
+  }
+  for (const pointer of held) m._free(pointer);
+  throw new Error(`the heap did not give ${lib.name}'s data block back`);
+}
+
+/**
  * The fix-up, run right after `loadPyodide({ _loadSnapshot })` and before Python touches the
  * packages (their files must already be back in the file system). For each library in order:
  * keep its data, free its block so calloc hands the same address out again, reload it with its
@@ -180,8 +216,12 @@ export async function restoreDynlibs(py: PyodideAPI, state: DynlibState): Promis
     const data = m.HEAPU8.slice(lib.memoryBase, lib.memoryBase + lib.memorySize);
     if (m.wasmTable.length > lib.tableBase) throw new Error(`the table is already past ${lib.name}'s slots`);
     if (m.wasmTable.length < lib.tableBase) m.wasmTable.grow(lib.tableBase - m.wasmTable.length);
-    m._free(dataBlock(m, lib));
-    await m.loadDynamicLibrary(lib.name, { global: lib.global, nodelete: true, loadAsync: true }, lib.global ? null : {}, lib.handle);
+    const held = claimBlock(m, lib, dataBlock(m, lib));
+    try {
+      await m.loadDynamicLibrary(lib.name, { global: lib.global, nodelete: true, loadAsync: true }, lib.global ? null : {}, lib.handle);
+    } finally {
+      for (const pointer of held) m._free(pointer);
+    }
     const landed = [word(m, lib.handle + HANDLE_MEM_ADDR), word(m, lib.handle + HANDLE_MEM_SIZE), word(m, lib.handle + HANDLE_TABLE_INDEX), word(m, lib.handle + HANDLE_TABLE_SIZE)];
     const expected = [lib.memoryBase, lib.memorySize, lib.tableBase, lib.tableSize];
     if (landed.some((value, i) => value !== expected[i])) {
@@ -241,7 +281,7 @@ function isDynlibState(value: unknown): value is DynlibState {
     isObject(lib) &&
     typeof lib['name'] === 'string' &&
     typeof lib['global'] === 'boolean' &&
-    ['handle', 'memoryBase', 'memorySize', 'tableBase', 'tableSize'].every((k) => Number.isInteger(lib[k]));
+    ['handle', 'memoryBase', 'memorySize', 'tableBase', 'tableSize', 'allocated'].every((k) => Number.isInteger(lib[k]));
   return (
     Array.isArray(libs) &&
     libs.every(isLib) &&
