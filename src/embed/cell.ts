@@ -97,7 +97,8 @@ export function mountCell(block: Element, options: MountOptions): CellParts {
   const otherLanguage = language && !/^(i?python[23]?|py|py3)$/i.test(language) ? language : undefined;
 
   const host = doc.createElement('div');
-  host.className = 'pyloom-cell';
+  // Thebe's cell classes too: sphinx-thebe looks for div.thebe-cell to tell a page already set up.
+  host.className = options.thebeButtons ? 'pyloom-cell thebe-cell thebelab-cell' : 'pyloom-cell';
   host.setAttribute('theme', options.theme);
   if (pre.id) host.id = pre.id; // page links and scripts find the cell where the block was
   if (hideCode) host.setAttribute('hide-code', '');

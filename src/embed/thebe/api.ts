@@ -5,8 +5,11 @@ import type { JsonObject } from './config';
 
 /** What Thebe passes to `status` handlers (thebe-core's ThebeEventData). */
 export interface ThebeEventData {
-  /** Thebe's kernel status names: 'starting', 'ready', 'failed' (boot failed), 'dead' (the runtime stopped). */
-  status: 'starting' | 'ready' | 'failed' | 'dead';
+  /**
+   * Thebe's kernel status names on the 'status' event: 'starting', 'ready', 'failed' (boot failed),
+   * 'dead' (the runtime stopped); 'error' on the 'error' event (Thebe 0.9), beside 'failed'.
+   */
+  status: 'starting' | 'ready' | 'failed' | 'dead' | 'error';
   message: string;
   subject?: 'kernel';
 }
@@ -87,6 +90,7 @@ export interface ThebeGlobal {
   on: ThebeEvents['on'];
   one: ThebeEvents['one'];
   off: ThebeEvents['off'];
+  trigger: ThebeEvents['trigger'];
   events: ThebeEvents;
   /** The cells set up so far. */
   cells: ThebeCell[];
@@ -120,6 +124,7 @@ export function installThebeGlobal(events: ThebeEvents, backend: Promise<ThebeBa
     on: (event, handler) => events.on(event, handler),
     one: (event, handler) => events.one(event, handler),
     off: (event, handler) => events.off(event, handler),
+    trigger: (event, data) => events.trigger(event, data),
     events,
     cells: [],
     engine: 'pyloom',

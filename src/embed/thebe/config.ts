@@ -15,11 +15,15 @@ export interface PromptStyle {
   inPrompt?: string;
   /** Literal prefix of a continued input line; undefined with inPrompt undefined: `... ` and `   ...: `. */
   continuationPrompt?: string;
+  /** Thebe 0.8's `stripPrompts.selector`: the blocks to split (they need not match `selector`); undefined: the cells' blocks. */
+  selector?: string;
 }
 
 export interface OutputPromptStyle {
   /** Literal prefix of an output line; undefined: IPython's `Out[n]:`. */
   outPrompt?: string;
+  /** As PromptStyle.selector. */
+  selector?: string;
 }
 
 export interface CodeMirrorSettings {
@@ -132,13 +136,17 @@ function prompts(value: JsonValue | undefined): PromptStyle | false {
   const style: PromptStyle = {};
   if (typeof value['inPrompt'] === 'string' && value['inPrompt']) style.inPrompt = value['inPrompt'];
   if (typeof value['continuationPrompt'] === 'string' && value['continuationPrompt']) style.continuationPrompt = value['continuationPrompt'];
+  if (typeof value['selector'] === 'string' && value['selector'].trim()) style.selector = value['selector'];
   return style;
 }
 
 function outputPrompts(value: JsonValue | undefined): OutputPromptStyle | false {
   if (value === true) return {};
   if (!isObject(value)) return false;
-  return typeof value['outPrompt'] === 'string' && value['outPrompt'] ? { outPrompt: value['outPrompt'] } : {};
+  const style: OutputPromptStyle = {};
+  if (typeof value['outPrompt'] === 'string' && value['outPrompt']) style.outPrompt = value['outPrompt'];
+  if (typeof value['selector'] === 'string' && value['selector'].trim()) style.selector = value['selector'];
+  return style;
 }
 
 /** The brightness of a CodeMirror 5 theme name ("abcdef" → dark, "default"/"eclipse" → light). */

@@ -31,17 +31,26 @@ export function applyThebeConfig(base: EmbedConfig, own: OwnKeys, thebe: ThebeCo
   };
 }
 
-/** Thebe's stripPrompts / stripOutputPrompts: the blocks to mount, one per input run of a console session. */
-function blocksFor(config: ThebeConfig, selector: string, document: Document): BlockToMount[] {
+/**
+ * Thebe's stripPrompts / stripOutputPrompts: the blocks to mount, one per input run of a console
+ * session. Blocks named by the prompts' own `selector` (Thebe 0.8) are split even when they do not
+ * match the cell selector; without it, the cells' blocks are split.
+ */
+export function thebeBlocks(config: ThebeConfig, selector: string, document: Document): BlockToMount[] {
+  const { stripPrompts: inputs, stripOutputPrompts: outputs } = config;
+  const splits = (style: { selector?: string } | false, block: Element) => style !== false && (style.selector === undefined || block.matches(style.selector));
+  const containers = [inputs && inputs.selector, outputs && outputs.selector].filter((s): s is string => !!s);
   const blocks: BlockToMount[] = [];
-  for (const block of document.querySelectorAll(selector)) {
+  for (const block of document.querySelectorAll([selector, ...containers].join(', '))) {
     if (block.closest('.pyloom-cell')) continue;
-    const text = config.stripPrompts || config.stripOutputPrompts ? codeOf(block) : '';
+    const splitInputs = splits(inputs, block);
+    const splitOutputs = splits(outputs, block);
+    const text = splitInputs || splitOutputs ? codeOf(block) : '';
     const pieces =
-      (config.stripPrompts ? splitInputPrompts(text, config.stripPrompts) : undefined) ??
-      (config.stripOutputPrompts ? splitOutputPrompts(text, config.stripOutputPrompts) : undefined);
+      (splitInputs && inputs ? splitInputPrompts(text, inputs) : undefined) ??
+      (splitOutputs && outputs ? splitOutputPrompts(text, outputs) : undefined);
     if (!pieces || pieces.length === 0) {
-      blocks.push({ block });
+      if (block.matches(selector)) blocks.push({ block });
       continue;
     }
     // As Thebe does: the session becomes one executable block per input; the first keeps the block's place.
@@ -86,6 +95,8 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
       const messages = { starting: page.config.remote ? 'Starting a kernel on the Jupyter server' : 'Starting Python in this browser (Pyodide)', ready: 'Kernel is ready' };
       const message = 'reason' in change ? change.reason : messages[change.state];
       events.trigger('status', { status: change.state, message, subject: 'kernel' });
+      // Thebe 0.9 also reports failures on its 'error' event.
+      if (change.state === 'failed') events.trigger('error', { status: 'error', message, subject: 'kernel' });
     },
   });
 
@@ -97,7 +108,7 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
       const config = withOptions(pageConfig, options);
       // bootstrap(options)/renderAllCells(options) may name other blocks than the page config.
       const { selector, outputSelector } = applyThebeConfig(base, own, config);
-      const cells = page.mount(blocksFor(config, selector, document), {
+      const cells = page.mount(thebeBlocks(config, selector, document), {
         buttons: {
           run: config.mountRunButton,
           'run-all': config.mountRunAllButton,
