@@ -45,7 +45,10 @@ export interface MountOptions {
   buttons?: Partial<Record<CellAction, boolean>>;
   /** Every cell read-only (Thebe's codeMirrorConfig.readOnly); `data-readonly="false"` overrides. */
   readOnly?: boolean;
-  /** Keep the page's static output until the cell runs (Thebe's predefinedOutput). Default true. */
+  /**
+   * Keep the page's static output until the cell runs (Thebe's predefinedOutput). Default true.
+   * false: it is not the cell's output and stays on the page untouched, as in Thebe 0.8.
+   */
   predefinedOutput?: boolean;
   /**
    * Thebe pages: buttons in the page's DOM with Thebe's classes (`thebelab-run-button` …), so the
@@ -179,7 +182,6 @@ export function mountCell(block: Element, options: MountOptions): CellParts {
   // Thebe's predefined output: the next sibling matching outputSelector stays until the cell runs.
   const next = pre.nextElementSibling;
   const predefined = next?.matches(options.outputSelector) ? next : null;
-  if (predefined && options.predefinedOutput === false) predefined.remove();
   pre.replaceWith(host);
   if (shown) host.append(shown);
   host.append(...slotted);

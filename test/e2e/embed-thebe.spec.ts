@@ -143,7 +143,7 @@ test('a Thebe config with a syntax error: the console gives line and column, the
   await page.goto('/test/e2e/pages/thebe-broken.html');
   await expect(cells(page)).toHaveCount(1); // default selector; set up at once since bootstrap could not be read
   expect(errors).toHaveLength(1);
-  expect(errors[0]).toContain('line 4, column 3');
+  expect(errors[0]).toContain('line 4, column 3 of its text (predefinedOutput: true,)');
   expect(errors[0]).toContain("invalid character 'p'");
   expect(errors[0]).toContain('still run');
   await runButton(page, 0).click();
@@ -165,12 +165,41 @@ test('bootstrap() can be called again after load: it sets up blocks added since,
     extra.className = 'extra';
     extra.textContent = '3 * 3';
     document.body.append(extra);
-    const rendered = await window.thebelab!.renderAllCells({ selector: 'pre.extra' });
+    // Options merge over the page config for this call only: codeMirrorConfig.readOnly.
+    const rendered = await window.thebelab!.renderAllCells({ selector: 'pre.extra', codeMirrorConfig: { readOnly: true } });
     return [first.cells.length, again.cells.length, rendered.length, document.querySelectorAll('.pyloom-cell').length];
   });
   expect(count).toEqual([3, 3, 1, 4]);
+  await expect(cells(page).nth(3).getByRole('textbox')).toHaveCount(0);
+  await expect(cells(page).nth(0).getByRole('textbox')).toHaveCount(1);
+  // requestKernel() (the page says requestKernel: false): Python starts now; events.on hears it as Thebe 0.9 calls handlers.
+  const started = await page.evaluate(async () => {
+    const heard: string[] = [];
+    window.thebe!.events.on('status', (name, data) => heard.push(`${name}:${data.status}`));
+    const kernel = await window.thebelab!.requestKernel();
+    return [kernel.name, heard];
+  });
+  expect(started).toEqual(['python3', ['status:starting', 'status:ready']]);
   await runButton(page, 3).click();
   await expect(outputOf(page, 3).locator('pre.text')).toHaveText('9', { timeout: 120_000 });
   await runButton(page, 2).click();
   await expect(outputOf(page, 2).locator('pre.text')).toHaveText('2', { timeout: 120_000 });
+});
+
+test('a page without a Thebe config gets no Thebe globals and does not load the Thebe page code', async ({ page }) => {
+  await page.route('**/docs/plain.html', (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>plain</title><pre data-executable>1 + 1</pre><script type="module" src="/pyloom-embed.js"></script>' }),
+  );
+  const scripts: Buffer[] = [];
+  page.on('response', async (response) => {
+    if (response.request().resourceType() === 'script') scripts.push(await response.body().catch(() => Buffer.alloc(0)));
+  });
+  await page.goto('/docs/plain.html');
+  await expect(page.locator('html[data-pyloom-embed=ready]')).toBeAttached();
+  await expect(cells(page)).toHaveCount(1);
+  await page.waitForLoadState('networkidle');
+  expect(await page.evaluate(() => [typeof window.thebelab, typeof window.thebe, typeof window.pyloomEmbed])).toEqual(['undefined', 'undefined', 'object']);
+  expect(scripts.some((body) => body.includes('JSON5: invalid character'))).toBe(false);
+  expect(scripts.some((body) => body.includes('text/x-thebe-config'))).toBe(true); // the control: the embed's own code was seen
+  test.info().annotations.push({ type: 'script bytes before Run (plain page)', description: String(scripts.reduce((n, body) => n + body.length, 0)) });
 });

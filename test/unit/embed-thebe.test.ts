@@ -84,7 +84,7 @@ describe('Thebe config', () => {
     expect(parsed.error.column).toBe(21);
     expect(parsed.error.message).toBe("invalid character ','");
     const message = describeConfigError(parsed.error);
-    expect(message).toContain('line 3, column 21');
+    expect(message).toContain('line 3, column 21 of its text (requestKernel: tru,)');
     expect(message).toContain('still run');
     const notObject = parseThebeConfigText('["a"]');
     expect('error' in notObject && notObject.error.message).toContain('not an object');
@@ -218,6 +218,17 @@ describe("Thebe 0.8's stripPrompts.selector and Thebe's DOM", () => {
     expect([a!.readonly, b!.readonly, c!.readonly]).toEqual([true, false, true]);
     const plain = mountCell(document.body.appendChild(document.createElement('pre')), { outputSelector: '[data-output]', theme: 'light', autorunAll: false });
     expect(plain.host.className).toBe('pyloom-cell');
+    document.body.replaceChildren();
+  });
+
+  test('predefinedOutput: the static output after a block is the cell\'s until it runs; false leaves it on the page untouched (Thebe 0.8)', () => {
+    document.body.innerHTML = '<pre data-executable>1</pre><div data-output>saved</div><pre data-executable>2</pre><div data-output>kept</div>';
+    const [kept, left] = [...document.querySelectorAll('pre')].map((pre, i) =>
+      mountCell(pre, { outputSelector: '[data-output]', theme: 'light', autorunAll: false, predefinedOutput: i === 0 }),
+    );
+    expect(kept!.predefined?.textContent).toBe('saved');
+    expect(left!.predefined).toBeNull();
+    expect([...document.querySelectorAll('[data-output]')].map((el) => el.textContent)).toEqual(['saved', 'kept']);
     document.body.replaceChildren();
   });
 

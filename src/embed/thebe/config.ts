@@ -75,6 +75,8 @@ export interface ConfigError {
   message: string;
   line: number | undefined;
   column: number | undefined;
+  /** That line of the script, trimmed (to find it in the page's source, whose line numbers differ). */
+  excerpt?: string;
 }
 
 export const THEBE_DEFAULT_SELECTOR = '[data-executable]';
@@ -112,7 +114,9 @@ export function parseThebeConfigText(text: string): { value: JsonObject } | { er
       return typeof found === 'number' ? found : undefined;
     };
     const message = errorMessage(error).replace(/^JSON5: /, '').replace(/ at \d+:\d+$/, '');
-    return { error: { message, line: position('lineNumber'), column: position('columnNumber') } };
+    const line = position('lineNumber');
+    const excerpt = line !== undefined ? text.split('\n')[line - 1]?.trim() : undefined;
+    return { error: { message, line, column: position('columnNumber'), ...(excerpt ? { excerpt } : {}) } };
   }
   if (!isObject(value)) return { error: { message: `the config is ${Array.isArray(value) ? 'an array' : typeof value}, not an object ({ … })`, line: undefined, column: undefined } };
   return { value };
@@ -221,7 +225,8 @@ export function readThebeConfig(document: Document): PageThebeConfig {
 
 /** The console line for a config that could not be read: what, where, and what happens instead. */
 export function describeConfigError(error: ConfigError): string {
-  const where = error.line !== undefined ? ` at line ${error.line}, column ${error.column ?? 1} of its text` : '';
+  const excerpt = error.excerpt && error.excerpt.length > 80 ? `${error.excerpt.slice(0, 79)}…` : error.excerpt;
+  const where = error.line !== undefined ? ` at line ${error.line}, column ${error.column ?? 1} of its text${excerpt ? ` (${excerpt})` : ''}` : '';
   return (
     `Pyloom: the Thebe config (<script type="text/x-thebe-config">) could not be read${where}: ${error.message}. ` +
     `Its settings are ignored: the page's cells are set up with Thebe's defaults and still run.`
