@@ -150,7 +150,7 @@ test('a Thebe config with a syntax error: the console gives line and column, the
   await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('still runs\n', { timeout: 120_000 });
 });
 
-test('bootstrap() can be called again after load: it sets up blocks added since, and resolves with the cells; renderAllCells({ selector })', async ({ page }) => {
+test('bootstrap() can be called again after load: it sets up blocks added since, and resolves with the cells; renderAllCells({ selector, codeMirrorConfig }); requestKernel() with events.on', async ({ page }) => {
   await page.goto('/test/e2e/pages/thebe.html');
   await expect(cells(page)).toHaveCount(2);
   const count = await page.evaluate(async () => {
