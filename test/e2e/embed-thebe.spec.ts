@@ -153,6 +153,8 @@ test('a Thebe config with a syntax error: the console gives line and column, the
 test('bootstrap() can be called again after load: it sets up blocks added since, and resolves with the cells; renderAllCells({ selector, codeMirrorConfig }); requestKernel() with events.on', async ({ page }) => {
   await page.goto('/test/e2e/pages/thebe.html');
   await expect(cells(page)).toHaveCount(2);
+  // bootstrap: true set them up on load; thebelab.cells lists them, as in Thebe.
+  expect(await page.evaluate(() => window.thebelab!.cells.map(({ cell }) => cell.className))).toEqual(Array(2).fill('pyloom-cell thebe-cell thebelab-cell'));
   const count = await page.evaluate(async () => {
     const pre = document.createElement('pre');
     pre.setAttribute('data-executable', 'true');

@@ -100,7 +100,13 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
     },
   });
 
-  const asThebeCell = (cell: CellParts): ThebeCell => ({ cell: cell.host, execute: () => page.run(cell) });
+  // One ThebeCell per cell, so thebelab.cells and bootstrap()'s cells hold the same objects.
+  const thebeCells = new WeakMap<CellParts, ThebeCell>();
+  const asThebeCell = (cell: CellParts): ThebeCell => {
+    let thebeCell = thebeCells.get(cell);
+    if (!thebeCell) thebeCells.set(cell, (thebeCell = { cell: cell.host, execute: () => page.run(cell) }));
+    return thebeCell;
+  };
   const kernel: ThebeKernel = { name: kernelName(pageConfig), restart: () => page.restart() };
   let statusWidget: ReturnType<typeof mountStatusWidget>;
   const backend: ThebeBackend = {
@@ -126,11 +132,12 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
       const config = withOptions(pageConfig, options);
       if (config.mountStatusWidget) backend.mountStatusWidget();
       backend.renderAllCells(options);
-      const cells = page.cells.map(asThebeCell);
+      const cells = backend.cells();
       if (!config.requestKernel) return { cells, kernel: undefined };
       await page.start();
       return { cells, kernel };
     },
+    cells: () => page.cells.map(asThebeCell),
     async requestKernel() {
       await page.start();
       return kernel;
@@ -144,7 +151,8 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
       });
     },
     mountActivateWidget() {
-      mountActivateWidget(document, () => void backend.bootstrap());
+      // Through the global, as Thebe's button calls thebelab.bootstrap(): a page that wrapped it is heard.
+      mountActivateWidget(document, () => void (window.thebelab ?? backend).bootstrap());
     },
   };
 
