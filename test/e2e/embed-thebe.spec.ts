@@ -205,3 +205,30 @@ test('a page without a Thebe config gets no Thebe globals and does not load the 
   expect(scripts.some((body) => body.includes('text/x-thebe-config'))).toBe(true); // the control: the embed's own code was seen
   test.info().annotations.push({ type: 'script bytes before Run (plain page)', description: String(scripts.reduce((n, body) => n + body.length, 0)) });
 });
+
+test("Python that cannot start: Thebe's status 'failed' with the reason, the 'error' event, the status widget, and requestKernel() rejects", async ({ page }) => {
+  // A Thebe page whose own Pyloom config points Pyodide at a folder that does not exist.
+  const html = `<!doctype html><title>no python</title>
+    <script type="text/x-thebe-config">{ bootstrap: true, requestKernel: false }</script>
+    <script type="application/json" data-pyloom-config>{ "indexURL": "/no-pyodide-here/" }</script>
+    <div class="thebe-status"></div><pre data-executable>1 + 1</pre>
+    <script type="module" src="/pyloom-embed.js"></script>`;
+  await page.route('**/docs/broken-python.html', (route) => route.fulfill({ contentType: 'text/html', body: html }));
+  await page.goto('/docs/broken-python.html');
+  await expect(cells(page)).toHaveCount(1);
+  const outcome = await page.evaluate(async () => {
+    const heard: string[] = [];
+    window.thebelab!.on('status', (_, data) => heard.push(`status:${data.status}`));
+    window.thebelab!.on('error', (_, data) => heard.push(`error:${data.status}:${data.message.length > 0}`));
+    const result = await window.thebelab!.requestKernel().then(
+      () => 'resolved',
+      (error: unknown) => `rejected: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return { heard, result };
+  });
+  expect(outcome.heard).toEqual(['status:starting', 'status:failed', 'error:error:true']);
+  expect(outcome.result).toMatch(/^rejected: .+/);
+  await expect(page.locator('.thebe-status-field')).toHaveText('failed');
+  await expect(page.locator('.thebe-status-field')).toHaveClass(/thebe-status-failed/);
+  await expect(page.locator('.thebe-status-message')).not.toBeEmpty();
+});

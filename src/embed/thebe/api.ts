@@ -7,9 +7,10 @@ import type { JsonObject } from './config';
 export interface ThebeEventData {
   /**
    * Thebe's kernel status names on the 'status' event: 'starting', 'ready', 'failed' (boot failed),
-   * 'dead' (the runtime stopped); 'error' on the 'error' event (Thebe 0.9), beside 'failed'.
+   * 'dead' (the runtime stopped); on the 'error' event (Thebe 0.9) 'error' beside 'failed' and
+   * 'session-error' beside 'dead'.
    */
-  status: 'starting' | 'ready' | 'failed' | 'dead' | 'error';
+  status: 'starting' | 'ready' | 'failed' | 'dead' | 'error' | 'session-error';
   message: string;
   subject?: 'kernel';
 }

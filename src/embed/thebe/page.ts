@@ -95,8 +95,9 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
       const messages = { starting: page.config.remote ? 'Starting a kernel on the Jupyter server' : 'Starting Python in this browser (Pyodide)', ready: 'Kernel is ready' };
       const message = 'reason' in change ? change.reason : messages[change.state];
       events.trigger('status', { status: change.state, message, subject: 'kernel' });
-      // Thebe 0.9 also reports failures on its 'error' event.
+      // Thebe 0.9 also reports failures on its 'error' event: 'error' for a start, 'session-error' for a death.
       if (change.state === 'failed') events.trigger('error', { status: 'error', message, subject: 'kernel' });
+      if (change.state === 'dead') events.trigger('error', { status: 'session-error', message, subject: 'kernel' });
     },
   });
 
