@@ -158,9 +158,10 @@ test('bootstrap() can be called again after load: it sets up blocks added since,
   const count = await page.evaluate(async () => {
     const pre = document.createElement('pre');
     pre.setAttribute('data-executable', 'true');
-    pre.textContent = '1 + 1';
+    pre.textContent = 'import os\nos.getcwd()';
     document.body.append(pre);
-    const first = await window.thebelab!.bootstrap();
+    // Options merge over the page config, kernelOptions.path too (Python has not started yet).
+    const first = await window.thebelab!.bootstrap({ kernelOptions: { path: 'lesson-4' } });
     const again = await window.thebe!.bootstrap();
     // renderAllCells with its own selector: blocks the page config does not name.
     const extra = document.createElement('pre');
@@ -185,7 +186,7 @@ test('bootstrap() can be called again after load: it sets up blocks added since,
   await runButton(page, 3).click();
   await expect(outputOf(page, 3).locator('pre.text')).toHaveText('9', { timeout: 120_000 });
   await runButton(page, 2).click();
-  await expect(outputOf(page, 2).locator('pre.text')).toHaveText('2', { timeout: 120_000 });
+  await expect(outputOf(page, 2).locator('pre.text')).toHaveText("'/workspace/lesson-4'", { timeout: 120_000 });
 });
 
 test('a page without a Thebe config gets no Thebe globals and does not load the Thebe page code', async ({ page }) => {

@@ -131,6 +131,12 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
     },
     async bootstrap(options?: JsonObject) {
       const config = withOptions(pageConfig, options);
+      if (options) {
+        // Thebe merges the call's options over the page's for everything: the working directory,
+        // server and editor settings hold for a Python (and editors) not started yet.
+        page.config = applyThebeConfig(base, own, config);
+        page.editor.lineNumbers = config.codeMirror.lineNumbers;
+      }
       if (config.mountStatusWidget) backend.mountStatusWidget();
       backend.renderAllCells(options);
       const cells = backend.cells();
