@@ -233,3 +233,26 @@ test("Python that cannot start: Thebe's status 'failed' with the reason, the 'er
   await expect(page.locator('.thebe-status-field')).toHaveClass(/thebe-status-failed/);
   await expect(page.locator('.thebe-status-message')).not.toBeEmpty();
 });
+
+test("Thebe's prompts example: stripPrompts with its own selector splits a block that is not executable, and the pieces run", async ({ page }) => {
+  // The shape of Thebe 0.8's docs/_static/html_examples/prompts.html, with Python in place of Sage.
+  const html = `<!doctype html><title>prompts</title>
+    <script type="text/x-thebe-config">{ bootstrap: true, stripPrompts: { inPrompt: 'sage: ', continuationPrompt: '....: ', selector: '.sage-input' } }</script>
+    <pre class="sage-input" data-language="python">
+    sage: a = 3
+    sage: b = 4
+
+    sage: a + b + \\
+    ....: 5
+    12
+  </pre>
+    <script type="module" src="/pyloom-embed.js"></script>`;
+  await page.route('**/docs/prompts.html', (route) => route.fulfill({ contentType: 'text/html', body: html }));
+  await page.goto('/docs/prompts.html');
+  await expect(cells(page)).toHaveCount(2);
+  await runButton(page, 0).click();
+  await runButton(page, 1).click();
+  await expect(outputOf(page, 1).locator('pre.text')).toHaveText('12', { timeout: 120_000 });
+  await cells(page).nth(1).getByRole('textbox', { name: 'Python code' }).click();
+  await expect(cells(page).nth(1).locator('.cm-line')).toHaveText(['a + b + \\', '5']);
+});
