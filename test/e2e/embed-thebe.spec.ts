@@ -207,31 +207,39 @@ test('a page without a Thebe config gets no Thebe globals and does not load the 
   test.info().annotations.push({ type: 'script bytes before Run (plain page)', description: String(scripts.reduce((n, body) => n + body.length, 0)) });
 });
 
-test("Python that cannot start: Thebe's status 'failed' with the reason, the 'error' event, the status widget, and requestKernel() rejects", async ({ page }) => {
+test("Python that cannot start: Thebe's status 'failed' with the reason, the 'error' event, the status widget, no unhandled rejection from Activate, and requestKernel() rejects", async ({ page }) => {
   // A Thebe page whose own Pyloom config points Pyodide at a folder that does not exist.
   const html = `<!doctype html><title>no python</title>
-    <script type="text/x-thebe-config">{ bootstrap: true, requestKernel: false }</script>
+    <script type="text/x-thebe-config">{ requestKernel: true }</script>
     <script type="application/json" data-pyloom-config>{ "indexURL": "/no-pyodide-here/" }</script>
-    <div class="thebe-status"></div><pre data-executable>1 + 1</pre>
+    <div class="thebe-activate"></div><div class="thebe-status"></div><pre data-executable>1 + 1</pre>
     <script type="module" src="/pyloom-embed.js"></script>`;
   await page.route('**/docs/broken-python.html', (route) => route.fulfill({ contentType: 'text/html', body: html }));
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto('/docs/broken-python.html');
-  await expect(cells(page)).toHaveCount(1);
-  const outcome = await page.evaluate(async () => {
+  await expect(page.locator('html[data-pyloom-thebe=ready]')).toBeAttached();
+  await page.evaluate(() => {
     const heard: string[] = [];
+    Object.assign(window, { heard });
     window.thebelab!.on('status', (_, data) => heard.push(`status:${data.status}`));
     window.thebelab!.on('error', (_, data) => heard.push(`error:${data.status}:${data.message.length > 0}`));
-    const result = await window.thebelab!.requestKernel().then(
-      () => 'resolved',
-      (error: unknown) => `rejected: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    return { heard, result };
   });
-  expect(outcome.heard).toEqual(['status:starting', 'status:failed', 'error:error:true']);
-  expect(outcome.result).toMatch(/^rejected: .+/);
+  // Activate → bootstrap() with requestKernel: the start fails, and the page is told through the status.
+  await page.getByRole('button', { name: 'Activate' }).click();
+  await expect(cells(page)).toHaveCount(1);
   await expect(page.locator('.thebe-status-field')).toHaveText('failed');
   await expect(page.locator('.thebe-status-field')).toHaveClass(/thebe-status-failed/);
   await expect(page.locator('.thebe-status-message')).not.toBeEmpty();
+  const result = await page.evaluate(() =>
+    window.thebelab!.requestKernel().then(
+      () => 'resolved',
+      (error: unknown) => `rejected: ${error instanceof Error ? error.message : String(error)}`,
+    ),
+  );
+  expect(result).toMatch(/^rejected: .+/);
+  expect(await page.evaluate(() => (window as unknown as { heard: string[] }).heard)).toEqual(['status:starting', 'status:failed', 'error:error:true']);
+  expect(pageErrors).toEqual([]);
 });
 
 test("Thebe's prompts example: stripPrompts with its own selector splits a block that is not executable, and the pieces run", async ({ page }) => {

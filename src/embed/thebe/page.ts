@@ -69,6 +69,9 @@ export function thebeBlocks(config: ThebeConfig, selector: string, document: Doc
   return blocks;
 }
 
+/** A start that failed was already told to the page (status 'failed', the cells' own status). */
+const reported = (): void => undefined;
+
 const kernelName = (config: ThebeConfig): string => {
   const name = config.kernelOptions['name'] ?? config.kernelOptions['kernelName'];
   return typeof name === 'string' ? name : 'python3';
@@ -159,12 +162,12 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
     },
     mountActivateWidget() {
       // Through the global, as Thebe's button calls thebelab.bootstrap(): a page that wrapped it is heard.
-      mountActivateWidget(document, () => void (window.thebelab ?? backend).bootstrap());
+      mountActivateWidget(document, () => void (window.thebelab ?? backend).bootstrap().catch(reported));
     },
   };
 
   if (pageConfig.mountActivateWidget) backend.mountActivateWidget();
   if (pageConfig.mountStatusWidget) backend.mountStatusWidget();
-  if (pageConfig.bootstrap || errors.length > 0) void backend.bootstrap();
+  if (pageConfig.bootstrap || errors.length > 0) void backend.bootstrap().catch(reported);
   return backend;
 }
