@@ -10,6 +10,7 @@ import type { TestServer } from './helpers/http-server';
 import { NO_NUMPY_WHY, NUMPY_029_WHEEL, PYODIDE_029_DIR, serveNumpy029, SHARED_WHEELS } from './helpers/pyodide-029';
 import { packSnapshot, unpackSnapshot } from '../../worker/snapshot-dynlibs';
 import { SELF_CHECKS, snapshotPackages } from '../../worker/snapshot-packages';
+import { WarmStart } from '../../worker/snapshot';
 import { readFileSync } from 'node:fs';
 
 /** The SnapshotStore contract in memory, with the wanted-packages record. */
@@ -176,5 +177,24 @@ describe('which loaded packages go into the snapshot (the Pyodide 0.29.0 lock)',
     expect(packages.map((p) => p.name)).not.toContain('pandas');
     expect(skipped.join('\n')).toMatch(/no-such-package: not in the Pyodide lock file/);
     expect(skipped.join('\n')).toMatch(/pandas: (a dependency stays out|compiled, with no self-check)/);
+  });
+});
+
+describe('a package snapshot is keyed by its runtime and its package set', () => {
+  const lockJson = readFileSync(`${PYODIDE_029_DIR}pyodide-lock.json`, 'utf8');
+  const open = async (wanted: string[], pyodideVersion = '0.29.0', wheel = new Uint8Array([1])) => {
+    const store = new MemoryStore();
+    const runtime = { pyodideVersion, wheel, indexURL: PYODIDE_029_DIR, lockJson };
+    // The wanted list is stored under the runtime key, which open() computes: ask once to learn it.
+    store.wantedPackages = async (key: string) => (store.wanted.set(key, wanted), wanted);
+    return WarmStart.open(store, true, runtime);
+  };
+  test('another Pyodide version, pyloom build or package set gives another key', async () => {
+    const numpy = (await open(['numpy'])).key;
+    expect(numpy).toMatch(/^pyodide 0\.29\.0; pyloom [0-9a-f]{64}; core .*; v1; packages numpy==2\.2\.5#2ca46b70661caea8; v2$/);
+    expect((await open(['numpy'], '0.29.1')).key).not.toBe(numpy);
+    expect((await open(['numpy'], '0.29.0', new Uint8Array([2]))).key).not.toBe(numpy);
+    expect((await open([])).key).not.toBe(numpy);
+    expect((await open(['numpy', 'micropip'])).key).not.toBe(numpy);
   });
 });
