@@ -132,6 +132,11 @@ export class WorkspaceFiles extends EventTarget {
   setWritable(writable: boolean): Promise<void> {
     return this.#call((files) => files.setWorkspaceWritable(writable));
   }
+  /** Read `paths` (null: everything) again from storage: another tab, or the notebook files, wrote them. */
+  async reload(paths: string[] | null): Promise<void> {
+    await this.#call((files) => files.reloadPaths(paths));
+    this.#changed(paths ?? ['']);
+  }
   async clear(): Promise<void> {
     await this.#call((files) => files.clearWorkspace());
     this.#changed(['']);
