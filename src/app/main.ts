@@ -5,7 +5,7 @@ import '../components/py-status';
 import { createRuntime, type AnyRuntime } from '../runtime/runtime';
 import { widgetHostFor } from '../widgets/host';
 import { NotebookWidgets } from './notebook-widgets';
-import { Autosave, type SaveStateDetail } from '../notebook/autosave';
+import { Autosave } from '../notebook/autosave';
 import { serializeNotebook } from '../notebook/ipynb';
 import { newNotebook, type Notebook } from '../notebook/model';
 import { NotebookSession, type ChangeDetail } from '../notebook/session';
@@ -15,7 +15,8 @@ import { clearLegacyNotebooks, describeMigration, migrateLegacyNotebooks } from 
 import { clearOfflineCache } from '../offline/register';
 import { clearSnapshots } from '../offline/snapshots';
 import { setUpOffline } from './offline-view';
-import { downloadText, fetchNotebookFile, notices, parseImport } from './notebook-io';
+import { downloadText, fetchNotebookFile, notices, onNotebookDrop, parseImport } from './notebook-io';
+import { showSaveState } from './save-state';
 import { loadDeploymentConfig, type DeploymentConfig } from './config';
 import { setupFilesPanel } from './files-panel';
 import { acquireWorkspaceLock } from './workspace-lock';
@@ -26,7 +27,6 @@ import { describeChoice, jupyterOptions, runtimeChoices, sameChoice, setUpPicker
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const nameField = $<HTMLInputElement>('name');
-const saveState = $('save-state');
 const notebookElement = document.querySelector('py-notebook')!;
 const statusElement = document.querySelector('py-status')!;
 const listPanel = $('notebook-list');
@@ -204,24 +204,7 @@ async function refreshList(): Promise<void> {
 }
 
 // ---- save state, conflicts between tabs, and live refresh of a tab that only reads ----
-autosave.addEventListener('state', (event) => {
-  const { state, message } = (event as CustomEvent<SaveStateDetail>).detail;
-  saveState.dataset['state'] = state;
-  saveState.textContent = {
-    saved: 'Saved in the workspace',
-    pending: 'Saving…',
-    saving: 'Saving…',
-    conflict: 'Not saved: conflict',
-    error: 'Not saved',
-    readonly: autosave.held ? 'Not saved: read-only' : 'Read-only',
-  }[state];
-  saveState.title = message ?? saveState.textContent; // the header may shorten it with an ellipsis
-  $('conflict').hidden = state !== 'conflict' && state !== 'error';
-  $('conflict-text').textContent = message ?? '';
-  $('load-theirs').hidden = state !== 'conflict';
-  $('keep-mine').textContent = state === 'error' ? 'Try again' : 'Keep this version';
-  if (state === 'saved') void refreshList();
-});
+showSaveState(autosave, () => void refreshList());
 /** Show the stored version of the open notebook (another tab's), discarding what this tab held. */
 async function loadTheirs(): Promise<boolean> {
   const stored = await store.load(meta.id).catch((error: unknown) => void notices.error(errorMessage(error)));
@@ -317,22 +300,7 @@ document.addEventListener('visibilitychange', () => {
 });
 window.addEventListener('pagehide', () => void autosave.flush());
 
-// Drag and drop a .ipynb anywhere on the page (the file browser takes its own drops).
-document.addEventListener('dragover', (event) => {
-  if (!event.dataTransfer?.types.includes('Files')) return;
-  event.preventDefault();
-  document.body.classList.add('dragging');
-});
-document.addEventListener('dragleave', (event) => {
-  if (event.relatedTarget === null) document.body.classList.remove('dragging');
-});
-document.addEventListener('drop', (event) => {
-  document.body.classList.remove('dragging');
-  const file = event.dataTransfer?.files[0];
-  if (!file) return;
-  event.preventDefault();
-  void openFile(file);
-});
+onNotebookDrop((file) => void openFile(file));
 
 // ---- start: move the old browser store, then ?open=, the notebook last open, the newest, or a new one ----
 async function start(): Promise<void> {

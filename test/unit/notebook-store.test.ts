@@ -1,7 +1,7 @@
 // Notebook files and autosave (the workspace in memory, BroadcastChannel from Node): two stores
 // with different tab ids on one disk stand for two tabs on one workspace.
-import { afterEach, describe, expect, test, vi } from 'vitest';
-import { Autosave, type SaveStateDetail } from '../../src/notebook/autosave';
+import { afterEach, describe, expect, test } from 'vitest';
+import { Autosave } from '../../src/notebook/autosave';
 import { serializeNotebook } from '../../src/notebook/ipynb';
 import { newCell, newNotebook, type Notebook } from '../../src/notebook/model';
 import { memoryDisk, type NotebookDisk } from '../../src/notebook/notebook-disk';
@@ -104,12 +104,6 @@ describe('NotebookStore (notebooks as workspace files)', () => {
 });
 
 describe('Autosave', () => {
-  const states = (autosave: Autosave) => {
-    const seen: SaveStateDetail[] = [];
-    autosave.addEventListener('state', (e) => seen.push((e as CustomEvent<SaveStateDetail>).detail));
-    return seen;
-  };
-
   test('changes are written within the max wait even while edits keep coming', async () => {
     const [store] = tabs();
     let notebook = withSource('v0');
