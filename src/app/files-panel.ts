@@ -111,7 +111,8 @@ export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
   // Once something is saved, ask the browser not to clear this site's storage under pressure.
   let asked = false;
   files.addEventListener('change', (event) => {
-    const saved = (event as CustomEvent<{ paths: string[] }>).detail.paths.some((path) => path !== '');
+    const { paths, reloaded } = (event as CustomEvent<{ paths: string[]; reloaded: boolean }>).detail;
+    const saved = !reloaded && paths.some((path) => path !== '');
     if (asked || !saved || !files.available || typeof navigator.storage?.persist !== 'function') return;
     asked = true;
     void navigator.storage.persist().then((granted) => (element.persisted = granted), () => undefined);

@@ -79,10 +79,17 @@ export async function opfsDisk(storage: StorageManager | undefined = globalThis.
       return out;
     },
     async read(path) {
-      const handle = await fileOf(path);
-      if (!handle) return undefined;
-      const file = await handle.getFile();
-      return { text: await file.text(), modified: file.lastModified };
+      for (let attempt = 1; ; attempt++) {
+        const handle = await fileOf(path);
+        if (!handle) return undefined;
+        const file = await handle.getFile();
+        try {
+          return { text: await file.text(), modified: file.lastModified };
+        } catch (error) {
+          // Replaced between getFile() and the read (the worker stored Python's write): read the new one.
+          if (attempt >= 3 || !(error instanceof DOMException && error.name === 'NotReadableError')) throw error;
+        }
+      }
     },
     async write(path, text) {
       const { folders, name } = split(path);

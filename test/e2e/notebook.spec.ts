@@ -276,14 +276,16 @@ test('two tabs on one notebook: the stale tab is told and chooses, nothing is lo
   const other = await context.newPage();
   await openNotebook(other);
   await expect(editorOf(other, 1)).toHaveText('tab = "one"');
-  // The first tab edits; the second learns of it at once.
+  // The second tab is read-only (the first owns the workspace): its edits are held, not written.
+  await typeInto(other, 1, ' # and in tab two');
+  await expect(other.locator('#save-state')).toHaveText('Not saved: read-only');
+  // The first tab edits; the second learns of it at once and keeps its own edits until it chooses.
   await typeInto(page, 1, ' # edited in tab one');
   await savedHere(page);
   const banner = other.locator('#conflict');
   await expect(banner).toBeVisible();
   await expect(banner).toContainText('changed in another tab');
-  // Edits made in the stale tab are not written over the other tab's.
-  await typeInto(other, 1, ' # and in tab two');
+  await expect(editorOf(other, 1)).toHaveText('tab = "one" # and in tab two');
   await expect(other.locator('#save-state')).toHaveText('Not saved: conflict');
   await other.getByRole('button', { name: 'Load the other version' }).click();
   await expect(editorOf(other, 1)).toHaveText('tab = "one" # edited in tab one');

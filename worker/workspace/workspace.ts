@@ -99,6 +99,17 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
     }
   }
 
+  /** Place the stored file; one replaced while it was read (the page saved a notebook: NotReadableError) is read again. */
+  async function placeStored(path: string, modified: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await place(path, await store.read(path), modified);
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof DOMException && error.name === 'NotReadableError')) throw error;
+      }
+    }
+  }
+
   async function fill(): Promise<void> {
     if (writable) await store.sweep?.().catch(() => undefined);
     const entries = await store.list();
@@ -110,7 +121,7 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
     const files = entries.filter((entry) => entry.kind === 'file');
     // A few reads at a time: enough to overlap storage latency, not so many that memory spikes.
     for (let i = 0; i < files.length; i += 8) {
-      await Promise.all(files.slice(i, i + 8).map(async (entry) => place(entry.path, await store.read(entry.path), entry.modified)));
+      await Promise.all(files.slice(i, i + 8).map((entry) => placeStored(entry.path, entry.modified)));
     }
     changed.clear();
   }
@@ -330,8 +341,8 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
   /** Put what the store holds at each path into Python's tree (removed when the store has nothing there). */
   async function reload(paths: string[]): Promise<void> {
     for (const path of paths.map(normalizePath)) {
-      const stored = await store.read(path).catch(() => undefined);
-      if (stored) await place(path, stored, Date.now());
+      const stored = await store.read(path).then(() => true, () => false);
+      if (stored) await placeStored(path, Date.now());
       else if (exists(fs!, fsPath(path)) && !fs!.isDir(fs!.stat(fsPath(path)).mode)) quietly(() => removeTree(fs!, fsPath(path)));
       changed.delete(path);
     }
