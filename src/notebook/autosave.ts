@@ -1,6 +1,7 @@
 // Autosave of the open notebook file: every change is written within `maxWaitMs`; a write that
 // would overwrite a newer revision stops and reports a conflict; a read-only tab keeps its edits
 // until it owns the workspace.
+import { serializeNotebook } from './ipynb';
 import type { Notebook } from './model';
 import type { NotebookMeta, NotebookStore, SaveResult, StoreMessage } from './store';
 import { errorMessage } from '../shared/errors';
@@ -33,6 +34,8 @@ export class Autosave extends EventTarget {
   readonly #writable: () => boolean;
   /** Changes not written because this tab was read-only. */
   #held = false;
+  /** The notebook's text as last loaded or saved here: held "changes" that equal it are none (an editor's echo). */
+  #base = '';
   #meta: NotebookMeta | undefined;
   #read: (() => Notebook) | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -66,6 +69,7 @@ export class Autosave extends EventTarget {
     this.#meta = meta;
     this.#read = read;
     this.#held = false;
+    this.#base = serializeNotebook(read());
     this.#setState(this.#writable() ? 'saved' : 'readonly', this.#writable() ? undefined : READ_ONLY);
   }
 
@@ -131,6 +135,7 @@ export class Autosave extends EventTarget {
     this.#timer = undefined;
     this.#meta = meta;
     this.#held = false;
+    if (this.#read) this.#base = serializeNotebook(this.#read());
     this.#setState(this.#writable() ? 'saved' : 'readonly', this.#writable() ? undefined : READ_ONLY);
   }
 
@@ -146,8 +151,9 @@ export class Autosave extends EventTarget {
       }
       this.#setState('saving');
       let result: SaveResult;
+      const notebook = read();
       try {
-        result = await this.#store.save(meta.id, read(), meta.rev, { force });
+        result = await this.#store.save(meta.id, notebook, meta.rev, { force });
       } catch (error) {
         this.#setState('error', storageMessage(error));
         return undefined;
@@ -156,6 +162,7 @@ export class Autosave extends EventTarget {
       if (result.status === 'saved') {
         this.#meta = result.meta;
         this.#held = false;
+        this.#base = serializeNotebook(notebook);
         // Changes made while writing are still pending.
         if (this.#timer === undefined) this.#setState('saved');
         else this.#setState('pending');
@@ -182,7 +189,7 @@ export class Autosave extends EventTarget {
     if (!ours || message.kind === 'renamed' || message.kind === 'created') return;
     if (message.kind === 'saved' && message.rev === meta.rev) return;
     // Nothing unsaved here: the page shows the new version (a `stale` event), nothing is lost.
-    const clean = this.#state === 'saved' || (this.#state === 'readonly' && !this.#held);
+    const clean = this.#state === 'saved' || (this.#state === 'readonly' && (!this.#held || this.#unchanged()));
     if (message.kind === 'saved' && clean) {
       this.dispatchEvent(new CustomEvent<{ id: string }>('stale', { detail: { id: meta.id } }));
       return;
@@ -193,6 +200,10 @@ export class Autosave extends EventTarget {
         ? 'This notebook was changed in another tab or window. Load that version, or keep this one (overwrites the other).'
         : 'This notebook was deleted in another tab. Keep this version to save it again, or download it.',
     );
+  }
+
+  #unchanged(): boolean {
+    return this.#read !== undefined && serializeNotebook(this.#read()) === this.#base;
   }
 
   #setState(state: SaveState, message?: string): void {

@@ -47,7 +47,7 @@ test('notebooks saved by the previous release appear in the workspace with their
     const files = (window as unknown as { pyloomApp: { files: { read(path: string): Promise<Blob> } } }).pyloomApp.files;
     return (await files.read('results.ipynb')).text();
   });
-  expect(JSON.parse(text).cells[0].outputs[1].data['text/plain']).toBe('42');
+  expect(JSON.parse(text).cells[0].outputs[1].data['text/plain']).toEqual(['42']);
   // The old records are gone once their files were written and read back.
   const left = await page.evaluate(
     () =>
