@@ -87,6 +87,10 @@ test('a read-only tab follows the writing tab: the open notebook and the file li
   await page.keyboard.press('Shift+Enter');
   await expect(entry(page, 'live.txt')).toBeVisible();
   await expect(entry(other, 'live.txt')).toBeVisible();
+  // The run's result and the cell Shift+Enter added reach the read-only tab (the writer's last saves).
+  await expect(page.locator('#save-state')).toHaveText('Saved in this browser');
+  await expect(other.locator('py-cell')).toHaveCount(2);
+  await expect(other.locator('py-cell').first().locator('py-output')).toContainText('12');
   // Edits typed in the read-only tab are held, not written, and not replaced by the other tab's saves.
   await editorOf(other, 1).click();
   await other.keyboard.press('End');
