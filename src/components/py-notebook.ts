@@ -8,6 +8,7 @@ import { outputText } from '../notebook/find';
 import type { CellType } from '../notebook/model';
 import type { ChangeDetail, NotebookSession } from '../notebook/session';
 import type { WidgetDisplay } from '../render/types';
+import { CellDrag, cellIdOf } from './cell-drag';
 import { icon } from './icons';
 import { keyName, KeySequence } from './keymap';
 import { announcementFor } from './notebook-announce';
@@ -33,7 +34,6 @@ export interface NotebookModeDetail {
 
 const GROUPS: readonly ToolbarGroup[] = ['cell', 'run', 'kernel', 'view'];
 const BINDINGS = { command: bindingsFor('command'), edit: bindingsFor('edit') };
-const DRAG_TYPE = 'application/x-pyloom-cells';
 /** Cells rendered per task when a notebook opens: a 400-cell notebook appears in slices. */
 const RENDER_BATCH = 20;
 
@@ -54,7 +54,7 @@ export class PyNotebook extends LitElement {
   #keys = { command: new KeySequence(() => BINDINGS.command.keys()), edit: new KeySequence(() => BINDINGS.edit.keys()) };
   #listening: NotebookSession | undefined;
   #runStates = new Map<string, string>();
-  #dragging: string[] = [];
+  readonly #drag = new CellDrag(this);
   /** The find match last marked as current in an output. */
   #markedCurrent: string | undefined;
   /** How many cells are rendered; grows by RENDER_BATCH per task until all are. */
@@ -157,7 +157,7 @@ export class PyNotebook extends LitElement {
       <div class="body">
         ${c.panels.has('toc') ? html`<py-toc .cells=${session.cells} .activeId=${c.activeId} @py-toc-jump=${(e: HTMLElementEventMap['py-toc-jump']) => c.reveal(e.detail.id)}></py-toc>` : nothing}
         <div class="cells" role="list" aria-label="Cells"
-          @dragstart=${this.#onDragStart} @dragover=${this.#onDragOver} @dragleave=${this.#clearDrop} @drop=${this.#onDrop} @dragend=${this.#onDragEnd}>
+          @dragstart=${this.#drag.onDragStart} @dragover=${this.#drag.onDragOver} @dragleave=${this.#drag.clearDrop} @drop=${this.#drag.onDrop} @dragend=${this.#drag.onDragEnd}>
           ${repeat(
             session.cells.slice(0, this.#rendered),
             (cell) => cell.id,
@@ -294,62 +294,6 @@ export class PyNotebook extends LitElement {
     }
     this.requestUpdate();
   };
-
-  // ---- drag and drop: the prompt column is the handle ----
-  #onDragStart = (event: DragEvent) => {
-    const id = cellIdOf(event);
-    const handle = event.composedPath()[0];
-    if (!id || !event.dataTransfer || !(handle instanceof HTMLElement) || !handle.classList.contains('prompt')) return;
-    const selected = this.controller.selectedIds();
-    this.#dragging = selected.includes(id) ? selected : [id];
-    event.dataTransfer.effectAllowed = 'move';
-    event.dataTransfer.setData(DRAG_TYPE, this.#dragging.join(' '));
-  };
-
-  #onDragOver = (event: DragEvent) => {
-    if (this.#dragging.length === 0) return;
-    const target = dropTarget(event, this.#dragging);
-    this.#clearDrop();
-    if (!target) return;
-    event.preventDefault();
-    target.element.dataset['drop'] = target.after ? 'after' : 'before';
-  };
-
-  #onDrop = (event: DragEvent) => {
-    const target = dropTarget(event, this.#dragging);
-    const session = this.session;
-    this.#clearDrop();
-    if (!target || !session) return;
-    event.preventDefault();
-    const rest = session.cells.filter((cell) => !this.#dragging.includes(cell.id));
-    const index = rest.findIndex((cell) => cell.id === target.element.dataset['id']) + (target.after ? 1 : 0);
-    this.controller.moveTo(this.#dragging, index);
-    this.#dragging = [];
-  };
-
-  #onDragEnd = () => {
-    this.#dragging = [];
-    this.#clearDrop();
-  };
-
-  #clearDrop = () => {
-    for (const element of this.renderRoot.querySelectorAll<HTMLElement>('py-cell[data-drop]')) delete element.dataset['drop'];
-  };
-}
-
-/** The cell under the pointer and which half of it, unless it is one of the dragged cells. */
-function dropTarget(event: DragEvent, dragging: readonly string[]): { element: HTMLElement; after: boolean } | undefined {
-  const element = event.composedPath().find((node): node is HTMLElement => node instanceof HTMLElement && node.localName === 'py-cell');
-  if (!element || dragging.includes(element.dataset['id'] ?? '')) return undefined;
-  const box = element.getBoundingClientRect();
-  return { element, after: event.clientY > box.top + box.height / 2 };
-}
-
-function cellIdOf(event: Event): string | undefined {
-  for (const node of event.composedPath()) {
-    if (node instanceof HTMLElement && node.localName === 'py-cell') return node.dataset['id'];
-  }
-  return undefined;
 }
 
 if (!customElements.get('py-notebook')) customElements.define('py-notebook', PyNotebook);

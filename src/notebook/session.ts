@@ -1,24 +1,13 @@
 // A notebook bound to a runtime: cell edits with undo/redo of the structural ones (history.ts), and
-// running cells in order with Jupyter's rules (outputs cleared at start, stop the queue on error, counts).
-// Cells are replaced, never mutated, so elements can tell what changed by identity.
-import type { Output, OutputEvent } from '../protocol';
-import type { ExecuteOptions, ExecuteReply, InputRequest, RuntimeStatus } from '../runtime/runtime';
+// running cells through its run queue (run-queue.ts, Jupyter's rules). Cells are replaced, never
+// mutated, so elements can tell what changed by identity.
+import type { InputRequest } from '../runtime/runtime';
 import { mergeCells, moveBy, moveTo, splitCell } from './edits';
 import { CellHistory, NOTHING, orderOf, reinsertCells, removeCells, reorderCells, swapCells, type Step, type StepResult } from './history';
 import { convertCell, newCell, patchMetadata, type Cell, type CellType, type CodeCell, type JsonObject, type Notebook } from './model';
-import { errorMessage } from '../shared/errors';
-import { abortedOutputs, nextInput, runtimeFailure } from './run-reply';
+import { RunQueue, type CellRunState, type SessionRuntime } from './run-queue';
 
-/** The part of a Runtime a session uses. */
-export interface SessionRuntime extends EventTarget {
-  readonly status: RuntimeStatus;
-  readonly reason: string | undefined;
-  execute(code: string, options?: ExecuteOptions): Promise<ExecuteReply>;
-  interrupt(): Promise<'interrupted' | 'restarted' | 'idle'>;
-  restart(reason?: string): Promise<unknown>;
-}
-
-export type CellRunState = 'queued' | 'running';
+export type { CellRunState, SessionRuntime } from './run-queue';
 
 export interface ChangeDetail {
   /** The cell list itself changed (insert, delete, move, retype, load). */
@@ -33,11 +22,7 @@ export interface ChangeDetail {
 export class NotebookSession extends EventTarget {
   #notebook: Notebook;
   readonly runtime: SessionRuntime;
-  /** Cells waiting or running, in run order. */
-  #queue: string[] = [];
-  #states = new Map<string, CellRunState>();
-  #running: string | undefined;
-  #pumping = false;
+  readonly #runs: RunQueue;
   /** Undo (Z) and redo (Shift+Z) of cell operations. */
   readonly #history = new CellHistory();
   /** Asks the user for a line when Python calls input() in cell `cellId`. */
@@ -47,6 +32,18 @@ export class NotebookSession extends EventTarget {
     super();
     this.#notebook = notebook;
     this.runtime = runtime;
+    this.#runs = new RunQueue({
+      runtime,
+      cell: (id) => this.cell(id),
+      patchCode: (id, patch, persist) => this.#patchCode(id, patch, persist),
+      setNextInput: (id, text, replace) => {
+        // As JupyterLab does: %load replaces the cell's text; other requests add a cell below it.
+        if (replace) this.setSource(id, text);
+        else this.insert(this.index(id) + 1, 'code', text);
+      },
+      runStatesChanged: (cells) => this.#emit({ structure: false, cells, persist: false }),
+      input: (id, request) => this.onInput?.(id, request),
+    });
   }
 
   get notebook(): Notebook {
@@ -56,7 +53,7 @@ export class NotebookSession extends EventTarget {
     return this.#notebook.cells;
   }
   runState(id: string): CellRunState | undefined {
-    return this.#states.get(id);
+    return this.#runs.state(id);
   }
   index(id: string): number {
     return this.#notebook.cells.findIndex((c) => c.id === id);
@@ -67,7 +64,7 @@ export class NotebookSession extends EventTarget {
 
   /** Show another notebook (a file opened, a reload from another tab). Runs in progress are dropped. */
   replace(notebook: Notebook): void {
-    this.#clearQueue();
+    this.#runs.clear();
     this.#history.clear();
     this.#notebook = notebook;
     this.#emit({ structure: true, cells: [], persist: false });
@@ -107,7 +104,7 @@ export class NotebookSession extends EventTarget {
   setType(id: string, type: CellType): void {
     const cell = this.cell(id);
     if (!cell || cell.cell_type === type) return;
-    this.#dequeue(id);
+    this.#runs.remove(id);
     this.#setCells(this.cells.map((c) => (c.id === id ? convertCell(c, type) : c)));
   }
 
@@ -178,7 +175,7 @@ export class NotebookSession extends EventTarget {
   #remove(ids: readonly string[]): Step | undefined {
     const removal = removeCells(this.cells, ids);
     if (!removal) return undefined;
-    for (const { cell } of removal.removed) this.#dequeue(cell.id);
+    for (const { cell } of removal.removed) this.#runs.remove(cell.id);
     this.#setCells(removal.cells);
     return () => {
       const { cells, back } = reinsertCells(this.cells, removal);
@@ -200,7 +197,7 @@ export class NotebookSession extends EventTarget {
   #mergeNow(ids: readonly string[]): { merged: Cell; undo: Step } | undefined {
     const result = mergeCells(this.cells, ids);
     if (!result) return undefined;
-    for (const cell of result.originals) this.#dequeue(cell.id);
+    for (const cell of result.originals) this.#runs.remove(cell.id);
     this.#setCells([...result.cells]);
     const undo: Step = () => {
       const back = this.#swap([result.merged.id], result.originals, result.index);
@@ -212,7 +209,7 @@ export class NotebookSession extends EventTarget {
   #splitNow(id: string, offsets: readonly number[], reuse?: readonly string[]): { parts: Cell[]; undo: Step } | undefined {
     const result = splitCell(this.cells, id, offsets, this.#ids(), reuse);
     if (!result) return undefined;
-    this.#dequeue(id);
+    this.#runs.remove(id);
     this.#setCells([...result.cells]);
     const undo: Step = () => {
       const back = this.#swap(result.parts.map((c) => c.id), [result.original], result.index);
@@ -227,7 +224,7 @@ export class NotebookSession extends EventTarget {
   }
 
   #swap(ids: string[], cells: Cell[], index: number): string[] {
-    for (const id of ids) this.#dequeue(id);
+    for (const id of ids) this.#runs.remove(id);
     const next = swapCells(this.cells, ids, cells, index);
     this.#setCells(next.cells);
     return next.back;
@@ -236,7 +233,7 @@ export class NotebookSession extends EventTarget {
   clearOutputs(ids: string[] = this.cells.map((c) => c.id)): void {
     const changed: string[] = [];
     const cells = this.cells.map((cell) => {
-      if (cell.cell_type !== 'code' || !ids.includes(cell.id) || this.#states.has(cell.id)) return cell;
+      if (cell.cell_type !== 'code' || !ids.includes(cell.id) || this.#runs.state(cell.id)) return cell;
       if (cell.outputs.length === 0 && cell.execution_count === null) return cell;
       changed.push(cell.id);
       return { ...cell, outputs: [], execution_count: null };
@@ -248,14 +245,7 @@ export class NotebookSession extends EventTarget {
   // ---- running ----
   /** Queue code cells to run in the given order (others are ignored). */
   run(ids: string[]): void {
-    for (const id of ids) {
-      const cell = this.cell(id);
-      if (cell?.cell_type !== 'code' || this.#states.has(id)) continue;
-      this.#queue.push(id);
-      this.#states.set(id, 'queued');
-    }
-    this.#emit({ structure: false, cells: ids, persist: false });
-    void this.#pump();
+    this.#runs.enqueue(ids);
   }
   runAll(): void {
     this.run(this.cells.map((c) => c.id));
@@ -272,12 +262,12 @@ export class NotebookSession extends EventTarget {
 
   /** Stop the running cell; queued cells are dropped (as Jupyter does after an error). */
   async interrupt(): Promise<'interrupted' | 'restarted' | 'idle'> {
-    this.#dropQueued();
+    this.#runs.dropQueued();
     return this.runtime.interrupt();
   }
 
   async restart(): Promise<void> {
-    this.#clearQueue();
+    this.#runs.clear();
     await this.runtime.restart('runtime restarted: variables were lost');
   }
 
@@ -287,96 +277,13 @@ export class NotebookSession extends EventTarget {
   }
 
   get busy(): boolean {
-    return this.#running !== undefined || this.#queue.length > 0;
-  }
-
-  async #pump(): Promise<void> {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      for (let id = this.#queue.shift(); id !== undefined; id = this.#queue.shift()) {
-        const cell = this.cell(id);
-        if (cell?.cell_type !== 'code') {
-          this.#states.delete(id);
-          continue;
-        }
-        const ok = await this.#runOne(cell);
-        if (!ok) this.#dropQueued();
-      }
-    } finally {
-      this.#pumping = false;
-    }
-  }
-
-  /** Runs one cell; false when the queue behind it should stop. */
-  async #runOne(cell: CodeCell): Promise<boolean> {
-    const id = cell.id;
-    this.#running = id;
-    this.#states.set(id, 'running');
-    this.#patchCode(id, { outputs: [], execution_count: null });
-    if (this.runtime.status === 'dead') {
-      // A crashed runtime is replaced by a fresh one on the next run.
-      await this.runtime.restart('runtime restarted after it stopped: variables were lost').catch(() => undefined);
-    }
-    let reply: ExecuteReply | undefined;
-    let failure: string | undefined;
-    try {
-      reply = await this.runtime.execute(cell.source, {
-        onOutput: (_event: OutputEvent, outputs: readonly Output[]) => {
-          if (this.#running === id) this.#patchCode(id, { outputs: [...outputs] }, false);
-        },
-        onInput: (request) => this.onInput?.(id, request),
-      });
-    } catch (error) {
-      failure = errorMessage(error);
-    }
-    if (this.#running !== id) return false; // dropped by replace()
-    this.#running = undefined;
-    this.#states.delete(id);
-    if (reply?.status === 'aborted') {
-      this.#patchCode(id, { outputs: abortedOutputs(reply.outputs, this.runtime.reason), execution_count: null });
-      return false;
-    }
-    if (reply) {
-      this.#patchCode(id, { outputs: [...reply.outputs], execution_count: reply.executionCount });
-      // IPython's set_next_input (%load): the cell's new text, or a new cell below it, as JupyterLab does.
-      const next = nextInput(reply.payload);
-      if (next?.replace) this.setSource(id, next.text);
-      else if (next) this.insert(this.index(id) + 1, 'code', next.text);
-      return reply.status === 'ok';
-    }
-    const current = this.cell(id);
-    const previous = current?.cell_type === 'code' ? current.outputs : [];
-    this.#patchCode(id, { outputs: [...previous, runtimeFailure(failure ?? 'unknown error')] });
-    return false;
+    return this.#runs.busy;
   }
 
   #patchCode(id: string, patch: Partial<Pick<CodeCell, 'outputs' | 'execution_count'>>, persist = true): void {
     const cell = this.cell(id);
     if (cell?.cell_type !== 'code') return;
     this.#replaceCell({ ...cell, ...patch }, persist);
-  }
-
-  #dropQueued(): void {
-    const dropped = this.#queue.splice(0);
-    for (const id of dropped) this.#states.delete(id);
-    if (dropped.length) this.#emit({ structure: false, cells: dropped, persist: false });
-  }
-
-  #clearQueue(): void {
-    this.#dropQueued();
-    const running = this.#running;
-    if (running) {
-      this.#running = undefined;
-      this.#states.delete(running);
-      this.#emit({ structure: false, cells: [running], persist: false });
-    }
-  }
-
-  #dequeue(id: string): void {
-    const at = this.#queue.indexOf(id);
-    if (at >= 0) this.#queue.splice(at, 1);
-    if (this.#running !== id) this.#states.delete(id);
   }
 
   #ids(): Set<string> {

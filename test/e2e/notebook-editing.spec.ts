@@ -1,40 +1,10 @@
 // JupyterLab's editing features on the notebook page, driven as a user: keyboard and pointer for
 // multi-cell selection, run/delete/cut/copy/paste/move, merge and split with undo, drag and drop,
-// find and replace, collapse, contents, line numbers, shortcut help and the command palette.
-import { expect, test, type Locator, type Page } from '@playwright/test';
+// collapse, contents, line numbers, shortcut help and the command palette (find: notebook-find.spec.ts).
+import { expect, test } from '@playwright/test';
 import { COMMANDS } from '../../src/components/notebook-commands';
+import { button, cell, clickCell, expectSelected, expectSources, openEditing } from './notebook-cells';
 import { openCells, openNotebook } from './notebook-page';
-
-const cells = (page: Page) => page.locator('py-cell');
-const cell = (page: Page, n: number) => cells(page).nth(n - 1);
-const button = (page: Page, name: string) => page.getByRole('toolbar', { name: 'Notebook actions' }).getByRole('button', { name, exact: true });
-
-/** The notebook's sources as the model holds them (what autosave and Download write). */
-function sources(page: Page): Promise<string[]> {
-  return page.evaluate(() => document.querySelector('py-notebook')!.session!.cells.map((c) => c.source));
-}
-async function expectSources(page: Page, expected: string[]): Promise<void> {
-  await expect.poll(() => sources(page)).toEqual(expected);
-}
-async function expectSelected(page: Page, positions: number[]): Promise<void> {
-  const count = await cells(page).count();
-  for (let n = 1; n <= count; n += 1) {
-    if (positions.includes(n)) await expect(cell(page, n)).toHaveAttribute('selected', '');
-    else await expect(cell(page, n)).not.toHaveAttribute('selected', '');
-  }
-}
-/** Command mode on cell n, the way a pointer user gets there: a click on its prompt. */
-async function clickCell(page: Page, n: number, modifiers: ('Shift' | 'Control')[] = []): Promise<Locator> {
-  const target = cell(page, n);
-  await target.locator('.prompt').click({ modifiers });
-  return target;
-}
-
-/** The page without waiting for Python: editing needs no runtime. */
-async function openEditing(page: Page, list: string[], markdown?: ReadonlySet<number>): Promise<void> {
-  await page.goto('/');
-  await openCells(page, 'editing.ipynb', list, markdown);
-}
 
 test('multi-cell selection with Shift+J/K, Shift+arrows and Shift+click; delete and one undo brings all back', async ({ page }) => {
   await openEditing(page, ['a', 'b', 'c', 'd', 'e']);
@@ -192,86 +162,6 @@ test('drag a cell by its prompt, and a two-cell selection, to new places', async
   await expectSources(page, ['b', 'd', 'c', 'a']);
   await page.keyboard.press('z');
   await expectSources(page, ['c', 'a', 'b', 'd']);
-});
-
-test('find and replace across cells: Ctrl+F, match count, case, regex, replace all', async ({ page }) => {
-  await openEditing(page, ['total = 1\nTotal = 2', '# Totals', 'print(total)'], new Set([1]));
-  await clickCell(page, 1);
-  await page.keyboard.press('Control+f');
-  const find = page.getByRole('searchbox', { name: 'Find' });
-  await expect(find).toBeFocused();
-  await find.fill('total');
-  const count = page.locator('py-find').getByRole('status');
-  await expect(count).toHaveText('1 of 4');
-  await find.press('Enter');
-  await expect(count).toHaveText('2 of 4');
-  await expect(cell(page, 1)).toHaveAttribute('active', '');
-  await page.getByRole('checkbox', { name: 'Match case' }).check();
-  await expect(count).toHaveText('1 of 2');
-  await page.getByRole('checkbox', { name: 'Regular expression' }).check();
-  await find.fill('tot\\w+');
-  await expect(count).toHaveText('1 of 2');
-  await find.fill('(');
-  await expect(count).toContainText('Invalid');
-  await find.fill('^t(\\w+)');
-  await page.getByRole('textbox', { name: 'Replace with' }).fill('sum_$1');
-  await page.getByRole('button', { name: 'Replace all' }).click();
-  await expectSources(page, ['sum_otal = 1\nTotal = 2', '# Totals', 'print(total)']);
-  await page.getByRole('button', { name: 'Close' }).click();
-  await expect(page.locator('py-find')).toHaveCount(0);
-  // Pointer: the toolbar opens it too.
-  await button(page, 'Find and replace').click();
-  await expect(page.getByRole('searchbox', { name: 'Find' })).toBeFocused();
-});
-
-test('find also searches text outputs: counted, highlighted, never replaced; an option turns it off', async ({ page }) => {
-  await page.goto('/');
-  const stream = { output_type: 'stream', name: 'stdout', text: 'total 0\ntotal 1\n' };
-  await openCells(page, 'outputs.ipynb', ['for i in range(2):\n    print("total", i)', 'total = 3'], new Set(), new Map([[0, [stream]]]));
-  await clickCell(page, 2);
-  await page.keyboard.press('Control+f');
-  const find = page.getByRole('searchbox', { name: 'Find' });
-  await expect(find).toBeFocused();
-  await page.keyboard.type('total');
-  const count = page.locator('py-find').getByRole('status');
-  await expect(count).toHaveText('1 of 4 (2 in outputs)');
-  const highlights = () =>
-    page.evaluate(() => {
-      const texts = (name: string) => [...(CSS.highlights.get(name) ?? [])].map((range) => `${range.toString()}@${(range as Range).startContainer.parentElement?.closest('pre')?.textContent ?? ''}`);
-      return { all: texts('pyloom-find'), current: texts('pyloom-find-current') };
-    });
-  // The second match is the first line of the first cell's output: marked as current, the other output match marked too.
-  await page.keyboard.press('Enter');
-  await expect(count).toHaveText('2 of 4 (2 in outputs)');
-  await expect.poll(highlights).toEqual({ all: ['total@total 0\ntotal 1\n'], current: ['total@total 0\ntotal 1\n'] });
-  await expect(cell(page, 1)).toHaveAttribute('active', '');
-  const current = await page.evaluate(() => {
-    const range = [...CSS.highlights.get('pyloom-find-current')!][0] as Range;
-    return { offset: range.startOffset, text: range.startContainer.textContent };
-  });
-  expect(current.text?.slice(current.offset, current.offset + 5)).toBe('total');
-  expect(current.text?.indexOf('total 0')).toBe(current.offset);
-  // Replace all changes sources only; the output text is read-only.
-  await page.getByRole('textbox', { name: 'Replace with' }).fill('sum');
-  await page.getByRole('textbox', { name: 'Replace with' }).press('Tab');
-  await page.keyboard.press('Tab'); // past Replace to Replace all
-  await expect(page.getByRole('button', { name: 'Replace all' })).toBeFocused();
-  await page.keyboard.press('Enter');
-  await expectSources(page, ['for i in range(2):\n    print("sum", i)', 'sum = 3']);
-  await expect(count).toHaveText('2 of 2 (2 in outputs)');
-  await expect(cell(page, 1).locator('py-output pre')).toHaveText('total 0\ntotal 1\n');
-  await expect(page.getByRole('button', { name: 'Replace all' })).toBeDisabled();
-  // Off: outputs are not searched.
-  await page.getByRole('checkbox', { name: 'Search outputs' }).focus();
-  await page.keyboard.press('Space');
-  await expect(count).toHaveText('No matches');
-  await expect.poll(highlights).toEqual({ all: [], current: [] });
-  await page.keyboard.press('Space');
-  await expect(count).toHaveText('1 of 2 (2 in outputs)');
-  await find.focus();
-  await page.keyboard.press('Escape');
-  await expect(page.locator('py-find')).toHaveCount(0);
-  expect(await page.evaluate(() => CSS.highlights.has('pyloom-find') || CSS.highlights.has('pyloom-find-current'))).toBe(false);
 });
 
 test('a long notebook: an editor far off screen is taken down and comes back with its text and undo history', async ({ page }) => {
