@@ -6,6 +6,11 @@ import { openCells, openNotebook } from './notebook-page';
 
 const editorOf = (page: Page, n: number) => page.locator('py-cell').nth(n - 1).locator('.cm-content');
 const entry = (page: Page, name: string) => page.locator('py-files').getByRole('button', { name: `File ${name}`, exact: true });
+async function typeInto(page: Page, n: number, text: string): Promise<void> {
+  await editorOf(page, n).click();
+  await page.keyboard.type(text);
+}
+const savedHere = (page: Page) => expect(page.locator('#save-state')).toHaveText('Saved in this browser');
 
 test('notebooks saved by the previous release appear in the workspace with their outputs, once', async ({ page }) => {
   test.setTimeout(240_000);
@@ -105,5 +110,28 @@ test('a read-only tab follows the writing tab: the open notebook and the file li
   await expect(editorOf(other, 1)).toHaveText(/# and in tab two$/);
   await other.getByRole('button', { name: 'Load the other version' }).click();
   await expect(editorOf(other, 1)).toHaveText('open("live.txt", "w").write("from tab one") # again');
+  await expect(banner).toBeHidden();
+});
+
+test('two tabs on one notebook: the stale tab is told and chooses, nothing is lost silently', async ({ page, context }) => {
+  await openNotebook(page);
+  await typeInto(page, 1, 'tab = "one"');
+  await savedHere(page);
+  const other = await context.newPage();
+  await openNotebook(other);
+  await expect(editorOf(other, 1)).toHaveText('tab = "one"');
+  // The second tab is read-only (the first owns the workspace): its edits are held, not written.
+  await typeInto(other, 1, ' # and in tab two');
+  await expect(other.locator('#save-state')).toHaveText('Not saved: read-only');
+  // The first tab edits; the second learns of it at once and keeps its own edits until it chooses.
+  await typeInto(page, 1, ' # edited in tab one');
+  await savedHere(page);
+  const banner = other.locator('#conflict');
+  await expect(banner).toBeVisible();
+  await expect(banner).toContainText('changed in another tab');
+  await expect(editorOf(other, 1)).toHaveText('tab = "one" # and in tab two');
+  await expect(other.locator('#save-state')).toHaveText('Not saved: conflict');
+  await other.getByRole('button', { name: 'Load the other version' }).click();
+  await expect(editorOf(other, 1)).toHaveText('tab = "one" # edited in tab one');
   await expect(banner).toBeHidden();
 });
