@@ -218,6 +218,7 @@ export default defineConfig(({ mode }) => ({
               embedOptions: 'test/e2e/pages/embed-options.html',
               embedFiles: 'test/e2e/pages/embed-files.html',
               offline: 'test/e2e/pages/offline.html',
+              legacyStore: 'test/e2e/pages/legacy-store.html',
               benchBare: 'test/bench/pages/bare.html',
               benchPyloom: 'test/bench/pages/pyloom.html',
             }

@@ -373,4 +373,6 @@ export interface WorkspaceApi {
   setWorkspaceWritable(writable: boolean): Promise<void>;
   /** Erase every workspace file (the page's "Reset all browser data"). */
   clearWorkspace(): Promise<void>;
+  /** Read `paths` (null: the whole tree) again from storage, which another tab or the page's notebook files changed. */
+  reloadPaths(paths: WorkspacePath[] | null): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // The notebook page's file browser panel: <py-files> on the runtime's workspace, shown or hidden
-// by the Files button (remembered in this browser), storage-full errors from Python's saves.
+// by the Files button (remembered in this browser), the two-tab mode (the owner tells read-only tabs
+// what changed, they reload it), and Python's working directory (the open notebook's folder).
 import '../components/py-files';
 import { Runtime, type AnyRuntime } from '../runtime/runtime';
 import { errorMessage } from '../shared/errors';
@@ -18,7 +19,14 @@ export interface FilesPanel {
   attach(runtime: AnyRuntime): void;
   /** The folder on disk the user opened as the workspace (RuntimeOptions.workspaceFolder), if any. */
   folder(): FileSystemDirectoryHandle | undefined;
+  /** Python's working directory from now on and after each (re)start: the open notebook's folder. */
+  setNotebookFolder(path: string): void;
+  /** Called after this tab gained or lost the workspace (after the worker has reloaded it). */
+  onOwnerChange(listener: (owned: boolean) => void): void;
 }
+
+/** What the owning tab tells read-only tabs: these workspace paths changed ('' the whole tree). */
+const CHANGES = 'pyloom:workspace-changes';
 
 // The File System Access API members TypeScript's DOM library leaves out (Chromium has them).
 declare global {
@@ -48,9 +56,16 @@ export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
   };
   show(localStorage.getItem(SHOWN_KEY) !== '0');
   toggle.addEventListener('click', () => show(panel.hidden));
-  // A restarted worker mounts the workspace again: list what it sees.
+  // A restarted worker mounts the workspace again: list what it sees, and enter the notebook's folder.
+  let cwd = '';
+  let starting = true;
   const onStatus = (event: Event) => {
-    if ((event as CustomEvent<{ status: string }>).detail.status === 'idle') void element.refresh();
+    const { status } = (event as CustomEvent<{ status: string }>).detail;
+    if (status === 'starting') starting = true;
+    if (status !== 'idle') return;
+    if (starting && cwd) void files.setWorkingDirectory(cwd).catch(() => undefined);
+    starting = false;
+    void element.refresh();
   };
   let current: AnyRuntime | undefined;
   const attach = (runtime: AnyRuntime) => {
@@ -61,17 +76,28 @@ export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
   };
   const banner = document.getElementById('read-only')!;
   const takeOver = document.getElementById('take-over') as HTMLButtonElement;
+  const ownerListeners: ((owned: boolean) => void)[] = [];
   const showOwner = (owned: boolean) => {
     banner.hidden = owned;
     element.readOnly = !owned;
   };
+  // Live refresh: the owner posts every change; a read-only tab's worker reads those paths again.
+  const changes = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANGES) : undefined;
+  files.addEventListener('change', (event) => {
+    if (lock.owned) changes?.postMessage((event as CustomEvent<{ paths: string[] }>).detail.paths);
+  });
+  changes?.addEventListener('message', (event: MessageEvent<string[]>) => {
+    if (lock.owned || !files.available) return;
+    void files.reload(event.data.includes('') ? null : event.data).catch(() => undefined);
+  });
   lock.connect({
     // Python's unsaved changes are stored before the other tab reads the workspace.
     beforeRelease: () => files.setWritable(false),
     onChange: (owned) => {
       showOwner(owned);
       // Taken over: the worker reads the workspace again (the other tab changed it).
-      if (owned) void files.setWritable(true).then(() => element.refresh());
+      const reloaded = owned && files.available ? files.setWritable(true).then(() => element.refresh()) : Promise.resolve();
+      void reloaded.catch(() => undefined).then(() => ownerListeners.forEach((listener) => listener(owned)));
     },
   });
   takeOver.addEventListener('click', async () => {
@@ -85,7 +111,8 @@ export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
   // Once something is saved, ask the browser not to clear this site's storage under pressure.
   let asked = false;
   files.addEventListener('change', (event) => {
-    const saved = (event as CustomEvent<{ paths: string[] }>).detail.paths.some((path) => path !== '');
+    const { paths, reloaded } = (event as CustomEvent<{ paths: string[]; reloaded: boolean }>).detail;
+    const saved = !reloaded && paths.some((path) => path !== '');
     if (asked || !saved || !files.available || typeof navigator.storage?.persist !== 'function') return;
     asked = true;
     void navigator.storage.persist().then((granted) => (element.persisted = granted), () => undefined);
@@ -127,5 +154,9 @@ export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
     });
     void element.refresh();
   });
-  return { files, element, fetchCompanions, attach, folder: () => folder };
+  const setNotebookFolder = (path: string) => {
+    cwd = path;
+    if (files.available) void files.setWorkingDirectory(path).catch(() => undefined);
+  };
+  return { files, element, fetchCompanions, attach, folder: () => folder, setNotebookFolder, onOwnerChange: (listener) => void ownerListeners.push(listener) };
 }

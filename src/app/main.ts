@@ -1,18 +1,22 @@
-// The notebook page: one runtime, the notebook open in this tab, files in and out, autosave to
-// this browser, and the list of notebooks kept here.
+// The notebook page: one runtime, the notebook file open in this tab (a workspace .ipynb, saved
+// by autosave), the notebook list, and the header's controls.
 import '../components/py-notebook';
 import '../components/py-status';
 import { createRuntime, type AnyRuntime } from '../runtime/runtime';
 import { widgetHostFor } from '../widgets/host';
 import { NotebookWidgets } from './notebook-widgets';
-import { Autosave, type SaveStateDetail } from '../notebook/autosave';
-import { NotebookFileError, parseNotebook, serializeNotebook } from '../notebook/ipynb';
+import { Autosave } from '../notebook/autosave';
+import { serializeNotebook } from '../notebook/ipynb';
 import { newNotebook, type Notebook } from '../notebook/model';
-import type { Progress } from '../protocol';
 import { NotebookSession, type ChangeDetail } from '../notebook/session';
-import { NotebookStore, type NotebookMeta } from '../notebook/store';
-import { clearOfflineCache, offlineStatus, registerOffline, type OfflineState } from '../offline/register';
-import { clearSnapshots, snapshotBytes } from '../offline/snapshots';
+import { NotebookStore, parentOf, type NotebookMeta, type StoreMessage, type StoredNotebook } from '../notebook/store';
+import { memoryDisk, opfsDisk } from '../notebook/notebook-disk';
+import { clearLegacyNotebooks, describeMigration, migrateLegacyNotebooks } from '../notebook/migrate';
+import { clearOfflineCache } from '../offline/register';
+import { clearSnapshots } from '../offline/snapshots';
+import { setUpOffline } from './offline-view';
+import { downloadText, fetchNotebookFile, notices, onNotebookDrop, parseImport } from './notebook-io';
+import { showSaveState } from './save-state';
 import { loadDeploymentConfig, type DeploymentConfig } from './config';
 import { setupFilesPanel } from './files-panel';
 import { acquireWorkspaceLock } from './workspace-lock';
@@ -23,7 +27,6 @@ import { describeChoice, jupyterOptions, runtimeChoices, sameChoice, setUpPicker
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const nameField = $<HTMLInputElement>('name');
-const saveState = $('save-state');
 const notebookElement = document.querySelector('py-notebook')!;
 const statusElement = document.querySelector('py-status')!;
 const listPanel = $('notebook-list');
@@ -43,6 +46,7 @@ const workspaceLock = await acquireWorkspaceLock();
 const widgets = new NotebookWidgets();
 widgets.onChange = () => autosave.changed();
 const filesPanel = setupFilesPanel(workspaceLock);
+const offline = setUpOffline(config);
 let runtime: AnyRuntime = startRuntime(choice);
 notebookElement.completer = (code, cursor) => runtime.complete(code, cursor);
 const runtimeButton = $('runtime-button');
@@ -60,7 +64,7 @@ function startRuntime(next: RuntimeChoice): AnyRuntime {
   // Live widgets on either runtime: Pyodide's comm channel or the Jupyter kernel's comms.
   notebookElement.widgets = widgets.useHost(widgetHostFor(started, { trusted: false }));
   filesPanel.attach(started);
-  watchDownloads(started);
+  offline.watch(started);
   if (next.kind === 'jupyter') {
     // A wrong or missing token (not kept unless asked) opens the picker to type it.
     started.ready.catch((error: unknown) => {
@@ -85,78 +89,27 @@ function useRuntime(next: RuntimeChoice, force = false): void {
   }
 }
 
-// ---- offline: the service worker caches the app, Pyodide and every package used ----
-const offlineView = $('offline');
-const clearOffline = $('clear-offline');
-async function showOffline(known?: OfflineState): Promise<void> {
-  const state = known ?? (await offlineStatus());
-  const snapshot = await snapshotBytes().catch(() => 0);
-  const size = `${((state.cachedBytes + snapshot) / 1e6).toFixed(1)} MB cached`;
-  offlineView.textContent = !state.supported
-    ? `Offline use unavailable: ${state.reason ?? 'not supported here'}`
-    : state.ready
-      ? `Ready offline · ${size}${state.packages ? ` (${state.packages} package file${state.packages === 1 ? '' : 's'})` : ''}${snapshot ? ' · warm start' : ''}`
-      : `Caching for offline use… ${state.reason ?? ''}`;
-  offlineView.title = offlineView.textContent;
-  clearOffline.hidden = !state.supported && snapshot === 0;
-}
-// Not awaited: the first visit's runtime boots while the app is being cached. What it fetched
-// before the service worker took control (the deployment config, a custom lock file) is fetched
-// again through it, so an offline visit finds them.
-const fetchedEarly = [new URL('pyloom.json', document.baseURI).href, ...(config.lockFileURL ? [new URL(config.lockFileURL, document.baseURI).href] : [])];
-if (config.offline === false) {
-  offlineView.textContent = 'Offline use turned off (pyloom.json)';
-} else {
-  registerOffline({ alsoCache: fetchedEarly, ...(config.isolation ? { isolation: config.isolation } : {}) }).then(
-    (state) => void showOffline(state),
-    (error: unknown) => (offlineView.textContent = `Offline cache failed: ${errorMessage(error)}`),
-  );
-}
-// Packages a cell loads are cached as they arrive: refresh the figure when the runtime settles
-// after a download (not after every cell: the status asks the service worker and walks the caches).
-let downloaded = false;
-function watchDownloads(watched: AnyRuntime): void {
-  watched.addEventListener('progress', (event) => {
-    if ((event as CustomEvent<Progress>).detail.kind === 'download') downloaded = true;
-  });
-  watched.addEventListener('status', (event) => {
-    if (config.offline === false || !downloaded || (event as CustomEvent<{ status: string }>).detail.status !== 'idle') return;
-    downloaded = false;
-    void showOffline().catch(() => undefined);
-  });
-}
-clearOffline.addEventListener('click', async () => {
-  if (!confirm('Remove the offline copy of Pyloom, Pyodide and the packages (notebooks are kept)? The next visit downloads them again.')) return;
-  await clearOfflineCache();
-  await clearSnapshots();
-  await showOffline();
+// ---- notebooks: .ipynb files in the workspace ----
+const disk = (await opfsDisk().catch(() => undefined)) ?? memoryDisk();
+const store = new NotebookStore({
+  disk,
+  // The worker's copy of the tree reads what the page wrote (a notebook `%run` or the file list sees).
+  onWritten: (paths) => void (filesPanel.files.available ? filesPanel.files.reload(paths).catch(() => undefined) : undefined),
 });
-
-// ---- notebooks kept in this browser ----
-const store = new NotebookStore();
-const autosave = new Autosave(store);
+const autosave = new Autosave(store, { writable: () => workspaceLock.owned });
 let meta: NotebookMeta;
 let session: NotebookSession;
-
-function showFileError(message: string): void {
-  $('file-error-text').textContent = message;
-  $('file-error').hidden = false;
+if (configError) notices.error(`pyloom.json ignored: ${configError}`);
+if (disk.kind === 'memory') {
+  notices.error('This browser gives no file storage to this page (no Origin Private File System), so notebooks are kept only until it closes. Use Download .ipynb to keep your work.');
 }
-function showWarnings(summary: string, warnings: string[]): void {
-  $('file-warnings-text').textContent = summary;
-  $('file-warnings-list').textContent = warnings.join('\n');
-  $('file-warnings').hidden = warnings.length === 0;
-}
-$('file-error-close').addEventListener('click', () => ($('file-error').hidden = true));
-$('file-warnings-close').addEventListener('click', () => ($('file-warnings').hidden = true));
-if (configError) showFileError(`pyloom.json ignored: ${configError}`);
 
 function onSessionChange(event: Event): void {
   if ((event as CustomEvent<ChangeDetail>).detail.persist) autosave.changed();
 }
 
-/** Show a stored notebook in this tab (the runtime and its variables are kept). */
-async function show(stored: { meta: NotebookMeta; notebook: Notebook }): Promise<void> {
+/** Show a notebook file in this tab (the runtime and its variables are kept); its folder becomes Python's cwd. */
+async function show(stored: StoredNotebook): Promise<void> {
   await autosave.flush();
   meta = stored.meta;
   useRuntime(runtimeChoices.for(meta.id));
@@ -168,104 +121,81 @@ async function show(stored: { meta: NotebookMeta; notebook: Notebook }): Promise
   }
   notebookElement.widgets = widgets.open(stored.notebook);
   await autosave.attach(meta, () => widgets.save(session.notebook));
-  // Not awaited: cells run after it wait in the worker until the files are there.
+  // Not awaited: cells run after them wait in the worker until the files are there.
+  filesPanel.setNotebookFolder(parentOf(meta.id));
   void filesPanel.fetchCompanions(stored.notebook.metadata);
   showName();
-  await store.setLastOpened(meta.id);
+  if (workspaceLock.owned) store.setLastOpened(meta.id);
   await refreshList();
 }
 
 function showName(): void {
   nameField.value = meta.name;
+  nameField.title = meta.id;
   document.title = `${meta.name} — Pyloom`;
 }
 
-async function createAndShow(name: string, notebook: Notebook): Promise<void> {
-  const created = await store.create(name, notebook);
-  await show({ meta: created, notebook });
+/** False (and a banner saying what to do) when another tab owns the workspace. */
+function canWrite(action: string): boolean {
+  if (workspaceLock.owned) return true;
+  notices.error(`Not ${action}: another tab owns the workspace. Choose "Edit files here instead" first.`);
+  return false;
+}
+
+async function createAndShow(name: string, notebook: Notebook, folder = meta ? parentOf(meta.id) : ''): Promise<void> {
+  if (!canWrite('created')) return;
+  await show({ meta: await store.create(name, notebook, folder), notebook });
 }
 
 async function openById(id: string): Promise<void> {
-  const stored = await store.load(id);
-  if (stored) await show(stored);
-  else showFileError('That notebook is no longer in this browser (deleted in another tab?).');
-}
-
-/** Parse a file's bytes; on success it becomes a new notebook here, on failure nothing changes. */
-async function importNotebook(bytes: ArrayBuffer | string, name: string): Promise<void> {
-  $('file-error').hidden = true;
-  let result;
   try {
-    result = parseNotebook(bytes, name);
+    const stored = await store.load(id);
+    if (stored) await show(stored);
+    else notices.error(`"${id}" is no longer in the workspace (deleted or renamed in another tab?).`);
   } catch (error) {
-    const reason = error instanceof NotebookFileError ? error.message : `unexpected error: ${String(error)}`;
-    showFileError(`Could not open ${name}: ${reason} The notebook you had open is unchanged.`);
-    return;
+    notices.error(errorMessage(error));
   }
-  await createAndShow(name, result.notebook);
-  showWarnings(`${name} was opened with ${result.warnings.length} change${result.warnings.length === 1 ? '' : 's'}:`, result.warnings);
 }
 
-// A .ipynb opened in the file browser: shown as a notebook of this browser (a copy of the file).
+async function importBytes(bytes: ArrayBuffer | string, name: string): Promise<void> {
+  if (!canWrite(`opened (${name})`)) return;
+  const notebook = parseImport(bytes, name);
+  if (notebook) await createAndShow(name, notebook);
+}
+
+// A .ipynb opened in the file browser is that file (of the browser's workspace; a local folder's is imported as a copy).
 filesPanel.element.addEventListener('open-notebook', (event) => {
   const { path } = event.detail;
-  void filesPanel.files.read(path).then((blob) => openFile(new File([blob], path.split('/').pop() ?? path)), (error: unknown) => showFileError(String(error)));
+  if (!filesPanel.folder()) void openById(path);
+  else void filesPanel.files.read(path).then((blob) => openFile(new File([blob], path.split('/').pop() ?? path)), (error: unknown) => notices.error(String(error)));
 });
 
 async function openFile(file: File): Promise<void> {
   try {
-    await importNotebook(await file.arrayBuffer(), file.name);
+    await importBytes(await file.arrayBuffer(), file.name);
   } catch (error) {
-    showFileError(`Could not read ${file.name}: ${errorMessage(error)}`);
+    notices.error(`Could not read ${file.name}: ${errorMessage(error)}`);
   }
-}
-
-/** `?open=<url>`: a same-origin or CORS-enabled notebook file. */
-async function openFromUrl(url: string): Promise<boolean> {
-  let response: Response;
-  const name = decodeURIComponent(new URL(url, location.href).pathname.split('/').pop() || 'notebook.ipynb');
-  try {
-    response = await fetch(new URL(url, location.href));
-  } catch {
-    showFileError(`Could not fetch ${url}: the server is unreachable or does not allow cross-origin reads (CORS). Download the file and open it with Open….`);
-    return false;
-  }
-  if (!response.ok) {
-    showFileError(`Could not fetch ${url}: HTTP ${response.status} ${response.statusText}.`);
-    return false;
-  }
-  await importNotebook(await response.arrayBuffer(), name);
-  return true;
-}
-
-function download(): void {
-  const text = serializeNotebook(widgets.save(session.notebook));
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ipynb+json' }));
-  const link = Object.assign(document.createElement('a'), { href: url, download: meta.name });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 async function refreshList(): Promise<void> {
-  // Autosave calls this every second while typing: read the store only while the list is shown.
+  // Autosave calls this every second while typing: read the workspace only while the list is shown.
   if (listPanel.hidden) return;
   renderNotebookList(listPanel, await store.list(), meta?.id, {
     open: (id) => void openById(id),
     duplicate: async (id) => {
+      if (!canWrite('duplicated')) return;
       await autosave.flush();
-      const copy = await store.duplicate(id);
+      const copy = await store.duplicate(id).catch((error: unknown) => void notices.error(errorMessage(error)));
       if (copy) await openById(copy.id);
     },
     remove: async (id) => {
-      const target = (await store.list()).find((m) => m.id === id);
-      if (!target || !confirm(`Delete ${target.name} from this browser? This cannot be undone.`)) return;
+      if (!canWrite('deleted') || !confirm(`Delete ${id} from the workspace? This cannot be undone.`)) return;
       await store.delete(id);
       if (id === meta.id) {
         const next = (await store.list())[0];
         if (next) await openById(next.id);
-        else await createAndShow('Untitled', newNotebook());
+        else await createAndShow('Untitled', newNotebook(), '');
       } else {
         await refreshList();
       }
@@ -273,41 +203,60 @@ async function refreshList(): Promise<void> {
   });
 }
 
-// ---- save state and conflicts between tabs ----
-autosave.addEventListener('state', (event) => {
-  const { state, message } = (event as CustomEvent<SaveStateDetail>).detail;
-  saveState.dataset['state'] = state;
-  saveState.textContent = { saved: 'Saved in this browser', pending: 'Saving…', saving: 'Saving…', conflict: 'Not saved: conflict', error: 'Not saved' }[state];
-  saveState.title = saveState.textContent; // the header may shorten it with an ellipsis
-  $('conflict').hidden = state !== 'conflict' && state !== 'error';
-  $('conflict-text').textContent = message ?? '';
-  $('load-theirs').hidden = state !== 'conflict';
-  $('keep-mine').textContent = state === 'error' ? 'Try again' : 'Keep this version';
-  if (state === 'saved') void refreshList();
-});
-$('load-theirs').addEventListener('click', async () => {
-  const stored = await store.load(meta.id);
-  if (!stored) {
-    showFileError('The other tab deleted this notebook; there is no other version to load. Keep this version to save it again.');
-    return;
-  }
+// ---- save state, conflicts between tabs, and live refresh of a tab that only reads ----
+showSaveState(autosave, () => void refreshList());
+/** Show the stored version of the open notebook (another tab's), discarding what this tab held. */
+async function loadTheirs(): Promise<boolean> {
+  const stored = await store.load(meta.id).catch((error: unknown) => void notices.error(errorMessage(error)));
+  if (!stored) return false;
   meta = stored.meta;
   session.replace(stored.notebook);
-  autosave.updateMeta(stored.meta);
+  notebookElement.widgets = widgets.open(stored.notebook);
+  autosave.reloaded(stored.meta);
   showName();
+  return true;
+}
+autosave.addEventListener('stale', () => void loadTheirs());
+$('load-theirs').addEventListener('click', async () => {
+  if (!(await store.disk.exists(meta.id))) {
+    notices.error('The other tab deleted this notebook; there is no other version to load. Keep this version to save it again.');
+    return;
+  }
+  await loadTheirs();
 });
 $('keep-mine').addEventListener('click', async () => {
+  if (!canWrite('saved')) return;
   const result = await autosave.keepMine();
-  if (result?.status === 'missing') await createAndShow(meta.name, session.notebook);
+  if (result?.status === 'missing') await createAndShow(meta.name, session.notebook, parentOf(meta.id));
 });
-store.addEventListener('message', () => void refreshList());
+store.addEventListener('message', (event) => {
+  const message = (event as CustomEvent<StoreMessage>).detail;
+  // Another tab renamed the open notebook: follow it (saves go to the new path).
+  if (message.kind === 'renamed' && meta && message.id === meta.id) {
+    meta = { ...meta, id: message.to, name: message.to.slice(message.to.lastIndexOf('/') + 1) };
+    autosave.updateMeta({ ...meta, rev: autosave.meta?.rev ?? meta.rev });
+    showName();
+  }
+  void refreshList();
+});
+// The lock moved: a tab that took over writes what it held (checked against the file's revision).
+filesPanel.onOwnerChange(() => void autosave.resume());
 
 // ---- header controls ----
 nameField.addEventListener('change', async () => {
-  const renamed = await store.rename(meta.id, nameField.value);
-  if (renamed) {
-    meta = renamed;
-    autosave.updateMeta({ ...renamed, rev: autosave.meta?.rev ?? renamed.rev });
+  if (canWrite('renamed')) {
+    await autosave.flush();
+    try {
+      const renamed = await store.rename(meta.id, nameField.value);
+      if (renamed) {
+        runtimeChoices.save(renamed.id, runtimeChoices.for(meta.id));
+        meta = renamed;
+        autosave.updateMeta(renamed);
+        store.setLastOpened(renamed.id);
+      }
+    } catch (error) {
+      notices.error(errorMessage(error));
+    }
   }
   showName();
   await refreshList();
@@ -319,7 +268,7 @@ $<HTMLInputElement>('open-file').addEventListener('change', (event) => {
   input.value = '';
   if (file) void openFile(file);
 });
-$('download').addEventListener('click', download);
+$('download').addEventListener('click', () => downloadText(serializeNotebook(widgets.save(session.notebook)), meta.name));
 $('toggle-list').addEventListener('click', () => {
   listPanel.hidden = !listPanel.hidden;
   $('toggle-list').setAttribute('aria-expanded', String(!listPanel.hidden));
@@ -327,13 +276,15 @@ $('toggle-list').addEventListener('click', () => {
 });
 $('reset').addEventListener('click', async () => {
   if (!confirm('Delete every notebook, output, workspace file, setting and offline file Pyloom keeps in this browser? Download what you want to keep first.')) return;
+  if (!canWrite('reset')) return;
   try {
     await filesPanel.files.clear();
   } catch (error) {
-    showFileError(`Workspace files were not erased: ${errorMessage(error)}`);
+    notices.error(`Workspace files were not erased: ${errorMessage(error)}`);
     return;
   }
-  await store.clearAll();
+  store.cleared();
+  await clearLegacyNotebooks().catch(() => undefined);
   await clearOfflineCache().catch(() => undefined);
   await clearSnapshots().catch(() => undefined);
   location.replace(location.pathname);
@@ -349,41 +300,36 @@ document.addEventListener('visibilitychange', () => {
 });
 window.addEventListener('pagehide', () => void autosave.flush());
 
-// Drag and drop a .ipynb anywhere on the page.
-document.addEventListener('dragover', (event) => {
-  if (!event.dataTransfer?.types.includes('Files')) return;
-  event.preventDefault();
-  document.body.classList.add('dragging');
-});
-document.addEventListener('dragleave', (event) => {
-  if (event.relatedTarget === null) document.body.classList.remove('dragging');
-});
-document.addEventListener('drop', (event) => {
-  document.body.classList.remove('dragging');
-  const file = event.dataTransfer?.files[0];
-  if (!file) return;
-  event.preventDefault();
-  void openFile(file);
-});
+onNotebookDrop((file) => void openFile(file));
 
-// ---- start: ?open=, else the notebook last open here, else the newest, else a new one ----
+// ---- start: move the old browser store, then ?open=, the notebook last open, the newest, or a new one ----
 async function start(): Promise<void> {
+  if (workspaceLock.owned && disk.kind === 'opfs') {
+    const report = await migrateLegacyNotebooks(store);
+    if (report.lastOpened && !store.lastOpened()) store.setLastOpened(report.lastOpened);
+    const moved = describeMigration(report);
+    if (moved) notices.warnings(moved.summary, moved.details.length ? moved.details : report.moved.map((m) => m.path));
+  }
   const open = new URLSearchParams(location.search).get('open');
-  if (open && (await openFromUrl(open))) return;
-  const last = await store.lastOpened();
-  const stored = (last && (await store.load(last))) || (await firstStored());
+  const fetched = open ? await fetchNotebookFile(open) : undefined;
+  if (fetched && workspaceLock.owned) return importBytes(fetched.bytes, fetched.name);
+  const last = store.lastOpened();
+  const stored = (last && (await store.load(last).catch(() => undefined))) || (await firstStored());
   if (stored) await show(stored);
-  else await createAndShow('Untitled', newNotebook());
+  else if (workspaceLock.owned) await createAndShow('Untitled', newNotebook(), '');
+  else throw new Error('the workspace has no notebook yet and another tab owns it');
 }
 
-async function firstStored() {
-  const newest = (await store.list())[0];
-  return newest ? store.load(newest.id) : undefined;
+async function firstStored(): Promise<StoredNotebook | undefined> {
+  for (const listed of await store.list()) {
+    const stored = await store.load(listed.id).catch(() => undefined);
+    if (stored) return stored;
+  }
+  return undefined;
 }
 
 await start().catch((error: unknown) => {
-  // IndexedDB can be unavailable (private windows of some browsers): work without saving.
-  showFileError(`Browser storage is unavailable, so nothing will be saved here: ${errorMessage(error)}. Use Download .ipynb to keep your work.`);
+  notices.error(`No notebook could be opened from the workspace, so nothing will be saved here: ${errorMessage(error)}. Use Download .ipynb to keep your work.`);
   session ??= new NotebookSession(newNotebook(), runtime);
   notebookElement.session = session;
 });

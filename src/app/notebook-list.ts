@@ -1,6 +1,6 @@
-// The notebooks kept in this browser, as a list to open, duplicate or delete them.
+// The notebook files of the workspace, as a list to open, duplicate or delete them.
 import { html, render } from 'lit';
-import type { NotebookMeta } from '../notebook/store';
+import type { ListedNotebook } from '../notebook/store';
 
 export interface ListActions {
   open(id: string): void;
@@ -10,16 +10,16 @@ export interface ListActions {
 
 const when = (time: number) => new Date(time).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-export function renderNotebookList(container: HTMLElement, notebooks: NotebookMeta[], current: string | undefined, actions: ListActions): void {
+export function renderNotebookList(container: HTMLElement, notebooks: ListedNotebook[], current: string | undefined, actions: ListActions): void {
   render(
-    html`<h2 style="font-size:14px;margin:4px 0 8px">Notebooks in this browser (${notebooks.length})</h2>
+    html`<h2 style="font-size:14px;margin:4px 0 8px">Notebooks in the workspace (${notebooks.length})</h2>
       <ul>
         ${notebooks.map(
           (nb) => html`<li aria-current=${nb.id === current ? 'true' : 'false'}>
-            <button type="button" class="open" @click=${() => actions.open(nb.id)}>${nb.name}</button>
+            <button type="button" class="open" @click=${() => actions.open(nb.id)}>${nb.id}</button>
             <div class="meta">changed ${when(nb.updated)}</div>
-            <button type="button" aria-label=${`Duplicate ${nb.name}`} @click=${() => actions.duplicate(nb.id)}>Duplicate</button>
-            <button type="button" aria-label=${`Delete ${nb.name}`} @click=${() => actions.remove(nb.id)}>Delete</button>
+            <button type="button" aria-label=${`Duplicate ${nb.id}`} @click=${() => actions.duplicate(nb.id)}>Duplicate</button>
+            <button type="button" aria-label=${`Delete ${nb.id}`} @click=${() => actions.remove(nb.id)}>Delete</button>
           </li>`,
         )}
       </ul>`,

@@ -1,19 +1,15 @@
 // <py-files>: the workspace file browser — a folder's entries with sizes, upload (pickers and
 // drag-and-drop of files and folders), new folder/file, rename or move, delete, download (folders
 // as zip), a view of text files and images, and the workspace's size and the browser's quota.
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { FileEntry, WorkspaceUsage } from '../protocol';
+import { filesStyles } from './py-files-styles';
+import { closePreview, previewOf, previewView, usageLine, type Preview } from './py-files-view';
 import { itemsFromDrop, itemsFromPicker } from '../workspace/drop';
 import { formatBytes, joinPath, type UploadItem, type WorkspaceFiles } from '../workspace/files';
 import { errorMessage } from '../shared/errors';
 
-const TEXT = /\.(txt|csv|tsv|json|py|md|ipynb|js|ts|html|css|xml|yaml|yml|toml|ini|cfg|log|rst|sql|sh|r)$/i;
-const IMAGE = /\.(png|jpe?g|gif|webp|svg|bmp|ico)$/i;
-/** Bytes of a text file shown in the view; the rest is cut with a note. */
-const VIEW_BYTES = 200_000;
-
-type Preview = { path: string; text: string; truncated: boolean } | { path: string; image: string } | undefined;
 
 /** The workspace path of the .ipynb the user opened. */
 export interface OpenNotebookDetail {
@@ -37,30 +33,7 @@ export const NO_LOCAL_FOLDERS =
  * @csspart list - the entries of the folder shown.
  */
 export class PyFiles extends LitElement {
-  static override styles = css`
-    :host { display: block; font: 13px system-ui, sans-serif; color: var(--pyloom-text-color, #1d2330); }
-    .bar { display: flex; flex-wrap: wrap; gap: 4px; margin-bottom: 6px; }
-    button, label.button { font: 12px system-ui, sans-serif; padding: 2px 6px; border: 1px solid var(--pyloom-control-border, #8c93a3); border-radius: 4px; background: var(--pyloom-control-bg, #fff); color: var(--pyloom-text-color, #1d2330); cursor: pointer; }
-    label.button:focus-within { outline: 2px solid var(--pyloom-focus, #2f6fde); }
-    button:disabled { opacity: 0.5; cursor: default; }
-    .hidden-input { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-    nav { margin: 4px 0; word-break: break-all; }
-    nav button { border: none; background: none; color: var(--pyloom-link-color, #0550ae); text-decoration: underline; padding: 0 2px; }
-    ul { list-style: none; margin: 0; padding: 0; min-height: 3rem; border: 2px dashed transparent; border-radius: 4px; }
-    ul.dragging { border-color: var(--pyloom-accent, #2f6fde); background: var(--pyloom-selected-bg, #f0f5ff); }
-    li { display: flex; align-items: center; gap: 4px; padding: 2px 0; border-bottom: 1px solid var(--pyloom-border, #f0f1f4); }
-    li .name { flex: 1; min-width: 0; text-align: left; border: none; background: none; padding: 0; color: var(--pyloom-link-color, #0550ae); word-break: break-all; }
-    li .name:focus { outline: 2px solid var(--pyloom-focus, #2f6fde); }
-    li .size { color: var(--pyloom-muted, #545b6b); font-size: 11px; white-space: nowrap; }
-    li .actions button { padding: 0 4px; font-size: 11px; }
-    .empty { color: var(--pyloom-muted, #545b6b); padding: 6px 0; }
-    .message { margin: 4px 0; padding: 4px 6px; border-radius: 4px; background: var(--pyloom-error-background, #fdecea); color: var(--pyloom-error-color, #7f1d1d); }
-    .message.info { background: var(--pyloom-selected-bg, #eef4ff); color: var(--pyloom-text-color, #1d3a7a); }
-    .usage { color: var(--pyloom-muted, #545b6b); font-size: 12px; margin-top: 6px; }
-    .preview { margin-top: 6px; border-top: 1px solid var(--pyloom-border, #e3e5ea); padding-top: 4px; }
-    .preview pre { max-height: 20rem; overflow: auto; font-size: 12px; background: var(--pyloom-panel-bg, #f6f8fa); padding: 4px; white-space: pre-wrap; }
-    .preview img { max-width: 100%; }
-  `;
+  static override styles = filesStyles;
 
   @property({ attribute: false }) files: WorkspaceFiles | undefined;
   @property({ type: Boolean, attribute: 'read-only' }) readOnly = false;
@@ -198,20 +171,13 @@ export class PyFiles extends LitElement {
     await this.#act('Opening', async (files) => {
       const blob = await files.read(entry.path);
       this.#closePreview();
-      if (IMAGE.test(entry.name)) {
-        const type = entry.name.toLowerCase().endsWith('.svg') ? 'image/svg+xml' : '';
-        // An <img> never runs an SVG's scripts.
-        this.preview = { path: entry.path, image: URL.createObjectURL(type ? new Blob([blob], { type }) : blob) };
-      } else if (TEXT.test(entry.name) || blob.size <= VIEW_BYTES) {
-        this.preview = { path: entry.path, text: await blob.slice(0, VIEW_BYTES).text(), truncated: blob.size > VIEW_BYTES };
-      } else {
-        this.message = { text: `"${entry.path}" (${formatBytes(blob.size)}) has no view here; download it or read it from Python.`, info: true };
-      }
+      this.preview = await previewOf(entry, blob);
+      if (!this.preview) this.message = { text: `"${entry.path}" (${formatBytes(blob.size)}) has no view here; download it or read it from Python.`, info: true };
     });
   }
 
   #closePreview(): void {
-    if (this.preview && 'image' in this.preview) URL.revokeObjectURL(this.preview.image);
+    closePreview(this.preview);
     this.preview = undefined;
   }
 
@@ -267,7 +233,6 @@ export class PyFiles extends LitElement {
 
   override render() {
     const ro = this.readOnly || !this.files;
-    const usage = this.usage;
     return html`
       <div class="bar" role="toolbar" aria-label="Workspace files">
         <label class="button" ?hidden=${ro}>Upload files<input class="hidden-input" type="file" multiple aria-label="Upload files" @change=${this.#pick} /></label>
@@ -289,23 +254,8 @@ export class PyFiles extends LitElement {
             ? html`<li class="empty">${ro ? 'No files.' : 'No files yet: drop files or folders here, or use Upload.'}</li>`
             : this.entries.map((entry) => this.#row(entry))}
       </ul>
-      ${usage
-        ? html`<div class="usage" role="status">
-            Workspace ${formatBytes(usage.files)}${usage.usage !== null && usage.quota !== null
-              ? html` · browser storage ${formatBytes(usage.usage)} of ${formatBytes(usage.quota)}`
-              : nothing}${this.persisted === false && usage.store === 'opfs'
-              ? html` · the browser may clear these files when disk space runs low`
-              : nothing}${usage.store === 'memory' ? html` · kept in memory only (this browser has no persistent file storage)` : nothing}
-          </div>`
-        : nothing}
-      ${this.preview
-        ? html`<section class="preview" aria-label="View of ${this.preview.path}">
-            <div>${this.preview.path} <button type="button" @click=${() => this.#closePreview()}>Close</button></div>
-            ${'image' in this.preview
-              ? html`<img src=${this.preview.image} alt=${this.preview.path} />`
-              : html`<pre>${this.preview.text}</pre>${this.preview.truncated ? html`<div class="usage">(only the first ${formatBytes(VIEW_BYTES)} shown)</div>` : nothing}`}
-          </section>`
-        : nothing}
+      ${usageLine(this.usage, this.persisted)}
+      ${previewView(this.preview, () => this.#closePreview())}
     `;
   }
 }

@@ -1,10 +1,12 @@
-// Autosave of the open notebook: every change is written within `maxWaitMs`, a write that would
-// overwrite another tab's newer revision stops and reports a conflict instead.
+// Autosave of the open notebook file: every change is written within `maxWaitMs`; a write that
+// would overwrite a newer revision stops and reports a conflict; a read-only tab keeps its edits
+// until it owns the workspace.
+import { serializeNotebook } from './ipynb';
 import type { Notebook } from './model';
 import type { NotebookMeta, NotebookStore, SaveResult, StoreMessage } from './store';
 import { errorMessage } from '../shared/errors';
 
-export type SaveState = 'saved' | 'pending' | 'saving' | 'conflict' | 'error';
+export type SaveState = 'saved' | 'pending' | 'saving' | 'conflict' | 'error' | 'readonly';
 
 export interface SaveStateDetail {
   state: SaveState;
@@ -17,13 +19,23 @@ export interface AutosaveOptions {
   delayMs?: number;
   /** Longest a change waits while edits keep coming. Default 1000 ms. */
   maxWaitMs?: number;
+  /** False while another tab owns the workspace: changes wait (state 'readonly'). Default: always writable. */
+  writable?: () => boolean;
 }
 
-/** Events: `state` (CustomEvent<SaveStateDetail>). */
+const READ_ONLY =
+  'Another tab owns the workspace, so edits here are not saved yet. Take over ("Edit files here instead") to save them, or download the notebook.';
+
+/** Events: `state` (CustomEvent<SaveStateDetail>); `stale` (CustomEvent<{ id }>: another tab saved the open notebook and this tab has no unsaved edit, so the page can reload it). */
 export class Autosave extends EventTarget {
   readonly #store: NotebookStore;
   readonly #delayMs: number;
   readonly #maxWaitMs: number;
+  readonly #writable: () => boolean;
+  /** Changes not written because this tab was read-only. */
+  #held = false;
+  /** The notebook's text as last loaded or saved here: held "changes" that equal it are none (an editor's echo). */
+  #base = '';
   #meta: NotebookMeta | undefined;
   #read: (() => Notebook) | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -37,6 +49,7 @@ export class Autosave extends EventTarget {
     this.#store = store;
     this.#delayMs = options.delayMs ?? 250;
     this.#maxWaitMs = options.maxWaitMs ?? 1000;
+    this.#writable = options.writable ?? (() => true);
     store.addEventListener('message', (event) => this.#onStoreMessage((event as CustomEvent<StoreMessage>).detail));
   }
 
@@ -55,13 +68,37 @@ export class Autosave extends EventTarget {
     await this.flush();
     this.#meta = meta;
     this.#read = read;
-    this.#setState('saved');
+    this.#held = false;
+    this.#base = serializeNotebook(read());
+    this.#setState(this.#writable() ? 'saved' : 'readonly', this.#writable() ? undefined : READ_ONLY);
+  }
+
+  /** True when this tab holds changes it could not write (read-only); they are written by `resume`. */
+  get held(): boolean {
+    return this.#held;
+  }
+
+  /** The tab became writable (or read-only): write what was held, or show the mode. */
+  async resume(): Promise<void> {
+    if (!this.#writable()) {
+      if (this.#state === 'saved') this.#setState('readonly', READ_ONLY);
+      return;
+    }
+    if (this.#state !== 'readonly') return;
+    if (!this.#held) return this.#setState('saved');
+    this.#setState('pending');
+    await this.flush();
   }
 
   /** The notebook changed: write it soon. */
   changed(): void {
     // In a conflict nothing is written until the user chooses (keepMine / updateMeta).
     if (!this.#meta || this.#state === 'conflict') return;
+    if (!this.#writable()) {
+      this.#held = true;
+      this.#setState('readonly', READ_ONLY);
+      return;
+    }
     const now = Date.now();
     if (this.#state !== 'pending') this.#firstPending = now;
     this.#setState('pending');
@@ -92,15 +129,31 @@ export class Autosave extends EventTarget {
     if (this.#state === 'conflict') this.#setState('saved');
   }
 
+  /** The page replaced the notebook with the stored version `meta`: edits held here are gone. */
+  reloaded(meta: NotebookMeta): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#meta = meta;
+    this.#held = false;
+    if (this.#read) this.#base = serializeNotebook(this.#read());
+    this.#setState(this.#writable() ? 'saved' : 'readonly', this.#writable() ? undefined : READ_ONLY);
+  }
+
   #write(force: boolean): Promise<SaveResult | undefined> {
     const run = async (): Promise<SaveResult | undefined> => {
       const meta = this.#meta;
       const read = this.#read;
       if (!meta || !read) return undefined;
+      if (!this.#writable()) {
+        this.#held = true;
+        this.#setState('readonly', READ_ONLY);
+        return undefined;
+      }
       this.#setState('saving');
       let result: SaveResult;
+      const notebook = read();
       try {
-        result = await this.#store.save(meta.id, read(), meta.rev, { force });
+        result = await this.#store.save(meta.id, notebook, meta.rev, { force });
       } catch (error) {
         this.#setState('error', storageMessage(error));
         return undefined;
@@ -108,6 +161,8 @@ export class Autosave extends EventTarget {
       if (this.#meta?.id !== meta.id) return result;
       if (result.status === 'saved') {
         this.#meta = result.meta;
+        this.#held = false;
+        this.#base = serializeNotebook(notebook);
         // Changes made while writing are still pending.
         if (this.#timer === undefined) this.#setState('saved');
         else this.#setState('pending');
@@ -130,14 +185,25 @@ export class Autosave extends EventTarget {
     const meta = this.#meta;
     if (!meta) return;
     const ours = message.kind === 'cleared' || ('id' in message && message.id === meta.id);
+    // A rename is followed by the page (updateMeta); a save of this very text is no conflict.
     if (!ours || message.kind === 'renamed' || message.kind === 'created') return;
-    if (message.kind === 'saved' && message.rev <= meta.rev) return;
+    if (message.kind === 'saved' && message.rev === meta.rev) return;
+    // Nothing unsaved here: the page shows the new version (a `stale` event), nothing is lost.
+    const clean = this.#state === 'saved' || (this.#state === 'readonly' && (!this.#held || this.#unchanged()));
+    if (message.kind === 'saved' && clean) {
+      this.dispatchEvent(new CustomEvent<{ id: string }>('stale', { detail: { id: meta.id } }));
+      return;
+    }
     this.#setState(
       'conflict',
       message.kind === 'saved'
         ? 'This notebook was changed in another tab or window. Load that version, or keep this one (overwrites the other).'
         : 'This notebook was deleted in another tab. Keep this version to save it again, or download it.',
     );
+  }
+
+  #unchanged(): boolean {
+    return this.#read !== undefined && serializeNotebook(this.#read()) === this.#base;
   }
 
   #setState(state: SaveState, message?: string): void {

@@ -1,173 +1,201 @@
-// Notebooks kept in the browser (IndexedDB via idb-keyval): list, load, save with revision checks
-// so two tabs on one notebook cannot overwrite each other silently, and a channel telling other
-// tabs what changed.
-import { clear, createStore, del, get, getMany, keys, promisifyRequest, set, type UseStore } from 'idb-keyval';
+// Notebooks as `.ipynb` files in the workspace: list, load, save with a revision check (the
+// content hash the tab started from) so a stale tab never overwrites a newer file silently, and a
+// channel telling other tabs what changed. A notebook's id is its workspace path.
+import { NotebookFileError, parseNotebook, serializeNotebook } from './ipynb';
 import type { Notebook } from './model';
+import type { NotebookDisk } from './notebook-disk';
+import { errorMessage } from '../shared/errors';
 
 export interface NotebookMeta {
+  /** The workspace path of the file ('week1/intro.ipynb'); also the notebook's identity. */
   id: string;
-  /** Shown in the list and used as the download name (ends in .ipynb). */
+  /** The file name, shown in the header and used as the download name (ends in .ipynb). */
   name: string;
-  created: number;
+  /** When the file last changed, ms since the epoch. */
   updated: number;
-  /** Bumped by every content save; a save based on an older revision is a conflict. */
-  rev: number;
-  /** The tab that wrote the last revision. */
-  writer: string;
+  /** SHA-256 (hex) of the file's text as this tab last read or wrote it; a save based on another is a conflict. */
+  rev: string;
 }
+
+/** An entry of the notebook list (the revision is known only once the file is read). */
+export type ListedNotebook = Omit<NotebookMeta, 'rev'>;
 
 export interface StoredNotebook {
   meta: NotebookMeta;
   notebook: Notebook;
 }
 
-export type SaveResult = { status: 'saved'; meta: NotebookMeta } | { status: 'conflict'; theirs: NotebookMeta } | { status: 'missing' };
+export type SaveResult = { status: 'saved'; meta: NotebookMeta } | { status: 'conflict'; theirs: ListedNotebook } | { status: 'missing' };
 
 /** What one tab tells the others; `rev` is the revision after the change. */
 export type StoreMessage =
-  | { kind: 'saved'; id: string; rev: number; writer: string }
-  | { kind: 'renamed' | 'created' | 'deleted'; id: string; writer: string }
+  | { kind: 'saved'; id: string; rev: string; writer: string }
+  | { kind: 'renamed'; id: string; to: string; writer: string }
+  | { kind: 'created' | 'deleted'; id: string; writer: string }
   | { kind: 'cleared'; writer: string };
 
-const metaKey = (id: string) => `meta:${id}`;
-const docKey = (id: string) => `doc:${id}`;
-const LAST_OPEN = 'last-open';
+/** A notebook file that is not valid ipynb: the file is left as it is. */
+export class NotebookUnreadableError extends Error {
+  override name = 'NotebookUnreadableError';
+}
 
 export interface StoreOptions {
-  /** IndexedDB database name (tests use their own). */
-  dbName?: string;
-  /** Identifies this tab in revisions and messages. */
+  /** Where the files are. */
+  disk: NotebookDisk;
+  /** Identifies this tab in messages. */
   tabId?: string;
+  /** BroadcastChannel name (tests use their own). Default 'pyloom:notebooks'. */
+  channel?: string;
+  /** Remembers the notebook open last (default: localStorage, else memory). */
+  memory?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  /** Called with the paths this tab wrote or removed (the worker's copy of the tree reloads them). */
+  onWritten?: (paths: string[]) => void;
+}
+
+const LAST_OPEN = 'pyloom.last-notebook';
+
+/** SHA-256 of `text` as hex. */
+export async function revisionOf(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 export class NotebookStore extends EventTarget {
   readonly tabId: string;
-  readonly #db: UseStore;
+  readonly disk: NotebookDisk;
   readonly #channel: BroadcastChannel | undefined;
+  readonly #memory: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  readonly #onWritten: (paths: string[]) => void;
 
-  constructor(options: StoreOptions = {}) {
+  constructor(options: StoreOptions) {
     super();
-    const dbName = options.dbName ?? 'pyloom';
+    this.disk = options.disk;
     this.tabId = options.tabId ?? crypto.randomUUID();
-    this.#db = createStore(dbName, 'notebooks');
-    this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`${dbName}:notebooks`) : undefined;
+    this.#memory = options.memory ?? globalThis.localStorage ?? memoryStorage();
+    this.#onWritten = options.onWritten ?? (() => undefined);
+    this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(options.channel ?? 'pyloom:notebooks') : undefined;
     this.#channel?.addEventListener('message', (event: MessageEvent<StoreMessage>) => {
       if (event.data.writer !== this.tabId) this.dispatchEvent(new CustomEvent<StoreMessage>('message', { detail: event.data }));
     });
   }
 
-  /** All notebooks, most recently changed first. */
-  async list(): Promise<NotebookMeta[]> {
-    const metaKeys = (await keys<string>(this.#db)).filter((key) => typeof key === 'string' && key.startsWith('meta:'));
-    const metas = (await getMany<NotebookMeta>(metaKeys, this.#db)).filter((m): m is NotebookMeta => m !== undefined);
-    return metas.sort((a, b) => b.updated - a.updated);
+  /** Every notebook file in the workspace, most recently changed first. */
+  async list(): Promise<ListedNotebook[]> {
+    const entries = await this.disk.listNotebooks();
+    return entries.map((entry) => ({ id: entry.path, name: nameOf(entry.path), updated: entry.modified })).sort((a, b) => b.updated - a.updated);
   }
 
+  /**
+   * The notebook at `id`, or undefined when there is no such file. Rejects with
+   * NotebookUnreadableError when the file is not a notebook (the file is not changed).
+   */
   async load(id: string): Promise<StoredNotebook | undefined> {
-    const [meta, notebook] = await getMany<unknown>([metaKey(id), docKey(id)], this.#db);
-    if (!meta || !notebook) return undefined;
-    return { meta: meta as NotebookMeta, notebook: notebook as Notebook };
+    const file = await this.disk.read(id);
+    if (!file) return undefined;
+    let notebook: Notebook;
+    try {
+      notebook = parseNotebook(file.text, nameOf(id)).notebook;
+    } catch (error) {
+      const reason = error instanceof NotebookFileError ? error.message : errorMessage(error);
+      throw new NotebookUnreadableError(
+        `"${id}" is not a notebook Pyloom can open: ${reason} The file is unchanged; download it from the Files panel to repair it, or delete it there.`,
+      );
+    }
+    return { meta: { id, name: nameOf(id), updated: file.modified, rev: await revisionOf(file.text) }, notebook };
   }
 
-  async create(name: string, notebook: Notebook): Promise<NotebookMeta> {
-    const now = Date.now();
-    const meta: NotebookMeta = { id: crypto.randomUUID(), name: await this.#uniqueName(name), created: now, updated: now, rev: 1, writer: this.tabId };
-    await this.#transaction((store) => {
-      store.put(notebook, docKey(meta.id));
-      store.put(meta, metaKey(meta.id));
-    });
-    this.#post({ kind: 'created', id: meta.id, writer: this.tabId });
+  /** A new file `name` (made unique: name-1.ipynb…) in `folder` (a workspace path, '' the root). */
+  async create(name: string, notebook: Notebook, folder = ''): Promise<NotebookMeta> {
+    const path = await this.uniquePath(joinPath(folder, ensureIpynb(name.trim() || 'Untitled')));
+    const meta = await this.#write(path, notebook);
+    this.#post({ kind: 'created', id: path, writer: this.tabId });
     return meta;
   }
 
   /**
-   * Write `notebook` if the stored revision is still `baseRev` (or `force`). The check and the
-   * write happen in one IndexedDB transaction, so two tabs cannot both pass the check.
+   * Write `notebook` at `id` if the file is still revision `baseRev` (or `force`). Only the tab
+   * that owns the workspace writes, so between tabs the check and the write cannot interleave.
    */
-  async save(id: string, notebook: Notebook, baseRev: number, options: { force?: boolean } = {}): Promise<SaveResult> {
-    // Set inside the transaction's callback (a holder, so TypeScript does not narrow it away).
-    const out: { result: SaveResult } = { result: { status: 'missing' } };
-    await this.#transaction((store) => {
-      const request = store.get(metaKey(id));
-      request.onsuccess = () => {
-        const stored = request.result as NotebookMeta | undefined;
-        if (!stored) return;
-        if (stored.rev !== baseRev && !options.force) {
-          out.result = { status: 'conflict', theirs: stored };
-          return;
-        }
-        const meta: NotebookMeta = { ...stored, rev: stored.rev + 1, updated: Date.now(), writer: this.tabId };
-        store.put(notebook, docKey(id));
-        store.put(meta, metaKey(id));
-        out.result = { status: 'saved', meta };
-      };
-    });
-    const saved = out.result;
-    if (saved.status === 'saved') this.#post({ kind: 'saved', id, rev: saved.meta.rev, writer: this.tabId });
-    return saved;
+  async save(id: string, notebook: Notebook, baseRev: string, options: { force?: boolean } = {}): Promise<SaveResult> {
+    const current = await this.disk.read(id);
+    if (!current) return { status: 'missing' };
+    if (!options.force && (await revisionOf(current.text)) !== baseRev) {
+      return { status: 'conflict', theirs: { id, name: nameOf(id), updated: current.modified } };
+    }
+    const meta = await this.#write(id, notebook);
+    this.#post({ kind: 'saved', id, rev: meta.rev, writer: this.tabId });
+    return { status: 'saved', meta };
   }
 
+  /**
+   * Rename (a name: same folder) or move (a path with '/': from the workspace root). The new file
+   * is written and read back before the old one is removed. Undefined when `id` is gone.
+   */
   async rename(id: string, name: string): Promise<NotebookMeta | undefined> {
-    const meta = await get<NotebookMeta>(metaKey(id), this.#db);
-    if (!meta) return undefined;
-    const renamed = { ...meta, name: await this.#uniqueName(name, id), updated: Date.now() };
-    await set(metaKey(id), renamed, this.#db);
-    this.#post({ kind: 'renamed', id, writer: this.tabId });
-    return renamed;
+    const file = await this.disk.read(id);
+    if (!file) return undefined;
+    const wanted = ensureIpynb(name.trim() || 'Untitled');
+    const target = wanted.includes('/') ? joinPath(wanted) : joinPath(parentOf(id), wanted);
+    if (target === id) return { id, name: nameOf(id), updated: file.modified, rev: await revisionOf(file.text) };
+    const path = await this.uniquePath(target);
+    await this.disk.write(path, file.text);
+    const copy = await this.disk.read(path);
+    if (copy?.text !== file.text) throw new Error(`"${path}" could not be written whole; "${id}" is kept as it was`);
+    await this.disk.remove(id);
+    this.#onWritten([id, path]);
+    this.#post({ kind: 'renamed', id, to: path, writer: this.tabId });
+    return { id: path, name: nameOf(path), updated: copy.modified, rev: await revisionOf(copy.text) };
   }
 
   async duplicate(id: string): Promise<NotebookMeta | undefined> {
     const stored = await this.load(id);
     if (!stored) return undefined;
-    return this.create(copyName(stored.meta.name), stored.notebook);
+    return this.create(copyName(stored.meta.name), stored.notebook, parentOf(id));
   }
 
   async delete(id: string): Promise<void> {
-    await this.#transaction((store) => {
-      store.delete(metaKey(id));
-      store.delete(docKey(id));
-    });
+    await this.disk.remove(id);
+    this.#onWritten([id]);
     this.#post({ kind: 'deleted', id, writer: this.tabId });
   }
 
-  /** Every notebook and setting of this app in this browser. */
-  async clearAll(): Promise<void> {
-    await clear(this.#db);
+  /** The workspace was erased (the files are the worker's to erase): tell the other tabs. */
+  cleared(): void {
+    this.#memory.removeItem(LAST_OPEN);
     this.#post({ kind: 'cleared', writer: this.tabId });
   }
 
-  async lastOpened(): Promise<string | undefined> {
-    return get<string>(LAST_OPEN, this.#db);
+  lastOpened(): string | undefined {
+    return this.#memory.getItem(LAST_OPEN) ?? undefined;
   }
-  async setLastOpened(id: string | undefined): Promise<void> {
-    await (id === undefined ? del(LAST_OPEN, this.#db) : set(LAST_OPEN, id, this.#db));
+  setLastOpened(id: string | undefined): void {
+    if (id === undefined) this.#memory.removeItem(LAST_OPEN);
+    else this.#memory.setItem(LAST_OPEN, id);
+  }
+
+  /** `path`, or `stem-1.ext`… when a file or folder is there already. */
+  async uniquePath(path: string): Promise<string> {
+    if (!(await this.disk.exists(path))) return path;
+    const dot = path.toLowerCase().endsWith('.ipynb') ? path.length - '.ipynb'.length : path.length;
+    for (let n = 1; ; n++) {
+      const candidate = `${path.slice(0, dot)}-${n}${path.slice(dot)}`;
+      if (!(await this.disk.exists(candidate))) return candidate;
+    }
   }
 
   close(): void {
     this.#channel?.close();
   }
 
+  async #write(path: string, notebook: Notebook): Promise<NotebookMeta> {
+    const text = serializeNotebook(notebook);
+    await this.disk.write(path, text);
+    this.#onWritten([path]);
+    return { id: path, name: nameOf(path), updated: Date.now(), rev: await revisionOf(text) };
+  }
+
   #post(message: StoreMessage): void {
     this.#channel?.postMessage(message);
-  }
-
-  #transaction(work: (store: IDBObjectStore) => void): Promise<void> {
-    return this.#db('readwrite', (store) => {
-      work(store);
-      return promisifyRequest(store.transaction);
-    });
-  }
-
-  /** "name.ipynb", or "name-1.ipynb"… when another notebook has that name. */
-  async #uniqueName(name: string, self?: string): Promise<string> {
-    const wanted = ensureIpynb(name.trim() || 'Untitled');
-    const taken = new Set((await this.list()).filter((m) => m.id !== self).map((m) => m.name));
-    if (!taken.has(wanted)) return wanted;
-    const stem = wanted.slice(0, -'.ipynb'.length);
-    for (let n = 1; ; n++) {
-      const candidate = `${stem}-${n}.ipynb`;
-      if (!taken.has(candidate)) return candidate;
-    }
   }
 }
 
@@ -175,6 +203,26 @@ export function ensureIpynb(name: string): string {
   return /\.ipynb$/i.test(name) ? name : `${name}.ipynb`;
 }
 
+export function nameOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export function parentOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+function joinPath(...parts: string[]): string {
+  const segments = parts.flatMap((part) => part.split('/')).filter((part) => part !== '');
+  if (segments.some((part) => part === '.' || part === '..')) throw new Error(`"${parts.join('/')}": '.' and '..' are not allowed in workspace paths`);
+  return segments.join('/');
+}
+
 function copyName(name: string): string {
   return `${name.replace(/\.ipynb$/i, '')}-Copy.ipynb`;
+}
+
+function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
+  const items = new Map<string, string>();
+  return { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value), removeItem: (key) => void items.delete(key) };
 }

@@ -26,7 +26,8 @@ export function joinPath(...parts: string[]): string {
 }
 
 /**
- * Events: `change` (CustomEvent<{ paths: string[] }>, files changed by this page or by Python),
+ * Events: `change` (CustomEvent<{ paths: string[]; reloaded: boolean }>, files changed by this page or by Python,
+ * or read again from storage),
  * `error` (CustomEvent<{ message: string }>, Python's files could not be saved, e.g. storage full).
  */
 export class WorkspaceFiles extends EventTarget {
@@ -60,8 +61,9 @@ export class WorkspaceFiles extends EventTarget {
     return Promise.race([run(files), ended]);
   }
 
-  #changed(paths: string[]): void {
-    this.dispatchEvent(new CustomEvent('change', { detail: { paths } }));
+  /** `reloaded`: read again from storage, not a change made through this page's workspace. */
+  #changed(paths: string[], reloaded = false): void {
+    this.dispatchEvent(new CustomEvent('change', { detail: { paths, reloaded } }));
   }
 
   list(path: string): Promise<FileEntry[]> {
@@ -131,6 +133,11 @@ export class WorkspaceFiles extends EventTarget {
   }
   setWritable(writable: boolean): Promise<void> {
     return this.#call((files) => files.setWorkspaceWritable(writable));
+  }
+  /** Read `paths` (null: everything) again from storage: another tab, or the notebook files, wrote them. */
+  async reload(paths: string[] | null): Promise<void> {
+    await this.#call((files) => files.reloadPaths(paths));
+    this.#changed(paths ?? [''], true);
   }
   async clear(): Promise<void> {
     await this.#call((files) => files.clearWorkspace());

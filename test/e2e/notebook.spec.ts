@@ -269,27 +269,6 @@ test('open a notebook by URL (?open=) and keep a list of notebooks: switch, dupl
   await expect(page.locator('#name')).not.toHaveValue('Untitled.ipynb');
 });
 
-test('two tabs on one notebook: the stale tab is told and chooses, nothing is lost silently', async ({ page, context }) => {
-  await openNotebookEditor(page);
-  await typeInto(page, 1, 'tab = "one"');
-  await savedHere(page);
-  const other = await context.newPage();
-  await openNotebookEditor(other);
-  await expect(editorOf(other, 1)).toHaveText('tab = "one"');
-  // The first tab edits; the second learns of it at once.
-  await typeInto(page, 1, ' # edited in tab one');
-  await savedHere(page);
-  const banner = other.locator('#conflict');
-  await expect(banner).toBeVisible();
-  await expect(banner).toContainText('changed in another tab');
-  // Edits made in the stale tab are not written over the other tab's.
-  await typeInto(other, 1, ' # and in tab two');
-  await expect(other.locator('#save-state')).toHaveText('Not saved: conflict');
-  await other.getByRole('button', { name: 'Load the other version' }).click();
-  await expect(editorOf(other, 1)).toHaveText('tab = "one" # edited in tab one');
-  await expect(banner).toBeHidden();
-});
-
 test('reset all browser data asks first, then removes every notebook', async ({ page }) => {
   await openNotebook(page);
   await typeInto(page, 1, 'gone = True');

@@ -1,46 +1,67 @@
-// The browser store and autosave (IndexedDB from fake-indexeddb, BroadcastChannel from Node):
-// two stores with different tab ids stand for two tabs on one notebook.
-import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, test, vi } from 'vitest';
-import { Autosave, type SaveStateDetail } from '../../src/notebook/autosave';
+// Notebook files and autosave (the workspace in memory, BroadcastChannel from Node): two stores
+// with different tab ids on one disk stand for two tabs on one workspace.
+import { afterEach, describe, expect, test } from 'vitest';
+import { Autosave } from '../../src/notebook/autosave';
+import { serializeNotebook } from '../../src/notebook/ipynb';
 import { newCell, newNotebook, type Notebook } from '../../src/notebook/model';
-import { NotebookStore } from '../../src/notebook/store';
+import { memoryDisk, type NotebookDisk } from '../../src/notebook/notebook-disk';
+import { NotebookStore, NotebookUnreadableError } from '../../src/notebook/store';
 
-let db = 0;
+let channel = 0;
 const opened: NotebookStore[] = [];
 afterEach(() => {
   for (const store of opened.splice(0)) store.close();
 });
 
-/** Two tabs on one database. */
-function tabs(): [NotebookStore, NotebookStore] {
-  const dbName = `test-${++db}`;
-  const a = new NotebookStore({ dbName, tabId: 'tab-a' });
-  const b = new NotebookStore({ dbName, tabId: 'tab-b' });
+/** Two tabs on one workspace; `written` collects the paths each told the worker to reload. */
+function tabs(disk: NotebookDisk = memoryDisk()): [NotebookStore, NotebookStore] & { written: string[][] } {
+  const name = `test-${++channel}`;
+  const written: string[][] = [];
+  const a = new NotebookStore({ disk, tabId: 'tab-a', channel: name, onWritten: (paths) => written.push(paths) });
+  const b = new NotebookStore({ disk, tabId: 'tab-b', channel: name });
   opened.push(a, b);
-  return [a, b];
+  return Object.assign([a, b] as [NotebookStore, NotebookStore], { written });
 }
 
 const withSource = (source: string): Notebook => newNotebook([newCell('code', source)]);
 
-describe('NotebookStore', () => {
+describe('NotebookStore (notebooks as workspace files)', () => {
   test('create, list newest first, load, unique names, rename, duplicate, delete', async () => {
     const [store] = tabs();
     const one = await store.create('analysis', withSource('1'));
-    // list() orders by update time (ms): the second must be stamped after the first.
-    await vi.waitUntil(() => Date.now() > one.updated, { timeout: 10_000 });
     const two = await store.create('analysis.ipynb', withSource('2'));
-    expect(one.name).toBe('analysis.ipynb');
-    expect(two.name).toBe('analysis-1.ipynb');
+    expect(one.id).toBe('analysis.ipynb');
+    expect(two.id).toBe('analysis-1.ipynb');
     expect((await store.list()).map((m) => m.id)).toEqual([two.id, one.id]);
     expect((await store.load(one.id))?.notebook.cells[0]?.source).toBe('1');
-    expect((await store.rename(one.id, 'final'))?.name).toBe('final.ipynb');
-    const copy = await store.duplicate(one.id);
+    const renamed = await store.rename(one.id, 'final');
+    expect(renamed?.id).toBe('final.ipynb');
+    expect(await store.load(one.id)).toBeUndefined();
+    const copy = await store.duplicate(renamed!.id);
     expect(copy?.name).toBe('final-Copy.ipynb');
     expect((await store.load(copy!.id))?.notebook.cells[0]?.source).toBe('1');
-    await store.delete(one.id);
-    expect(await store.load(one.id)).toBeUndefined();
-    expect((await store.list()).map((m) => m.name).sort()).toEqual(['analysis-1.ipynb', 'final-Copy.ipynb']);
+    await store.delete(renamed!.id);
+    expect(await store.load(renamed!.id)).toBeUndefined();
+    expect((await store.list()).map((m) => m.id).sort()).toEqual(['analysis-1.ipynb', 'final-Copy.ipynb']);
+  });
+
+  test('the file is the notebook as Jupyter writes it; a notebook in a subfolder keeps its folder', async () => {
+    const [store] = tabs();
+    const notebook = withSource('print(1)');
+    const meta = await store.create('intro', notebook, 'week1/day2');
+    expect(meta.id).toBe('week1/day2/intro.ipynb');
+    expect((await store.disk.read(meta.id))?.text).toBe(serializeNotebook(notebook));
+    expect((await store.duplicate(meta.id))?.id).toBe('week1/day2/intro-Copy.ipynb');
+    expect((await store.rename(meta.id, 'outro'))?.id).toBe('week1/day2/outro.ipynb');
+    expect((await store.rename('week1/day2/outro.ipynb', 'archive/old'))?.id).toBe('archive/old.ipynb');
+  });
+
+  test('the worker is told which paths the page wrote', async () => {
+    const pair = tabs();
+    const meta = await pair[0].create('told', withSource(''));
+    await pair[0].rename(meta.id, 'renamed');
+    await pair[0].delete('renamed.ipynb');
+    expect(pair.written).toEqual([['told.ipynb'], ['told.ipynb', 'renamed.ipynb'], ['renamed.ipynb']]);
   });
 
   test('a save based on an old revision is refused as a conflict; force overwrites', async () => {
@@ -49,30 +70,40 @@ describe('NotebookStore', () => {
     const saved = await b.save(meta.id, withSource('from b'), meta.rev);
     expect(saved.status).toBe('saved');
     const stale = await a.save(meta.id, withSource('from a'), meta.rev);
-    expect(stale).toMatchObject({ status: 'conflict', theirs: { writer: 'tab-b', rev: meta.rev + 1 } });
+    expect(stale).toMatchObject({ status: 'conflict', theirs: { id: meta.id } });
     expect((await a.load(meta.id))?.notebook.cells[0]?.source).toBe('from b');
     const forced = await a.save(meta.id, withSource('from a'), meta.rev, { force: true });
     expect(forced.status).toBe('saved');
     expect((await b.load(meta.id))?.notebook.cells[0]?.source).toBe('from a');
   });
 
-  test('clearAll empties everything', async () => {
+  test('a file changed behind the store (Python wrote it) is a conflict too', async () => {
     const [store] = tabs();
-    const meta = await store.create('x', withSource(''));
-    await store.setLastOpened(meta.id);
-    await store.clearAll();
-    expect(await store.list()).toEqual([]);
-    expect(await store.lastOpened()).toBeUndefined();
+    const meta = await store.create('py', withSource('mine'));
+    await store.disk.write(meta.id, serializeNotebook(withSource('written by a cell')));
+    expect((await store.save(meta.id, withSource('edited'), meta.rev)).status).toBe('conflict');
+    expect((await store.load(meta.id))?.notebook.cells[0]?.source).toBe('written by a cell');
+  });
+
+  test('a file that is not valid ipynb is refused with what to do, and left as it was', async () => {
+    const [store] = tabs();
+    await store.disk.write('broken.ipynb', '{"cells": [');
+    const error = await store.load('broken.ipynb').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotebookUnreadableError);
+    expect(String(error)).toMatch(/"broken.ipynb" is not a notebook Pyloom can open: .*The file is unchanged; download it from the Files panel/);
+    expect((await store.disk.read('broken.ipynb'))?.text).toBe('{"cells": [');
+  });
+
+  test('the notebook open last is remembered; cleared() forgets it', async () => {
+    const [store] = tabs();
+    store.setLastOpened('a/b.ipynb');
+    expect(store.lastOpened()).toBe('a/b.ipynb');
+    store.cleared();
+    expect(store.lastOpened()).toBeUndefined();
   });
 });
 
 describe('Autosave', () => {
-  const states = (autosave: Autosave) => {
-    const seen: SaveStateDetail[] = [];
-    autosave.addEventListener('state', (e) => seen.push((e as CustomEvent<SaveStateDetail>).detail));
-    return seen;
-  };
-
   test('changes are written within the max wait even while edits keep coming', async () => {
     const [store] = tabs();
     let notebook = withSource('v0');
@@ -94,31 +125,65 @@ describe('Autosave', () => {
     expect(autosave.state).toBe('saved');
   });
 
-  test('two tabs: the second writer is told, keeps nothing silently, and can keep its version', async () => {
+  test('two tabs: a clean tab is told to reload, a tab with edits gets a conflict and can keep its version', async () => {
     const [a, b] = tabs();
     const meta = await a.create('two tabs', withSource('start'));
     let inA = withSource('start');
     let inB = withSource('start');
     const saveA = new Autosave(a, { delayMs: 10 });
-    const saveB = new Autosave(b, { delayMs: 10 });
+    const saveB = new Autosave(b, { delayMs: 60_000 });
     await saveA.attach(meta, () => inA);
     await saveB.attach(meta, () => inB);
-    const seenB = states(saveB);
+    const stale = new Promise((resolve) => saveB.addEventListener('stale', resolve, { once: true }));
     inA = withSource('edited in A');
     saveA.changed();
     await saveA.flush();
-    // B hears of A's save over the BroadcastChannel before it even edits.
-    await expect.poll(() => saveB.state, { timeout: 30_000 }).toBe('conflict');
-    expect(seenB.at(-1)?.message).toMatch(/changed in another tab/);
+    // B had nothing unsaved: it hears of A's save over the BroadcastChannel and may show it.
+    await stale;
+    expect(saveB.state).toBe('saved');
+    // B edits (a long quiet time: still pending) and then hears of another save by A: a conflict.
     inB = withSource('edited in B');
     saveB.changed();
+    inA = withSource('edited in A again');
+    saveA.changed();
+    await saveA.flush();
+    await expect.poll(() => saveB.state, { timeout: 30_000 }).toBe('conflict');
+    expect(saveB.message).toMatch(/changed in another tab/);
     await saveB.flush();
-    expect((await a.load(meta.id))?.notebook.cells[0]?.source).toBe('edited in A');
-    expect(saveB.state).toBe('conflict');
+    expect((await a.load(meta.id))?.notebook.cells[0]?.source).toBe('edited in A again');
     await saveB.keepMine();
     expect((await a.load(meta.id))?.notebook.cells[0]?.source).toBe('edited in B');
     expect(saveB.state).toBe('saved');
-    await expect.poll(() => saveA.state, { timeout: 30_000 }).toBe('conflict');
+  });
+
+  test('a read-only tab holds its edits, writes them once it owns the workspace, and still checks the revision', async () => {
+    const [a] = tabs();
+    const meta = await a.create('held', withSource('start'));
+    let owned = false;
+    let mine = withSource('start');
+    const autosave = new Autosave(a, { delayMs: 10, writable: () => owned });
+    await autosave.attach(meta, () => mine);
+    expect(autosave.state).toBe('readonly');
+    mine = withSource('edited while read-only');
+    autosave.changed();
+    await autosave.flush();
+    expect(autosave.state).toBe('readonly');
+    expect(autosave.held).toBe(true);
+    expect(autosave.message).toMatch(/Another tab owns the workspace/);
+    expect((await a.load(meta.id))?.notebook.cells[0]?.source).toBe('start');
+    owned = true;
+    await autosave.resume();
+    expect(autosave.state).toBe('saved');
+    expect((await a.load(meta.id))?.notebook.cells[0]?.source).toBe('edited while read-only');
+    // Held again, and the file changed meanwhile (the other tab wrote it): a conflict, nothing overwritten.
+    owned = false;
+    mine = withSource('second edit');
+    autosave.changed();
+    await a.disk.write(meta.id, serializeNotebook(withSource('from the owner')));
+    owned = true;
+    await autosave.resume();
+    expect(autosave.state).toBe('conflict');
+    expect((await a.load(meta.id))?.notebook.cells[0]?.source).toBe('from the owner');
   });
 
   test('a conflict is found by the revision check even without the channel message', async () => {

@@ -198,6 +198,7 @@ describe('a runtime whose worker dies', () => {
     makeDirectory: never,
     movePath: never,
     deletePath: never,
+    reloadPaths: never,
     zipPath: never,
     workspaceUsage: never,
     setWorkingDirectory: never,

@@ -212,4 +212,23 @@ describe('read-only mode (another tab owns the workspace)', () => {
     await api.execute({ id: 2, code: 'open("kept.txt", "w").write("k")' });
     expect(await stored(store, 'nb/kept.txt')).toBe('k');
   });
+
+  test('reloadPaths: a read-only tab reads what the owner (or the page notebook files) wrote, path by path or whole', async () => {
+    const store = memoryStore();
+    await store.write('notes.txt', new TextEncoder().encode('v1'));
+    await store.write('gone.txt', new TextEncoder().encode('old'));
+    const { api, run } = await kernelOn(store);
+    await api.setWorkspaceWritable(false);
+    // The owning tab writes and deletes behind this worker's back.
+    await store.write('notes.txt', new TextEncoder().encode('v2'));
+    await store.write('new/added.ipynb', new TextEncoder().encode('{}'));
+    await store.remove('gone.txt');
+    expect((await run('print(open("notes.txt").read())')).stdout).toBe('v1\n');
+    await api.reloadPaths(['notes.txt', 'new/added.ipynb', 'gone.txt']);
+    const seen = await run('import os\nprint(open("notes.txt").read(), open("new/added.ipynb").read(), os.path.exists("gone.txt"))');
+    expect(seen.stdout).toBe('v2 {} False\n');
+    await store.write('later.txt', new TextEncoder().encode('whole'));
+    await api.reloadPaths(null);
+    expect((await run('print(open("later.txt").read())')).stdout).toBe('whole\n');
+  });
 });

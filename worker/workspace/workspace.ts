@@ -3,7 +3,7 @@
 // serves the page's file operations (WorkspaceApi) on the same tree, so both see the same bytes.
 import { zipSync } from 'fflate';
 import { fetchCompanion } from './companion';
-import type { FileEntry, WorkerEvent, WorkspaceApi, WorkspaceUsage } from '../../src/protocol';
+import type { WorkerEvent, WorkspaceApi, WorkspaceUsage } from '../../src/protocol';
 import {
   exists,
   fsPath,
@@ -14,7 +14,8 @@ import {
   writeLazyFile,
   type EmscriptenFS,
 } from './mount';
-import { isWithin, nameOf, normalizePath, parentOf, type WorkspaceStore } from './store';
+import { isWithin, normalizePath, parentOf, type WorkspaceStore } from './store';
+import { children as treeChildren, entryOf, existingPath, filesUnder as treeFilesUnder, folderSize as treeFolderSize } from './tree';
 import { errorMessage } from '../../src/shared/errors';
 
 export interface MountOptions {
@@ -98,6 +99,17 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
     }
   }
 
+  /** Place the stored file; one replaced while it was read (the page saved a notebook: NotReadableError) is read again. */
+  async function placeStored(path: string, modified: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await place(path, await store.read(path), modified);
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof DOMException && error.name === 'NotReadableError')) throw error;
+      }
+    }
+  }
+
   async function fill(): Promise<void> {
     if (writable) await store.sweep?.().catch(() => undefined);
     const entries = await store.list();
@@ -109,7 +121,7 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
     const files = entries.filter((entry) => entry.kind === 'file');
     // A few reads at a time: enough to overlap storage latency, not so many that memory spikes.
     for (let i = 0; i < files.length; i += 8) {
-      await Promise.all(files.slice(i, i + 8).map(async (entry) => place(entry.path, await store.read(entry.path), entry.modified)));
+      await Promise.all(files.slice(i, i + 8).map((entry) => placeStored(entry.path, entry.modified)));
     }
     changed.clear();
   }
@@ -130,40 +142,11 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
     options?.invalidateImportCaches();
   }
 
-  function entry(path: string): FileEntry {
-    const stat = fs!.stat(fsPath(path));
-    const directory = fs!.isDir(stat.mode);
-    return {
-      name: path === '' ? '' : nameOf(path),
-      path,
-      kind: directory ? 'directory' : 'file',
-      size: directory ? folderSize(path) : stat.size,
-      modified: stat.mtime.getTime(),
-    };
-  }
-
-  function children(path: string): string[] {
-    return fs!.readdir(fsPath(path)).filter((name) => name !== '.' && name !== '..').map((name) => (path ? `${path}/${name}` : name));
-  }
-
-  function folderSize(path: string): number {
-    return children(path).reduce((sum, child) => {
-      const stat = fs!.stat(fsPath(child));
-      return sum + (fs!.isDir(stat.mode) ? folderSize(child) : stat.size);
-    }, 0);
-  }
-
-  /** Every file below (or at) `path`. */
-  function filesUnder(path: string): string[] {
-    if (!fs!.isDir(fs!.stat(fsPath(path)).mode)) return [path];
-    return children(path).flatMap((child) => filesUnder(child));
-  }
-
-  function existing(path: string): string {
-    const normal = normalizePath(path);
-    if (!exists(fs!, fsPath(normal))) throw new Error(`"${normal}" does not exist in the workspace`);
-    return normal;
-  }
+  const entry = (path: string) => entryOf(fs!, path);
+  const children = (path: string) => treeChildren(fs!, path);
+  const folderSize = (path: string) => treeFolderSize(fs!, path);
+  const filesUnder = (path: string) => treeFilesUnder(fs!, path);
+  const existing = (path: string) => existingPath(fs!, path);
 
   function blobOf(path: string): Blob {
     return new Blob([fs!.readFile(fsPath(path)).slice()]);
@@ -339,6 +322,12 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
       await serial(fill);
       chdir(options?.cwd ?? '');
     },
+    async reloadPaths(paths) {
+      await mounted();
+      await serial(() => (paths ? reload(paths) : fill()));
+      if (!paths) chdir(options?.cwd ?? '');
+      else if (paths.some((path) => path.endsWith('.py'))) options?.invalidateImportCaches();
+    },
     async clearWorkspace() {
       await mounted();
       requireWritable('');
@@ -348,6 +337,16 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
       chdir(options?.cwd ?? '');
     },
   };
+
+  /** Put what the store holds at each path into Python's tree (removed when the store has nothing there). */
+  async function reload(paths: string[]): Promise<void> {
+    for (const path of paths.map(normalizePath)) {
+      const stored = await store.read(path).then(() => true, () => false);
+      if (stored) await placeStored(path, Date.now());
+      else if (exists(fs!, fsPath(path)) && !fs!.isDir(fs!.stat(fsPath(path)).mode)) quietly(() => removeTree(fs!, fsPath(path)));
+      changed.delete(path);
+    }
+  }
 
   return {
     ready,
