@@ -45,7 +45,10 @@ export interface MountOptions {
   buttons?: Partial<Record<CellAction, boolean>>;
   /** Every cell read-only (Thebe's codeMirrorConfig.readOnly); `data-readonly="false"` overrides. */
   readOnly?: boolean;
-  /** Keep the page's static output until the cell runs (Thebe's predefinedOutput). Default true. */
+  /**
+   * Keep the page's static output until the cell runs (Thebe's predefinedOutput). Default true.
+   * false: it is not the cell's output and stays on the page untouched, as in Thebe 0.8.
+   */
   predefinedOutput?: boolean;
   /**
    * Thebe pages: buttons in the page's DOM with Thebe's classes (`thebelab-run-button` …), so the
@@ -97,7 +100,8 @@ export function mountCell(block: Element, options: MountOptions): CellParts {
   const otherLanguage = language && !/^(i?python[23]?|py|py3)$/i.test(language) ? language : undefined;
 
   const host = doc.createElement('div');
-  host.className = 'pyloom-cell';
+  // Thebe's cell classes too: sphinx-thebe looks for div.thebe-cell to tell a page already set up.
+  host.className = options.thebeButtons ? 'pyloom-cell thebe-cell thebelab-cell' : 'pyloom-cell';
   host.setAttribute('theme', options.theme);
   if (pre.id) host.id = pre.id; // page links and scripts find the cell where the block was
   if (hideCode) host.setAttribute('hide-code', '');
@@ -178,7 +182,6 @@ export function mountCell(block: Element, options: MountOptions): CellParts {
   // Thebe's predefined output: the next sibling matching outputSelector stays until the cell runs.
   const next = pre.nextElementSibling;
   const predefined = next?.matches(options.outputSelector) ? next : null;
-  if (predefined && options.predefinedOutput === false) predefined.remove();
   pre.replaceWith(host);
   if (shown) host.append(shown);
   host.append(...slotted);

@@ -77,8 +77,8 @@ export function runtimeFor(group: string, config: EmbedConfig): AnyRuntime {
 }
 
 /**
- * Thebe's kernelOptions.path: the working directory, relative to where Python starts (Pyodide's
- * home); "/" and "." leave it. Queued during boot, so it runs before any cell; it gives its
+ * Thebe's kernelOptions.path: the working directory, relative to where Python starts (the
+ * workspace, /workspace); "/" and "." leave it. Queued during boot, so it runs before any cell; it gives its
  * execution count back, so the page's first cell is still [1].
  */
 function enterWorkingDirectory(runtime: AnyRuntime, path: string | undefined): void {

@@ -102,7 +102,7 @@ test('a Jupyter Book page: highlighting kept until the editor loads, the launch 
   await page.screenshot({ path: test.info().outputPath('thebe-jupyter-book.png'), fullPage: true });
 });
 
-test('stripPrompts: a doctest block becomes one cell per example, runs; a data-language="r" block cannot run; and the embed loads no eval or new Function before Run', async ({ page }) => {
+test('stripPrompts: a Pygments-highlighted doctest block becomes one cell per example, runs; a data-language="r" block cannot run; and the embed loads no eval or new Function before Run', async ({ page }) => {
   const scripts: { url: string; body: string }[] = [];
   let beforeRun = true;
   page.on('response', async (response) => {
@@ -143,34 +143,124 @@ test('a Thebe config with a syntax error: the console gives line and column, the
   await page.goto('/test/e2e/pages/thebe-broken.html');
   await expect(cells(page)).toHaveCount(1); // default selector; set up at once since bootstrap could not be read
   expect(errors).toHaveLength(1);
-  expect(errors[0]).toContain('line 4, column 3');
+  expect(errors[0]).toContain('line 4, column 3 of its text (predefinedOutput: true,)');
   expect(errors[0]).toContain("invalid character 'p'");
   expect(errors[0]).toContain('still run');
   await runButton(page, 0).click();
   await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('still runs\n', { timeout: 120_000 });
 });
 
-test('bootstrap() can be called again after load: it sets up blocks added since, and resolves with the cells; renderAllCells({ selector })', async ({ page }) => {
+test('bootstrap() can be called again after load: it sets up blocks added since, and resolves with the cells; renderAllCells({ selector, codeMirrorConfig }); requestKernel() with events.on', async ({ page }) => {
   await page.goto('/test/e2e/pages/thebe.html');
   await expect(cells(page)).toHaveCount(2);
+  // bootstrap: true set them up on load; thebelab.cells lists them, as in Thebe.
+  expect(await page.evaluate(() => window.thebelab!.cells.map(({ cell }) => cell.className))).toEqual(Array(2).fill('pyloom-cell thebe-cell thebelab-cell'));
   const count = await page.evaluate(async () => {
     const pre = document.createElement('pre');
     pre.setAttribute('data-executable', 'true');
-    pre.textContent = '1 + 1';
+    pre.textContent = 'import os\nos.getcwd()';
     document.body.append(pre);
-    const first = await window.thebelab!.bootstrap();
+    // Options merge over the page config, kernelOptions.path too (Python has not started yet).
+    const first = await window.thebelab!.bootstrap({ kernelOptions: { path: 'lesson-4' } });
     const again = await window.thebe!.bootstrap();
     // renderAllCells with its own selector: blocks the page config does not name.
     const extra = document.createElement('pre');
     extra.className = 'extra';
     extra.textContent = '3 * 3';
     document.body.append(extra);
-    const rendered = await window.thebelab!.renderAllCells({ selector: 'pre.extra' });
+    // Options merge over the page config for this call only: codeMirrorConfig.readOnly.
+    const rendered = await window.thebelab!.renderAllCells({ selector: 'pre.extra', codeMirrorConfig: { readOnly: true } });
     return [first.cells.length, again.cells.length, rendered.length, document.querySelectorAll('.pyloom-cell').length];
   });
   expect(count).toEqual([3, 3, 1, 4]);
+  await expect(cells(page).nth(3).getByRole('textbox')).toHaveCount(0);
+  await expect(cells(page).nth(0).getByRole('textbox')).toHaveCount(1);
+  // requestKernel() (the page says requestKernel: false): Python starts now; events.on hears it as Thebe 0.9 calls handlers.
+  const started = await page.evaluate(async () => {
+    const heard: string[] = [];
+    window.thebe!.events.on('status', (name, data) => heard.push(`${name}:${data.status}`));
+    const kernel = await window.thebelab!.requestKernel();
+    return [kernel.name, heard];
+  });
+  expect(started).toEqual(['python3', ['status:starting', 'status:ready']]);
   await runButton(page, 3).click();
   await expect(outputOf(page, 3).locator('pre.text')).toHaveText('9', { timeout: 120_000 });
   await runButton(page, 2).click();
-  await expect(outputOf(page, 2).locator('pre.text')).toHaveText('2', { timeout: 120_000 });
+  await expect(outputOf(page, 2).locator('pre.text')).toHaveText("'/workspace/lesson-4'", { timeout: 120_000 });
+});
+
+test('a page without a Thebe config gets no Thebe globals and does not load the Thebe page code', async ({ page }) => {
+  await page.route('**/docs/plain.html', (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>plain</title><pre data-executable>1 + 1</pre><script type="module" src="/pyloom-embed.js"></script>' }),
+  );
+  const scripts: Buffer[] = [];
+  page.on('response', async (response) => {
+    if (response.request().resourceType() === 'script') scripts.push(await response.body().catch(() => Buffer.alloc(0)));
+  });
+  await page.goto('/docs/plain.html');
+  await expect(page.locator('html[data-pyloom-embed=ready]')).toBeAttached();
+  await expect(cells(page)).toHaveCount(1);
+  await page.waitForLoadState('networkidle');
+  expect(await page.evaluate(() => [typeof window.thebelab, typeof window.thebe, typeof window.pyloomEmbed])).toEqual(['undefined', 'undefined', 'object']);
+  expect(scripts.some((body) => body.includes('JSON5: invalid character'))).toBe(false);
+  expect(scripts.some((body) => body.includes('text/x-thebe-config'))).toBe(true); // the control: the embed's own code was seen
+  test.info().annotations.push({ type: 'script bytes before Run (plain page)', description: String(scripts.reduce((n, body) => n + body.length, 0)) });
+});
+
+test("Python that cannot start: Thebe's status 'failed' with the reason, the 'error' event, the status widget, no unhandled rejection from Activate, and requestKernel() rejects", async ({ page }) => {
+  // A Thebe page whose own Pyloom config points Pyodide at a folder that does not exist.
+  const html = `<!doctype html><title>no python</title>
+    <script type="text/x-thebe-config">{ requestKernel: true }</script>
+    <script type="application/json" data-pyloom-config>{ "indexURL": "/no-pyodide-here/" }</script>
+    <div class="thebe-activate"></div><div class="thebe-status"></div><pre data-executable>1 + 1</pre>
+    <script type="module" src="/pyloom-embed.js"></script>`;
+  await page.route('**/docs/broken-python.html', (route) => route.fulfill({ contentType: 'text/html', body: html }));
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto('/docs/broken-python.html');
+  await expect(page.locator('html[data-pyloom-thebe=ready]')).toBeAttached();
+  await page.evaluate(() => {
+    const heard: string[] = [];
+    Object.assign(window, { heard });
+    window.thebelab!.on('status', (_, data) => heard.push(`status:${data.status}`));
+    window.thebelab!.on('error', (_, data) => heard.push(`error:${data.status}:${data.message.length > 0}`));
+  });
+  // Activate → bootstrap() with requestKernel: the start fails, and the page is told through the status.
+  await page.getByRole('button', { name: 'Activate' }).click();
+  await expect(cells(page)).toHaveCount(1);
+  await expect(page.locator('.thebe-status-field')).toHaveText('failed');
+  await expect(page.locator('.thebe-status-field')).toHaveClass(/thebe-status-failed/);
+  await expect(page.locator('.thebe-status-message')).not.toBeEmpty();
+  const result = await page.evaluate(() =>
+    window.thebelab!.requestKernel().then(
+      () => 'resolved',
+      (error: unknown) => `rejected: ${error instanceof Error ? error.message : String(error)}`,
+    ),
+  );
+  expect(result).toMatch(/^rejected: .+/);
+  expect(await page.evaluate(() => (window as unknown as { heard: string[] }).heard)).toEqual(['status:starting', 'status:failed', 'error:error:true']);
+  expect(pageErrors).toEqual([]);
+});
+
+test("Thebe's prompts example: stripPrompts with its own selector splits a block that is not executable, and the pieces run", async ({ page }) => {
+  // The shape of Thebe 0.8's docs/_static/html_examples/prompts.html, with Python in place of Sage.
+  const html = `<!doctype html><title>prompts</title>
+    <script type="text/x-thebe-config">{ bootstrap: true, stripPrompts: { inPrompt: 'sage: ', continuationPrompt: '....: ', selector: '.sage-input' } }</script>
+    <pre class="sage-input" data-language="python">
+    sage: a = 3
+    sage: b = 4
+
+    sage: a + b + \\
+    ....: 5
+    12
+  </pre>
+    <script type="module" src="/pyloom-embed.js"></script>`;
+  await page.route('**/docs/prompts.html', (route) => route.fulfill({ contentType: 'text/html', body: html }));
+  await page.goto('/docs/prompts.html');
+  await expect(cells(page)).toHaveCount(2);
+  await runButton(page, 0).click();
+  await runButton(page, 1).click();
+  await expect(outputOf(page, 1).locator('pre.text')).toHaveText('12', { timeout: 120_000 });
+  await cells(page).nth(1).getByRole('textbox', { name: 'Python code' }).click();
+  await expect(cells(page).nth(1).locator('.cm-line')).toHaveText(['a + b + \\', '5']);
 });

@@ -12,8 +12,9 @@ import {
   withOptions,
 } from '../../src/embed/thebe/config';
 import { codeOf, splitInputPrompts, splitOutputPrompts } from '../../src/embed/thebe/markup';
-import { ThebeEvents } from '../../src/embed/thebe/api';
-import { applyThebeConfig } from '../../src/embed/thebe/page';
+import { installThebeGlobal, ThebeEvents } from '../../src/embed/thebe/api';
+import { applyThebeConfig, thebeBlocks } from '../../src/embed/thebe/page';
+import { mountCell } from '../../src/embed/cell';
 import { DEFAULT_SELECTOR, type EmbedConfig } from '../../src/embed/config';
 
 /** The config of issue 20, byte for byte as course pages write it. */
@@ -83,7 +84,7 @@ describe('Thebe config', () => {
     expect(parsed.error.column).toBe(21);
     expect(parsed.error.message).toBe("invalid character ','");
     const message = describeConfigError(parsed.error);
-    expect(message).toContain('line 3, column 21');
+    expect(message).toContain('line 3, column 21 of its text (requestKernel: tru,)');
     expect(message).toContain('still run');
     const notObject = parseThebeConfigText('["a"]');
     expect('error' in notObject && notObject.error.message).toContain('not an object');
@@ -181,5 +182,65 @@ describe('Thebe config applied to the embed', () => {
     const own = { ...base, selector: 'pre.mine', theme: 'light' as const };
     const config = applyThebeConfig(own, new Set(['selector', 'theme', 'preload'] as const), thebe);
     expect(config).toMatchObject({ selector: 'pre.mine', theme: 'light', preload: false });
+  });
+});
+
+describe("Thebe 0.8's stripPrompts.selector and Thebe's DOM", () => {
+  test('blocks named by stripPrompts.selector are split into cells although they lack data-executable; blocks without prompts there are left alone', () => {
+    const doc = page(`<pre class="sage-input">
+    sage: a = 3
+    sage: a + \\
+    ....: 4
+    7
+
+    sage: print(a)
+  </pre><pre class="sage-input">no prompt here</pre><pre data-executable>1 + 1</pre>`);
+    const config = toThebeConfig({ stripPrompts: { inPrompt: 'sage: ', continuationPrompt: '....: ', selector: '.sage-input' } });
+    expect(config.stripPrompts).toEqual({ inPrompt: 'sage: ', continuationPrompt: '....: ', selector: '.sage-input' });
+    const blocks = thebeBlocks(config, config.selector, doc);
+    expect(blocks.map((b) => b.source ?? `(block) ${b.block.textContent}`)).toEqual(['a = 3\na + \\\n4', 'print(a)', '(block) 1 + 1']);
+    // The second piece is a new pre[data-executable] right after the session block.
+    expect(blocks[1]!.block.previousElementSibling).toBe(doc.querySelector('.sage-input'));
+    // Without a selector of its own, stripPrompts splits the cells' blocks only.
+    const plain = toThebeConfig({ stripPrompts: true });
+    expect(thebeBlocks(plain, plain.selector, page('<pre class="x">&gt;&gt;&gt; 1</pre><pre data-executable>&gt;&gt;&gt; 2</pre>')).map((b) => b.source)).toEqual(['2']);
+  });
+
+  test("cells on Thebe pages carry Thebe's cell and button classes (sphinx-thebe finds div.thebe-cell and .thebelab-run-button); readOnly and data-readonly", () => {
+    const doc = page('<div class="cell"><pre data-executable>x = 1</pre></div><pre data-executable data-readonly="false">y</pre><pre data-executable data-readonly>z</pre>');
+    document.body.replaceChildren(...doc.body.childNodes);
+    const [a, b, c] = [...document.querySelectorAll('pre')].map((pre) =>
+      mountCell(pre, { outputSelector: '[data-output]', theme: 'light', autorunAll: false, thebeButtons: true, readOnly: true, buttons: { restart: true } }),
+    );
+    expect(document.querySelectorAll('div.thebe-cell')).toHaveLength(3);
+    expect(document.querySelector('.cell')!.querySelector('.thebelab-run-button')).toBe(a!.run);
+    expect(a!.buttons.get('restart')!.className).toContain('thebelab-restart-button');
+    expect([a!.readonly, b!.readonly, c!.readonly]).toEqual([true, false, true]);
+    const plain = mountCell(document.body.appendChild(document.createElement('pre')), { outputSelector: '[data-output]', theme: 'light', autorunAll: false });
+    expect(plain.host.className).toBe('pyloom-cell');
+    document.body.replaceChildren();
+  });
+
+  test('predefinedOutput: the static output after a block is the cell\'s until it runs; false leaves it on the page untouched (Thebe 0.8)', () => {
+    document.body.innerHTML = '<pre data-executable>1</pre><div data-output>saved</div><pre data-executable>2</pre><div data-output>kept</div>';
+    const [kept, left] = [...document.querySelectorAll('pre')].map((pre, i) =>
+      mountCell(pre, { outputSelector: '[data-output]', theme: 'light', autorunAll: false, predefinedOutput: i === 0 }),
+    );
+    expect(kept!.predefined?.textContent).toBe('saved');
+    expect(left!.predefined).toBeNull();
+    expect([...document.querySelectorAll('[data-output]')].map((el) => el.textContent)).toEqual(['saved', 'kept']);
+    document.body.replaceChildren();
+  });
+
+  test("window.thebe: trigger reaches handlers as (name, data), as Thebe 0.9's ThebeEvents; thebe and thebelab are one object", async () => {
+    const events = new ThebeEvents();
+    const global = installThebeGlobal(events, new Promise(() => undefined));
+    const seen: unknown[] = [];
+    window.thebelab!.on('error', (name, data) => seen.push([name, data.status, data.message]));
+    global.trigger('error', { status: 'error', message: 'no network', subject: 'kernel' });
+    expect(seen).toEqual([['error', 'error', 'no network']]);
+    expect(window.thebe).toBe(window.thebelab);
+    delete window.thebe;
+    delete window.thebelab;
   });
 });

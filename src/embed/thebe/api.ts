@@ -5,8 +5,12 @@ import type { JsonObject } from './config';
 
 /** What Thebe passes to `status` handlers (thebe-core's ThebeEventData). */
 export interface ThebeEventData {
-  /** Thebe's kernel status names: 'starting', 'ready', 'failed' (boot failed), 'dead' (the runtime stopped). */
-  status: 'starting' | 'ready' | 'failed' | 'dead';
+  /**
+   * Thebe's kernel status names on the 'status' event: 'starting', 'ready', 'failed' (boot failed),
+   * 'dead' (the runtime stopped); on the 'error' event (Thebe 0.9) 'error' beside 'failed' and
+   * 'session-error' beside 'dead'.
+   */
+  status: 'starting' | 'ready' | 'failed' | 'dead' | 'error' | 'session-error';
   message: string;
   subject?: 'kernel';
 }
@@ -72,6 +76,8 @@ export interface ThebeKernel {
 export interface ThebeBackend {
   bootstrap(options?: JsonObject): Promise<{ cells: ThebeCell[]; kernel: ThebeKernel | undefined }>;
   renderAllCells(options?: JsonObject): ThebeCell[];
+  /** Every cell set up so far, however it was set up (bootstrap on load, the Activate widget, a call). */
+  cells(): ThebeCell[];
   requestKernel(): Promise<ThebeKernel>;
   mountStatusWidget(): void;
   mountActivateWidget(): void;
@@ -87,9 +93,10 @@ export interface ThebeGlobal {
   on: ThebeEvents['on'];
   one: ThebeEvents['one'];
   off: ThebeEvents['off'];
+  trigger: ThebeEvents['trigger'];
   events: ThebeEvents;
-  /** The cells set up so far. */
-  cells: ThebeCell[];
+  /** The cells set up so far (empty until the Thebe page code has loaded). */
+  readonly cells: ThebeCell[];
   /** Which engine answers: Pyloom, so page scripts can tell. */
   readonly engine: 'pyloom';
 }
@@ -103,25 +110,22 @@ declare global {
 
 /** Install window.thebelab / window.thebe; calls wait for `backend` (the lazily loaded page code). */
 export function installThebeGlobal(events: ThebeEvents, backend: Promise<ThebeBackend>): ThebeGlobal {
+  let loaded: ThebeBackend | undefined;
+  void backend.then((ready) => (loaded = ready));
   const global: ThebeGlobal = {
-    bootstrap: async (options) => {
-      const result = await (await backend).bootstrap(options);
-      global.cells = result.cells;
-      return result;
-    },
-    renderAllCells: async (options) => {
-      const cells = (await backend).renderAllCells(options);
-      global.cells = [...global.cells, ...cells];
-      return cells;
-    },
+    bootstrap: async (options) => (await backend).bootstrap(options),
+    renderAllCells: async (options) => (await backend).renderAllCells(options),
     requestKernel: async () => (await backend).requestKernel(),
     mountStatusWidget: async () => (await backend).mountStatusWidget(),
     mountActivateWidget: async () => (await backend).mountActivateWidget(),
     on: (event, handler) => events.on(event, handler),
     one: (event, handler) => events.one(event, handler),
     off: (event, handler) => events.off(event, handler),
+    trigger: (event, data) => events.trigger(event, data),
     events,
-    cells: [],
+    get cells() {
+      return loaded?.cells() ?? [];
+    },
     engine: 'pyloom',
   };
   window.thebelab = global;

@@ -15,11 +15,15 @@ export interface PromptStyle {
   inPrompt?: string;
   /** Literal prefix of a continued input line; undefined with inPrompt undefined: `... ` and `   ...: `. */
   continuationPrompt?: string;
+  /** Thebe 0.8's `stripPrompts.selector`: the blocks to split (they need not match `selector`); undefined: the cells' blocks. */
+  selector?: string;
 }
 
 export interface OutputPromptStyle {
   /** Literal prefix of an output line; undefined: IPython's `Out[n]:`. */
   outPrompt?: string;
+  /** As PromptStyle.selector. */
+  selector?: string;
 }
 
 export interface CodeMirrorSettings {
@@ -71,6 +75,8 @@ export interface ConfigError {
   message: string;
   line: number | undefined;
   column: number | undefined;
+  /** That line of the script, trimmed (to find it in the page's source, whose line numbers differ). */
+  excerpt?: string;
 }
 
 export const THEBE_DEFAULT_SELECTOR = '[data-executable]';
@@ -108,7 +114,9 @@ export function parseThebeConfigText(text: string): { value: JsonObject } | { er
       return typeof found === 'number' ? found : undefined;
     };
     const message = errorMessage(error).replace(/^JSON5: /, '').replace(/ at \d+:\d+$/, '');
-    return { error: { message, line: position('lineNumber'), column: position('columnNumber') } };
+    const line = position('lineNumber');
+    const excerpt = line !== undefined ? text.split('\n')[line - 1]?.trim() : undefined;
+    return { error: { message, line, column: position('columnNumber'), ...(excerpt ? { excerpt } : {}) } };
   }
   if (!isObject(value)) return { error: { message: `the config is ${Array.isArray(value) ? 'an array' : typeof value}, not an object ({ … })`, line: undefined, column: undefined } };
   return { value };
@@ -132,13 +140,17 @@ function prompts(value: JsonValue | undefined): PromptStyle | false {
   const style: PromptStyle = {};
   if (typeof value['inPrompt'] === 'string' && value['inPrompt']) style.inPrompt = value['inPrompt'];
   if (typeof value['continuationPrompt'] === 'string' && value['continuationPrompt']) style.continuationPrompt = value['continuationPrompt'];
+  if (typeof value['selector'] === 'string' && value['selector'].trim()) style.selector = value['selector'];
   return style;
 }
 
 function outputPrompts(value: JsonValue | undefined): OutputPromptStyle | false {
   if (value === true) return {};
   if (!isObject(value)) return false;
-  return typeof value['outPrompt'] === 'string' && value['outPrompt'] ? { outPrompt: value['outPrompt'] } : {};
+  const style: OutputPromptStyle = {};
+  if (typeof value['outPrompt'] === 'string' && value['outPrompt']) style.outPrompt = value['outPrompt'];
+  if (typeof value['selector'] === 'string' && value['selector'].trim()) style.selector = value['selector'];
+  return style;
 }
 
 /** The brightness of a CodeMirror 5 theme name ("abcdef" → dark, "default"/"eclipse" → light). */
@@ -213,7 +225,8 @@ export function readThebeConfig(document: Document): PageThebeConfig {
 
 /** The console line for a config that could not be read: what, where, and what happens instead. */
 export function describeConfigError(error: ConfigError): string {
-  const where = error.line !== undefined ? ` at line ${error.line}, column ${error.column ?? 1} of its text` : '';
+  const excerpt = error.excerpt && error.excerpt.length > 80 ? `${error.excerpt.slice(0, 79)}…` : error.excerpt;
+  const where = error.line !== undefined ? ` at line ${error.line}, column ${error.column ?? 1} of its text${excerpt ? ` (${excerpt})` : ''}` : '';
   return (
     `Pyloom: the Thebe config (<script type="text/x-thebe-config">) could not be read${where}: ${error.message}. ` +
     `Its settings are ignored: the page's cells are set up with Thebe's defaults and still run.`

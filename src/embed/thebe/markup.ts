@@ -74,7 +74,7 @@ export function splitInputPrompts(source: string, style: PromptStyle): string[] 
   return cells.filter((code) => code.trim() !== '');
 }
 
-/** Thebe's stripOutputPrompts: lines after an `Out[n]:` prompt line are output; the rest are cells. */
+/** Thebe's stripOutputPrompts: an `Out[n]:` prompt line is output and ends a cell; the lines after it start the next one. */
 export function splitOutputPrompts(source: string, style: OutputPromptStyle): string[] | undefined {
   const isOutput = prefixMatcher(style.outPrompt, DEFAULT_OUT)!;
   const lines = source.split('\n');

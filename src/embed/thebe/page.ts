@@ -31,17 +31,26 @@ export function applyThebeConfig(base: EmbedConfig, own: OwnKeys, thebe: ThebeCo
   };
 }
 
-/** Thebe's stripPrompts / stripOutputPrompts: the blocks to mount, one per input run of a console session. */
-function blocksFor(config: ThebeConfig, selector: string, document: Document): BlockToMount[] {
+/**
+ * Thebe's stripPrompts / stripOutputPrompts: the blocks to mount, one per input run of a console
+ * session. Blocks named by the prompts' own `selector` (Thebe 0.8) are split even when they do not
+ * match the cell selector; without it, the cells' blocks are split.
+ */
+export function thebeBlocks(config: ThebeConfig, selector: string, document: Document): BlockToMount[] {
+  const { stripPrompts: inputs, stripOutputPrompts: outputs } = config;
+  const splits = (style: { selector?: string } | false, block: Element) => style !== false && (style.selector === undefined || block.matches(style.selector));
+  const containers = [inputs && inputs.selector, outputs && outputs.selector].filter((s): s is string => !!s);
   const blocks: BlockToMount[] = [];
-  for (const block of document.querySelectorAll(selector)) {
+  for (const block of document.querySelectorAll([selector, ...containers].join(', '))) {
     if (block.closest('.pyloom-cell')) continue;
-    const text = config.stripPrompts || config.stripOutputPrompts ? codeOf(block) : '';
+    const splitInputs = splits(inputs, block);
+    const splitOutputs = splits(outputs, block);
+    const text = splitInputs || splitOutputs ? codeOf(block) : '';
     const pieces =
-      (config.stripPrompts ? splitInputPrompts(text, config.stripPrompts) : undefined) ??
-      (config.stripOutputPrompts ? splitOutputPrompts(text, config.stripOutputPrompts) : undefined);
+      (splitInputs && inputs ? splitInputPrompts(text, inputs) : undefined) ??
+      (splitOutputs && outputs ? splitOutputPrompts(text, outputs) : undefined);
     if (!pieces || pieces.length === 0) {
-      blocks.push({ block });
+      if (block.matches(selector)) blocks.push({ block });
       continue;
     }
     // As Thebe does: the session becomes one executable block per input; the first keeps the block's place.
@@ -59,6 +68,9 @@ function blocksFor(config: ThebeConfig, selector: string, document: Document): B
   }
   return blocks;
 }
+
+/** A start that failed was already told to the page (status 'failed', the cells' own status). */
+const reported = (): void => undefined;
 
 const kernelName = (config: ThebeConfig): string => {
   const name = config.kernelOptions['name'] ?? config.kernelOptions['kernelName'];
@@ -86,10 +98,19 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
       const messages = { starting: page.config.remote ? 'Starting a kernel on the Jupyter server' : 'Starting Python in this browser (Pyodide)', ready: 'Kernel is ready' };
       const message = 'reason' in change ? change.reason : messages[change.state];
       events.trigger('status', { status: change.state, message, subject: 'kernel' });
+      // Thebe 0.9 also reports failures on its 'error' event: 'error' for a start, 'session-error' for a death.
+      if (change.state === 'failed') events.trigger('error', { status: 'error', message, subject: 'kernel' });
+      if (change.state === 'dead') events.trigger('error', { status: 'session-error', message, subject: 'kernel' });
     },
   });
 
-  const asThebeCell = (cell: CellParts): ThebeCell => ({ cell: cell.host, execute: () => page.run(cell) });
+  // One ThebeCell per cell, so thebelab.cells and bootstrap()'s cells hold the same objects.
+  const thebeCells = new WeakMap<CellParts, ThebeCell>();
+  const asThebeCell = (cell: CellParts): ThebeCell => {
+    let thebeCell = thebeCells.get(cell);
+    if (!thebeCell) thebeCells.set(cell, (thebeCell = { cell: cell.host, execute: () => page.run(cell) }));
+    return thebeCell;
+  };
   const kernel: ThebeKernel = { name: kernelName(pageConfig), restart: () => page.restart() };
   let statusWidget: ReturnType<typeof mountStatusWidget>;
   const backend: ThebeBackend = {
@@ -97,7 +118,7 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
       const config = withOptions(pageConfig, options);
       // bootstrap(options)/renderAllCells(options) may name other blocks than the page config.
       const { selector, outputSelector } = applyThebeConfig(base, own, config);
-      const cells = page.mount(blocksFor(config, selector, document), {
+      const cells = page.mount(thebeBlocks(config, selector, document), {
         buttons: {
           run: config.mountRunButton,
           'run-all': config.mountRunAllButton,
@@ -113,13 +134,20 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
     },
     async bootstrap(options?: JsonObject) {
       const config = withOptions(pageConfig, options);
+      if (options) {
+        // Thebe merges the call's options over the page's for everything: the working directory,
+        // server and editor settings hold for a Python (and editors) not started yet.
+        page.config = applyThebeConfig(base, own, config);
+        page.editor.lineNumbers = config.codeMirror.lineNumbers;
+      }
       if (config.mountStatusWidget) backend.mountStatusWidget();
       backend.renderAllCells(options);
-      const cells = page.cells.map(asThebeCell);
+      const cells = backend.cells();
       if (!config.requestKernel) return { cells, kernel: undefined };
       await page.start();
       return { cells, kernel };
     },
+    cells: () => page.cells.map(asThebeCell),
     async requestKernel() {
       await page.start();
       return kernel;
@@ -133,12 +161,13 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
       });
     },
     mountActivateWidget() {
-      mountActivateWidget(document, () => void backend.bootstrap());
+      // Through the global, as Thebe's button calls thebelab.bootstrap(): a page that wrapped it is heard.
+      mountActivateWidget(document, () => void (window.thebelab ?? backend).bootstrap().catch(reported));
     },
   };
 
   if (pageConfig.mountActivateWidget) backend.mountActivateWidget();
   if (pageConfig.mountStatusWidget) backend.mountStatusWidget();
-  if (pageConfig.bootstrap || errors.length > 0) void backend.bootstrap();
+  if (pageConfig.bootstrap || errors.length > 0) void backend.bootstrap().catch(reported);
   return backend;
 }
