@@ -9,7 +9,9 @@ import type { KernelState } from './kernel-state';
 import { resolvePackageBaseUrl } from './packages';
 import { onFatal, startShell, type PyloomShell, type ShellOptions } from './pyloom-api';
 import type { WorkspaceStore } from './workspace/store';
-import { checkRestored, WarmStart, type SnapshotStore } from './snapshot';
+import { checkRestored, setGC, WarmStart, type SnapshotStore } from './snapshot';
+import { restoreDynlibs, tableLength } from './snapshot-dynlibs';
+import { importPackages, markLoaded, selfCheck, unpackPackages, watchLoadedPackages } from './snapshot-packages';
 import { RUNTIME_OPTIONS } from '../src/shared/options';
 
 export interface PyodideModule {
@@ -96,6 +98,8 @@ interface Boot {
   wheel: Uint8Array;
   /** Where the wheel is written: a pure-Python wheel is importable from sys.path as it is (zipimport). */
   wheelPath: string;
+  packageBaseUrl: string;
+  fetchBytes: (url: string) => Promise<Uint8Array>;
   loadOptions: Parameters<typeof LoadPyodide>[0] & object;
 }
 
@@ -119,17 +123,29 @@ function writeWheel(boot: Boot, py: PyodideAPI): void {
   py.FS.writeFile(boot.wheelPath, boot.wheel);
 }
 
-/** Warm start: a snapshot holds Python's memory, not the file system, so the wheel is written again. */
-async function restore(boot: Boot, stored: Uint8Array): Promise<PyodideAPI> {
-  const py = await boot.phases.run('load-pyodide', () => boot.mod.loadPyodide({ ...boot.loadOptions, _loadSnapshot: stored }));
+/**
+ * Warm start: a snapshot holds Python's memory, not the file system, so the wheel (and the
+ * packages' files) are written again; compiled packages get the shared-library fix-up and must
+ * pass their self-check.
+ */
+async function restore(boot: Boot, warm: WarmStart, stored: Uint8Array): Promise<PyodideAPI> {
+  const { memory, dynlibs } = warm.split(stored);
+  const py = await boot.phases.run('load-pyodide', () => boot.mod.loadPyodide({ ...boot.loadOptions, _loadSnapshot: memory }));
   await boot.phases.run('install-pyloom', async () => {
     writeWheel(boot, py);
     checkRestored(py, boot.wheelPath);
+    // Timed as part of this phase: BootInfo.timings['install-pyloom'] includes the fix-up.
+    if (!dynlibs) return;
+    await unpackPackages(py, warm.packages, boot.packageBaseUrl, boot.fetchBytes);
+    await restoreDynlibs(py, dynlibs);
+    selfCheck(py, warm.packages);
+    markLoaded(py, warm.packages);
+    setGC(py, true);
   });
   return py;
 }
 
-async function installPyloom(boot: Boot, py: PyodideAPI, warm: WarmStart): Promise<void> {
+async function installPyloom(boot: Boot, py: PyodideAPI, warm: WarmStart, baseTableLength: number): Promise<void> {
   await boot.phases.run('install-pyloom', async () => {
     writeWheel(boot, py);
     const sys = py.pyimport('sys');
@@ -138,13 +154,35 @@ async function installPyloom(boot: Boot, py: PyodideAPI, warm: WarmStart): Promi
     } finally {
       sys.destroy();
     }
-    warm.take(py);
+    if (warm.packages.length > 0) {
+      try {
+        await unpackPackages(py, warm.packages, boot.packageBaseUrl, boot.fetchBytes);
+      } catch (error) {
+        // Nothing was loaded yet: this boot goes on, and its snapshot holds no packages.
+        warm.fallback = `the snapshot holds no packages: ${errorMessage(error)}`;
+        warm.dropPackages();
+      }
+      try {
+        importPackages(py, warm.packages);
+        // The self-check passes before the snapshot too, so the submodules it uses (numpy.linalg,
+        // numpy.fft and their libraries) are in the snapshot instead of loaded on every restore.
+        selfCheck(py, warm.packages);
+      } catch (error) {
+        // Part of a package is in memory now: no snapshot this time (the runtime itself is usable).
+        warm.fallback = `no snapshot was made: ${errorMessage(error)}`;
+        markLoaded(py, warm.packages);
+        warm.dropPackages();
+        return;
+      }
+    }
+    warm.take(py, baseTableLength);
+    markLoaded(py, warm.packages);
   });
 }
 
 async function coldStart(boot: Boot, warm: WarmStart): Promise<PyodideAPI> {
   const py = await boot.phases.run('load-pyodide', () => boot.mod.loadPyodide({ ...boot.loadOptions, ...(warm.enabled ? { _makeSnapshot: true } : {}) }));
-  await installPyloom(boot, py, warm);
+  await installPyloom(boot, py, warm, warm.packages.length > 0 ? tableLength(py) : 0);
   return py;
 }
 
@@ -152,7 +190,7 @@ async function restoreOrColdStart(boot: Boot, warm: WarmStart): Promise<PyodideA
   const stored = await warm.stored();
   if (stored) {
     try {
-      const py = await restore(boot, stored);
+      const py = await restore(boot, warm, stored);
       warm.state = 'restored';
       return py;
     } catch (error) {
@@ -212,6 +250,8 @@ export async function bootKernel(state: KernelState, options: BootOptions, deps:
     mod,
     wheel,
     wheelPath: `/lib/pyloom/${options.pyloomWheelURL.split('/').pop()?.split('?')[0] || 'pyloom.whl'}`,
+    packageBaseUrl,
+    fetchBytes,
     loadOptions: {
       indexURL: options.indexURL,
       packageBaseUrl,
@@ -222,8 +262,15 @@ export async function bootKernel(state: KernelState, options: BootOptions, deps:
       stderr: (line: string) => emit({ output_type: 'stream', name: 'stderr', text: `${line}\n` }),
     },
   };
-  const warm = await WarmStart.open(deps.snapshots, (options.snapshot ?? RUNTIME_OPTIONS.snapshot.default), mod.version, wheel, options.indexURL);
+  const warm = await WarmStart.open(deps.snapshots, options.snapshot ?? RUNTIME_OPTIONS.snapshot.default, {
+    pyodideVersion: mod.version,
+    wheel,
+    indexURL: options.indexURL,
+    lockJson,
+  });
   const py = await restoreOrColdStart(boot, warm);
+  // The packages a session loads are what the next boot's snapshot holds.
+  if (warm.enabled) state.onDispose(watchLoadedPackages(py, (names) => void warm.recordLoaded(lockJson, names)));
 
   onFatal(py, (error) => state.die(new Error(`Pyodide has suffered a fatal error: ${errorMessage(error)}`)));
   state.interruptBuffer = options.interruptBuffer;

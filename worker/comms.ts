@@ -38,9 +38,9 @@ export function connectComms(state: KernelState, port: MessagePort): void {
     const buffers = batch.messages.flatMap((message) => message.buffers.map((buffer) => new Uint8Array(buffer)));
     const described = batch.messages.map(({ buffers: own, ...rest }) => ({ ...rest, buffer_count: own.length }));
     try {
-      // A stale interrupt must not fire in a widget callback that runs between cells.
-      if (!state.running) state.clearInterrupt();
-      comms.receive(JSON.stringify(described), buffers);
+      // Between cells a widget callback must not take a signal that is meant for a cell (one
+      // whose request is on its way on another port, too): not cleared, not polled.
+      state.withoutInterrupt(() => comms.receive(JSON.stringify(described), buffers));
       post({ type: 'handled', seq: batch.seq });
     } catch (error) {
       post({ type: 'handled', seq: batch.seq, error: errorMessage(error) });

@@ -5,6 +5,9 @@ import type { Callback, OutputEvent, WorkerEvent } from '../src/protocol';
 import type { PyloomShell } from './pyloom-api';
 import { deferred } from '../src/shared/deferred';
 
+/** Stands for "no interrupt buffer": Pyodide's poll reads 0 from it forever. */
+const NO_SIGNAL = new Uint8Array(1);
+
 export class KernelState {
   pyodide: PyodideAPI | undefined;
   shell: PyloomShell | undefined;
@@ -12,6 +15,10 @@ export class KernelState {
   disposed = false;
   /** The execution whose outputs are being produced now (also the `input()` owner). */
   executionId = 0;
+  /** Between an execute request's arrival and the start of its Python (waiting for the workspace). */
+  starting = false;
+  /** An interrupt() that came while the cell was starting: it ends before it starts. */
+  stopBeforeStart = false;
   running = false;
   /** The execution whose downloads are under way (null outside cells). */
   downloadOwner: number | null = null;
@@ -76,5 +83,23 @@ export class KernelState {
 
   clearInterrupt(): void {
     if (this.interruptBuffer) this.interruptBuffer[0] = 0;
+  }
+
+  /**
+   * Run Python the worker needs for itself (import caches after a file change, widget messages,
+   * completion) with Pyodide's poll of the interrupt buffer detached: a signal written for a cell
+   * (one about to start included) stays in the buffer for that cell instead of raising
+   * KeyboardInterrupt in here, where it would be lost. While a cell runs, the buffer is the
+   * cell's (its sleep may have detached it already), so `run` is called as is.
+   */
+  withoutInterrupt<T>(run: () => T): T {
+    const { pyodide, interruptBuffer } = this;
+    if (!pyodide || !interruptBuffer || this.running) return run();
+    pyodide.setInterruptBuffer(NO_SIGNAL);
+    try {
+      return run();
+    } finally {
+      pyodide.setInterruptBuffer(interruptBuffer);
+    }
   }
 }

@@ -79,7 +79,7 @@ export function createKernel(deps: KernelDeps = {}) {
       .mount(py.FS, {
         writable: options.workspaceWritable ?? RUNTIME_OPTIONS.workspaceWritable.default,
         cwd: options.workingDirectory ?? RUNTIME_OPTIONS.workingDirectory.default,
-        invalidateImportCaches: () => py.runPython('import importlib; importlib.invalidate_caches()'),
+        invalidateImportCaches: () => state.withoutInterrupt(() => py.runPython('import importlib; importlib.invalidate_caches()')),
       })
       .catch(() => undefined);
     return info;
@@ -93,9 +93,20 @@ export function createKernel(deps: KernelDeps = {}) {
     // it starts (left in the buffer, it would fire inside Pyodide's call glue, not in the cell).
     if (state.takeInterrupt()) return interruptedBeforeStart(shell.executionCount, ': interrupted before it started');
     // A cell never sees a missing workspace file: it waits for the mount and companion files.
-    const unmounted = await workspace.ready.then(() => undefined, (error: unknown) => errorMessage(error));
+    // Its time limit may pass meanwhile (the page counts from when it sent the request): the
+    // signal then waits in the buffer (the worker's own Python does not take it, see
+    // withoutInterrupt) and ends the cell here, before it starts.
+    state.starting = true;
+    state.stopBeforeStart = false;
+    let unmounted: string | undefined;
+    try {
+      unmounted = await workspace.ready.then(() => undefined, (error: unknown) => errorMessage(error));
+      await workspace.fetched();
+    } finally {
+      state.starting = false;
+    }
     if (unmounted) state.emitOutput({ output_type: 'stream', name: 'stderr', text: `${unmounted}; files written now are not kept\n` });
-    await workspace.fetched();
+    if (state.takeInterrupt() || state.stopBeforeStart) return interruptedBeforeStart(shell.executionCount, ': interrupted before it started');
     state.running = true;
     state.downloadOwner = request.id;
     let reply;
@@ -120,6 +131,11 @@ export function createKernel(deps: KernelDeps = {}) {
 
   async function interrupt(id: number): Promise<boolean> {
     const { shell, interruptBuffer } = state;
+    if (shell && state.starting && id === state.executionId) {
+      // Without a SharedArrayBuffer this message is the only signal: remember it for the start.
+      state.stopBeforeStart = true;
+      return true;
+    }
     if (!shell || !state.running || id !== state.executionId) return false;
     // Take the signal out of the buffer while calling into Python, so it cannot fire inside this
     // call; give it back when the cell is in synchronous code, where only the buffer can stop it.
@@ -142,9 +158,8 @@ export function createKernel(deps: KernelDeps = {}) {
     // Never beside a cell: one that awaits (or is suspended by JSPI) lets the worker take messages.
     if (!shell || state.running) return empty;
     if (!Number.isInteger(cursor) || cursor < 0 || cursor > code.length || insidePair(code, cursor)) return empty;
-    // A stale interrupt (the cell it was meant for has ended) must not fire in here.
-    state.clearInterrupt();
-    const { from, to, items } = shell.complete(code, codePointOffset(code, cursor));
+    // Not cleared: a signal in the buffer may be meant for a cell whose request is on its way.
+    const { from, to, items } = state.withoutInterrupt(() => shell.complete(code, codePointOffset(code, cursor)));
     return { from: utf16Offset(code, from), to: utf16Offset(code, to), items };
   }
 
@@ -153,7 +168,7 @@ export function createKernel(deps: KernelDeps = {}) {
     if (!pyodide) return { state: 'booting' };
     if (state.fatalError) return { state: 'fatal', reason: state.fatalError.message };
     try {
-      pyodide.runPython('0');
+      state.withoutInterrupt(() => pyodide.runPython('0'));
       return { state: 'ok' };
     } catch (error) {
       return { state: 'fatal', reason: errorMessage(error) };

@@ -135,10 +135,9 @@ test('py-cell and code.language-python blocks, preload, dark theme, and trust op
   await expect.poll(() => page.evaluate(() => (window as unknown as { trustedRan?: boolean }).trustedRan)).toBe(true);
 });
 
-// Skipped, a known gap (README; issue 12 open): in 2 of 3 CI-like runs of 2026-12-01 the interrupt
-// sent at the time limit did not stop `time.sleep(30)` within even a 30 s grace, so Python was
-// restarted (the cell said so); it passes alone. Where the interrupt is lost is not found yet.
-test.skip('a cell with data-timeout is interrupted when its time is up, and the runtime lives on', async ({ page }) => {
+// The limit is counted from when the page sends the request; on a loaded machine the worker may
+// still be placing the workspace then (test/unit/kernel.test.ts covers that window exactly).
+test('a cell with data-timeout is interrupted when its time is up, and the runtime lives on', async ({ page }) => {
   await page.goto('/test/e2e/pages/embed-options.html');
   await expect(cells(page)).toHaveCount(3);
   const slow = cells(page).nth(2);

@@ -7,6 +7,17 @@ export async function openNotebook(page: Page, path = '/'): Promise<void> {
   await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 120_000 });
 }
 
+/**
+ * Open the page for a test that runs no Python (editing, files, the notebook list, two tabs): it
+ * is ready once the app has set up its first notebook, while Python may still be starting, as a
+ * user may work then too. It does not wait for the cold boot (most of such a test's time).
+ */
+export async function openNotebookEditor(page: Page, path = '/'): Promise<void> {
+  await page.goto(path);
+  await expect(page.locator('#name')).not.toHaveValue('', { timeout: 120_000 });
+  await expect(page.locator('py-cell').first()).toBeVisible();
+}
+
 /** Open `name` holding one cell per source (code, or Markdown where `markdown` says so; `outputs` by cell index, as stored). */
 export async function openCells(
   page: Page,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { SCHEMA_MISSING, SCHEMA_PATH } from '../nbformat-schema';
-import { openCells, openNotebook } from './notebook-page';
+import { openCells, openNotebook, openNotebookEditor } from './notebook-page';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/notebooks/jupyter-v4.5.ipynb');
@@ -93,7 +93,7 @@ test('Tab completes names from the live namespace', async ({ page }) => {
 });
 
 test('command mode: A, B, D D, Z, M, Y, J, K and arrows, all from the keyboard', async ({ page }) => {
-  await openNotebook(page);
+  await openNotebookEditor(page);
   await typeInto(page, 1, 'first = 1');
   await page.keyboard.press('Escape');
   await expect(page.locator('py-cell').first()).toBeFocused();
@@ -142,7 +142,7 @@ test('run all from the toolbar, with queued marks while waiting', async ({ page 
 });
 
 test('a Markdown cell with math renders with KaTeX, and edits on Enter', async ({ page }) => {
-  await openNotebook(page);
+  await openNotebookEditor(page);
   await editorOf(page, 1).click();
   await page.keyboard.press('Escape');
   await page.keyboard.press('m');
@@ -197,7 +197,7 @@ test('reload: the notebook and its outputs are restored from the browser', async
 });
 
 test('bad files give a clear error and leave the open notebook as it was', async ({ page }) => {
-  await openNotebook(page);
+  await openNotebookEditor(page);
   await typeInto(page, 1, 'work = "precious"');
   await savedHere(page);
   const error = page.locator('#file-error');
@@ -220,7 +220,7 @@ test('bad files give a clear error and leave the open notebook as it was', async
 });
 
 test('nbformat 3, several MB and unknown output types load with the repairs listed', async ({ page }) => {
-  await openNotebook(page);
+  await openNotebookEditor(page);
   const warnings = page.locator('#file-warnings');
   await page.locator('#open-file').setInputFiles(V3_FIXTURE);
   await expect(warnings).toContainText(/nbformat 3/);
@@ -251,7 +251,7 @@ test('nbformat 3, several MB and unknown output types load with the repairs list
 
 test('open a notebook by URL (?open=) and keep a list of notebooks: switch, duplicate, delete', async ({ page }) => {
   await page.route((url) => url.pathname === '/shared/demo.ipynb', (route) => route.fulfill({ contentType: 'application/json', body: readFileSync(FIXTURE) }));
-  await openNotebook(page, '/?open=/shared/demo.ipynb');
+  await openNotebookEditor(page, '/?open=/shared/demo.ipynb');
   await expect(page.locator('#name')).toHaveValue('demo.ipynb');
   await page.getByRole('button', { name: 'New', exact: true }).click();
   await expect(page.locator('#name')).toHaveValue('Untitled.ipynb');
@@ -270,11 +270,11 @@ test('open a notebook by URL (?open=) and keep a list of notebooks: switch, dupl
 });
 
 test('two tabs on one notebook: the stale tab is told and chooses, nothing is lost silently', async ({ page, context }) => {
-  await openNotebook(page);
+  await openNotebookEditor(page);
   await typeInto(page, 1, 'tab = "one"');
   await savedHere(page);
   const other = await context.newPage();
-  await openNotebook(other);
+  await openNotebookEditor(other);
   await expect(editorOf(other, 1)).toHaveText('tab = "one"');
   // The first tab edits; the second learns of it at once.
   await typeInto(page, 1, ' # edited in tab one');
@@ -326,7 +326,7 @@ test('screenshot: a notebook with rich outputs (attached to the test artifacts)'
 });
 
 test('drop a .ipynb on the page to open it', async ({ page }) => {
-  await openNotebook(page);
+  await openNotebookEditor(page);
   const text = readFileSync(FIXTURE, 'utf8');
   const dataTransfer = await page.evaluateHandle((content) => {
     const transfer = new DataTransfer();

@@ -4,9 +4,12 @@ import { codePointOffset, createKernel, utf16Offset } from '../../worker/kernel'
 import { cdnPackageBaseUrl } from '../../worker/packages';
 import { watchCount } from '../../worker/downloads';
 import { decodeExecuteReply } from '../../worker/pyloom-api';
-import type { WorkerEvent } from '../../src/protocol';
+import type { BootOptions, WorkerEvent } from '../../src/protocol';
+import { WORKSPACE_ROOT } from '../../worker/workspace/mount';
 import pyodidePackage from 'pyodide/package.json' with { type: 'json' };
 import { bootNodeKernel, nodeKernelDeps, PYODIDE_DIR, WHEEL_URL } from './helpers/node-kernel';
+import { memoryStore, type WorkspaceStore } from '../../worker/workspace/store';
+import { deferred } from '../../src/shared/deferred';
 import { checkSeam, SEAM_NBFORMAT_SKIPPED, seamProblem, seamProblems } from './helpers/seam';
 
 // The seam: every event the kernels below emit has a shape src/protocol.ts declares, and its
@@ -238,6 +241,53 @@ describe('execute', () => {
     const next = await kernel.run('sum(range(100_000))');
     expect(next.status).toBe('ok');
     expect(interruptBuffer[0]).toBe(0);
+  });
+  // Boot answers before the workspace is mounted, and a cell waits for the mount: the time limit's
+  // interrupt can come while it waits. The mount then ran Python of its own (invalidate_caches
+  // after chdir), where Pyodide took the signal: the mount failed with KeyboardInterrupt and the
+  // cell slept to its end (the lost embed data-timeout interrupt, issue 12).
+  async function kernelWaitingForMount(options: Partial<BootOptions>) {
+    const listing = deferred<void>();
+    const release = deferred<void>();
+    const store = memoryStore();
+    const gated: WorkspaceStore = {
+      ...store,
+      kind: store.kind,
+      list: async () => {
+        listing.resolve();
+        await release.promise;
+        return store.list();
+      },
+    };
+    const kernel = await bootNodeKernel(options, { ...nodeKernelDeps(), workspaceStore: Promise.resolve(gated) });
+    await listing.promise; // the mount has started and now waits for the store
+    return { kernel, release: () => release.resolve() };
+  }
+  const SLEEPER = 'import time\ntime.sleep(5)\nprint("slept through")';
+
+  test('an interrupt written while the cell waits for the workspace mount stops that cell, and the mount survives it', async () => {
+    const interruptBuffer = new Uint8Array(new SharedArrayBuffer(1));
+    const { kernel, release } = await kernelWaitingForMount({ interruptBuffer });
+    const running = kernel.run(SLEEPER); // the request has arrived; the cell waits for the mount
+    interruptBuffer[0] = 2; // the page's flag (its message may come later: the buffer alone must do)
+    release();
+    const stopped = await running;
+    expect(stopped.status).toBe('error');
+    expect(stopped.outputs).toMatchObject([{ output_type: 'error', ename: 'KeyboardInterrupt' }]);
+    expect(interruptBuffer[0]).toBe(0);
+    // The mount was not hurt: the next cell runs in the workspace, with no warning.
+    const next = await kernel.run('import os\nprint(os.getcwd())');
+    expect(next.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: `${WORKSPACE_ROOT}\n` }]);
+  });
+
+  test('without a shared buffer, the interrupt message that comes while the cell waits for the mount stops it', async () => {
+    const { kernel, release } = await kernelWaitingForMount({});
+    const running = kernel.run(SLEEPER);
+    expect(await kernel.api.interrupt(1)).toBe(true);
+    release();
+    const stopped = await running;
+    expect(stopped.outputs).toMatchObject([{ output_type: 'error', ename: 'KeyboardInterrupt' }]);
+    expect((await kernel.run('1 + 1')).outputs).toMatchObject([{ data: { 'text/plain': '2' } }]);
   });
 });
 
