@@ -24,7 +24,11 @@ export interface CuttingProxy {
   close(): Promise<void>;
 }
 
-export async function startCuttingProxy(targetPort: number, port: number): Promise<CuttingProxy> {
+/**
+ * A proxy on 127.0.0.1 forwarding to `targetPort`. It listens on `port`, by default one the OS
+ * picks (race-free: no other test can take it between choosing and binding); `.port` is the one it got.
+ */
+export async function startCuttingProxy(targetPort: number, port = 0): Promise<CuttingProxy> {
   const open = new Set<Pair>();
   const halfOpen = new Set<Socket>();
   const held: Socket[] = [];
@@ -54,9 +58,11 @@ export async function startCuttingProxy(targetPort: number, port: number): Promi
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error(`the cutting proxy has no TCP address (${String(address)})`);
 
   return {
-    port,
+    port: address.port,
     hold: () => void (holding = true),
     release: () => {
       holding = false;
