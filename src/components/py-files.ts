@@ -9,7 +9,6 @@ import { closePreview, previewOf, previewView, usageLine, type Preview } from '.
 import { itemsFromDrop, itemsFromPicker } from '../workspace/drop';
 import { formatBytes, joinPath, type UploadItem, type WorkspaceFiles } from '../workspace/files';
 import { errorMessage } from '../shared/errors';
-import { filesStyles } from './files-styles';
 
 
 /** The workspace path of the .ipynb the user opened. */
