@@ -84,6 +84,7 @@ def start(
         shell_module.active = _shell
         # tqdm.auto and matplotlib look for IPython in sys.modules (not by importing it).
         import IPython  # noqa: F401  (the stand-in at the end of sys.path)
+
         register_type_formatter(mpl_backend.is_figure, mpl_backend.figure_png)
         _shell.pre_execute.append(mpl_backend.cell_started)
         _shell.post_execute.append(mpl_backend.flush_figures)

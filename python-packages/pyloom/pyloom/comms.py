@@ -79,7 +79,9 @@ def _wire_comm(comm: ModuleType) -> None:
             # ipywidgets asks the comm for the kernel when get_ipython() has none.
             return kernel_shim.get_kernel()
 
-        def publish_msg(self, msg_type: str, data: dict | None = None, metadata: dict | None = None, buffers: list | None = None, **keys: Any) -> None:
+        def publish_msg(
+            self, msg_type: str, data: dict | None = None, metadata: dict | None = None, buffers: list | None = None, **keys: Any
+        ) -> None:
             _publish(msg_type, self.comm_id, data, metadata, buffers, **keys)
 
     _comm_class = PyloomComm

@@ -65,7 +65,9 @@ class DisplayObject:
 
 
 class TextDisplayObject(DisplayObject):
-    def __init__(self, data: Any = None, url: str | None = None, filename: str | None = None, metadata: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, data: Any = None, url: str | None = None, filename: str | None = None, metadata: dict[str, Any] | None = None
+    ) -> None:
         if data is not None and not isinstance(data, (str, bytes)) and url is None and filename is None:
             raise TypeError(f"{type(self).__name__} expects text data, got {type(data).__name__}")
         super().__init__(data, url, filename, metadata)
@@ -132,7 +134,9 @@ class Javascript(TextDisplayObject):
 class SVG(DisplayObject):
     """SVG markup; an XML prolog or doctype around the ``<svg>`` element is dropped."""
 
-    def __init__(self, data: Any = None, url: str | None = None, filename: str | None = None, metadata: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, data: Any = None, url: str | None = None, filename: str | None = None, metadata: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(data, url, filename, metadata)
         if isinstance(self.data, bytes):
             self.data = self.data.decode("utf-8")
@@ -148,7 +152,16 @@ class SVG(DisplayObject):
 class JSON(DisplayObject):
     """Data shown as a collapsible tree (``application/json``)."""
 
-    def __init__(self, data: Any = None, url: str | None = None, filename: str | None = None, expanded: bool = False, metadata: dict[str, Any] | None = None, root: str = "root", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        url: str | None = None,
+        filename: str | None = None,
+        expanded: bool = False,
+        metadata: dict[str, Any] | None = None,
+        root: str = "root",
+        **kwargs: Any,
+    ) -> None:
         self.expanded = expanded
         self.root = root
         super().__init__(data, url, filename, {**(metadata or {}), **kwargs})

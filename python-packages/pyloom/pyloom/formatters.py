@@ -41,9 +41,7 @@ type_printer_hook: Callable[[object], list[tuple[str, object, dict | None]]] | N
 _type_formatters: list[tuple[Callable[[object], bool], Callable[[object], tuple[dict, dict]]]] = []
 
 
-def register_type_formatter(
-    matches: Callable[[object], bool], formatter: Callable[[object], tuple[dict, dict]]
-) -> None:
+def register_type_formatter(matches: Callable[[object], bool], formatter: Callable[[object], tuple[dict, dict]]) -> None:
     _type_formatters.append((matches, formatter))
 
 
@@ -137,9 +135,7 @@ def _wanted(mime: str, include: Iterable[str] | None, exclude: Iterable[str] | N
     return (include is None or mime in include) and (exclude is None or mime not in exclude)
 
 
-def format_object(
-    obj: object, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
-) -> tuple[dict, dict]:
+def format_object(obj: object, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None) -> tuple[dict, dict]:
     include = set(include) if include is not None else None
     exclude = set(exclude) if exclude is not None else None
     data: dict[str, object] = {}

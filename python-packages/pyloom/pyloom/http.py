@@ -23,9 +23,27 @@ from typing import Any
 
 # Set by the browser, never by a script (XMLHttpRequest.setRequestHeader refuses them).
 FORBIDDEN_HEADERS = {
-    "accept-charset", "accept-encoding", "access-control-request-headers", "access-control-request-method",
-    "connection", "content-length", "cookie", "cookie2", "date", "dnt", "expect", "host", "keep-alive",
-    "origin", "referer", "te", "trailer", "transfer-encoding", "upgrade", "user-agent", "via",
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "user-agent",
+    "via",
 }
 
 
@@ -51,7 +69,9 @@ def _origin() -> str:
         return "this page"
 
 
-def xhr_transport(method: str, url: str, headers: dict[str, str], body: bytes | None, timeout: float | None) -> tuple[int, str, str, bytes, str]:
+def xhr_transport(
+    method: str, url: str, headers: dict[str, str], body: bytes | None, timeout: float | None
+) -> tuple[int, str, str, bytes, str]:
     """One synchronous XMLHttpRequest. Raises BrowserNetworkError when the browser refuses it."""
     from js import XMLHttpRequest  # type: ignore[import-not-found]
     from pyodide.ffi import JsException, to_js  # type: ignore[import-not-found]
@@ -90,7 +110,9 @@ class BrowserHTTPResponse(io.BytesIO):
         self.status = self.code = status
         self.reason = reason
         self.version = 11
-        self.headers = self.msg = http.client.parse_headers(io.BytesIO(raw_headers.replace("\r\n", "\n").encode("latin-1", "replace") + b"\n"))
+        self.headers = self.msg = http.client.parse_headers(
+            io.BytesIO(raw_headers.replace("\r\n", "\n").encode("latin-1", "replace") + b"\n")
+        )
         self.url = url
         self.length = len(body)
         self.chunked = False

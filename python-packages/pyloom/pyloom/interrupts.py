@@ -84,6 +84,4 @@ def install(buffer) -> None:
     if buffer is None:
         time.sleep = _original_sleep
         return
-    time.sleep = make_interruptible_sleep(
-        _original_sleep, buffer_check(buffer), own_signal=_pyodide_signal_owner(buffer)
-    )
+    time.sleep = make_interruptible_sleep(_original_sleep, buffer_check(buffer), own_signal=_pyodide_signal_owner(buffer))

@@ -165,7 +165,9 @@ class ZMQInteractiveShell(InteractiveShell):
         return ExtensionManager(self)
 
     # -- running code ----------------------------------------------------------------------
-    def run_cell(self, raw_cell: str, store_history: bool = False, silent: bool = False, shell_futures: bool = True, cell_id: Any = None) -> ExecutionResult:
+    def run_cell(
+        self, raw_cell: str, store_history: bool = False, silent: bool = False, shell_futures: bool = True, cell_id: Any = None
+    ) -> ExecutionResult:
         """Run IPython-syntax source in the user namespace now (no top-level ``await``)."""
         from .magics.execution import run_source
 
@@ -194,7 +196,14 @@ class ZMQInteractiveShell(InteractiveShell):
     system_piped = system
     system_raw = system
 
-    def showtraceback(self, exc_tuple: tuple[Any, Any, Any] | None = None, filename: str | None = None, tb_offset: int | None = None, exception_only: bool = False, running_compiled_code: bool = False) -> None:
+    def showtraceback(
+        self,
+        exc_tuple: tuple[Any, Any, Any] | None = None,
+        filename: str | None = None,
+        tb_offset: int | None = None,
+        exception_only: bool = False,
+        running_compiled_code: bool = False,
+    ) -> None:
         """Show the exception being handled (or ``exc_tuple``) as the cell's error output."""
         from . import tracebacks
         from ._hook import emit
@@ -297,7 +306,15 @@ class PayloadManager:
 class _DisplayPublisher:
     """``get_ipython().display_pub.publish(data, metadata)``: a display_data output."""
 
-    def publish(self, data: dict[str, Any], metadata: dict[str, Any] | None = None, source: Any = None, *, transient: dict[str, Any] | None = None, update: bool = False) -> None:
+    def publish(
+        self,
+        data: dict[str, Any],
+        metadata: dict[str, Any] | None = None,
+        source: Any = None,
+        *,
+        transient: dict[str, Any] | None = None,
+        update: bool = False,
+    ) -> None:
         from .display import publish_display_data
 
         publish_display_data(data, metadata, transient=transient, update=update)

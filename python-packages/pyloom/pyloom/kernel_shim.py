@@ -97,7 +97,14 @@ class Kernel:
         if msg_or_type == "error" and content:
             from ._hook import emit
 
-            emit({"output_type": "error", "ename": content.get("ename", "Error"), "evalue": content.get("evalue", ""), "traceback": content.get("traceback", [])})
+            emit(
+                {
+                    "output_type": "error",
+                    "ename": content.get("ename", "Error"),
+                    "evalue": content.get("evalue", ""),
+                    "traceback": content.get("traceback", []),
+                }
+            )
 
     iopub_socket = None
 

@@ -69,6 +69,8 @@ def _load_settings() -> None:
         index_urls=list(package_settings.index_urls),
         lock_json=package_settings.lock_json,
     )
+
+
 # Why an import could not be installed: added as a note to the ModuleNotFoundError it causes.
 import_failures: dict[str, str] = {}
 
@@ -125,7 +127,7 @@ def missing_imports(source: str) -> list[str]:
     """
     candidates: set[str] = set()
     for names, module in _IMPORT_LINE.findall(source):
-        for name in (names.split(",") if names else [module]):
+        for name in names.split(",") if names else [module]:
             candidates.add(name.strip().split(".")[0])
     if all(_importable(name) for name in candidates):
         return []
@@ -176,7 +178,8 @@ async def load_from_lock(names: list[str]) -> list[str]:
     importlib.invalidate_caches()
     if errors:
         raise PackageError(
-            f"could not load {', '.join(names)} (Pyodide {config.pyodide_version}): " + "; ".join(errors)
+            f"could not load {', '.join(names)} (Pyodide {config.pyodide_version}): "
+            + "; ".join(errors)
             + " — check the network and the packageBaseUrl setting"
         )
     return [p.name for p in loaded] if loaded is not None else names
@@ -283,7 +286,9 @@ def _distributions() -> dict[str, tuple[str, str]]:
 async def _install_from_index(requirements: list[str], *, quiet: bool) -> list[str]:
     if not config.index_urls:
         names = ", ".join(repr(_requirement(r).name) for r in requirements)
-        raise PackageError(f"{names} is not in Pyodide {config.pyodide_version} and no package index is configured (set indexUrls); see {FAQ}")
+        raise PackageError(
+            f"{names} is not in Pyodide {config.pyodide_version} and no package index is configured (set indexUrls); see {FAQ}"
+        )
     import micropip
 
     before = _distributions()

@@ -237,7 +237,14 @@ class Shell:
         if type(exc).__name__ == "UsageError" and "pyloom.magics.core" in sys.modules:
             if sys.modules["pyloom.magics.core"].is_usage_error(exc):
                 # IPython shows a magic's misuse as one line, without a traceback.
-                emit({"output_type": "error", "ename": "UsageError", "evalue": str(exc), "traceback": [f"{tracebacks.RED}UsageError{tracebacks.RESET}: {exc}"]})
+                emit(
+                    {
+                        "output_type": "error",
+                        "ename": "UsageError",
+                        "evalue": str(exc),
+                        "traceback": [f"{tracebacks.RED}UsageError{tracebacks.RESET}: {exc}"],
+                    }
+                )
                 sys.last_exc = exc
                 return
         if isinstance(exc, ModuleNotFoundError) and exc.name and "pyloom.packages" in sys.modules:

@@ -138,7 +138,11 @@ def _line_values(text: str, frame: FrameType) -> list[tuple[str, str]]:
 
 # The magics machinery between a cell and the code a magic runs is Pyloom's, not the user's.
 _PACKAGE = os.path.dirname(__file__)
-_MACHINERY = (os.path.join(_PACKAGE, "magics") + os.sep, os.path.join(_PACKAGE, "ipython_shell.py"), os.path.join(_PACKAGE, "shell_events.py"))
+_MACHINERY = (
+    os.path.join(_PACKAGE, "magics") + os.sep,
+    os.path.join(_PACKAGE, "ipython_shell.py"),
+    os.path.join(_PACKAGE, "shell_events.py"),
+)
 
 
 def user_frames(tb: TracebackType | None) -> list[traceback.FrameSummary]:

@@ -64,7 +64,9 @@ def take(event: dict[str, Any]) -> bool:
         else:
             widget.outputs = outputs + ({"output_type": "stream", "name": event["name"], "text": event["text"]},)
     elif kind == "error":
-        widget.outputs = outputs + ({"output_type": "error", "ename": event["ename"], "evalue": event["evalue"], "traceback": event["traceback"]},)
+        widget.outputs = outputs + (
+            {"output_type": "error", "ename": event["ename"], "evalue": event["evalue"], "traceback": event["traceback"]},
+        )
     else:
         widget.outputs = outputs + ({"output_type": "display_data", "data": event["data"], "metadata": event.get("metadata", {})},)
     return True

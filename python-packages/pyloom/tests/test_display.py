@@ -67,9 +67,7 @@ def test_formatter_chain_collects_every_format():
 def test_mimebundle_wins_and_other_formats_fill_in():
     class Bundle:
         def _repr_mimebundle_(self, include=None, exclude=None):
-            return {"text/html": "<i>from bundle</i>", "application/vnd.custom+json": {"k": 1}}, {
-                "text/html": {"isolated": True}
-            }
+            return {"text/html": "<i>from bundle</i>", "application/vnd.custom+json": {"k": 1}}, {"text/html": {"isolated": True}}
 
         def _repr_html_(self):
             return "<i>from _repr_html_</i>"

@@ -173,7 +173,9 @@ async def test_matplotlib_figures_display_inline_as_png():
     # flush); a figure left open: shown at the end of its cell, after the Line2D list result.
     assert len(pngs) == 3, [e["output_type"] for e in events]
     assert base64.b64decode(pngs[0]["data"]["image/png"]).startswith(b"\x89PNG")
-    assert not any("Figure" in e["data"].get("text/plain", "") for e in events if e["output_type"] == "execute_result" and "image/png" not in e["data"])
+    assert not any(
+        "Figure" in e["data"].get("text/plain", "") for e in events if e["output_type"] == "execute_result" and "image/png" not in e["data"]
+    )
 
 
 async def test_pandas_dataframes_show_as_html_tables():

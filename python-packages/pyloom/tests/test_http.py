@@ -64,7 +64,12 @@ def test_urlopen_get_reads_status_headers_and_body():
 
 def test_post_sends_the_body_and_headers():
     with patched(Recorder(status=201, reason="Created", body=b'{"ok": true}')) as rec:
-        request = urllib.request.Request("http://api.example/items", data=json.dumps({"n": 1}).encode(), headers={"Content-Type": "application/json", "X-Token": "t"}, method="POST")
+        request = urllib.request.Request(
+            "http://api.example/items",
+            data=json.dumps({"n": 1}).encode(),
+            headers={"Content-Type": "application/json", "X-Token": "t"},
+            method="POST",
+        )
         response = urllib.request.urlopen(request)
         assert response.status == 201 and json.loads(response.read()) == {"ok": True}
     call = rec.calls[0]
@@ -106,7 +111,9 @@ def test_http_client_directly_with_head_and_port():
         conn.endheaders(b"body")
         conn.getresponse()
     assert rec.calls[0]["url"] == "http://127.0.0.1:8123/path" and rec.calls[0]["method"] == "HEAD"
-    assert rec.calls[1]["url"] == "https://secure.example/a" and rec.calls[1]["headers"] == {"X-A": "1, 2"} and rec.calls[1]["body"] == b"body"
+    assert (
+        rec.calls[1]["url"] == "https://secure.example/a" and rec.calls[1]["headers"] == {"X-A": "1, 2"} and rec.calls[1]["body"] == b"body"
+    )
 
 
 def test_install_is_only_for_a_browser_worker_and_patching_on_import_works():

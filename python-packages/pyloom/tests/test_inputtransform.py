@@ -76,7 +76,7 @@ def test_backslash_continued_magic_keeps_the_lines_after_it_in_place():
 
 
 def test_quotes_inside_a_magic_line_do_not_open_a_string():
-    out = lines_of("!echo \"it's\"\n%who")
+    out = lines_of('!echo "it\'s"\n%who')
     assert out[1] == "get_ipython().run_line_magic('who', '')"
 
 

@@ -71,7 +71,9 @@ async def test_display_formatter_for_type_wins_and_plain_text_printers_get_p_and
     )
     (result,) = of_type(events, "execute_result")
     assert result["data"] == {"text/latex": "$p_{3}$", "text/html": "<b>registered</b>", "text/plain": "Point(3)"}
-    await shell.run_cell("f['text/plain'].for_type_by_name('collections', 'OrderedDict', lambda o, p, c: p.text('OD!'))\nimport collections\ncollections.OrderedDict()")
+    await shell.run_cell(
+        "f['text/plain'].for_type_by_name('collections', 'OrderedDict', lambda o, p, c: p.text('OD!'))\nimport collections\ncollections.OrderedDict()"
+    )
     assert results(events)[-1] == "OD!"
     await shell.run_cell(
         "from IPython.core.interactiveshell import InteractiveShell\n"
@@ -170,7 +172,9 @@ async def test_ipython_modules_libraries_import():
 
 async def test_has_trait_and_display_pub():
     shell, events = fresh()
-    await shell.run_cell("ip = get_ipython()\nip.display_pub.publish({'text/plain': 'published'})\nip.has_trait('kernel'), ip.has_trait('nope')")
+    await shell.run_cell(
+        "ip = get_ipython()\nip.display_pub.publish({'text/plain': 'published'})\nip.has_trait('kernel'), ip.has_trait('nope')"
+    )
     assert of_type(events, "display_data")[0]["data"] == {"text/plain": "published"}
     assert results(events) == ["(True, False)"]
 

@@ -60,7 +60,9 @@ async def test_ipywidgets_8_imports_and_registers_its_comm_targets():
     await shell.run_cell("slider")
     assert WIDGET_VIEW in of_type(events, "execute_result")[-1]["data"]
     # A failing widget callback is shown through get_ipython().showtraceback(), as in Jupyter.
-    await shell.run_cell("def bad(change):\n    raise ValueError('in callback')\nslider.observe(bad, 'value')\nout = ipywidgets.Output()\nwith out:\n    raise KeyError('inside output')\n'continued'")
+    await shell.run_cell(
+        "def bad(change):\n    raise ValueError('in callback')\nslider.observe(bad, 'value')\nout = ipywidgets.Output()\nwith out:\n    raise KeyError('inside output')\n'continued'"
+    )
     assert results(events)[-1] == "'continued'"
     assert of_type(events, "error")[-1]["ename"] == "KeyError"
 
@@ -86,4 +88,3 @@ async def test_matplotlib_registers_its_post_execute_hook():
     await shell.run_cell("import matplotlib.pyplot as plt\nplt.ion()\nplt.install_repl_displayhook()")
     callbacks = shell.user_ns["get_ipython"]().events.callbacks["post_execute"]
     assert any(getattr(c, "__name__", "") == "_draw_all_if_interactive" for c in callbacks)
-

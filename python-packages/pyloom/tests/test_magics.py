@@ -167,7 +167,14 @@ async def test_env_sets_reads_and_lists():
 
 async def test_html_markdown_latex_svg_and_javascript_cells_display_their_type():
     shell, events = fresh()
-    for magic, mime in (("html", "text/html"), ("markdown", "text/markdown"), ("latex", "text/latex"), ("svg", "image/svg+xml"), ("javascript", "application/javascript"), ("js", "application/javascript")):
+    for magic, mime in (
+        ("html", "text/html"),
+        ("markdown", "text/markdown"),
+        ("latex", "text/latex"),
+        ("svg", "image/svg+xml"),
+        ("javascript", "application/javascript"),
+        ("js", "application/javascript"),
+    ):
         events.clear()
         await shell.run_cell(f"%%{magic}\ncontent of {magic}")
         (shown,) = of_type(events, "display_data")

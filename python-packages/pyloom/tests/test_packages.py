@@ -8,7 +8,9 @@ from pyloom.shell import transform_magics
 
 
 def test_find_imports_sees_top_level_names_only():
-    source = "import numpy as np, os.path\nfrom pandas.io import json\nfrom . import local\ndef f():\n    import scipy.stats\nx = 'import fake'"
+    source = (
+        "import numpy as np, os.path\nfrom pandas.io import json\nfrom . import local\ndef f():\n    import scipy.stats\nx = 'import fake'"
+    )
     assert find_imports(source) == ["numpy", "os", "pandas", "scipy"]
     assert find_imports("x = 1") == []
     assert find_imports("import (") == []  # a syntax error is the shell's to report
@@ -69,5 +71,5 @@ def test_pip_magic_rewrite_keeps_lines():
     lines = out.splitlines()
     assert len(lines) == 4 and lines[0] == "x = 1" and lines[3] == "y = 2"
     assert lines[1] == 'await __import__("pyloom.packages", fromlist=["pip"]).pip("install pandas==2.0 \'b>1\'")'
-    assert lines[2].startswith('  await __import__("pyloom.packages"') and lines[2].endswith('.pip(\'list\')')
+    assert lines[2].startswith('  await __import__("pyloom.packages"') and lines[2].endswith(".pip('list')")
     assert transform_magics("print('%pip')") == "print('%pip')"

@@ -122,9 +122,7 @@ async def test_long_containers_are_pretty_printed():
 
 async def test_a_broken_repr_does_not_kill_the_cell():
     shell, events = fresh()
-    reply = await shell.run_cell(
-        "class Bad:\n    def __repr__(self):\n        raise ValueError('nope')\nBad()"
-    )
+    reply = await shell.run_cell("class Bad:\n    def __repr__(self):\n        raise ValueError('nope')\nBad()")
     assert reply["status"] == "ok"
     assert "repr() raised ValueError: nope" in results(events)[0]
 

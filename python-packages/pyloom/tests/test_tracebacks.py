@@ -62,9 +62,7 @@ async def test_indentation_error():
 
 async def test_chained_exceptions_show_both():
     shell, events = fresh()
-    await shell.run_cell(
-        "try:\n    {}['k']\nexcept KeyError as e:\n    raise ValueError('bad key') from e"
-    )
+    await shell.run_cell("try:\n    {}['k']\nexcept KeyError as e:\n    raise ValueError('bad key') from e")
     [error] = of_type(events, "error")
     text = plain_traceback(error)
     assert error["ename"] == "ValueError"

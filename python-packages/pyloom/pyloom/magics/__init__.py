@@ -16,7 +16,10 @@ BUILTIN: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
     "execution": ("ExecutionMagics", {"line": ("time", "timeit", "run"), "cell": ("time", "timeit", "capture")}),
     "code": ("CodeMagics", {"line": ("load", "loadpy")}),
     "namespace": ("NamespaceMagics", {"line": ("who_ls", "who", "whos", "reset", "env", "set_env", "precision", "xmode", "config")}),
-    "files": ("FileMagics", {"line": ("pwd", "cd", "ls", "ll", "cat", "cp", "mv", "rm", "mkdir", "dhist", "sx", "system"), "cell": ("bash", "sh", "writefile")}),
+    "files": (
+        "FileMagics",
+        {"line": ("pwd", "cd", "ls", "ll", "cat", "cp", "mv", "rm", "mkdir", "dhist", "sx", "system"), "cell": ("bash", "sh", "writefile")},
+    ),
     "display": ("DisplayMagics", {"line": ("matplotlib",), "cell": ("html", "javascript", "js", "markdown", "latex", "svg")}),
 }
 

@@ -68,8 +68,10 @@ class BasicMagics(Magics):
     @line_magic
     def magic(self, line: str = "") -> None:
         """Print the documentation of every magic."""
-        print("IPython's magic functions in Pyloom: '%name' works on one line, '%%name' on a whole cell\n"
-              "(it must be the cell's first line). '!cmd' runs an emulated shell command, 'obj?' shows help.\n")
+        print(
+            "IPython's magic functions in Pyloom: '%name' works on one line, '%%name' on a whole cell\n"
+            "(it must be the cell's first line). '!cmd' runs an emulated shell command, 'obj?' shows help.\n"
+        )
         magics = self.shell.magics_manager.lsmagic()
         for kind, prefix in (("line", "%"), ("cell", "%%")):
             for name in sorted(magics[kind]):

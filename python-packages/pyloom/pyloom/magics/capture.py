@@ -53,7 +53,9 @@ class CapturedIO:
 
     @property
     def outputs(self) -> list[RichOutput]:
-        return [RichOutput(e["data"], e.get("metadata", {})) for e in self._events if e["output_type"] in ("display_data", "execute_result")]
+        return [
+            RichOutput(e["data"], e.get("metadata", {})) for e in self._events if e["output_type"] in ("display_data", "execute_result")
+        ]
 
     def show(self) -> None:
         import sys
@@ -80,7 +82,11 @@ def capture_cell(run: Callable[[], Any], *, stdout: bool = True, stderr: bool = 
     def collect(text: str) -> None:
         event = json.loads(text)
         kind = event.get("output_type")
-        wanted = keep.get(event.get("name"), False) if kind == "stream" else display and kind in ("display_data", "execute_result", "update_display_data", "clear_output")
+        wanted = (
+            keep.get(event.get("name"), False)
+            if kind == "stream"
+            else display and kind in ("display_data", "execute_result", "update_display_data", "clear_output")
+        )
         if wanted:
             events.append(event)
         elif saved is not None:

@@ -88,7 +88,9 @@ class Struct(dict):
             raise AttributeError(name) from None
 
 
-def parse_options(arg_str: str, opt_str: str, *long_opts: str, mode: str = "string", list_all: bool = False, **_ignored: Any) -> tuple[Struct, Any]:
+def parse_options(
+    arg_str: str, opt_str: str, *long_opts: str, mode: str = "string", list_all: bool = False, **_ignored: Any
+) -> tuple[Struct, Any]:
     """Leading ``-x``/``-xVALUE``/``-x VALUE``/``--long[=VALUE]`` options of ``arg_str``.
 
     ``opt_str`` is getopt's spec (``"n:r:qo"``: ``n`` and ``r`` take a value). Parsing stops at
@@ -130,13 +132,13 @@ def parse_options(arg_str: str, opt_str: str, *long_opts: str, mode: str = "stri
             if c not in takes:
                 if c.isdigit() or c == ".":  # `-1` is a value, not an option: stop here
                     return opts, rest
-                raise UsageError(f"option -{c} not recognized ( allowed: \"{opt_str}\")")
+                raise UsageError(f'option -{c} not recognized ( allowed: "{opt_str}")')
             if takes[c]:
                 value = flags[j + 1 :]
                 if not value:
                     value, _, after = _split_word(after)
                     if not value:
-                        raise UsageError(f"option -{c} requires argument ( allowed: \"{opt_str}\")")
+                        raise UsageError(f'option -{c} requires argument ( allowed: "{opt_str}")')
                 put(c, value)
                 break
             put(c, "")

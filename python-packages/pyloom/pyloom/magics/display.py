@@ -12,7 +12,23 @@ from typing import Any
 
 from .core import Magics, cell_magic, line_magic, magics_class
 
-INTERACTIVE_BACKENDS = ("widget", "ipympl", "notebook", "nbagg", "qt", "qt5", "qt6", "tk", "osx", "macosx", "gtk", "gtk3", "gtk4", "wx", "auto")
+INTERACTIVE_BACKENDS = (
+    "widget",
+    "ipympl",
+    "notebook",
+    "nbagg",
+    "qt",
+    "qt5",
+    "qt6",
+    "tk",
+    "osx",
+    "macosx",
+    "gtk",
+    "gtk3",
+    "gtk4",
+    "wx",
+    "auto",
+)
 
 
 def _show(mime: str, text: str, metadata: dict[str, Any] | None = None) -> None:

@@ -67,7 +67,9 @@ class TimeitResult:
     """What ``%timeit -o`` returns: ``loops``, ``repeat``, ``best``, ``worst``, ``all_runs``
     (seconds per run of ``loops`` calls), ``average``/``stdev`` (seconds per loop), ``timings``."""
 
-    def __init__(self, loops: int, repeat: int, best: float, worst: float, all_runs: list[float], compile_time: float, precision: int) -> None:
+    def __init__(
+        self, loops: int, repeat: int, best: float, worst: float, all_runs: list[float], compile_time: float, precision: int
+    ) -> None:
         self.loops = loops
         self.repeat = repeat
         self.best = best
@@ -233,7 +235,10 @@ class ExecutionMagics(Magics):
         if "i" in opts or path.endswith(".ipynb"):
             namespace = user_ns
         else:
-            namespace = {"__builtins__": user_ns.get("__builtins__", __builtins__), "__name__": "__main__" if "n" not in opts else os.path.splitext(os.path.basename(path))[0]}
+            namespace = {
+                "__builtins__": user_ns.get("__builtins__", __builtins__),
+                "__name__": "__main__" if "n" not in opts else os.path.splitext(os.path.basename(path))[0],
+            }
         saved_file = namespace.get("__file__")
         namespace["__file__"] = os.path.abspath(path)
         saved_argv = sys.argv

@@ -102,7 +102,13 @@ def run_command(shell: Any, cmd: str) -> tuple[list[str], list[str], int]:
     handler = globals().get(f"_cmd_{name}")
     if handler is None:
         hint = SUGGESTIONS.get(name, "use Python instead")
-        return [], [f"!{name}: there is no shell in the browser ({hint}). Pyloom emulates !{', !'.join(EMULATED)} on its in-memory files, and !pip (= %pip)."], 127
+        return (
+            [],
+            [
+                f"!{name}: there is no shell in the browser ({hint}). Pyloom emulates !{', !'.join(EMULATED)} on its in-memory files, and !pip (= %pip)."
+            ],
+            127,
+        )
     out: list[str] = []
     err: list[str] = []
     status = handler(args, out, err)
