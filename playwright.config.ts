@@ -17,7 +17,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 2,
   retries: 0,
-  reporter: [['list'], ['json', { outputFile: process.env['PYLOOM_E2E_PORT'] ? `test-results/e2e-${PORT}.json` : 'test-results/e2e.json' }]],
+  reporter: [
+    ['list'],
+    ['json', { outputFile: process.env['PYLOOM_E2E_PORT'] ? `test-results/e2e-${PORT}.json` : 'test-results/e2e.json' }],
+  ],
   // Not test-results/ itself: Playwright empties its outputDir, and the unit report lives there.
   outputDir: `test-results/e2e-artifacts${process.env['PYLOOM_E2E_PORT'] ? `-${PORT}` : ''}`,
   use: {

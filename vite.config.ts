@@ -153,7 +153,9 @@ function precacheManifest(
     // An HTML entry's chunk stands for the page; the page itself is an asset named after it.
     if (item.facadeModuleId.endsWith('.html')) pages.add(relative(build.root, item.facadeModuleId).split('\\').join('/'));
   }
-  const missing = entries.filter((entry) => ![...Object.values(bundle)].some((item) => item.type === 'chunk' && item.facadeModuleId === entry));
+  const missing = entries.filter(
+    (entry) => ![...Object.values(bundle)].some((item) => item.type === 'chunk' && item.facadeModuleId === entry),
+  );
   if (missing.length > 0) throw new Error(`service worker precache: no entry chunk for ${missing.join(', ')}`);
   if (build.wheel) files.add(build.wheel);
   for (const page of pages) files.add(page);
@@ -164,7 +166,10 @@ function precacheManifest(
   for (const file of shell) {
     const item = bundle[file];
     if (!item) throw new Error(`service worker precache: ${file} is not in the bundle`);
-    hash.update(`${file}\0`).update(item.type === 'chunk' ? item.code : item.source).update('\0');
+    hash
+      .update(`${file}\0`)
+      .update(item.type === 'chunk' ? item.code : item.source)
+      .update('\0');
   }
   return {
     build: hash.digest('hex').slice(0, 12),
@@ -239,6 +244,10 @@ export default defineConfig(({ mode }) => ({
     // The kernel test that crashes Pyodide on purpose (a null C function pointer called through
     // ctypes) leaves Pyodide's own rethrow from an event-loop callback; in a browser that is the
     // worker's error event, which the runtime handles. Only that exact error is let through.
-    onUnhandledError: (error) => !(error.message.includes("Cannot read properties of null (reading 'apply')") && (error as { pyodide_fatal_error?: boolean }).pyodide_fatal_error === true),
+    onUnhandledError: (error) =>
+      !(
+        error.message.includes("Cannot read properties of null (reading 'apply')") &&
+        (error as { pyodide_fatal_error?: boolean }).pyodide_fatal_error === true
+      ),
   },
 }));

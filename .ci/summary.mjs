@@ -18,7 +18,8 @@ if (existsSync(unit)) {
   for (const file of report.testResults ?? []) {
     for (const t of file.assertionResults ?? []) {
       // Vitest's JSON report has no skip note: the reason is in the run's own output above.
-      if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo') skips.push(`${file.name.replace(`${process.cwd()}/`, '')} › ${t.fullName}`);
+      if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo')
+        skips.push(`${file.name.replace(`${process.cwd()}/`, '')} › ${t.fullName}`);
     }
   }
 } else missing.push(unit);

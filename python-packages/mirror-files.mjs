@@ -50,7 +50,10 @@ export function sourceOf(from) {
   }
   const dir = resolve(from);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new MirrorError(`--from ${from} is neither a URL nor an existing folder; give the URL of a Pyodide package mirror or a folder holding its files`, 2);
+    throw new MirrorError(
+      `--from ${from} is neither a URL nor an existing folder; give the URL of a Pyodide package mirror or a folder holding its files`,
+      2,
+    );
   }
   return { kind: /** @type {const} */ ('dir'), base: dir };
 }
@@ -120,7 +123,8 @@ async function fetchInto(file, source, temp, pyodide) {
     return { from: url, ...(await writeStream(chunksOf(response.body), temp, url, `Run again, or ${mirrorHint}`)) };
   }
   const path = join(source.base, file.file_name);
-  if (!existsSync(path)) throw new MirrorError(`${path} does not exist: the folder given to --from does not have ${file.name}'s file; ${mirrorHint}`);
+  if (!existsSync(path))
+    throw new MirrorError(`${path} does not exist: the folder given to --from does not have ${file.name}'s file; ${mirrorHint}`);
   return { from: path, ...(await writeStream(createReadStream(path), temp, path, mirrorHint)) };
 }
 

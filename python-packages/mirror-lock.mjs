@@ -83,7 +83,10 @@ export function resolvePackages(packages, names, lockLabel) {
   /** @param {string} wanted @param {string | undefined} neededBy */
   const visit = (wanted, neededBy) => {
     const found = byName.get(normalize(wanted));
-    if (!found) throw new MirrorError(`${lockLabel} is inconsistent: ${neededBy} depends on ${wanted}, which it does not list; use the lock file of an installed Pyodide (npm ci)`);
+    if (!found)
+      throw new MirrorError(
+        `${lockLabel} is inconsistent: ${neededBy} depends on ${wanted}, which it does not list; use the lock file of an installed Pyodide (npm ci)`,
+      );
     if (seen.has(found.key)) return;
     seen.add(found.key);
     for (const dep of packages[found.key]?.depends ?? []) visit(dep, found.key);
@@ -97,7 +100,9 @@ export function resolvePackages(packages, names, lockLabel) {
       throw new MirrorError(`${lockLabel} is malformed: the entry for ${key} has no file_name or no sha256`);
     }
     if (!/^[a-z][a-z0-9+.-]+:\/\//i.test(fileName) && (fileName !== basename(fileName) || fileName.startsWith('.'))) {
-      throw new MirrorError(`${lockLabel} is malformed: the file name of ${key} (${fileName}) is not a plain file name; refusing to write outside the output folder`);
+      throw new MirrorError(
+        `${lockLabel} is malformed: the file name of ${key} (${fileName}) is not a plain file name; refusing to write outside the output folder`,
+      );
     }
     return entry;
   });
@@ -111,7 +116,9 @@ export function pinnedPyodide() {
     const version = String(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version);
     return { dir, version };
   } catch (error) {
-    throw new MirrorError(`cannot find the pinned Pyodide (node_modules/pyodide: ${reason(error)}); run npm ci, or pass both --lock and --from`);
+    throw new MirrorError(
+      `cannot find the pinned Pyodide (node_modules/pyodide: ${reason(error)}); run npm ci, or pass both --lock and --from`,
+    );
   }
 }
 
@@ -126,7 +133,9 @@ export function readLock(lockPath, fromOption) {
   try {
     lock = JSON.parse(readFileSync(lockPath, 'utf8'));
   } catch (error) {
-    throw new MirrorError(`cannot read the lock file ${shown(lockPath)}: ${reason(error)}; ${fromOption ? 'check the path given to --lock' : 'run npm ci to reinstall pyodide'}`);
+    throw new MirrorError(
+      `cannot read the lock file ${shown(lockPath)}: ${reason(error)}; ${fromOption ? 'check the path given to --lock' : 'run npm ci to reinstall pyodide'}`,
+    );
   }
   if (!lock || typeof lock.packages !== 'object' || lock.packages === null) {
     throw new MirrorError(`${shown(lockPath)} is not a Pyodide lock file (no "packages" object); pass --lock with a pyodide-lock.json`);

@@ -81,7 +81,11 @@ async function main(argv) {
   if (options.dryRun) {
     for (const file of files) {
       const there = fileSha256(join(out, basename(file.file_name))) === file.sha256;
-      const from = /^[a-z][a-z0-9+.-]+:\/\//i.test(file.file_name) ? file.file_name : source.kind === 'url' ? source.base + file.file_name : join(source.base, file.file_name);
+      const from = /^[a-z][a-z0-9+.-]+:\/\//i.test(file.file_name)
+        ? file.file_name
+        : source.kind === 'url'
+          ? source.base + file.file_name
+          : join(source.base, file.file_name);
       console.log(`${file.name} ${file.version} ${from}${there ? ' (already there)' : ''}`);
     }
     console.log(`would mirror ${files.length} files into ${shown(out)} (sizes are known once downloaded; nothing was fetched)`);

@@ -56,7 +56,9 @@ function applyFixes(/** @type {string} */ source, /** @type {Diagnostic[]} */ di
   const lineStarts = [0];
   for (let i = 0; i < source.length; i++) if (source[i] === '\n') lineStarts.push(i + 1);
   const offset = (/** @type {Location} */ l) => (lineStarts[l.row - 1] ?? source.length) + l.column - 1;
-  const edits = diagnostics.flatMap((d) => d.fix?.edits ?? []).map((e) => ({ start: offset(e.location), end: offset(e.end_location), text: e.content ?? '' }));
+  const edits = diagnostics
+    .flatMap((d) => d.fix?.edits ?? [])
+    .map((e) => ({ start: offset(e.location), end: offset(e.end_location), text: e.content ?? '' }));
   edits.sort((x, y) => y.start - x.start);
   let out = source;
   let limit = Infinity;

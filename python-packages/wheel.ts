@@ -65,7 +65,10 @@ export function buildWheel(projectDir: string = PYLOOM_SOURCE_DIR, packages: str
   }
   const summary = /^description\s*=\s*"([^"]*)"/m.exec(readFileSync(join(projectDir, 'pyproject.toml'), 'utf8'))?.[1] ?? '';
   const requires = dependencies.map((d) => `Requires-Dist: ${d}\n`).join('');
-  files.set(`${distInfo}/METADATA`, encoder.encode(`Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\nSummary: ${summary}\n${requires}`));
+  files.set(
+    `${distInfo}/METADATA`,
+    encoder.encode(`Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\nSummary: ${summary}\n${requires}`),
+  );
   files.set(`${distInfo}/WHEEL`, encoder.encode('Wheel-Version: 1.0\nGenerator: pyloom-wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n'));
   files.set(`${distInfo}/top_level.txt`, encoder.encode(packages.join('\n') + '\n'));
   const record = [...files].map(([path, bytes]) => `${path},${recordHash(bytes)},${bytes.length}`);

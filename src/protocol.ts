@@ -48,13 +48,7 @@ export interface ClearOutputEvent {
   /** Clear when the next output arrives rather than now (avoids flicker in animations). */
   wait: boolean;
 }
-export type OutputEvent =
-  | StreamOutput
-  | ErrorOutput
-  | DisplayDataEvent
-  | ExecuteResultEvent
-  | UpdateDisplayDataEvent
-  | ClearOutputEvent;
+export type OutputEvent = StreamOutput | ErrorOutput | DisplayDataEvent | ExecuteResultEvent | UpdateDisplayDataEvent | ClearOutputEvent;
 
 // ---- Boot ----
 /**
@@ -63,7 +57,14 @@ export type OutputEvent =
  */
 export type BootOptions = Pick<
   RuntimeConfig,
-  'packageBaseUrl' | 'lockFileURL' | 'indexUrls' | 'streamIntervalMs' | 'streamMaxChars' | 'maxOutputChars' | 'snapshot' | 'workingDirectory'
+  | 'packageBaseUrl'
+  | 'lockFileURL'
+  | 'indexUrls'
+  | 'streamIntervalMs'
+  | 'streamMaxChars'
+  | 'maxOutputChars'
+  | 'snapshot'
+  | 'workingDirectory'
 > & {
   /** Folder holding `pyodide.mjs`, `pyodide.asm.wasm`, `python_stdlib.zip`, `pyodide-lock.json`. */
   indexURL: string;

@@ -33,7 +33,14 @@ export function startFakeBinderHub(port: number, server: { url: string; token: s
     } else {
       send({ phase: 'built', message: 'Built image, launching...\n' });
       send({ phase: 'launching', message: 'Launching server...\n' });
-      send({ phase: 'ready', message: `server running at ${server.url}\n`, url: server.url, token: server.token, image: 'pyloom-demo:latest', repo_url: 'https://github.com/pyloom/demo' });
+      send({
+        phase: 'ready',
+        message: `server running at ${server.url}\n`,
+        url: server.url,
+        token: server.token,
+        image: 'pyloom-demo:latest',
+        repo_url: 'https://github.com/pyloom/demo',
+      });
     }
     response.end();
   });

@@ -32,7 +32,9 @@ const [PORT_FROM, PORT_TO] = (process.env['PYLOOM_JUPYTER_PORTS'] ?? '8890-8899'
 /** Why the tests cannot run here (no jupyter_server or ipykernel), or undefined when they can. */
 export function jupyterMissing(): string | undefined {
   const probe = spawnSync(PYTHON, ['-c', 'import jupyter_server, ipykernel'], { encoding: 'utf8' });
-  return probe.status === 0 ? undefined : `jupyter_server/ipykernel not importable by ${PYTHON} (apt-get install python3-jupyter-server python3-ipykernel): ${(probe.stderr || String(probe.error)).trim().split('\n').pop()}`;
+  return probe.status === 0
+    ? undefined
+    : `jupyter_server/ipykernel not importable by ${PYTHON} (apt-get install python3-jupyter-server python3-ipykernel): ${(probe.stderr || String(probe.error)).trim().split('\n').pop()}`;
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -60,7 +62,9 @@ export function closedPort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (address !== null && typeof address === 'object' ? resolve(address.port) : reject(new Error(`no TCP address: ${String(address)}`))));
+      server.close(() =>
+        address !== null && typeof address === 'object' ? resolve(address.port) : reject(new Error(`no TCP address: ${String(address)}`)),
+      );
     });
   });
 }
@@ -115,7 +119,10 @@ async function launch(port: number, options: StartOptions): Promise<JupyterServe
       `--ServerApp.root_dir=${root}`,
       ...(LOG ? ['--debug'] : []),
     ],
-    { env: { ...process.env, ...options.env, JUPYTER_RUNTIME_DIR: join(root, '.runtime'), IPYTHONDIR: join(root, '.ipython') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      env: { ...process.env, ...options.env, JUPYTER_RUNTIME_DIR: join(root, '.runtime'), IPYTHONDIR: join(root, '.ipython') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let log = '';
   const logWaiters = new Set<() => void>();

@@ -17,7 +17,8 @@ for (;;) {
 
 // The closing summary reads these: a tier that does not run this time must not report an old run.
 const port = process.env['PYLOOM_E2E_PORT'];
-for (const report of ['test-results/unit.json', port ? `test-results/e2e-${port}.json` : 'test-results/e2e.json']) rmSync(report, { force: true });
+for (const report of ['test-results/unit.json', port ? `test-results/e2e-${port}.json` : 'test-results/e2e.json'])
+  rmSync(report, { force: true });
 
 const burners = Array.from({ length: BURNERS }, () => spawn(process.execPath, ['-e', BURN], { stdio: 'ignore' }));
 const stopBurners = () => {

@@ -181,7 +181,9 @@ async function installPyloom(boot: Boot, py: PyodideAPI, warm: WarmStart, baseTa
 }
 
 async function coldStart(boot: Boot, warm: WarmStart): Promise<PyodideAPI> {
-  const py = await boot.phases.run('load-pyodide', () => boot.mod.loadPyodide({ ...boot.loadOptions, ...(warm.enabled ? { _makeSnapshot: true } : {}) }));
+  const py = await boot.phases.run('load-pyodide', () =>
+    boot.mod.loadPyodide({ ...boot.loadOptions, ...(warm.enabled ? { _makeSnapshot: true } : {}) }),
+  );
   await installPyloom(boot, py, warm, warm.packages.length > 0 ? tableLength(py) : 0);
   return py;
 }
@@ -200,7 +202,11 @@ async function restoreOrColdStart(boot: Boot, warm: WarmStart): Promise<PyodideA
   return coldStart(boot, warm);
 }
 
-async function startPyloomShell(py: PyodideAPI, hooks: ShellHooks, options: ShellOptions): Promise<{ shell: PyloomShell; version: string }> {
+async function startPyloomShell(
+  py: PyodideAPI,
+  hooks: ShellHooks,
+  options: ShellOptions,
+): Promise<{ shell: PyloomShell; version: string }> {
   return startShell(py, hooks.onOutput, options);
 }
 

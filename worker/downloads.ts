@@ -79,7 +79,8 @@ export function watchDownloads(watch: DownloadWatch, global: typeof globalThis =
       }
       const length = Number(response.headers.get('content-length'));
       const total = Number.isFinite(length) && length > 0 ? length : null;
-      if (!sha256) return passThrough(response, (loaded, done) => send({ kind: 'download', url, file, loaded, total: done ? loaded : total, done }));
+      if (!sha256)
+        return passThrough(response, (loaded, done) => send({ kind: 'download', url, file, loaded, total: done ? loaded : total, done }));
       // Read here, to the end, before Pyodide sees the response: progress as bytes arrive, and a
       // refusal as a rejected fetch (an error inside the body stream reaches Pyodide, in Chromium,
       // only as "Failed to fetch").
@@ -139,5 +140,9 @@ function passThrough(response: Response, report: (loaded: number, done: boolean)
       report(loaded, true);
     },
   });
-  return new Response(response.body!.pipeThrough(counter), { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new Response(response.body!.pipeThrough(counter), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }

@@ -48,7 +48,12 @@ export function createKernel(deps: KernelDeps = {}) {
   const workspace = createWorkspace(store, (event) => state.deliver(event));
 
   const interruptedBeforeStart = async (shellCount: number, note: string): Promise<ExecuteAck> => {
-    state.emitOutput({ output_type: 'error', ename: 'KeyboardInterrupt', evalue: '', traceback: [`\x1b[31mKeyboardInterrupt\x1b[39m${note}`] });
+    state.emitOutput({
+      output_type: 'error',
+      ename: 'KeyboardInterrupt',
+      evalue: '',
+      traceback: [`\x1b[31mKeyboardInterrupt\x1b[39m${note}`],
+    });
     await state.delivered();
     return { status: 'error', executionCount: shellCount };
   };
@@ -67,7 +72,11 @@ export function createKernel(deps: KernelDeps = {}) {
     if (state.disposed) throw new Error('this kernel has been disposed; create a new one');
     state.booting = true;
     state.connect(onEvent);
-    chooseStore(options.workspaceFolder ? Promise.resolve(folderStore(options.workspaceFolder)) : (deps.workspaceStore ?? Promise.resolve(memoryStore())));
+    chooseStore(
+      options.workspaceFolder
+        ? Promise.resolve(folderStore(options.workspaceFolder))
+        : (deps.workspaceStore ?? Promise.resolve(memoryStore())),
+    );
     const info = await bootKernel(state, options, deps, {
       onOutput: (event) => state.emitOutput(event),
       requestInput: options.inputBuffer ? requestInput(options.inputBuffer) : undefined,
@@ -100,13 +109,17 @@ export function createKernel(deps: KernelDeps = {}) {
     state.stopBeforeStart = false;
     let unmounted: string | undefined;
     try {
-      unmounted = await workspace.ready.then(() => undefined, (error: unknown) => errorMessage(error));
+      unmounted = await workspace.ready.then(
+        () => undefined,
+        (error: unknown) => errorMessage(error),
+      );
       await workspace.fetched();
     } finally {
       state.starting = false;
     }
     if (unmounted) state.emitOutput({ output_type: 'stream', name: 'stderr', text: `${unmounted}; files written now are not kept\n` });
-    if (state.takeInterrupt() || state.stopBeforeStart) return interruptedBeforeStart(shell.executionCount, ': interrupted before it started');
+    if (state.takeInterrupt() || state.stopBeforeStart)
+      return interruptedBeforeStart(shell.executionCount, ': interrupted before it started');
     state.running = true;
     state.downloadOwner = request.id;
     let reply;

@@ -7,11 +7,7 @@ export function cdnPackageBaseUrl(pyodideVersion: string): string {
 }
 
 /** A configured base (absolute or relative to `relativeTo`) or the CDN of the running version. */
-export function resolvePackageBaseUrl(
-  configured: string | undefined,
-  pyodideVersion: string,
-  relativeTo: string,
-): string {
+export function resolvePackageBaseUrl(configured: string | undefined, pyodideVersion: string, relativeTo: string): string {
   if (configured === undefined || configured === '') return cdnPackageBaseUrl(pyodideVersion);
   const withSlash = configured.endsWith('/') ? configured : `${configured}/`;
   try {

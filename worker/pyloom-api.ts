@@ -71,7 +71,8 @@ function refuse(what: string, value: unknown): never {
   throw new Error(`pyloom's ${what} does not have the shape src/protocol.ts declares (pyloom and the worker are out of step): ${shown}`);
 }
 
-const isTransient = (value: unknown): value is Transient => isFields(value) && (value['display_id'] === undefined || isString(value['display_id']));
+const isTransient = (value: unknown): value is Transient =>
+  isFields(value) && (value['display_id'] === undefined || isString(value['display_id']));
 const isBundle = (event: Fields): boolean => isFields(event['data']) && isFields(event['metadata']);
 
 /** Is `value` one of the OutputEvent shapes? (Fields beyond the declared ones pass through.) */
@@ -150,7 +151,11 @@ function convert(reply: PyReply): unknown {
 // ---- calls ----
 
 /** pyloom.start(): wire the emitter, streams, interrupts and input(); returns the shell and pyloom's version. */
-export function startShell(py: PyodideAPI, onOutput: (event: OutputEvent) => void, options: ShellOptions): { shell: PyloomShell; version: string } {
+export function startShell(
+  py: PyodideAPI,
+  onOutput: (event: OutputEvent) => void,
+  options: ShellOptions,
+): { shell: PyloomShell; version: string } {
   const pyloom: PyloomModule = py.pyimport('pyloom');
   try {
     const proxy = pyloom.start.callKwargs((json) => onOutput(decodeOutputEvent(json)), options);

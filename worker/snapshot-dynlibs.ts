@@ -138,7 +138,8 @@ export function recordDynlibs(py: PyodideAPI, baseTableLength: number): DynlibSt
   libs.sort((a, b) => a.tableBase - b.tableBase);
   const names = new Map<unknown, [string, string]>();
   for (const [lib, dso] of Object.entries(m.LDSO.loadedLibsByName)) {
-    for (const [symbol, value] of Object.entries(dso.exports)) if (typeof value === 'function' && !names.has(value)) names.set(value, [lib, symbol]);
+    for (const [symbol, value] of Object.entries(dso.exports))
+      if (typeof value === 'function' && !names.has(value)) names.set(value, [lib, symbol]);
   }
   const entries: DynlibState['entries'] = [];
   const ownSlot = (slot: number) => libs.some((lib) => slot >= lib.tableBase && slot < lib.tableBase + lib.tableSize);
@@ -165,7 +166,8 @@ function dataBlock(m: DynlinkModule, lib: DynlibRecord): number {
     const head = word(m, pointer - 4);
     const size = head & ~7;
     const inUse = (head & 2) !== 0;
-    if (inUse && size >= lib.memorySize + 4 && size <= lib.memorySize + 4096 + 32 && pointer + size - 4 >= lib.memoryBase + lib.memorySize) return pointer;
+    if (inUse && size >= lib.memorySize + 4 && size <= lib.memorySize + 4096 + 32 && pointer + size - 4 >= lib.memoryBase + lib.memorySize)
+      return pointer;
   }
   throw new Error(`the data block of ${lib.name} is not where the snapshot says`);
 }
@@ -222,7 +224,12 @@ export async function restoreDynlibs(py: PyodideAPI, state: DynlibState): Promis
     } finally {
       for (const pointer of held) m._free(pointer);
     }
-    const landed = [word(m, lib.handle + HANDLE_MEM_ADDR), word(m, lib.handle + HANDLE_MEM_SIZE), word(m, lib.handle + HANDLE_TABLE_INDEX), word(m, lib.handle + HANDLE_TABLE_SIZE)];
+    const landed = [
+      word(m, lib.handle + HANDLE_MEM_ADDR),
+      word(m, lib.handle + HANDLE_MEM_SIZE),
+      word(m, lib.handle + HANDLE_TABLE_INDEX),
+      word(m, lib.handle + HANDLE_TABLE_SIZE),
+    ];
     const expected = [lib.memoryBase, lib.memorySize, lib.tableBase, lib.tableSize];
     if (landed.some((value, i) => value !== expected[i])) {
       throw new Error(`${lib.name} reloaded at memory ${landed[0]} / table ${landed[2]}, not ${lib.memoryBase} / ${lib.tableBase}`);
@@ -230,7 +237,8 @@ export async function restoreDynlibs(py: PyodideAPI, state: DynlibState): Promis
     // Loading wrote the library's initial data and ran its constructors; the snapshot's data wins.
     m.HEAPU8.set(data, lib.memoryBase);
   }
-  if (m.wasmTable.length > state.tableLength) throw new Error(`the table grew to ${m.wasmTable.length} slots, past the snapshot's ${state.tableLength}`);
+  if (m.wasmTable.length > state.tableLength)
+    throw new Error(`the table grew to ${m.wasmTable.length} slots, past the snapshot's ${state.tableLength}`);
   if (m.wasmTable.length < state.tableLength) m.wasmTable.grow(state.tableLength - m.wasmTable.length);
   for (const [slot, lib, symbol] of state.entries) {
     const fn = m.LDSO.loadedLibsByName[lib]?.exports[symbol];
@@ -288,7 +296,9 @@ function isDynlibState(value: unknown): value is DynlibState {
     Number.isInteger(baseTableLength) &&
     Number.isInteger(tableLength) &&
     Array.isArray(entries) &&
-    entries.every((e) => Array.isArray(e) && e.length === 3 && Number.isInteger(e[0]) && typeof e[1] === 'string' && typeof e[2] === 'string') &&
+    entries.every(
+      (e) => Array.isArray(e) && e.length === 3 && Number.isInteger(e[0]) && typeof e[1] === 'string' && typeof e[2] === 'string',
+    ) &&
     isObject(got) &&
     Object.values(got).every((v) => typeof v === 'number')
   );

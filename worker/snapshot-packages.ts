@@ -58,13 +58,13 @@ export function snapshotPackages(lockJson: string, loaded: readonly string[]): {
   const skipped: string[] = [];
   const visit = (name: string, seen: Set<string>): boolean => {
     const entry = table[name];
-    if (!entry) return skipped.push(`${name}: not in the Pyodide lock file`), false;
+    if (!entry) return (skipped.push(`${name}: not in the Pyodide lock file`), false);
     if (order.includes(entry)) return true;
     if (seen.has(name)) return true; // a cycle: its members are added by the outer visit
     seen.add(name);
-    if (!entry.depends.every((dep) => visit(dep, seen))) return skipped.push(`${name}: a dependency stays out`), false;
+    if (!entry.depends.every((dep) => visit(dep, seen))) return (skipped.push(`${name}: a dependency stays out`), false);
     if (entry.package_type !== 'package' || (!isPurePython(entry) && !SELF_CHECKS[name])) {
-      return skipped.push(`${name}: compiled, with no self-check to verify it after a restore`), false;
+      return (skipped.push(`${name}: compiled, with no self-check to verify it after a restore`), false);
     }
     order.push(entry);
     return true;
@@ -72,7 +72,8 @@ export function snapshotPackages(lockJson: string, loaded: readonly string[]): {
   for (const name of [...loaded].sort()) visit(name, new Set());
   // Pure-Python packages load quickly on demand; only a compiled one is worth a package snapshot
   // (and the cold boot that takes it).
-  if (order.every(isPurePython)) return { packages: [], skipped: [...skipped, ...order.map((p) => `${p.name}: pure Python, loaded on demand`)] };
+  if (order.every(isPurePython))
+    return { packages: [], skipped: [...skipped, ...order.map((p) => `${p.name}: pure Python, loaded on demand`)] };
   return { packages: order, skipped };
 }
 
@@ -112,7 +113,8 @@ export async function unpackPackages(
       const bytes = await fetchBytes(new URL(entry.file_name, packageBaseUrl).href).catch((error: unknown) => {
         throw new Error(`could not fetch ${entry.file_name} for the snapshot's packages: ${String(error)}`);
       });
-      if ((await sha256Hex(bytes)) !== entry.sha256) throw new Error(`${entry.file_name} does not match the sha256 in the Pyodide lock file`);
+      if ((await sha256Hex(bytes)) !== entry.sha256)
+        throw new Error(`${entry.file_name} does not match the sha256 in the Pyodide lock file`);
       return bytes;
     }),
   );
@@ -138,7 +140,12 @@ export function selfCheck(py: PyodideAPI, packages: readonly LockPackage[]): voi
     const check = SELF_CHECKS[entry.name];
     const namespace = py.runPython('dict()');
     try {
-      const code = check?.code ?? entry.imports.map((m) => `import ${m}`).concat('"ok"').join('\n');
+      const code =
+        check?.code ??
+        entry.imports
+          .map((m) => `import ${m}`)
+          .concat('"ok"')
+          .join('\n');
       const got = String(py.runPython(code, { globals: namespace }));
       const expected = check?.expected ?? 'ok';
       if (got !== expected) throw new Error(`the self-check of ${entry.name} gave ${got}, expected ${expected}`);

@@ -28,11 +28,14 @@ export function cacheSnapshotStore(cacheStorage: CacheStorage | undefined = glob
       const compressed = await pump(bytes, new CompressionStream('gzip'));
       const cache = await cacheStorage.open(SNAPSHOT_CACHE);
       for (const request of await cache.keys()) {
-        if (request.url !== entryURL(key) && !request.url.startsWith('https://pyloom.invalid/wanted-packages?')) await cache.delete(request);
+        if (request.url !== entryURL(key) && !request.url.startsWith('https://pyloom.invalid/wanted-packages?'))
+          await cache.delete(request);
       }
       await cache.put(
         entryURL(key),
-        new Response(compressed.slice(), { headers: { 'Content-Type': 'application/gzip', 'X-Pyloom-Raw-Bytes': String(bytes.byteLength) } }),
+        new Response(compressed.slice(), {
+          headers: { 'Content-Type': 'application/gzip', 'X-Pyloom-Raw-Bytes': String(bytes.byteLength) },
+        }),
       );
     },
     async discard(key) {
@@ -47,7 +50,8 @@ export function cacheSnapshotStore(cacheStorage: CacheStorage | undefined = glob
     },
     async setWantedPackages(runtimeKey, names) {
       const cache = await cacheStorage.open(SNAPSHOT_CACHE);
-      for (const request of await cache.keys()) if (request.url.startsWith('https://pyloom.invalid/wanted-packages?')) await cache.delete(request);
+      for (const request of await cache.keys())
+        if (request.url.startsWith('https://pyloom.invalid/wanted-packages?')) await cache.delete(request);
       await cache.put(wantedURL(runtimeKey), new Response(JSON.stringify(names), { headers: { 'Content-Type': 'application/json' } }));
     },
   };

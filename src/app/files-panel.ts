@@ -115,9 +115,15 @@ export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
     const saved = !reloaded && paths.some((path) => path !== '');
     if (asked || !saved || !files.available || typeof navigator.storage?.persist !== 'function') return;
     asked = true;
-    void navigator.storage.persist().then((granted) => (element.persisted = granted), () => undefined);
+    void navigator.storage.persist().then(
+      (granted) => (element.persisted = granted),
+      () => undefined,
+    );
   });
-  void navigator.storage?.persisted?.().then((granted) => (element.persisted = granted), () => undefined);
+  void navigator.storage?.persisted?.().then(
+    (granted) => (element.persisted = granted),
+    () => undefined,
+  );
   const fetchCompanions = async (metadata: Record<string, unknown>) => {
     if (!files.available) return;
     const { files: list, errors } = notebookCompanionFiles(metadata, document.baseURI);
@@ -137,7 +143,8 @@ export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
         if (permission && permission !== 'granted') throw new Error('the browser did not allow writing to that folder');
       } catch (error) {
         // Cancelling the picker is not a problem to report.
-        if (!(error instanceof DOMException && error.name === 'AbortError')) element.message = { text: `The folder was not opened: ${errorMessage(error)}` };
+        if (!(error instanceof DOMException && error.name === 'AbortError'))
+          element.message = { text: `The folder was not opened: ${errorMessage(error)}` };
         return;
       }
       if (!next) return;
@@ -149,14 +156,24 @@ export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
     folder = next;
     element.localFolder = folder?.name;
     element.message = undefined;
-    await current.restart(folder ? `working on the folder "${folder.name}" on disk` : "working on the browser's workspace").catch((error: unknown) => {
-      element.message = { text: errorMessage(error) };
-    });
+    await current
+      .restart(folder ? `working on the folder "${folder.name}" on disk` : "working on the browser's workspace")
+      .catch((error: unknown) => {
+        element.message = { text: errorMessage(error) };
+      });
     void element.refresh();
   });
   const setNotebookFolder = (path: string) => {
     cwd = path;
     if (files.available) void files.setWorkingDirectory(path).catch(() => undefined);
   };
-  return { files, element, fetchCompanions, attach, folder: () => folder, setNotebookFolder, onOwnerChange: (listener) => void ownerListeners.push(listener) };
+  return {
+    files,
+    element,
+    fetchCompanions,
+    attach,
+    folder: () => folder,
+    setNotebookFolder,
+    onOwnerChange: (listener) => void ownerListeners.push(listener),
+  };
 }

@@ -59,7 +59,9 @@ runtimeButton.addEventListener('click', () => picker.open(choice));
 
 function startRuntime(next: RuntimeChoice): AnyRuntime {
   const started =
-    next.kind === 'jupyter' ? createRuntime(jupyterOptions(next)) : createRuntime({ ...config, workspaceWritable: () => workspaceLock.owned, workspaceFolder: () => filesPanel.folder() });
+    next.kind === 'jupyter'
+      ? createRuntime(jupyterOptions(next))
+      : createRuntime({ ...config, workspaceWritable: () => workspaceLock.owned, workspaceFolder: () => filesPanel.folder() });
   statusElement.runtime = started;
   // Live widgets on either runtime: Pyodide's comm channel or the Jupyter kernel's comms.
   notebookElement.widgets = widgets.useHost(widgetHostFor(started, { trusted: false }));
@@ -101,7 +103,9 @@ let meta: NotebookMeta;
 let session: NotebookSession;
 if (configError) notices.error(`pyloom.json ignored: ${configError}`);
 if (disk.kind === 'memory') {
-  notices.error('This browser gives no file storage to this page (no Origin Private File System), so notebooks are kept only until it closes. Use Download .ipynb to keep your work.');
+  notices.error(
+    'This browser gives no file storage to this page (no Origin Private File System), so notebooks are kept only until it closes. Use Download .ipynb to keep your work.',
+  );
 }
 
 function onSessionChange(event: Event): void {
@@ -167,7 +171,11 @@ async function importBytes(bytes: ArrayBuffer | string, name: string): Promise<v
 filesPanel.element.addEventListener('open-notebook', (event) => {
   const { path } = event.detail;
   if (!filesPanel.folder()) void openById(path);
-  else void filesPanel.files.read(path).then((blob) => openFile(new File([blob], path.split('/').pop() ?? path)), (error: unknown) => notices.error(String(error)));
+  else
+    void filesPanel.files.read(path).then(
+      (blob) => openFile(new File([blob], path.split('/').pop() ?? path)),
+      (error: unknown) => notices.error(String(error)),
+    );
 });
 
 async function openFile(file: File): Promise<void> {
@@ -275,7 +283,12 @@ $('toggle-list').addEventListener('click', () => {
   void refreshList();
 });
 $('reset').addEventListener('click', async () => {
-  if (!confirm('Delete every notebook, output, workspace file, setting and offline file Pyloom keeps in this browser? Download what you want to keep first.')) return;
+  if (
+    !confirm(
+      'Delete every notebook, output, workspace file, setting and offline file Pyloom keeps in this browser? Download what you want to keep first.',
+    )
+  )
+    return;
   if (!canWrite('reset')) return;
   try {
     await filesPanel.files.clear();
@@ -329,10 +342,27 @@ async function firstStored(): Promise<StoredNotebook | undefined> {
 }
 
 await start().catch((error: unknown) => {
-  notices.error(`No notebook could be opened from the workspace, so nothing will be saved here: ${errorMessage(error)}. Use Download .ipynb to keep your work.`);
+  notices.error(
+    `No notebook could be opened from the workspace, so nothing will be saved here: ${errorMessage(error)}. Use Download .ipynb to keep your work.`,
+  );
   session ??= new NotebookSession(newNotebook(), runtime);
   notebookElement.session = session;
 });
 
 // For tests and the console: the objects behind the page.
-Object.assign(window, { pyloomApp: { get runtime() { return runtime; }, store, autosave, files: filesPanel.files, get session() { return session; }, get meta() { return meta; } } });
+Object.assign(window, {
+  pyloomApp: {
+    get runtime() {
+      return runtime;
+    },
+    store,
+    autosave,
+    files: filesPanel.files,
+    get session() {
+      return session;
+    },
+    get meta() {
+      return meta;
+    },
+  },
+});

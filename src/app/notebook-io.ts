@@ -46,7 +46,9 @@ export async function fetchNotebookFile(url: string): Promise<{ bytes: ArrayBuff
   try {
     response = await fetch(new URL(url, location.href));
   } catch {
-    notices.error(`Could not fetch ${url}: the server is unreachable or does not allow cross-origin reads (CORS). Download the file and open it with Open….`);
+    notices.error(
+      `Could not fetch ${url}: the server is unreachable or does not allow cross-origin reads (CORS). Download the file and open it with Open….`,
+    );
     return undefined;
   }
   if (!response.ok) {

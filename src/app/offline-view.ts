@@ -26,7 +26,10 @@ export function setUpOffline(config: DeploymentConfig): { watch(runtime: AnyRunt
   // Not awaited: the first visit's runtime boots while the app is being cached. What it fetched
   // before the service worker took control (the deployment config, a custom lock file) is fetched
   // again through it, so an offline visit finds them.
-  const fetchedEarly = [new URL('pyloom.json', document.baseURI).href, ...(config.lockFileURL ? [new URL(config.lockFileURL, document.baseURI).href] : [])];
+  const fetchedEarly = [
+    new URL('pyloom.json', document.baseURI).href,
+    ...(config.lockFileURL ? [new URL(config.lockFileURL, document.baseURI).href] : []),
+  ];
   if (config.offline === false) {
     offlineView.textContent = 'Offline use turned off (pyloom.json)';
   } else {
@@ -36,7 +39,8 @@ export function setUpOffline(config: DeploymentConfig): { watch(runtime: AnyRunt
     );
   }
   clearOffline.addEventListener('click', async () => {
-    if (!confirm('Remove the offline copy of Pyloom, Pyodide and the packages (notebooks are kept)? The next visit downloads them again.')) return;
+    if (!confirm('Remove the offline copy of Pyloom, Pyodide and the packages (notebooks are kept)? The next visit downloads them again.'))
+      return;
     await clearOfflineCache();
     await clearSnapshots();
     await showOffline();

@@ -21,7 +21,14 @@ function storage(): Storage | undefined {
 function parseChoice(raw: string | null | undefined): RuntimeChoice {
   try {
     const value: unknown = JSON.parse(raw ?? '');
-    if (value && typeof value === 'object' && 'kind' in value && value.kind === 'jupyter' && 'baseUrl' in value && typeof value.baseUrl === 'string') {
+    if (
+      value &&
+      typeof value === 'object' &&
+      'kind' in value &&
+      value.kind === 'jupyter' &&
+      'baseUrl' in value &&
+      typeof value.baseUrl === 'string'
+    ) {
       const kernelName = 'kernelName' in value && typeof value.kernelName === 'string' && value.kernelName ? value.kernelName : undefined;
       return { kind: 'jupyter', baseUrl: normalizeBaseUrl(value.baseUrl), ...(kernelName ? { kernelName } : {}) };
     }
@@ -77,7 +84,10 @@ export function describeChoice(choice: RuntimeChoice): string {
  * Wire the picker dialog: `open(current)` fills it; Connect resolves `onPick` with the choice after
  * storing the token as asked. A URL pasted with `?token=` (from `jupyter server list`) is split.
  */
-export function setUpPicker(dialog: HTMLDialogElement, onPick: (choice: RuntimeChoice) => void): { open(current: RuntimeChoice, problem?: string): void } {
+export function setUpPicker(
+  dialog: HTMLDialogElement,
+  onPick: (choice: RuntimeChoice) => void,
+): { open(current: RuntimeChoice, problem?: string): void } {
   const field = <T extends HTMLElement>(id: string) => dialog.querySelector<T>(`#${id}`)!;
   const kindBrowser = field<HTMLInputElement>('runtime-kind-browser');
   const kindServer = field<HTMLInputElement>('runtime-kind-server');

@@ -1,7 +1,13 @@
 // The header's save state (#save-state) and the conflict banner (#conflict) for the open notebook's autosave.
 import type { Autosave, SaveStateDetail } from '../notebook/autosave';
 
-const LABELS = { saved: 'Saved in this browser', pending: 'Saving…', saving: 'Saving…', conflict: 'Not saved: conflict', error: 'Not saved' };
+const LABELS = {
+  saved: 'Saved in this browser',
+  pending: 'Saving…',
+  saving: 'Saving…',
+  conflict: 'Not saved: conflict',
+  error: 'Not saved',
+};
 
 /** Follow `autosave`'s state; `onSaved` runs after each completed save (the notebook list's dates). */
 export function showSaveState(autosave: Autosave, onSaved: () => void): void {

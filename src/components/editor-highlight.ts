@@ -10,7 +10,10 @@ export const themedHighlightStyle = HighlightStyle.define([
   { tag: [t.string, t.special(t.string), t.regexp], color: v('string', '#0a6b2a') },
   { tag: [t.number, t.bool, t.null, t.atom], color: v('number', '#0550ae') },
   { tag: [t.comment, t.lineComment, t.blockComment], color: v('comment', '#5c6370'), fontStyle: 'italic' },
-  { tag: [t.function(t.variableName), t.function(t.propertyName), t.definition(t.function(t.variableName))], color: v('function', '#6a3bb5') },
+  {
+    tag: [t.function(t.variableName), t.function(t.propertyName), t.definition(t.function(t.variableName))],
+    color: v('function', '#6a3bb5'),
+  },
   { tag: [t.className, t.definition(t.className), t.typeName], color: v('class', '#8a4b00') },
   { tag: [t.operator, t.punctuation], color: v('operator', '#4a5160') },
   { tag: t.heading, fontWeight: 'bold', color: v('heading', '#0550ae') },

@@ -13,7 +13,12 @@ export type OutputsOf = (cellId: string) => PyOutput | null;
  * Highlight the output matches (`expected` gives each match's text, to skip text not shown as
  * such, e.g. folded) and, distinctly, `current`. Returns the current match's range, if shown.
  */
-export function highlightOutputMatches(matches: readonly FindMatch[], current: FindMatch | undefined, outputsOf: OutputsOf, expected: (match: FindMatch) => string): Range | undefined {
+export function highlightOutputMatches(
+  matches: readonly FindMatch[],
+  current: FindMatch | undefined,
+  outputsOf: OutputsOf,
+  expected: (match: FindMatch) => string,
+): Range | undefined {
   if (typeof CSS === 'undefined' || !('highlights' in CSS)) return undefined;
   const all = new Highlight();
   let shown: Range | undefined;

@@ -215,7 +215,8 @@ export class NotebookController implements ReactiveController {
     const session = this.session;
     if (!session || this.#clipboard.length === 0) return;
     const ids = this.selectedIds();
-    const at = ids.length === 0 ? session.cells.length : where === 'above' ? session.index(ids[0]!) : session.index(ids[ids.length - 1]!) + 1;
+    const at =
+      ids.length === 0 ? session.cells.length : where === 'above' ? session.index(ids[0]!) : session.index(ids[ids.length - 1]!) + 1;
     this.selectSpan(session.insertCopies(at, this.#clipboard).map((c) => c.id));
   }
 

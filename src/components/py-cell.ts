@@ -55,7 +55,12 @@ export class PyCell extends LitElement {
       box-shadow: 0 0 0 2px var(--pyloom-focus, #2f6fde) inset;
     }
     .prompt {
-      font: 13px/1.9 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+      font:
+        13px/1.9 ui-monospace,
+        SFMono-Regular,
+        Menlo,
+        Consolas,
+        monospace;
       color: var(--pyloom-muted, #545b6b);
       text-align: right;
       white-space: nowrap;
@@ -76,7 +81,9 @@ export class PyCell extends LitElement {
       margin: 2px 0;
       padding: 1px 6px;
       text-align: left;
-      font: 12px system-ui, sans-serif;
+      font:
+        12px system-ui,
+        sans-serif;
       color: var(--pyloom-muted, #545b6b);
       background: var(--pyloom-panel-bg, #f7f8fa);
       border: 1px dashed var(--pyloom-control-border, #8c93a3);
@@ -103,7 +110,9 @@ export class PyCell extends LitElement {
       background: transparent;
       cursor: pointer;
       color: var(--pyloom-muted, #545b6b);
-      font: 10px/14px system-ui, sans-serif;
+      font:
+        10px/14px system-ui,
+        sans-serif;
     }
     :host(:hover) .bar,
     :host([selected]) .bar,
@@ -138,7 +147,9 @@ export class PyCell extends LitElement {
     }
     .input-area form {
       margin: 4px 0;
-      font: 13px ui-monospace, monospace;
+      font:
+        13px ui-monospace,
+        monospace;
     }
   `;
 
@@ -235,36 +246,62 @@ export class PyCell extends LitElement {
         ${this.#prompt(cell)}
         <div class="bars">
           ${sourceHidden ? nothing : html`<button type="button" class="bar" aria-expanded="true" aria-label=${`Hide input of cell ${this.position}`} title="Collapse input" @click=${() => this.#toggle('source')}></button>`}
-          ${cell.cell_type === 'code' && !outputsHidden && outputs.length
-            ? html`<button type="button" class="bar" aria-expanded="true" aria-label=${`Hide outputs of cell ${this.position}`} title="Collapse outputs" @click=${() => this.#toggle('outputs')}></button>`
-            : nothing}
+          ${
+            cell.cell_type === 'code' && !outputsHidden && outputs.length
+              ? html`<button
+                  type="button"
+                  class="bar"
+                  aria-expanded="true"
+                  aria-label=${`Hide outputs of cell ${this.position}`}
+                  title="Collapse outputs"
+                  @click=${() => this.#toggle('outputs')}
+                ></button>`
+              : nothing
+          }
         </div>
       </div>
       <div class="body">
-        ${sourceHidden
-          ? html`<button type="button" class="collapser" aria-expanded="false" @click=${() => this.#toggle('source')}>Input of cell ${this.position} hidden: show</button>`
-          : cell.cell_type === 'markdown' && !this.editing
-            ? this.#renderedMarkdown(cell)
-            : html`<py-editor
-                .value=${cell.source}
-                .language=${cell.cell_type === 'code' ? 'python' : 'markdown'}
-                .completer=${cell.cell_type === 'code' ? this.completer : undefined}
-                .lineNumbers=${this.lineNumbers}
-                .label=${`${kind} cell ${this.position} source`}
-              ></py-editor>`}
-        ${cell.cell_type === 'code'
-          ? html`${outputsHidden
-                ? html`<button type="button" class="collapser" aria-expanded="false" @click=${() => this.#toggle('outputs')}>${outputs.length} output${outputs.length === 1 ? '' : 's'} hidden: show</button>`
-                : html`<py-output .outputs=${outputs} .widgets=${this.widgets} prompts aria-label=${`Output of cell ${this.position}`}></py-output>`}
-              <div class="input-area"></div>`
-          : nothing}
+        ${
+          sourceHidden
+            ? html`<button type="button" class="collapser" aria-expanded="false" @click=${() => this.#toggle('source')}>
+                Input of cell ${this.position} hidden: show
+              </button>`
+            : cell.cell_type === 'markdown' && !this.editing
+              ? this.#renderedMarkdown(cell)
+              : html`<py-editor
+                  .value=${cell.source}
+                  .language=${cell.cell_type === 'code' ? 'python' : 'markdown'}
+                  .completer=${cell.cell_type === 'code' ? this.completer : undefined}
+                  .lineNumbers=${this.lineNumbers}
+                  .label=${`${kind} cell ${this.position} source`}
+                ></py-editor>`
+        }
+        ${
+          cell.cell_type === 'code'
+            ? html`${
+                  outputsHidden
+                    ? html`<button type="button" class="collapser" aria-expanded="false" @click=${() => this.#toggle('outputs')}>
+                        ${outputs.length} output${outputs.length === 1 ? '' : 's'} hidden: show
+                      </button>`
+                    : html`<py-output
+                        .outputs=${outputs}
+                        .widgets=${this.widgets}
+                        prompts
+                        aria-label=${`Output of cell ${this.position}`}
+                      ></py-output>`
+                }
+                <div class="input-area"></div>`
+            : nothing
+        }
       </div>
     `;
   }
 
   #toggle(part: 'source' | 'outputs'): void {
     if (!this.cell) return;
-    this.dispatchEvent(new CustomEvent('py-cell-toggle', { detail: { id: this.cell.id, part } satisfies CellToggleDetail, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent('py-cell-toggle', { detail: { id: this.cell.id, part } satisfies CellToggleDetail, bubbles: true, composed: true }),
+    );
   }
 
   #prompt(cell: Cell) {
@@ -273,7 +310,14 @@ export class PyCell extends LitElement {
     if (this.runState === 'running') return html`<div class="prompt running" part="prompt" draggable="true" title="running">[*]:</div>`;
     if (this.runState === 'queued') return html`<div class="prompt queued" part="prompt" draggable="true" title="queued">[…]:</div>`;
     const count = cell.execution_count;
-    return html`<div class="prompt" part="prompt" draggable="true" title=${count === null ? 'not run; drag to move' : `execution count ${count}; drag to move`}>[${count ?? ' '}]:</div>`;
+    return html`<div
+      class="prompt"
+      part="prompt"
+      draggable="true"
+      title=${count === null ? 'not run; drag to move' : `execution count ${count}; drag to move`}
+    >
+      [${count ?? ' '}]:
+    </div>`;
   }
 
   #renderedMarkdown(cell: Cell) {
@@ -308,7 +352,9 @@ function withAttachments(source: string, attachments: Record<string, MimeBundle>
     if (!bundle || !mime) return match;
     const data = String(bundle[mime]);
     // nbformat stores SVG as text and every other image as base64.
-    return mime === 'image/svg+xml' ? `data:${mime};charset=utf-8,${encodeURIComponent(data)}` : `data:${mime};base64,${data.replace(/\s/g, '')}`;
+    return mime === 'image/svg+xml'
+      ? `data:${mime};charset=utf-8,${encodeURIComponent(data)}`
+      : `data:${mime};base64,${data.replace(/\s/g, '')}`;
   });
 }
 

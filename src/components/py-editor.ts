@@ -149,7 +149,8 @@ export class PyEditor extends LitElement {
 
   override render() {
     // The view lives in its own box: Lit owns the rest of the shadow root and would clear it.
-    return html`${this.#view ? nothing : html`<pre class="pending" @mousedown=${this.#createOnPointer}>${this.value}</pre>`}<div class="view"></div>`;
+    return html`${this.#view ? nothing : html`<pre class="pending" @mousedown=${this.#createOnPointer}>${this.value}</pre>`}
+      <div class="view"></div>`;
   }
 
   protected override firstUpdated(): void {
@@ -202,7 +203,13 @@ export class PyEditor extends LitElement {
     if (parked) {
       // Properties set while it was down.
       if (view.state.doc.toString() !== this.value) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: this.value } });
-      view.dispatch({ effects: [this.#language.reconfigure(this.#languageExtension()), this.#editable.reconfigure(EditorView.editable.of(!this.readonly)), this.#gutter.reconfigure(this.lineNumbers ? lineNumbers() : [])] });
+      view.dispatch({
+        effects: [
+          this.#language.reconfigure(this.#languageExtension()),
+          this.#editable.reconfigure(EditorView.editable.of(!this.readonly)),
+          this.#gutter.reconfigure(this.lineNumbers ? lineNumbers() : []),
+        ],
+      });
     }
     view.contentDOM.setAttribute('aria-label', this.label);
     whenFar(this, () => this.#park());
@@ -223,18 +230,22 @@ export class PyEditor extends LitElement {
   }
 
   #extensions(): Extension[] {
-    const report = (key: EditorKey): Command => () => {
-      this.dispatchEvent(new CustomEvent<EditorKeyDetail>('py-editor-key', { detail: { key }, bubbles: true, composed: true }));
-      return true;
-    };
+    const report =
+      (key: EditorKey): Command =>
+      () => {
+        this.dispatchEvent(new CustomEvent<EditorKeyDetail>('py-editor-key', { detail: { key }, bubbles: true, composed: true }));
+        return true;
+      };
     // At the first/last line, arrows leave the editor for the cell above/below, as in JupyterLab.
-    const leave = (key: 'up-out' | 'down-out'): Command => (view) => {
-      if (completionStatus(view.state) === 'active') return false;
-      const { head, empty } = view.state.selection.main;
-      const line = view.state.doc.lineAt(head);
-      const atEdge = key === 'up-out' ? line.number === 1 : line.number === view.state.doc.lines;
-      return empty && atEdge ? report(key)(view) : false;
-    };
+    const leave =
+      (key: 'up-out' | 'down-out'): Command =>
+      (view) => {
+        if (completionStatus(view.state) === 'active') return false;
+        const { head, empty } = view.state.selection.main;
+        const line = view.state.doc.lineAt(head);
+        const atEdge = key === 'up-out' ? line.number === 1 : line.number === view.state.doc.lines;
+        return empty && atEdge ? report(key)(view) : false;
+      };
     // Tab completes after a name or a dot, else indents (Jupyter's rule).
     const tab: Command = (view) => {
       if (acceptCompletion(view)) return true;

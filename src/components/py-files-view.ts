@@ -33,9 +33,12 @@ export function previewView(preview: Preview, close: () => void) {
   if (!preview) return nothing;
   return html`<section class="preview" aria-label="View of ${preview.path}">
     <div>${preview.path} <button type="button" @click=${close}>Close</button></div>
-    ${'image' in preview
-      ? html`<img src=${preview.image} alt=${preview.path} />`
-      : html`<pre>${preview.text}</pre>${preview.truncated ? html`<div class="usage">(only the first ${formatBytes(VIEW_BYTES)} shown)</div>` : nothing}`}
+    ${
+      'image' in preview
+        ? html`<img src=${preview.image} alt=${preview.path} />`
+        : html`<pre>${preview.text}</pre>
+            ${preview.truncated ? html`<div class="usage">(only the first ${formatBytes(VIEW_BYTES)} shown)</div>` : nothing}`
+    }
   </section>`;
 }
 
@@ -43,11 +46,13 @@ export function previewView(preview: Preview, close: () => void) {
 export function usageLine(usage: WorkspaceUsage | undefined, persisted: boolean | undefined) {
   if (!usage) return nothing;
   return html`<div class="usage" role="status">
-    Workspace ${formatBytes(usage.files)}${usage.usage !== null && usage.quota !== null
-      ? html` · browser storage ${formatBytes(usage.usage)} of ${formatBytes(usage.quota)}`
-      : nothing}${persisted === false && usage.store === 'opfs' ? html` · the browser may clear these files when disk space runs low` : nothing}${usage.store ===
-    'memory'
-      ? html` · kept in memory only (this browser has no persistent file storage)`
-      : nothing}
+    Workspace
+    ${formatBytes(usage.files)}${
+      usage.usage !== null && usage.quota !== null
+        ? html` · browser storage ${formatBytes(usage.usage)} of ${formatBytes(usage.quota)}`
+        : nothing
+    }${persisted === false && usage.store === 'opfs' ? html` · the browser may clear these files when disk space runs low` : nothing}${
+      usage.store === 'memory' ? html` · kept in memory only (this browser has no persistent file storage)` : nothing
+    }
   </div>`;
 }

@@ -10,7 +10,6 @@ import { itemsFromDrop, itemsFromPicker } from '../workspace/drop';
 import { formatBytes, joinPath, type UploadItem, type WorkspaceFiles } from '../workspace/files';
 import { errorMessage } from '../shared/errors';
 
-
 /** The workspace path of the .ipynb the user opened. */
 export interface OpenNotebookDetail {
   path: string;
@@ -165,14 +164,20 @@ export class PyFiles extends LitElement {
       return;
     }
     if (entry.name.endsWith('.ipynb')) {
-      this.dispatchEvent(new CustomEvent('open-notebook', { detail: { path: entry.path } satisfies OpenNotebookDetail, bubbles: true, composed: true }));
+      this.dispatchEvent(
+        new CustomEvent('open-notebook', { detail: { path: entry.path } satisfies OpenNotebookDetail, bubbles: true, composed: true }),
+      );
       return;
     }
     await this.#act('Opening', async (files) => {
       const blob = await files.read(entry.path);
       this.#closePreview();
       this.preview = await previewOf(entry, blob);
-      if (!this.preview) this.message = { text: `"${entry.path}" (${formatBytes(blob.size)}) has no view here; download it or read it from Python.`, info: true };
+      if (!this.preview)
+        this.message = {
+          text: `"${entry.path}" (${formatBytes(blob.size)}) has no view here; download it or read it from Python.`,
+          info: true,
+        };
     });
   }
 
@@ -210,14 +215,37 @@ export class PyFiles extends LitElement {
   #row(entry: FileEntry) {
     const ro = this.readOnly;
     return html`<li>
-      <button type="button" class="name" aria-label="${entry.kind === 'directory' ? 'Folder' : 'File'} ${entry.name}"
-        @click=${() => void this.#open(entry)} @keydown=${(e: KeyboardEvent) => this.#keydown(e, entry)}>${entry.kind === 'directory' ? '📁 ' : ''}${entry.name}</button>
+      <button
+        type="button"
+        class="name"
+        aria-label="${entry.kind === 'directory' ? 'Folder' : 'File'} ${entry.name}"
+        @click=${() => void this.#open(entry)}
+        @keydown=${(e: KeyboardEvent) => this.#keydown(e, entry)}
+      >
+        ${entry.kind === 'directory' ? '📁 ' : ''}${entry.name}
+      </button>
       <span class="size">${formatBytes(entry.size)}</span>
       <span class="actions">
-        <button type="button" aria-label="Download ${entry.name}" title="Download${entry.kind === 'directory' ? ' as zip' : ''}"
-          @click=${() => void this.#act('Preparing download', (files) => files.download(entry))}>⬇</button>
-        <button type="button" aria-label="Rename or move ${entry.name}" title="Rename or move (F2)" ?disabled=${ro} @click=${() => this.#rename(entry)}>✎</button>
-        <button type="button" aria-label="Delete ${entry.name}" title="Delete (Del)" ?disabled=${ro} @click=${() => this.#delete(entry)}>🗑</button>
+        <button
+          type="button"
+          aria-label="Download ${entry.name}"
+          title="Download${entry.kind === 'directory' ? ' as zip' : ''}"
+          @click=${() => void this.#act('Preparing download', (files) => files.download(entry))}
+        >
+          ⬇
+        </button>
+        <button
+          type="button"
+          aria-label="Rename or move ${entry.name}"
+          title="Rename or move (F2)"
+          ?disabled=${ro}
+          @click=${() => this.#rename(entry)}
+        >
+          ✎
+        </button>
+        <button type="button" aria-label="Delete ${entry.name}" title="Delete (Del)" ?disabled=${ro} @click=${() => this.#delete(entry)}>
+          🗑
+        </button>
       </span>
     </li>`;
   }
@@ -228,34 +256,53 @@ export class PyFiles extends LitElement {
       this.renderRoot.querySelector<HTMLInputElement>('input[webkitdirectory]')?.focus();
       return;
     }
-    this.dispatchEvent(new CustomEvent('local-folder', { detail: { open: this.localFolder === undefined } satisfies LocalFolderDetail, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent('local-folder', {
+        detail: { open: this.localFolder === undefined } satisfies LocalFolderDetail,
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   override render() {
     const ro = this.readOnly || !this.files;
     return html`
       <div class="bar" role="toolbar" aria-label="Workspace files">
-        <label class="button" ?hidden=${ro}>Upload files<input class="hidden-input" type="file" multiple aria-label="Upload files" @change=${this.#pick} /></label>
-        <label class="button" ?hidden=${ro}>Upload folder<input class="hidden-input" type="file" webkitdirectory aria-label="Upload folder" @change=${this.#pick} /></label>
+        <label class="button" ?hidden=${ro}
+          >Upload files<input class="hidden-input" type="file" multiple aria-label="Upload files" @change=${this.#pick}
+        /></label>
+        <label class="button" ?hidden=${ro}
+          >Upload folder<input class="hidden-input" type="file" webkitdirectory aria-label="Upload folder" @change=${this.#pick}
+        /></label>
         <button type="button" ?disabled=${ro} @click=${this.#newFolder}>New folder</button>
         <button type="button" ?disabled=${ro} @click=${this.#newFile}>New file</button>
         <button type="button" @click=${() => void this.refresh()}>Refresh</button>
-        <button type="button" title="Python restarts working on that folder" @click=${this.#localFolder}>${this.localFolder === undefined ? 'Open local folder' : 'Close local folder'}</button>
+        <button type="button" title="Python restarts working on that folder" @click=${this.#localFolder}>
+          ${this.localFolder === undefined ? 'Open local folder' : 'Close local folder'}
+        </button>
       </div>
       ${this.localFolder === undefined ? nothing : html`<div class="usage">Working on the folder “${this.localFolder}” on your disk</div>`}
       ${this.#crumbs()}
       <div role="status" aria-live="polite">${this.busy ? html`<div class="message info">${this.busy}</div>` : nothing}</div>
       ${this.message ? html`<div class="message ${this.message.info ? 'info' : ''}" role="alert">${this.message.text}</div>` : nothing}
-      <ul part="list" aria-label="Files in ${this.folder || 'the workspace'}" class=${this.dragging ? 'dragging' : ''}
-        @dragover=${this.#dragOver} @dragleave=${() => (this.dragging = false)} @drop=${this.#drop}>
-        ${this.entries === undefined
-          ? html`<li class="empty">Loading…</li>`
-          : this.entries.length === 0
-            ? html`<li class="empty">${ro ? 'No files.' : 'No files yet: drop files or folders here, or use Upload.'}</li>`
-            : this.entries.map((entry) => this.#row(entry))}
+      <ul
+        part="list"
+        aria-label="Files in ${this.folder || 'the workspace'}"
+        class=${this.dragging ? 'dragging' : ''}
+        @dragover=${this.#dragOver}
+        @dragleave=${() => (this.dragging = false)}
+        @drop=${this.#drop}
+      >
+        ${
+          this.entries === undefined
+            ? html`<li class="empty">Loading…</li>`
+            : this.entries.length === 0
+              ? html`<li class="empty">${ro ? 'No files.' : 'No files yet: drop files or folders here, or use Upload.'}</li>`
+              : this.entries.map((entry) => this.#row(entry))
+        }
       </ul>
-      ${usageLine(this.usage, this.persisted)}
-      ${previewView(this.preview, () => this.#closePreview())}
+      ${usageLine(this.usage, this.persisted)} ${previewView(this.preview, () => this.#closePreview())}
     `;
   }
 }

@@ -169,7 +169,9 @@ export class PyOutput extends LitElement {
       this.#outputOf.set(node, output);
       return node;
     });
-    const shown = this.prompts ? this.outputs.flatMap((output, i) => (output.output_type === 'execute_result' ? [this.#promptFor(output), nodes[i]!] : [nodes[i]!])) : nodes;
+    const shown = this.prompts
+      ? this.outputs.flatMap((output, i) => (output.output_type === 'execute_result' ? [this.#promptFor(output), nodes[i]!] : [nodes[i]!]))
+      : nodes;
     // Only changed positions are touched: moving a node would reload an iframe and close JSON.
     shown.forEach((node, index) => {
       const current = container.children[index];

@@ -14,7 +14,9 @@ export class PyStatus extends LitElement {
       flex-wrap: wrap;
       align-items: center;
       gap: 4px 12px;
-      font: 13px system-ui, sans-serif;
+      font:
+        13px system-ui,
+        sans-serif;
       color: var(--pyloom-text-color, #3b4252);
     }
     .state::before {
@@ -83,26 +85,44 @@ export class PyStatus extends LitElement {
   }
 
   override render() {
-    const label = this.status === 'dead' ? `dead: ${this.reason ?? 'stopped'}` : this.status === 'starting' && this.boot ? `starting: ${this.boot.message}` : this.status;
+    const label =
+      this.status === 'dead'
+        ? `dead: ${this.reason ?? 'stopped'}`
+        : this.status === 'starting' && this.boot
+          ? `starting: ${this.boot.message}`
+          : this.status;
     const download = this.download;
     const bootStep = this.status === 'starting' && this.boot && !download;
     return html`
       <span class="state" data-status=${this.status} role="status" aria-live="polite">Python ${label}</span>
       ${this.runtime && 'where' in this.runtime ? html`<span class="where" part="where">on ${this.runtime.where}</span>` : nothing}
-      ${download
-        ? html`<label class="download"
-            >${download.file}: ${megabytes(download.overall.loaded)}${download.overall.total ? ` of ${megabytes(download.overall.total)}` : ''}
-            (${download.overall.done}/${download.overall.files} files)
-            ${download.overall.total
-              ? html`<progress aria-label="Download progress" max=${download.overall.total} value=${download.overall.loaded}></progress>`
-              : html`<progress aria-label="Download progress"></progress>`}</label
-          >`
-        : bootStep
-          ? html`<progress aria-label="Start-up progress" max=${this.boot!.steps} .value=${this.boot!.step}></progress>`
-          : nothing}
-      ${this.lastError
-        ? html`<span class="error" role="alert">Runtime error: ${this.lastError} <button type="button" @click=${() => (this.lastError = undefined)}>Dismiss</button></span>`
-        : nothing}
+      ${
+        download
+          ? html`<label class="download"
+              >${download.file}:
+              ${megabytes(download.overall.loaded)}${download.overall.total ? ` of ${megabytes(download.overall.total)}` : ''}
+              (${download.overall.done}/${download.overall.files} files)
+              ${
+                download.overall.total
+                  ? html`<progress
+                      aria-label="Download progress"
+                      max=${download.overall.total}
+                      value=${download.overall.loaded}
+                    ></progress>`
+                  : html`<progress aria-label="Download progress"></progress>`
+              }</label
+            >`
+          : bootStep
+            ? html`<progress aria-label="Start-up progress" max=${this.boot!.steps} .value=${this.boot!.step}></progress>`
+            : nothing
+      }
+      ${
+        this.lastError
+          ? html`<span class="error" role="alert"
+              >Runtime error: ${this.lastError} <button type="button" @click=${() => (this.lastError = undefined)}>Dismiss</button></span
+            >`
+          : nothing
+      }
     `;
   }
 

@@ -54,7 +54,13 @@ export function readConfig(document: Document, warn: (message: string) => void =
   for (const error of errors) warn(`Pyloom: ${error}; the default is used`);
   const { selector, outputSelector, autorun, preload, theme, trust, timeout, files, ...runtime } = values;
   const own: OwnKeys = new Set();
-  for (const [key, value] of [['selector', selector], ['outputSelector', outputSelector], ['theme', theme], ['preload', preload]] as const) if (value !== undefined) own.add(key);
+  for (const [key, value] of [
+    ['selector', selector],
+    ['outputSelector', outputSelector],
+    ['theme', theme],
+    ['preload', preload],
+  ] as const)
+    if (value !== undefined) own.add(key);
   const defaults = EMBED_OPTIONS;
   return {
     selector: selector ?? defaults.selector.default,
@@ -77,6 +83,9 @@ export function readConfig(document: Document, warn: (message: string) => void =
 export function readCellTimeout(attribute: string | null, warn: (message: string) => void = (m) => console.warn(m)): number | undefined {
   if (attribute === null) return undefined;
   const seconds = attribute.trim() === '' ? undefined : EMBED_OPTIONS.timeout.read(Number(attribute));
-  if (seconds === undefined) warn(`Pyloom: data-timeout must be ${EMBED_OPTIONS.timeout.expect} (got ${JSON.stringify(attribute)}); write e.g. data-timeout="10". The page's timeout is used`);
+  if (seconds === undefined)
+    warn(
+      `Pyloom: data-timeout must be ${EMBED_OPTIONS.timeout.expect} (got ${JSON.stringify(attribute)}); write e.g. data-timeout="10". The page's timeout is used`,
+    );
   return seconds;
 }

@@ -60,7 +60,11 @@ export function runtimeFor(group: string, config: EmbedConfig): AnyRuntime {
       queueMicrotask(() => {
         created.ready.catch((error: unknown) => notify({ group, state: 'failed', reason: errorMessage(error) }));
         const { files, errors } = readCompanionFiles(config.files, document.baseURI, 'data-pyloom-config files');
-        groupFiles.set(group, { page: fetchInto(created, files).then((failures) => [...errors, ...failures]), fetched: new Set(), pageReported: false });
+        groupFiles.set(group, {
+          page: fetchInto(created, files).then((failures) => [...errors, ...failures]),
+          fetched: new Set(),
+          pageReported: false,
+        });
       });
     };
     created.addEventListener('status', (event) => {
@@ -95,7 +99,8 @@ function enterWorkingDirectory(runtime: AnyRuntime, path: string | undefined): v
     'del _pyloom_os, _pyloom_sys, _pyloom_shell',
   ].join('\n');
   void runtime.execute(code).then((reply) => {
-    if (reply.status === 'error') console.warn(`Pyloom: could not enter the working directory "${relative}" (kernelOptions.path)`, reply.outputs);
+    if (reply.status === 'error')
+      console.warn(`Pyloom: could not enter the working directory "${relative}" (kernelOptions.path)`, reply.outputs);
   });
 }
 
@@ -105,7 +110,8 @@ function enterWorkingDirectory(runtime: AnyRuntime, path: string | undefined): v
  */
 async function fetchInto(runtime: AnyRuntime, list: ReturnType<typeof readCompanionFiles>['files']): Promise<string[]> {
   if (list.length === 0) return [];
-  if (!(runtime instanceof Runtime)) return [`data files are not fetched: this page's Python runs on a Jupyter server, whose files are its own`];
+  if (!(runtime instanceof Runtime))
+    return [`data files are not fetched: this page's Python runs on a Jupyter server, whose files are its own`];
   try {
     const { files, ended } = await runtime.workspace();
     return await Promise.race([files.fetchFiles(list), ended]);

@@ -94,7 +94,10 @@ export class EmbedPage {
     if (!next) return;
     if (next.replace) await this.loadEditor(cell);
     if (next.replace && cell.editor) cell.editor.setValue(next.text);
-    else cell.status.textContent += next.replace ? ' · read-only cell: its code was not replaced' : ' · set_next_input: embedded cells cannot add a cell';
+    else
+      cell.status.textContent += next.replace
+        ? ' · read-only cell: its code was not replaced'
+        : ' · set_next_input: embedded cells cannot add a cell';
   }
 
   runAll(group?: string): Promise<void> {
@@ -129,7 +132,11 @@ export class EmbedPage {
   async loadEditor(cell: CellParts): Promise<void> {
     if (cell.editor || cell.readonly || !cell.codeBox) return;
     const { attachEditor } = await (this.#editorModule ??= import('./editor'));
-    cell.editor ??= attachEditor(cell, { lineNumbers: this.editor.lineNumbers, dark: this.config.theme === 'dark', onRun: () => void this.run(cell) });
+    cell.editor ??= attachEditor(cell, {
+      lineNumbers: this.editor.lineNumbers,
+      dark: this.config.theme === 'dark',
+      onRun: () => void this.run(cell),
+    });
   }
 
   #groups(): string[] {

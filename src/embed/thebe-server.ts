@@ -5,7 +5,8 @@ import type { BinderOptions, JupyterRuntimeOptions, ServerSettings } from '../ru
 
 type Json = Record<string, unknown>;
 
-const object = (value: unknown): Json | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined);
+const object = (value: unknown): Json | undefined =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 
 function serverSettings(value: unknown): ServerSettings | undefined {

@@ -38,7 +38,11 @@ export function moveBy(cells: readonly Cell[], ids: Iterable<string>, delta: -1 
   const last = at[at.length - 1]!;
   if ((delta < 0 && first === 0) || (delta > 0 && last === cells.length - 1)) return cells;
   // Gathered at the first selected cell, then shifted by one.
-  return moveTo(cells, at.map((i) => cells[i]!.id), first + delta);
+  return moveTo(
+    cells,
+    at.map((i) => cells[i]!.id),
+    first + delta,
+  );
 }
 
 export interface MergeResult {
@@ -66,7 +70,7 @@ export function mergeCells(cells: readonly Cell[], ids: Iterable<string>): Merge
   if (first.cell_type === 'code') {
     merged = { ...first, source, outputs: [], execution_count: null };
   } else {
-    const attachments = Object.assign({}, ...originals.map((cell) => (cell.cell_type !== 'code' ? cell.attachments ?? {} : {})));
+    const attachments = Object.assign({}, ...originals.map((cell) => (cell.cell_type !== 'code' ? (cell.attachments ?? {}) : {})));
     merged = Object.keys(attachments).length ? { ...first, source, attachments } : { ...first, source };
   }
   const doomed = new Set(originals.map((cell) => cell.id));
@@ -91,7 +95,13 @@ export interface SplitResult {
  * gives the parts after the first their ids back (a redo), where still free.
  * Returns undefined when there is nothing to split (no offset strictly inside the text).
  */
-export function splitCell(cells: readonly Cell[], id: string, offsets: readonly number[], taken: Set<string>, reuse: readonly string[] = []): SplitResult | undefined {
+export function splitCell(
+  cells: readonly Cell[],
+  id: string,
+  offsets: readonly number[],
+  taken: Set<string>,
+  reuse: readonly string[] = [],
+): SplitResult | undefined {
   const index = cells.findIndex((cell) => cell.id === id);
   const original = cells[index];
   if (!original) return undefined;
@@ -110,7 +120,8 @@ export function splitCell(cells: readonly Cell[], id: string, offsets: readonly 
     const made = newCell(original.cell_type, source, taken);
     const fresh = again && !taken.has(again) ? { ...made, id: again } : made;
     taken.add(fresh.id);
-    if (last && original.cell_type === 'code' && fresh.cell_type === 'code') return { ...fresh, outputs: original.outputs, execution_count: original.execution_count };
+    if (last && original.cell_type === 'code' && fresh.cell_type === 'code')
+      return { ...fresh, outputs: original.outputs, execution_count: original.execution_count };
     return fresh;
   });
   const next = [...cells.slice(0, index), ...parts, ...cells.slice(index + 1)];

@@ -80,7 +80,10 @@ export function removeCells(cells: readonly Cell[], ids: Iterable<string>): Remo
  * Put removed cells back at their old indices. The placeholder a remove-everything left goes,
  * unless it was used since (it is then another cell). An id taken meanwhile gets a fresh one.
  */
-export function reinsertCells(cells: readonly Cell[], removal: Pick<Removal, 'removed' | 'placeholder'>): { cells: Cell[]; back: string[] } {
+export function reinsertCells(
+  cells: readonly Cell[],
+  removal: Pick<Removal, 'removed' | 'placeholder'>,
+): { cells: Cell[]; back: string[] } {
   const next = cells.filter((c) => c !== removal.placeholder);
   const taken = new Set(next.map((c) => c.id));
   const back = removal.removed.map(({ index, cell }) => {
@@ -93,7 +96,12 @@ export function reinsertCells(cells: readonly Cell[], removal: Pick<Removal, 're
 }
 
 /** Replace the cells `ids` (wherever they are now) by `replacement`, at `index` if they are gone. */
-export function swapCells(cells: readonly Cell[], ids: readonly string[], replacement: readonly Cell[], index: number): { cells: Cell[]; back: string[] } {
+export function swapCells(
+  cells: readonly Cell[],
+  ids: readonly string[],
+  replacement: readonly Cell[],
+  index: number,
+): { cells: Cell[]; back: string[] } {
   const gone = new Set(ids);
   const at = cells.findIndex((c) => gone.has(c.id));
   const kept = cells.filter((c) => !gone.has(c.id));

@@ -57,7 +57,10 @@ export class Warnings {
       }
       const more = count > places.length ? ` and ${count - places.length} more` : '';
       // "cells 3, 5 and 9 more" reads better than "cell 3, cell 5 and 9 more".
-      const label = places.length > 1 && places.every((p) => /^cell \d+$/.test(p)) ? `cells ${places.map((p) => p.slice(5)).join(', ')}` : places.join(', ');
+      const label =
+        places.length > 1 && places.every((p) => /^cell \d+$/.test(p))
+          ? `cells ${places.map((p) => p.slice(5)).join(', ')}`
+          : places.join(', ');
       lines.push(`${capitalize(label)}${more}: ${message}`);
     }
     if (lines.length <= MAX_WARNING_LINES) return lines;

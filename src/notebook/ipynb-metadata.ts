@@ -89,14 +89,10 @@ export function normalizeCellMetadata(raw: unknown, type: Cell['cell_type'], pla
 }
 
 /** A metadata object copied key by key (so one too-deep value loses only itself). */
-export function normalizeFreeMetadata(
-  raw: unknown,
-  place: string,
-  warnings: Warnings,
-  transient: readonly string[] = [],
-): JsonObject {
+export function normalizeFreeMetadata(raw: unknown, place: string, warnings: Warnings, transient: readonly string[] = []): JsonObject {
   if (!isObject(raw)) {
-    const message = raw === undefined ? "had no 'metadata'; gave it an empty one" : `'metadata' was ${typeName(raw)}; replaced it with an empty one`;
+    const message =
+      raw === undefined ? "had no 'metadata'; gave it an empty one" : `'metadata' was ${typeName(raw)}; replaced it with an empty one`;
     warnings.add(message, place.replace(/ metadata$/, ''));
     return {};
   }

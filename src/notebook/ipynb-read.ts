@@ -38,9 +38,7 @@ export function decode(input: string | ArrayBuffer | Uint8Array, name: string): 
   if (typeof input === 'string') return input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new NotebookFileError(
-      `${name} is UTF-16 text, but Jupyter notebooks are UTF-8. Save it again as UTF-8 and open it once more.`,
-    );
+    throw new NotebookFileError(`${name} is UTF-16 text, but Jupyter notebooks are UTF-8. Save it again as UTF-8 and open it once more.`);
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -59,9 +57,7 @@ export function parseJson(text: string, name: string): unknown {
     if (/^\s*$/.test(text)) throw new NotebookFileError(`${name} is empty, so it is not a Jupyter notebook.`);
     if (error instanceof SyntaxError) {
       const truncated = /end of (JSON )?(input|data)/i.test(error.message) ? ' It looks cut short: was the download or copy complete?' : '';
-      throw new NotebookFileError(
-        `${name} is not a Jupyter notebook: it is not valid JSON (${clip(error.message, 200)}).${truncated}`,
-      );
+      throw new NotebookFileError(`${name} is not a Jupyter notebook: it is not valid JSON (${clip(error.message, 200)}).${truncated}`);
     }
     // Engines other than V8 stop at a nesting limit (Firefox: "too much recursion").
     throw new NotebookFileError(

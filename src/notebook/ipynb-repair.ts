@@ -1,7 +1,22 @@
 // nbformat 4.x → a valid 4.5 model: lenient repair, each repair reported as a user-facing warning.
 import type { ErrorOutput, MimeBundle, Output, StreamOutput } from '../protocol';
 import { type Cell, type JsonObject, type Notebook, newCellId } from './model';
-import { CELL_ID, JSON_MIME, NotebookFileError, SILENT_LEFTOVERS, Warnings, clip, copyJson, isEmptyValue, isObject, isScalar, joinStrings, own, setKey, typeName } from './ipynb-json';
+import {
+  CELL_ID,
+  JSON_MIME,
+  NotebookFileError,
+  SILENT_LEFTOVERS,
+  Warnings,
+  clip,
+  copyJson,
+  isEmptyValue,
+  isObject,
+  isScalar,
+  joinStrings,
+  own,
+  setKey,
+  typeName,
+} from './ipynb-json';
 import { normalizeCellMetadata, normalizeFreeMetadata, normalizeNotebookMetadata } from './ipynb-metadata';
 
 // ---- nbformat 4 → a valid 4.5 model. Pure: never mutates its input, which may be a live model.
@@ -17,7 +32,9 @@ export function normalizeNotebook(metadata: unknown, cells: unknown[], minor: nu
     read.push({ cell: normalizeCell(cell, place, warnings), id: own(cell, 'id'), place });
   });
   if (cells.length > 0 && read.length === 0) {
-    throw new NotebookFileError(`${name} is not a notebook Pyloom can read: none of the ${cells.length} entries in its 'cells' list is a cell.`);
+    throw new NotebookFileError(
+      `${name} is not a notebook Pyloom can read: none of the ${cells.length} entries in its 'cells' list is a cell.`,
+    );
   }
   assignIds(read, minor, warnings);
   return { nbformat: 4, nbformat_minor: 5, metadata: normalizeNotebookMetadata(metadata, warnings), cells: read.map((r) => r.cell) };
@@ -93,7 +110,10 @@ export function readCount(raw: JsonObject, place: string, warnings: Warnings): n
 export function normalizeOutputs(raw: JsonObject, place: string, warnings: Warnings): Output[] {
   const value = own(raw, 'outputs');
   if (!Array.isArray(value)) {
-    warnings.add(value === undefined ? "had no 'outputs'; gave it none" : `'outputs' was ${typeName(value)}, not a list; removed it`, place);
+    warnings.add(
+      value === undefined ? "had no 'outputs'; gave it none" : `'outputs' was ${typeName(value)}, not a list; removed it`,
+      place,
+    );
     return [];
   }
   const outputs: Output[] = [];
@@ -140,7 +160,8 @@ export function normalizeOutput(raw: unknown, place: string, warnings: Warnings)
       allowed = ['output_type', 'ename', 'evalue', 'traceback'];
       break;
     default: {
-      const what = typeof type === 'string' ? `output of unknown type '${clip(type, 40)}'` : `output whose 'output_type' was ${typeName(type)}`;
+      const what =
+        typeof type === 'string' ? `output of unknown type '${clip(type, 40)}'` : `output whose 'output_type' was ${typeName(type)}`;
       warnings.add(`dropped an ${what} (nbformat 4.5 cannot store it)`, place.replace(/ output \d+$/, ''));
       return null;
     }
@@ -162,7 +183,8 @@ export function normalizeStream(raw: JsonObject, place: string, warnings: Warnin
   }
   const name = own(raw, 'name');
   if (name === 'stdout' || name === 'stderr') return { output_type: 'stream', name, text };
-  const problem = typeof name === 'string' ? `stream '${clip(name, 40)}' is neither stdout nor stderr` : `stream output's 'name' was ${typeName(name)}`;
+  const problem =
+    typeof name === 'string' ? `stream '${clip(name, 40)}' is neither stdout nor stderr` : `stream output's 'name' was ${typeName(name)}`;
   warnings.add(`${problem}; shown as stdout`, place);
   return { output_type: 'stream', name: 'stdout', text };
 }

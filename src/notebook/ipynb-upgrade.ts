@@ -21,7 +21,11 @@ export function upgradeV3(document: JsonObject, name: string, warnings: Warnings
     }
     for (const cell of wsCells) cells.push(isObject(cell) ? upgradeCellV3(cell) : cell);
   });
-  if (worksheets.length > 0 && cells.length === 0 && worksheets.every((ws) => !Array.isArray(isObject(ws) ? own(ws, 'cells') : undefined))) {
+  if (
+    worksheets.length > 0 &&
+    cells.length === 0 &&
+    worksheets.every((ws) => !Array.isArray(isObject(ws) ? own(ws, 'cells') : undefined))
+  ) {
     throw new NotebookFileError(`${name} is an nbformat 3 notebook whose worksheets hold no cells that can be read.`);
   }
   let metadata = own(document, 'metadata');

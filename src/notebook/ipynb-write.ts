@@ -46,7 +46,12 @@ export function outputToJson(output: Output): JsonObject {
     case 'display_data':
       return { data: splitBundle(output.data), metadata: output.metadata, output_type: 'display_data' };
     case 'execute_result':
-      return { data: splitBundle(output.data), execution_count: output.execution_count, metadata: output.metadata, output_type: 'execute_result' };
+      return {
+        data: splitBundle(output.data),
+        execution_count: output.execution_count,
+        metadata: output.metadata,
+        output_type: 'execute_result',
+      };
     case 'error':
       return { ename: output.ename, evalue: output.evalue, output_type: 'error', traceback: [...output.traceback] };
   }

@@ -67,14 +67,19 @@ export async function migrateLegacyNotebooks(store: NotebookStore, options: { db
     if (typeof key !== 'string' || !key.startsWith('meta:')) continue;
     const meta = await get<unknown>(key, db);
     if (isLegacyMeta(meta)) metas.push(meta);
-    else report.failed.push(`An old notebook record (${key}) has no name; it is kept in browser storage. "Reset all browser data" removes it.`);
+    else
+      report.failed.push(
+        `An old notebook record (${key}) has no name; it is kept in browser storage. "Reset all browser data" removes it.`,
+      );
   }
   // Oldest first: the newest ends up the most recently changed file, as it was in the old list.
   metas.sort((a, b) => (a.updated ?? 0) - (b.updated ?? 0));
   const paths = new Map<string, string>();
   for (const meta of metas) {
     const path = await migrateOne(store, db, meta, report).catch((error: unknown) => {
-      report.failed.push(`"${meta.name}" was not moved into the workspace (${errorMessage(error)}); it is kept in browser storage and is tried again at the next visit.`);
+      report.failed.push(
+        `"${meta.name}" was not moved into the workspace (${errorMessage(error)}); it is kept in browser storage and is tried again at the next visit.`,
+      );
       return undefined;
     });
     if (path) paths.set(meta.id, path);

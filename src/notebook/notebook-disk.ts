@@ -134,7 +134,9 @@ export function memoryDisk(): NotebookDisk {
   return {
     kind: 'memory',
     async listNotebooks() {
-      return [...files].filter(([path]) => /\.ipynb$/i.test(path)).map(([path, f]) => ({ path, modified: f.modified, size: f.text.length }));
+      return [...files]
+        .filter(([path]) => /\.ipynb$/i.test(path))
+        .map(([path, f]) => ({ path, modified: f.modified, size: f.text.length }));
     },
     async read(path) {
       const file = files.get(path);

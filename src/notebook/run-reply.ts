@@ -15,7 +15,10 @@ export function runtimeFailure(message: string): ErrorOutput {
     output_type: 'error',
     ename: 'RuntimeDied',
     evalue: reason,
-    traceback: [`\x1b[31mRuntimeDied\x1b[0m: the Python runtime stopped while running this cell: ${reason}`, 'Variables were lost. Running a cell starts a fresh runtime.'],
+    traceback: [
+      `\x1b[31mRuntimeDied\x1b[0m: the Python runtime stopped while running this cell: ${reason}`,
+      'Variables were lost. Running a cell starts a fresh runtime.',
+    ],
   };
 }
 

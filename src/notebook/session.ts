@@ -212,8 +212,25 @@ export class NotebookSession extends EventTarget {
     this.#runs.remove(id);
     this.#setCells([...result.cells]);
     const undo: Step = () => {
-      const back = this.#swap(result.parts.map((c) => c.id), [result.original], result.index);
-      return { ids: back, inverse: () => this.#redone(back[0] === undefined ? undefined : this.#splitNow(back[0], offsets, result.parts.map((c) => c.id)), (done) => done.parts.map((c) => c.id)) };
+      const back = this.#swap(
+        result.parts.map((c) => c.id),
+        [result.original],
+        result.index,
+      );
+      return {
+        ids: back,
+        inverse: () =>
+          this.#redone(
+            back[0] === undefined
+              ? undefined
+              : this.#splitNow(
+                  back[0],
+                  offsets,
+                  result.parts.map((c) => c.id),
+                ),
+            (done) => done.parts.map((c) => c.id),
+          ),
+      };
     };
     return { parts: result.parts, undo };
   }

@@ -82,7 +82,9 @@ export class NotebookStore extends EventTarget {
   /** Every notebook file in the workspace, most recently changed first. */
   async list(): Promise<ListedNotebook[]> {
     const entries = await this.disk.listNotebooks();
-    return entries.map((entry) => ({ id: entry.path, name: nameOf(entry.path), updated: entry.modified })).sort((a, b) => b.updated - a.updated);
+    return entries
+      .map((entry) => ({ id: entry.path, name: nameOf(entry.path), updated: entry.modified }))
+      .sort((a, b) => b.updated - a.updated);
   }
 
   /**
@@ -214,7 +216,8 @@ export function parentOf(path: string): string {
 
 function joinPath(...parts: string[]): string {
   const segments = parts.flatMap((part) => part.split('/')).filter((part) => part !== '');
-  if (segments.some((part) => part === '.' || part === '..')) throw new Error(`"${parts.join('/')}": '.' and '..' are not allowed in workspace paths`);
+  if (segments.some((part) => part === '.' || part === '..'))
+    throw new Error(`"${parts.join('/')}": '.' and '..' are not allowed in workspace paths`);
   return segments.join('/');
 }
 
@@ -224,5 +227,9 @@ function copyName(name: string): string {
 
 function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
   const items = new Map<string, string>();
-  return { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value), removeItem: (key) => void items.delete(key) };
+  return {
+    getItem: (key) => items.get(key) ?? null,
+    setItem: (key, value) => void items.set(key, value),
+    removeItem: (key) => void items.delete(key),
+  };
 }

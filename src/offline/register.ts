@@ -146,8 +146,10 @@ function scriptURL(options: Pick<OfflineOptions, 'serviceWorkerURL' | 'isolation
 function whyUnsupported(url: string): string | undefined {
   if (import.meta.env.DEV) return 'the Vite dev server serves no service worker: build and preview to work offline';
   if (!globalThis.isSecureContext) return 'service workers need a secure context (https:, or http://localhost and 127.0.0.1)';
-  if (!('serviceWorker' in navigator) || typeof caches === 'undefined') return 'this browser has no service workers or Cache Storage here (some private windows disable them)';
-  if (new URL(url).origin !== location.origin) return `Pyloom is served from another origin (${new URL(url).origin}); only its own pages can register its service worker`;
+  if (!('serviceWorker' in navigator) || typeof caches === 'undefined')
+    return 'this browser has no service workers or Cache Storage here (some private windows disable them)';
+  if (new URL(url).origin !== location.origin)
+    return `Pyloom is served from another origin (${new URL(url).origin}); only its own pages can register its service worker`;
   return undefined;
 }
 
@@ -284,4 +286,3 @@ async function measure(scope: string): Promise<CacheSizes> {
     return { cachedBytes: estimate.usageDetails?.caches ?? estimate.usage ?? 0, cachedFiles: 0, packages: 0 };
   }
 }
-

@@ -111,7 +111,8 @@ function route(request: Request): Handler | undefined {
   // Companion data from any origin: the network first (a page's data may change), and the copy
   // kept at the last successful fetch when the network fails, so the page works offline after
   // one visit. This is the only place they are cached.
-  if ((request.headers.get('accept') ?? '').includes(COMPANION_ACCEPT)) handler = (event) => networkFirst(event, names.companion, key, { store: true, fallbacks: [] });
+  if ((request.headers.get('accept') ?? '').includes(COMPANION_ACCEPT))
+    handler = (event) => networkFirst(event, names.companion, key, { store: true, fallbacks: [] });
   else if (sameOrigin && pyodideFiles.has(key)) handler = (event) => cacheFirst(event, names.pyodide, key);
   else if (sameOrigin && hashedFiles.has(key)) handler = (event) => cacheFirst(event, names.shell, key);
   else if (sameOrigin && navigation) {

@@ -33,7 +33,9 @@ export const PLAIN_STYLE: AnsiStyle = {
   inverse: false,
 };
 
-const isPlain = (s: AnsiStyle) => s === PLAIN_STYLE || (s.fg === undefined && s.bg === undefined && !s.bold && !s.dim && !s.italic && !s.underline && !s.strike && !s.inverse);
+const isPlain = (s: AnsiStyle) =>
+  s === PLAIN_STYLE ||
+  (s.fg === undefined && s.bg === undefined && !s.bold && !s.dim && !s.italic && !s.underline && !s.strike && !s.inverse);
 
 /** xterm's 256-colour palette: 0–15 stay palette indexes, the cube and greys become rgb(). */
 function color256(n: number | undefined): AnsiColor | undefined {
@@ -98,7 +100,8 @@ export function applySgr(style: AnsiStyle, params: string): AnsiStyle {
     else if (code === 4) next.underline = sub[1] !== 0;
     else if (code === 7) next.inverse = true;
     else if (code === 9) next.strike = true;
-    else if (code === 21) next.underline = true; // doubly underlined
+    else if (code === 21)
+      next.underline = true; // doubly underlined
     else if (code === 22) next.bold = next.dim = false;
     else if (code === 23) next.italic = false;
     else if (code === 24) next.underline = false;

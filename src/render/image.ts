@@ -14,7 +14,9 @@ function imageElement(context: RenderContext, src: string, metadata: Record<stri
   }
   if (metadata['unconfined'] === true) img.classList.add('unconfined');
   // A broken image icon says nothing; say what went wrong instead.
-  img.addEventListener('error', () => img.replaceWith(notice(context.document, `${mimeType} output could not be decoded as an image`)), { once: true });
+  img.addEventListener('error', () => img.replaceWith(notice(context.document, `${mimeType} output could not be decoded as an image`)), {
+    once: true,
+  });
   img.src = src;
   return img;
 }

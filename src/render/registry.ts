@@ -54,7 +54,18 @@ import { errorMessage } from '../shared/errors';
  * Richest first, as Jupyter orders them: JavaScript, live widgets, plots (Plotly, Vega, Bokeh: loaded on first
  * use), HTML, Markdown, LaTeX, SVG, images, JSON, text.
  */
-export const defaultRenderers: readonly MimeRenderer[] = [javascript, widgetView, ...plotRenderers, html, markdown, latex, svg, raster, json, plainText];
+export const defaultRenderers: readonly MimeRenderer[] = [
+  javascript,
+  widgetView,
+  ...plotRenderers,
+  html,
+  markdown,
+  latex,
+  svg,
+  raster,
+  json,
+  plainText,
+];
 
 export interface Choice {
   mimeType: string;
@@ -62,7 +73,11 @@ export interface Choice {
 }
 
 /** The lowest-ranked renderer with data in the bundle; untrusted output only gets safe ones. */
-export function pickRenderer(bundle: MimeBundle, trusted: boolean, renderers: readonly MimeRenderer[] = defaultRenderers): Choice | undefined {
+export function pickRenderer(
+  bundle: MimeBundle,
+  trusted: boolean,
+  renderers: readonly MimeRenderer[] = defaultRenderers,
+): Choice | undefined {
   let best: Choice | undefined;
   for (const renderer of renderers) {
     if (!trusted && renderer.safe === false) continue;
@@ -82,9 +97,13 @@ function metadataFor(metadata: OutputMetadata, mimeType: string): OutputMetadata
   return isRecord(own) ? { ...metadata, ...own } : metadata;
 }
 
-
 /** A MIME bundle as DOM: the chosen format, after a notice if trust held a richer one back. */
-export function renderBundle(bundle: MimeBundle, metadata: OutputMetadata, context: RenderContext, renderers: readonly MimeRenderer[] = defaultRenderers): Node {
+export function renderBundle(
+  bundle: MimeBundle,
+  metadata: OutputMetadata,
+  context: RenderContext,
+  renderers: readonly MimeRenderer[] = defaultRenderers,
+): Node {
   const { document } = context;
   const choice = pickRenderer(bundle, context.trusted, renderers);
   const richest = context.trusted ? choice : pickRenderer(bundle, true, renderers);

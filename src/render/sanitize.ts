@@ -7,16 +7,49 @@ import type { Sanitizer } from './types';
 // SVG animation elements can rewrite an href to javascript: after sanitizing; <noscript> and
 // friends are classic mutation-XSS carriers and show nothing useful in an output anyway.
 const FORBID_TAGS = [
-  'script', 'form', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'meta',
-  'link', 'portal', 'fencedframe', 'noscript', 'noembed', 'noframes', 'xmp', 'plaintext', 'isindex',
-  'keygen', 'animate', 'set', 'animateMotion', 'animateTransform', 'discard', 'handler', 'listener',
+  'script',
+  'form',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'base',
+  'meta',
+  'link',
+  'portal',
+  'fencedframe',
+  'noscript',
+  'noembed',
+  'noframes',
+  'xmp',
+  'plaintext',
+  'isindex',
+  'keygen',
+  'animate',
+  'set',
+  'animateMotion',
+  'animateTransform',
+  'discard',
+  'handler',
+  'listener',
 ];
 // Form submission targets; iframe documents; pings. autofocus scrolls the page to the output.
 // popover / command attributes open elements in the browser's top layer, above every
 // containment box: an output could cover the whole page after one click.
 const FORBID_ATTR = [
-  'action', 'formaction', 'srcdoc', 'ping', 'autofocus',
-  'popover', 'popovertarget', 'popovertargetaction', 'command', 'commandfor', 'interestfor',
+  'action',
+  'formaction',
+  'srcdoc',
+  'ping',
+  'autofocus',
+  'popover',
+  'popovertarget',
+  'popovertargetaction',
+  'command',
+  'commandfor',
+  'interestfor',
 ];
 
 /**

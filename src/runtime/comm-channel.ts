@@ -119,7 +119,10 @@ export class CommChannel {
     const seq = ++this.#seq;
     this.#inFlight = seq;
     this.stats.batches++;
-    this.#port.postMessage({ type: 'batch', seq, messages }, messages.flatMap((m) => m.buffers));
+    this.#port.postMessage(
+      { type: 'batch', seq, messages },
+      messages.flatMap((m) => m.buffers),
+    );
   }
 
   #receive(message: CommFromKernel): void {

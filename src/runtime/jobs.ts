@@ -136,7 +136,12 @@ export class JobQueue<Work> {
   finish(job: Job<Work>, ack: Pick<ExecuteReply, 'status' | 'executionCount' | 'payload'>): boolean {
     if (this.#running !== job) return false;
     this.#running = undefined;
-    job.resolve({ status: ack.status, executionCount: ack.executionCount, outputs: job.outputs.outputs, ...(ack.payload?.length ? { payload: ack.payload } : {}) });
+    job.resolve({
+      status: ack.status,
+      executionCount: ack.executionCount,
+      outputs: job.outputs.outputs,
+      ...(ack.payload?.length ? { payload: ack.payload } : {}),
+    });
     return true;
   }
 

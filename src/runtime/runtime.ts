@@ -66,7 +66,11 @@ export class Runtime extends EventTarget {
   constructor(options: RuntimeOptions) {
     super();
     const { kind: _kind, createWorker: _createWorker, workspaceWritable, workspaceFolder: _folder, ...config } = options;
-    checkOptions(RUNTIME_OPTIONS, typeof workspaceWritable === 'function' ? config : { ...config, workspaceWritable }, 'createRuntime option');
+    checkOptions(
+      RUNTIME_OPTIONS,
+      typeof workspaceWritable === 'function' ? config : { ...config, workspaceWritable },
+      'createRuntime option',
+    );
     this.#options = options;
     this.#start();
   }
@@ -297,7 +301,9 @@ export class Runtime extends EventTarget {
       return;
     }
     if (event.type === 'files') {
-      this.dispatchEvent(new CustomEvent<FilesDetail>('files', { detail: { paths: event.paths, ...(event.error ? { error: event.error } : {}) } }));
+      this.dispatchEvent(
+        new CustomEvent<FilesDetail>('files', { detail: { paths: event.paths, ...(event.error ? { error: event.error } : {}) } }),
+      );
       return;
     }
     if (event.type === 'snapshot') {

@@ -23,7 +23,9 @@ export interface OptionSpec<T, D extends T | undefined = T | undefined, J extend
 type AnySpec = OptionSpec<unknown, unknown, JsonSource>;
 export type OptionSchema = Record<string, AnySpec>;
 /** The values of a schema's keys, each optional, typed and documented as the schema declares it. */
-export type OptionValues<S extends OptionSchema> = { -readonly [K in keyof S]?: S[K] extends OptionSpec<infer T, infer _D, infer _J> ? T : never };
+export type OptionValues<S extends OptionSchema> = {
+  -readonly [K in keyof S]?: S[K] extends OptionSpec<infer T, infer _D, infer _J> ? T : never;
+};
 /** The keys of a schema that the JSON config `J` may set. */
 export type JsonKeys<S extends OptionSchema, J extends JsonSource> = {
   [K in keyof S]: S[K] extends OptionSpec<infer _T, infer _D, infer Allowed> ? (J extends Allowed ? K : never) : never;
@@ -66,15 +68,40 @@ function readCompanionEntries(value: unknown): CompanionEntry[] | undefined {
 }
 
 const nonEmpty = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
-const url = (example: string) => spec<string, undefined, JsonSource>('a URL string (a relative one resolves against the page)', JSON.stringify(example), nonEmpty, undefined, BOTH);
+const url = (example: string) =>
+  spec<string, undefined, JsonSource>(
+    'a URL string (a relative one resolves against the page)',
+    JSON.stringify(example),
+    nonEmpty,
+    undefined,
+    BOTH,
+  );
 const flag = <D extends boolean, J extends JsonSource>(fallback: D, json: readonly J[]) =>
   spec<boolean, D, J>('true or false', String(!fallback), (v) => (typeof v === 'boolean' ? v : undefined), fallback, json);
 const amount = <D extends number | undefined, J extends JsonSource>(unit: string, fallback: D, example: number, json: readonly J[]) =>
-  spec<number, D, J>(`a number of ${unit}, 0 or more`, String(example), (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined), fallback, json);
+  spec<number, D, J>(
+    `a number of ${unit}, 0 or more`,
+    String(example),
+    (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined),
+    fallback,
+    json,
+  );
 const count = (fallback: number) =>
-  spec<number, number, JsonSource>('a whole number, 1 or more', String(fallback), (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : undefined), fallback, BOTH);
+  spec<number, number, JsonSource>(
+    'a whole number, 1 or more',
+    String(fallback),
+    (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : undefined),
+    fallback,
+    BOTH,
+  );
 const oneOf = <T extends string, D extends T, J extends JsonSource>(values: readonly T[], fallback: D, json: readonly J[]) =>
-  spec<T, D, J>(`one of ${values.map((v) => JSON.stringify(v)).join(', ')}`, JSON.stringify(fallback), (v) => values.find((x) => x === v), fallback, json);
+  spec<T, D, J>(
+    `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
+    JSON.stringify(fallback),
+    (v) => values.find((x) => x === v),
+    fallback,
+    json,
+  );
 
 /** Options of the in-browser (Pyodide) runtime: `createRuntime(options)`, and the JSON configs. */
 export const RUNTIME_OPTIONS = {
@@ -112,7 +139,13 @@ export const RUNTIME_OPTIONS = {
   /** Whether Python may write the workspace at boot (see WorkspaceApi.setWorkspaceWritable). In code also a function, asked at each (re)start. */
   workspaceWritable: flag(true, CODE_ONLY),
   /** Python's first working directory, a workspace path ('' is the workspace root). */
-  workingDirectory: spec<string, string, never>('a workspace path string', '"notebooks/week1"', (v) => (typeof v === 'string' ? v : undefined), '', CODE_ONLY),
+  workingDirectory: spec<string, string, never>(
+    'a workspace path string',
+    '"notebooks/week1"',
+    (v) => (typeof v === 'string' ? v : undefined),
+    '',
+    CODE_ONLY,
+  ),
 } satisfies OptionSchema;
 
 /** The notebook page's own keys of `pyloom.json` (beside the runtime's). */
@@ -128,9 +161,21 @@ export const DEFAULT_SELECTOR = 'py-cell, pre[data-executable], pre > code.langu
 /** An embedding page's own keys of `data-pyloom-config` (beside the runtime's). */
 export const EMBED_OPTIONS = {
   /** Code blocks to turn into cells. */
-  selector: spec<string, string, 'data-pyloom-config'>('a CSS selector string', JSON.stringify('pre.python'), nonEmpty, DEFAULT_SELECTOR, EMBED),
+  selector: spec<string, string, 'data-pyloom-config'>(
+    'a CSS selector string',
+    JSON.stringify('pre.python'),
+    nonEmpty,
+    DEFAULT_SELECTOR,
+    EMBED,
+  ),
   /** Thebe's predefined outputs next to a block (shown until the cell runs). */
-  outputSelector: spec<string, string, 'data-pyloom-config'>('a CSS selector string', JSON.stringify('[data-output]'), nonEmpty, '[data-output]', EMBED),
+  outputSelector: spec<string, string, 'data-pyloom-config'>(
+    'a CSS selector string',
+    JSON.stringify('[data-output]'),
+    nonEmpty,
+    '[data-output]',
+    EMBED,
+  ),
   /** Run every cell on load, in document order. */
   autorun: flag(false, EMBED),
   /** Boot Python on load instead of on the first Run. */

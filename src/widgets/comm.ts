@@ -37,7 +37,8 @@ function ownBuffers(buffers: (ArrayBuffer | ArrayBufferView)[] | undefined): Arr
   });
 }
 
-const asObject = (value: JSONValue | undefined): JsonObject => (value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value } : {});
+const asObject = (value: JSONValue | undefined): JsonObject =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value } : {};
 
 export class PyloomComm implements IClassicComm {
   #channel: CommLink;
@@ -53,13 +54,27 @@ export class PyloomComm implements IClassicComm {
     this.#channel = channel;
   }
 
-  #post(msg_type: CommMessage['msg_type'], data: JSONValue | undefined, callbacks: ICallbacks | undefined, metadata: JSONObject | undefined, buffers: (ArrayBuffer | ArrayBufferView)[] | undefined): string {
+  #post(
+    msg_type: CommMessage['msg_type'],
+    data: JSONValue | undefined,
+    callbacks: ICallbacks | undefined,
+    metadata: JSONObject | undefined,
+    buffers: (ArrayBuffer | ArrayBufferView)[] | undefined,
+  ): string {
     const id = newId();
     if (this.closed) return id;
-    const message: CommMessage = { msg_type, comm_id: this.comm_id, data: asObject(data), metadata: { ...(metadata ?? {}) }, buffers: ownBuffers(buffers) };
+    const message: CommMessage = {
+      msg_type,
+      comm_id: this.comm_id,
+      data: asObject(data),
+      metadata: { ...(metadata ?? {}) },
+      buffers: ownBuffers(buffers),
+    };
     if (msg_type === 'comm_open') message.target_name = this.target_name;
     // ipywidgets sends the next state change once Python reports this one done ('idle').
-    void this.#channel.send(message).then(() => callbacks?.iopub?.status?.({ header: { msg_id: id }, content: { execution_state: 'idle' } } as never));
+    void this.#channel
+      .send(message)
+      .then(() => callbacks?.iopub?.status?.({ header: { msg_id: id }, content: { execution_state: 'idle' } } as never));
     return id;
   }
 

@@ -71,7 +71,9 @@ export class WidgetHost implements WidgetDisplay {
   }
 
   #load(channel: CommLink): Promise<PyloomWidgetManager> {
-    this.#manager ??= import('./manager').then(({ PyloomWidgetManager }) => new PyloomWidgetManager({ trusted: this.trusted, sanitizer: createSanitizer(window) }, channel));
+    this.#manager ??= import('./manager').then(
+      ({ PyloomWidgetManager }) => new PyloomWidgetManager({ trusted: this.trusted, sanitizer: createSanitizer(window) }, channel),
+    );
     return this.#manager;
   }
 
@@ -100,7 +102,8 @@ export class WidgetHost implements WidgetDisplay {
   /** Show widget `modelId` in `target`. Rejects when no Python has opened it (or its module is unknown). */
   async display(modelId: string, target: HTMLElement): Promise<void> {
     if (this.saved?.has(modelId) && !this.#current?.isOpen(modelId)) return this.saved.display(modelId, target);
-    const notOpen = () => new Error('this widget is not open in Python (the runtime restarted, or the cell has not run yet): run the cell again');
+    const notOpen = () =>
+      new Error('this widget is not open in Python (the runtime restarted, or the cell has not run yet): run the cell again');
     // Python opens a widget's comm before it displays it, but the two travel on different
     // ports; once Python is idle every comm_open it sent has arrived.
     const settled = new Promise<never>((_, reject) => {
@@ -110,10 +113,11 @@ export class WidgetHost implements WidgetDisplay {
         // Python is idle: the widget's comm_open has arrived if it was ever sent. The manager
         // may still be loading it.
         if (!this.#manager) reject(notOpen());
-        else void this.#manager.then(async (manager) => {
-          await manager.settled();
-          if (!manager.isOpen(modelId)) reject(notOpen());
-        });
+        else
+          void this.#manager.then(async (manager) => {
+            await manager.settled();
+            if (!manager.isOpen(modelId)) reject(notOpen());
+          });
       };
       this.#runtime.addEventListener('status', check);
       queueMicrotask(check);

@@ -36,7 +36,10 @@ const MODULES: Record<string, { major: number; load: (manager: PyloomWidgetManag
   '@jupyter-widgets/output': {
     major: 1,
     // Widgets displayed inside an Output widget are drawn by the same manager.
-    load: async (manager) => (await import('./output-widget')).outputModule(manager.options, { display: async (modelId, target) => void (await manager.display(modelId, target)) }),
+    load: async (manager) =>
+      (await import('./output-widget')).outputModule(manager.options, {
+        display: async (modelId, target) => void (await manager.display(modelId, target)),
+      }),
   },
 };
 
@@ -110,11 +113,14 @@ export class PyloomWidgetManager extends ManagerBase {
     const changed = () => {
       for (const listener of this.#stateListeners) listener();
     };
-    modelPromise.then((model) => {
-      model.on('change', changed);
-      model.once('comm:close', changed);
-      changed();
-    }, () => undefined);
+    modelPromise.then(
+      (model) => {
+        model.on('change', changed);
+        model.once('comm:close', changed);
+        changed();
+      },
+      () => undefined,
+    );
   }
 
   /** Messages are handled one after another: a model's updates wait until its comm_open made it. */
@@ -126,7 +132,11 @@ export class PyloomWidgetManager extends ManagerBase {
       const state = message.data['state'];
       if (state && typeof state === 'object' && !Array.isArray(state)) {
         const record = state as Record<string, unknown>;
-        this.modelModules.set(message.comm_id, { module: String(record['_model_module']), version: String(record['_model_module_version']), name: String(record['_model_name']) });
+        this.modelModules.set(message.comm_id, {
+          module: String(record['_model_module']),
+          version: String(record['_model_module_version']),
+          name: String(record['_model_name']),
+        });
       }
     }
     this.#chain = this.#chain.then(() => this.#handle(message)).catch((error: unknown) => console.error('Pyloom widgets:', error));
@@ -171,13 +181,22 @@ export class PyloomWidgetManager extends ManagerBase {
       this.#loaded.set(moduleName, module);
     }
     const found = (await module)[className];
-    if (typeof found === 'function' && (found.prototype instanceof WidgetModel || found.prototype instanceof WidgetView || found === WidgetModel)) {
+    if (
+      typeof found === 'function' &&
+      (found.prototype instanceof WidgetModel || found.prototype instanceof WidgetView || found === WidgetModel)
+    ) {
       return found as typeof WidgetModel | typeof WidgetView;
     }
     throw new Error(`the widget module ${moduleName} ${moduleVersion} has no class ${className}`);
   }
 
-  protected async _create_comm(target: string, modelId?: string, data?: JSONObject, metadata?: JSONObject, buffers?: (ArrayBuffer | ArrayBufferView)[]): Promise<IClassicComm> {
+  protected async _create_comm(
+    target: string,
+    modelId?: string,
+    data?: JSONObject,
+    metadata?: JSONObject,
+    buffers?: (ArrayBuffer | ArrayBufferView)[],
+  ): Promise<IClassicComm> {
     const comm = this.#comm(modelId ?? crypto.randomUUID().replaceAll('-', ''), target);
     if (data || metadata) comm.open(data ?? {}, undefined, metadata, buffers);
     return comm;
@@ -203,7 +222,8 @@ export class PyloomWidgetManager extends ManagerBase {
     if (info && !MODULES[info.module]) throw new UnknownWidgetModule(info.module, info.version);
     const view = await this.create_view<DOMWidgetView>(model, {});
     const root = host.getRootNode();
-    if (root instanceof ShadowRoot && !root.adoptedStyleSheets.includes(widgetStyles())) root.adoptedStyleSheets = [...root.adoptedStyleSheets, widgetStyles()];
+    if (root instanceof ShadowRoot && !root.adoptedStyleSheets.includes(widgetStyles()))
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, widgetStyles()];
     Widget.attach(view.luminoWidget, host);
     return view;
   }

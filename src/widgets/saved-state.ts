@@ -27,7 +27,8 @@ export interface WidgetStateDocument {
 const isRecord = (value: unknown): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function isSavedModel(value: unknown): value is SavedModel {
-  if (!isRecord(value) || typeof value['model_name'] !== 'string' || typeof value['model_module'] !== 'string' || !isRecord(value['state'])) return false;
+  if (!isRecord(value) || typeof value['model_name'] !== 'string' || typeof value['model_module'] !== 'string' || !isRecord(value['state']))
+    return false;
   const version = value['model_module_version'];
   if (version !== undefined && typeof version !== 'string') return false;
   const buffers = value['buffers'];
@@ -137,7 +138,11 @@ export interface WidgetStateSource {
  * reported, models of modules the source lacks left out. `quietStart`: serialize once now as the baseline without reporting it (models just
  * restored from a file are not a change). Returns the unsubscribe.
  */
-export function followWidgetState(source: WidgetStateSource, report: (models: Record<string, SavedModel>) => void, options: { quietStart?: boolean } = {}): () => void {
+export function followWidgetState(
+  source: WidgetStateSource,
+  report: (models: Record<string, SavedModel>) => void,
+  options: { quietStart?: boolean } = {},
+): () => void {
   let last: string | undefined;
   let running = false;
   let again = false;
@@ -152,7 +157,9 @@ export function followWidgetState(source: WidgetStateSource, report: (models: Re
       do {
         again = false;
         const all = readWidgetState({ widgets: { [WIDGET_STATE_MIME]: await source.get_state({ drop_defaults: true }) } })?.state ?? {};
-        const models = Object.fromEntries(Object.entries(all).filter(([, m]) => source.knowsModule(m.model_module, m.model_module_version ?? '')));
+        const models = Object.fromEntries(
+          Object.entries(all).filter(([, m]) => source.knowsModule(m.model_module, m.model_module_version ?? '')),
+        );
         const text = JSON.stringify(models);
         if (stopped || text === last) continue;
         last = text;

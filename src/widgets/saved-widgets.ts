@@ -45,7 +45,9 @@ export class SavedWidgets implements WidgetDisplay {
       // reported where it is displayed, the others still show.
       // A deep copy: set_state puts decoded buffers into the state it is given (the notebook's metadata here).
       const copy: IManagerState = JSON.parse(JSON.stringify(this.document));
-      const restored = manager.set_state(copy).catch((error: unknown) => console.warn('Pyloom: some saved widgets could not be restored:', error));
+      const restored = manager
+        .set_state(copy)
+        .catch((error: unknown) => console.warn('Pyloom: some saved widgets could not be restored:', error));
       void restored.then(() =>
         followWidgetState(
           manager,

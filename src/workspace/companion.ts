@@ -73,6 +73,7 @@ export function readDataFilesAttribute(text: string | null, base: string): Compa
     return { files: [], errors: [`data-files is not a JSON list (${errorMessage(error)}); write e.g. ${DATA_FILES_EXAMPLE}`] };
   }
   const list = readCompanionFiles(value, base, 'data-files');
-  if (!Array.isArray(value)) list.errors = [`data-files must be a JSON list of {"path", "url", "sha256"} objects; write e.g. ${DATA_FILES_EXAMPLE}`];
+  if (!Array.isArray(value))
+    list.errors = [`data-files must be a JSON list of {"path", "url", "sha256"} objects; write e.g. ${DATA_FILES_EXAMPLE}`];
   return list;
 }

@@ -56,7 +56,8 @@ export class WorkspaceFiles extends EventTarget {
 
   /** Call one worker operation; rejects (never hangs) when the worker is replaced meanwhile. */
   async #call<T>(run: (files: WorkspaceRemote) => Promise<T>): Promise<T> {
-    if (!this.#runtime) throw new Error("this notebook runs on a Jupyter server: its files are on that server, not in this browser's workspace");
+    if (!this.#runtime)
+      throw new Error("this notebook runs on a Jupyter server: its files are on that server, not in this browser's workspace");
     const { files, ended } = await this.#runtime.workspace();
     return Promise.race([run(files), ended]);
   }
@@ -158,7 +159,9 @@ export class WorkspaceFiles extends EventTarget {
   }
 }
 
-type WorkspaceRemote = { [K in keyof WorkspaceApi]: (...args: Parameters<WorkspaceApi[K]>) => Promise<Awaited<ReturnType<WorkspaceApi[K]>>> };
+type WorkspaceRemote = {
+  [K in keyof WorkspaceApi]: (...args: Parameters<WorkspaceApi[K]>) => Promise<Awaited<ReturnType<WorkspaceApi[K]>>>;
+};
 
 /** Bytes for people: 1.2 MB. */
 export function formatBytes(bytes: number): string {

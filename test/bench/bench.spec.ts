@@ -46,7 +46,10 @@ async function visits(browser: Browser): Promise<{ first: number; second: number
   const first = await visit();
   // Polled from here: the offline copy and the snapshot are written in the background.
   await expect
-    .poll(() => page.evaluate(() => window.secondVisitReady()), { timeout: 120_000, message: 'the offline copy or the snapshot was not stored within 2 minutes' })
+    .poll(() => page.evaluate(() => window.secondVisitReady()), {
+      timeout: 120_000,
+      message: 'the offline copy or the snapshot was not stored within 2 minutes',
+    })
     .toBe(true);
   await page.goto('/test/bench/pages/pyloom.html');
   const second = await visit();
@@ -55,7 +58,8 @@ async function visits(browser: Browser): Promise<{ first: number; second: number
   await page.goto('/test/bench/pages/pyloom.html');
   const offline = await visit();
   await context.close();
-  if (offline.snapshot !== 'restored') throw new Error(`the offline visit booted with snapshot: ${offline.snapshot}; the second with ${second.snapshot}`);
+  if (offline.snapshot !== 'restored')
+    throw new Error(`the offline visit booted with snapshot: ${offline.snapshot}; the second with ${second.snapshot}`);
   return { first: first.firstResultMs, second: second.firstResultMs, offline: offline.firstResultMs, secondSnapshot: second.snapshot };
 }
 
@@ -127,16 +131,26 @@ test('start, round trips, print flood', async ({ browser }) => {
   rows.push(
     ['machine', `${machine.cpu}, ${machine.cores} cores; Chromium ${browser.version()} (headless); Pyodide ${warm.boot?.pyodideVersion}`],
     [`(a) bare loadPyodide + 1+1, median of ${RUNS}`, f(median(bare))],
-    [`(b) Pyloom first visit to first result, median of ${RUNS}`, `${f(median(pyloom))} (${(median(pyloom) / median(bare)).toFixed(2)}× a)`],
-    [`(c) Pyloom second visit (cache + snapshot), median of ${RUNS}`, `${f(median(second))} (${(median(second) / median(bare)).toFixed(2)}× a)`],
-    [`(d) Pyloom second visit, network off, median of ${RUNS}`, `${f(median(offline))} (${(median(offline) / median(bare)).toFixed(2)}× a)`],
+    [
+      `(b) Pyloom first visit to first result, median of ${RUNS}`,
+      `${f(median(pyloom))} (${(median(pyloom) / median(bare)).toFixed(2)}× a)`,
+    ],
+    [
+      `(c) Pyloom second visit (cache + snapshot), median of ${RUNS}`,
+      `${f(median(second))} (${(median(second) / median(bare)).toFixed(2)}× a)`,
+    ],
+    [
+      `(d) Pyloom second visit, network off, median of ${RUNS}`,
+      `${f(median(offline))} (${(median(offline) / median(bare)).toFixed(2)}× a)`,
+    ],
     [`execute("1+1") round trip, median / p95 of ${ROUND_TRIPS}`, `${f(median(warm.times))} / ${f(percentile(warm.times, 95))}`],
     ['100,000 printed lines', `${f(warm.floodMs)}, ${warm.messages} messages, longest main-thread task ${f(warm.longestTaskMs)}`],
   );
 });
 
 test('long output on the main thread: 200,000 lines folded, then expanded', async ({ browser }) => {
-  const samples: { foldedMs: number; expandMs: number; ticks: number; medianGapMs: number; longestGapMs: number; longestTaskMs: number }[] = [];
+  const samples: { foldedMs: number; expandMs: number; ticks: number; medianGapMs: number; longestGapMs: number; longestTaskMs: number }[] =
+    [];
   for (let i = 0; i < RUNS; i += 1) {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -180,7 +194,14 @@ test('long output on the main thread: 200,000 lines folded, then expanded', asyn
         for (const entry of observer.takeRecords()) longestTaskMs = Math.max(longestTaskMs, entry.duration);
         observer.disconnect();
         const sorted = [...gaps].sort((a, b) => a - b);
-        return { foldedMs, expandMs, ticks: gaps.length, medianGapMs: sorted[Math.floor(sorted.length / 2)] ?? 0, longestGapMs: sorted.at(-1) ?? 0, longestTaskMs };
+        return {
+          foldedMs,
+          expandMs,
+          ticks: gaps.length,
+          medianGapMs: sorted[Math.floor(sorted.length / 2)] ?? 0,
+          longestGapMs: sorted.at(-1) ?? 0,
+          longestTaskMs,
+        };
       }),
     );
     await context.close();
@@ -197,11 +218,14 @@ test('long output on the main thread: 200,000 lines folded, then expanded', asyn
   };
   rows.push(
     [`200,000 output lines, folded render, median of ${RUNS}`, f(m('foldedMs'))],
-    [`200,000 lines expanded ("Show all"), median of ${RUNS}`, `${f(m('expandMs'))}; main-thread gap (10 ms timer) median ${f(m('medianGapMs'))}, longest ${f(m('longestGapMs'))}; longest task ${f(m('longestTaskMs'))}`],
+    [
+      `200,000 lines expanded ("Show all"), median of ${RUNS}`,
+      `${f(m('expandMs'))}; main-thread gap (10 ms timer) median ${f(m('medianGapMs'))}, longest ${f(m('longestGapMs'))}; longest task ${f(m('longestTaskMs'))}`,
+    ],
   );
 });
 
-test('interrupt latency: interrupt() to the cell\'s KeyboardInterrupt reply', async ({ browser }) => {
+test("interrupt latency: interrupt() to the cell's KeyboardInterrupt reply", async ({ browser }) => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto('/test/e2e/pages/harness.html');

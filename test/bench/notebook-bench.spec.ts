@@ -61,18 +61,28 @@ async function traced(browser: Browser, page: Page, phase: () => Promise<void>):
   await phase();
   const events = (JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] }).traceEvents;
   const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-  const tasks = events.filter((e) => e.pid === main?.pid && e.tid === main?.tid && e.ph === 'X' && e.name === 'RunTask' && e.tdur !== undefined);
+  const tasks = events.filter(
+    (e) => e.pid === main?.pid && e.tid === main?.tid && e.ph === 'X' && e.name === 'RunTask' && e.tdur !== undefined,
+  );
   const cpu = tasks.map((e) => (e.tdur ?? 0) / 1000);
   return { longestTaskCpuMs: Math.max(0, ...cpu), totalCpuMs: cpu.reduce((a, b) => a + b, 0) };
 }
 
-const stopProbe = (page: Page) => page.evaluate(() => (window as unknown as { stopProbe(): Promise<{ longTaskMs: number; maxGapMs: number }> }).stopProbe());
+const stopProbe = (page: Page) =>
+  page.evaluate(() => (window as unknown as { stopProbe(): Promise<{ longTaskMs: number; maxGapMs: number }> }).stopProbe());
 
 function notebook(): Buffer {
   const cells = Array.from({ length: CELLS }, (_, i) =>
     i % 10 === 0
       ? { id: `m${i}`, cell_type: 'markdown', metadata: {}, source: `## Section ${i / 10}\nSome *text* for section ${i / 10}.` }
-      : { id: `c${i}`, cell_type: 'code', metadata: {}, execution_count: i, source: `value_${i} = ${i} * 2\nprint(value_${i})`, outputs: [{ output_type: 'stream', name: 'stdout', text: `${i * 2}\n` }] },
+      : {
+          id: `c${i}`,
+          cell_type: 'code',
+          metadata: {},
+          execution_count: i,
+          source: `value_${i} = ${i} * 2\nprint(value_${i})`,
+          outputs: [{ output_type: 'stream', name: 'stdout', text: `${i * 2}\n` }],
+        },
   );
   return Buffer.from(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }));
 }
@@ -123,5 +133,7 @@ test('notebook page: open 400 cells, select and move 100', async ({ page, browse
   const f = (ms: number) => `${ms.toFixed(0)} ms`;
   const row = (name: string, r: { ms: number; longTaskMs: number; maxGapMs: number; longestTaskCpuMs: number; totalCpuMs: number }) =>
     `${name.padEnd(44)} ${f(r.ms).padStart(8)} total; longest task ${r.longTaskMs ? f(r.longTaskMs) : '< 50 ms'} (probe gap ${f(r.maxGapMs)}); CPU: longest task ${f(r.longestTaskCpuMs)}, all tasks ${f(r.totalCpuMs)}`;
-  console.log(`\n${row(`open a ${CELLS}-cell notebook`, results.open400Cells)}\n${row(`extend the selection to ${SELECTED} cells (Shift+J)`, results.extendSelectionTo100Cells)}\n${row(`move ${SELECTED} selected cells ${MOVES}× (Ctrl+Shift+Down)`, results.move100Cells)}\n`);
+  console.log(
+    `\n${row(`open a ${CELLS}-cell notebook`, results.open400Cells)}\n${row(`extend the selection to ${SELECTED} cells (Shift+J)`, results.extendSelectionTo100Cells)}\n${row(`move ${SELECTED} selected cells ${MOVES}× (Ctrl+Shift+Down)`, results.move100Cells)}\n`,
+  );
 });

@@ -18,8 +18,15 @@ test('notebook files vs the IndexedDB store', async ({ page }) => {
     await root.removeEntry('workspace', { recursive: true }).catch(() => undefined);
     // A notebook of 20 code cells with text outputs (~60 kB as .ipynb).
     const cells = Array.from({ length: 20 }, (_, i) => ({
-      id: `c${i}`, cell_type: 'code', metadata: {}, execution_count: i + 1, source: `x${i} = ${i}\nprint(x${i})`,
-      outputs: [{ output_type: 'stream', name: 'stdout', text: `${'value '.repeat(400)}\n` }, { output_type: 'execute_result', execution_count: i + 1, data: { 'text/plain': String(i) }, metadata: {} }],
+      id: `c${i}`,
+      cell_type: 'code',
+      metadata: {},
+      execution_count: i + 1,
+      source: `x${i} = ${i}\nprint(x${i})`,
+      outputs: [
+        { output_type: 'stream', name: 'stdout', text: `${'value '.repeat(400)}\n` },
+        { output_type: 'execute_result', execution_count: i + 1, data: { 'text/plain': String(i) }, metadata: {} },
+      ],
     }));
     const notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells };
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -55,7 +62,15 @@ test('notebook files vs the IndexedDB store', async ({ page }) => {
     const report = await migrate(files, { dbName: 'bench-migrate' });
     const migration = performance.now() - t0;
     await root.removeEntry('workspace', { recursive: true }).catch(() => undefined);
-    return { bytes: JSON.stringify(notebook).length, oldOpen, oldSave, fileOpen, fileSave, migrated: report.moved.length, migrationMs: migration };
+    return {
+      bytes: JSON.stringify(notebook).length,
+      oldOpen,
+      oldSave,
+      fileOpen,
+      fileSave,
+      migrated: report.moved.length,
+      migrationMs: migration,
+    };
   });
   mkdirSync('test/bench/results', { recursive: true });
   writeFileSync('test/bench/results/notebook-files.json', JSON.stringify(figures, null, 2));

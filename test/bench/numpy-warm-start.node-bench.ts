@@ -50,7 +50,11 @@ async function bare(): Promise<number> {
   const started = performance.now();
   const { loadPyodide } = await import('pyodide-0.29');
   // A fresh package cache: Node Pyodide would otherwise keep the wheel in node_modules (a warm cache).
-  const py = await loadPyodide({ indexURL: PYODIDE_029_DIR, packageBaseUrl: `${server!.base}/`, packageCacheDir: mkdtempSync(join(tmpdir(), 'pyloom-bench-')) });
+  const py = await loadPyodide({
+    indexURL: PYODIDE_029_DIR,
+    packageBaseUrl: `${server!.base}/`,
+    packageCacheDir: mkdtempSync(join(tmpdir(), 'pyloom-bench-')),
+  });
   await py.loadPackage('numpy');
   const value = String(py.runPython('import numpy; numpy.arange(10).sum()'));
   if (value !== '45') throw new Error(`bare numpy gave ${value}`);

@@ -9,7 +9,14 @@ const OUT_DIR = process.env['PYLOOM_TEST_OUTDIR'] ?? 'dist';
 
 export default defineConfig({
   testDir: '.',
-  testMatch: ['bench.spec.ts', 'remote.spec.ts', 'notebook-bench.spec.ts', 'workspace-bench.spec.ts', 'widgets-bench.spec.ts', 'notebook-files-bench.spec.ts'],
+  testMatch: [
+    'bench.spec.ts',
+    'remote.spec.ts',
+    'notebook-bench.spec.ts',
+    'workspace-bench.spec.ts',
+    'widgets-bench.spec.ts',
+    'notebook-files-bench.spec.ts',
+  ],
   timeout: 20 * 60_000,
   workers: 1,
   reporter: [['list']],

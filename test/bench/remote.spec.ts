@@ -41,7 +41,9 @@ test('remote kernel round trip', async ({ page, baseURL }) => {
     mkdirSync('test/bench/results', { recursive: true });
     writeFileSync('test/bench/results/remote-latest.json', `${JSON.stringify(results, null, 2)}\n`);
     const f = (s: { median: number; p95: number }) => `${s.median.toFixed(2)} ms / ${s.p95.toFixed(2)} ms`;
-    console.log(`\nexecute("1+1") round trip, median / p95 of ${ROUND_TRIPS}\n  local Jupyter Server (IPython kernel, websocket)  ${f(results.jupyterServer)}\n  Pyodide runtime (worker in the page)             ${f(results.pyodide)}\n`);
+    console.log(
+      `\nexecute("1+1") round trip, median / p95 of ${ROUND_TRIPS}\n  local Jupyter Server (IPython kernel, websocket)  ${f(results.jupyterServer)}\n  Pyodide runtime (worker in the page)             ${f(results.pyodide)}\n`,
+    );
   } finally {
     await server.stop();
   }

@@ -96,7 +96,15 @@ test('widgets: slider → Python → DOM round trip, first widget paint', async 
   const warm: number[] = [];
   for (let i = 0; i < WARM_DISPLAYS; i += 1) warm.push(await timeDisplay(page, `w.IntSlider(value=${i})`));
 
-  await timeDisplay(page, ['s = w.IntSlider(value=0, min=0, max=1000)', 'echo = w.HTML(value="0")', 's.observe(lambda change: setattr(echo, "value", str(change["new"])), names="value")', 'w.VBox([s, echo])'].join('\n'));
+  await timeDisplay(
+    page,
+    [
+      's = w.IntSlider(value=0, min=0, max=1000)',
+      'echo = w.HTML(value="0")',
+      's.observe(lambda change: setattr(echo, "value", str(change["new"])), names="value")',
+      'w.VBox([s, echo])',
+    ].join('\n'),
+  );
   // Each step: a key press on the slider's handle (the model changes, the page sends it), Python's
   // observer sets the HTML widget, and the page shows it; timed to the DOM change (MutationObserver).
   const trips = await page.evaluate(async (count) => {
@@ -132,10 +140,19 @@ test('widgets: slider → Python → DOM round trip, first widget paint', async 
   }, ROUND_TRIPS);
 
   results['sliderRoundTripMs'] = { samples: trips.length, median: median(trips), p95: p95(trips), max: Math.max(...trips) };
-  results['firstWidgetPaintMs'] = { cold: { samples: cold, median: median(cold) }, warm: { samples: warm.length, median: median(warm), p95: p95(warm) } };
+  results['firstWidgetPaintMs'] = {
+    cold: { samples: cold, median: median(cold) },
+    warm: { samples: warm.length, median: median(warm), p95: p95(warm) },
+  };
   const f = (ms: number) => `${ms.toFixed(1)} ms`;
-  rows.push([`slider → Python → DOM round trip (${trips.length})`, `median ${f(median(trips))}, p95 ${f(p95(trips))} (goal p95 ≤ 50 ms), max ${f(Math.max(...trips))}`]);
-  rows.push([`first widget paint after display, cold (${cold.length} fresh pages)`, `median ${f(median(cold))} (${cold.map(f).join(', ')})`]);
+  rows.push([
+    `slider → Python → DOM round trip (${trips.length})`,
+    `median ${f(median(trips))}, p95 ${f(p95(trips))} (goal p95 ≤ 50 ms), max ${f(Math.max(...trips))}`,
+  ]);
+  rows.push([
+    `first widget paint after display, cold (${cold.length} fresh pages)`,
+    `median ${f(median(cold))} (${cold.map(f).join(', ')})`,
+  ]);
   rows.push([`widget paint after display, warm (${warm.length})`, `median ${f(median(warm))}, p95 ${f(p95(warm))}`]);
 });
 
@@ -143,7 +160,8 @@ test('widgets: slider → Python → DOM round trip, first widget paint', async 
 function watchScripts(page: Page): { url: string; body: Promise<Buffer> }[] {
   const scripts: { url: string; body: Promise<Buffer> }[] = [];
   page.on('response', (response) => {
-    if (new URL(response.url()).pathname.endsWith('.js')) scripts.push({ url: response.url(), body: response.body().catch(() => Buffer.alloc(0)) });
+    if (new URL(response.url()).pathname.endsWith('.js'))
+      scripts.push({ url: response.url(), body: response.body().catch(() => Buffer.alloc(0)) });
   });
   return scripts;
 }
@@ -164,7 +182,8 @@ test('lazy chunks: bytes each one adds when first used', async ({ page }) => {
       gzip: bodies.reduce((sum, body) => sum + gzipSync(body).length, 0),
     };
   };
-  const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../fixtures/plots/${name}`, import.meta.url), 'utf8'));
+  const fixture = (name: string): Record<string, unknown> =>
+    JSON.parse(readFileSync(new URL(`../fixtures/plots/${name}`, import.meta.url), 'utf8'));
   const show = (bundle: unknown) =>
     page.evaluate(async (data) => {
       const output = window.makeOutput(false);
@@ -177,8 +196,12 @@ test('lazy chunks: bytes each one adds when first used', async ({ page }) => {
   await page.goto('/test/e2e/pages/plots.html');
   await expect(page.locator('body[data-ready=true]')).toBeAttached();
   await record('Plotly (plotly.js-dist-min)', plotScripts, () => show(fixture('plotly.json')['bundle']));
-  await record('Vega-Lite / Vega (vega-embed + interpreter)', plotScripts, () => show({ 'application/vnd.vega.v5+json': fixture('vega-v5.json')['spec'] }));
-  await record('Bokeh (BokehJS 3.9.0 core)', plotScripts, () => show({ 'application/vnd.bokeh.json-item+json': fixture('bokeh.json')['item'] }));
+  await record('Vega-Lite / Vega (vega-embed + interpreter)', plotScripts, () =>
+    show({ 'application/vnd.vega.v5+json': fixture('vega-v5.json')['spec'] }),
+  );
+  await record('Bokeh (BokehJS 3.9.0 core)', plotScripts, () =>
+    show({ 'application/vnd.bokeh.json-item+json': fixture('bokeh.json')['item'] }),
+  );
 
   const widgetScripts = watchScripts(page);
   await widgetPage(page);
@@ -188,5 +211,9 @@ test('lazy chunks: bytes each one adds when first used', async ({ page }) => {
 
   results['lazyChunkBytes'] = chunks;
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-  for (const [name, chunk] of Object.entries(chunks)) rows.push([`lazy chunk: ${name}`, `${kb(chunk.raw)} raw, ${kb(chunk.gzip)} gzip (${chunk.files.length} file${chunk.files.length === 1 ? '' : 's'})`]);
+  for (const [name, chunk] of Object.entries(chunks))
+    rows.push([
+      `lazy chunk: ${name}`,
+      `${kb(chunk.raw)} raw, ${kb(chunk.gzip)} gzip (${chunk.files.length} file${chunk.files.length === 1 ? '' : 's'})`,
+    ]);
 });

@@ -16,7 +16,11 @@ const median = (xs: number[]) => {
 interface BenchWindow {
   pyloomApp: {
     runtime: { ready: Promise<unknown>; execute(code: string): Promise<{ outputs: { output_type: string; text?: string }[] }> };
-    files: { upload(items: { path: string; file: Blob }[]): Promise<void>; write(path: string, data: Blob): Promise<unknown>; clear(): Promise<void> };
+    files: {
+      upload(items: { path: string; file: Blob }[]): Promise<void>;
+      write(path: string, data: Blob): Promise<unknown>;
+      clear(): Promise<void>;
+    };
   };
 }
 
@@ -87,7 +91,8 @@ test('workspace benchmark', async ({ browser }) => {
         ticking = false;
         await new Promise((resolve) => setTimeout(resolve, 0));
         observer.disconnect();
-        if (!reply.outputs.some((o) => o.text?.startsWith('id,name'))) throw new Error(`big.csv not readable: ${JSON.stringify(reply.outputs)}`);
+        if (!reply.outputs.some((o) => o.text?.startsWith('id,name')))
+          throw new Error(`big.csv not readable: ${JSON.stringify(reply.outputs)}`);
         return { ms, longestTaskMs, maxGapMs };
       }),
     );
@@ -111,7 +116,10 @@ test('workspace benchmark', async ({ browser }) => {
     const reply = await (window as unknown as BenchWindow).pyloomApp.runtime.execute(
       'import os\nprint(sum(os.path.getsize("data/" + n) for n in os.listdir("data")))',
     );
-    return reply.outputs.map((o) => o.text ?? '').join('').trim();
+    return reply.outputs
+      .map((o) => o.text ?? '')
+      .join('')
+      .trim();
   });
   await page.evaluate(() => (window as unknown as BenchWindow).pyloomApp.files.clear());
   await context.close();

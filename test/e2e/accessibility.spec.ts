@@ -16,15 +16,64 @@ const NOTEBOOK = {
   nbformat_minor: 5,
   metadata: {},
   cells: [
-    { id: 'md', cell_type: 'markdown', metadata: {}, source: '# Cities\nPopulation figures, *rounded*, with a [link](https://example.org).' },
-    { id: 'res', cell_type: 'code', metadata: {}, execution_count: 1, source: 'n = 3\nn * 7', outputs: [{ output_type: 'execute_result', execution_count: 1, data: { 'text/plain': '21' }, metadata: {} }] },
-    { id: 'out', cell_type: 'code', metadata: {}, execution_count: 2, source: 'print("hello")', outputs: [{ output_type: 'stream', name: 'stdout', text: 'hello\n' }] },
     {
-      id: 'err', cell_type: 'code', metadata: {}, execution_count: 3, source: '1 / 0',
-      outputs: [{ output_type: 'error', ename: 'ZeroDivisionError', evalue: 'division by zero', traceback: ['\x1b[0;31m---------------------------------------------------------------------------\x1b[0m', '\x1b[0;31mZeroDivisionError\x1b[0m                         Traceback (most recent call last)', 'Cell \x1b[0;32mIn[3], line 1\x1b[0m\n\x1b[0;32m----> 1\x1b[0m \x1b[38;5;241m1\x1b[39m \x1b[38;5;241m/\x1b[39m \x1b[38;5;241m0\x1b[39m', '\x1b[0;31mZeroDivisionError\x1b[0m: division by zero'] }],
+      id: 'md',
+      cell_type: 'markdown',
+      metadata: {},
+      source: '# Cities\nPopulation figures, *rounded*, with a [link](https://example.org).',
     },
-    { id: 'img', cell_type: 'code', metadata: {}, execution_count: 4, source: 'Image(data)', outputs: [{ output_type: 'display_data', data: { 'image/png': PNG, 'text/plain': '<Image>' }, metadata: {} }] },
-    { id: 'tab', cell_type: 'code', metadata: {}, execution_count: 5, source: 'df', outputs: [{ output_type: 'execute_result', execution_count: 5, data: { 'text/html': TABLE, 'text/plain': 'df' }, metadata: {} }] },
+    {
+      id: 'res',
+      cell_type: 'code',
+      metadata: {},
+      execution_count: 1,
+      source: 'n = 3\nn * 7',
+      outputs: [{ output_type: 'execute_result', execution_count: 1, data: { 'text/plain': '21' }, metadata: {} }],
+    },
+    {
+      id: 'out',
+      cell_type: 'code',
+      metadata: {},
+      execution_count: 2,
+      source: 'print("hello")',
+      outputs: [{ output_type: 'stream', name: 'stdout', text: 'hello\n' }],
+    },
+    {
+      id: 'err',
+      cell_type: 'code',
+      metadata: {},
+      execution_count: 3,
+      source: '1 / 0',
+      outputs: [
+        {
+          output_type: 'error',
+          ename: 'ZeroDivisionError',
+          evalue: 'division by zero',
+          traceback: [
+            '\x1b[0;31m---------------------------------------------------------------------------\x1b[0m',
+            '\x1b[0;31mZeroDivisionError\x1b[0m                         Traceback (most recent call last)',
+            'Cell \x1b[0;32mIn[3], line 1\x1b[0m\n\x1b[0;32m----> 1\x1b[0m \x1b[38;5;241m1\x1b[39m \x1b[38;5;241m/\x1b[39m \x1b[38;5;241m0\x1b[39m',
+            '\x1b[0;31mZeroDivisionError\x1b[0m: division by zero',
+          ],
+        },
+      ],
+    },
+    {
+      id: 'img',
+      cell_type: 'code',
+      metadata: {},
+      execution_count: 4,
+      source: 'Image(data)',
+      outputs: [{ output_type: 'display_data', data: { 'image/png': PNG, 'text/plain': '<Image>' }, metadata: {} }],
+    },
+    {
+      id: 'tab',
+      cell_type: 'code',
+      metadata: {},
+      execution_count: 5,
+      source: 'df',
+      outputs: [{ output_type: 'execute_result', execution_count: 5, data: { 'text/html': TABLE, 'text/plain': 'df' }, metadata: {} }],
+    },
   ],
 };
 
@@ -34,7 +83,9 @@ async function openAuditNotebook(page: Page): Promise<void> {
   const { nbformat: _version, ...unversioned } = NOTEBOOK;
   // A file chosen before the app has set up its first notebook is not seen (as in notebook-page.ts).
   await expect(page.locator('#name')).not.toHaveValue('');
-  await page.locator('#open-file').setInputFiles({ name: 'cities.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(unversioned)) });
+  await page
+    .locator('#open-file')
+    .setInputFiles({ name: 'cities.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(unversioned)) });
   await expect(page.locator('#name')).toHaveValue(/^cities(-\d+)?\.ipynb$/);
   await expect(page.locator('py-cell')).toHaveCount(NOTEBOOK.cells.length);
   await expect(page.locator('#file-warnings')).toBeVisible();
@@ -46,7 +97,11 @@ async function openAuditNotebook(page: Page): Promise<void> {
 /** Serious and critical violations, and `region` (moderate: content outside landmarks), one line each, with where they are. */
 async function audit(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
-  const results = await page.evaluate(() => (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, { resultTypes: ['violations'] }));
+  const results = await page.evaluate(() =>
+    (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, {
+      resultTypes: ['violations'],
+    }),
+  );
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'region')
     .flatMap((v) => v.nodes.map((node) => `${v.impact} ${v.id}: ${JSON.stringify(node.target)} ${node.failureSummary ?? ''}`));
@@ -57,7 +112,9 @@ async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise
 }
 
 for (const scheme of ['light', 'dark'] as const) {
-  test(`notebook page, ${scheme} theme: no serious or critical axe violation, all content in landmarks; screenshot`, async ({ page }, testInfo) => {
+  test(`notebook page, ${scheme} theme: no serious or critical axe violation, all content in landmarks; screenshot`, async ({
+    page,
+  }, testInfo) => {
     await page.emulateMedia({ colorScheme: scheme });
     await page.setViewportSize({ width: 1280, height: 900 });
     await openAuditNotebook(page);
@@ -82,7 +139,9 @@ for (const scheme of ['light', 'dark'] as const) {
     expect(await audit(page)).toEqual([]);
   });
 
-  test(`embed demo page, ${scheme} theme: no serious or critical axe violation, all content in landmarks, after running every cell; screenshot`, async ({ page }, testInfo) => {
+  test(`embed demo page, ${scheme} theme: no serious or critical axe violation, all content in landmarks, after running every cell; screenshot`, async ({
+    page,
+  }, testInfo) => {
     await page.emulateMedia({ colorScheme: scheme });
     await page.goto('/src/embed/demo/index.html');
     await page.getByRole('button', { name: 'Run all on this page' }).click();
@@ -114,8 +173,14 @@ test('header: one line at 1280 px, reflows without overflow below 800 px; visibl
   const rows = () =>
     page.evaluate(() => {
       const header = document.querySelector('header')!;
-      const tops = [...header.children].filter((el) => (el as HTMLElement).offsetParent !== null).map((el) => Math.round(el.getBoundingClientRect().top + el.getBoundingClientRect().height / 2));
-      return { rows: new Set(tops.map((t) => Math.round(t / 8))).size, overflow: header.scrollWidth - header.clientWidth, height: header.getBoundingClientRect().height };
+      const tops = [...header.children]
+        .filter((el) => (el as HTMLElement).offsetParent !== null)
+        .map((el) => Math.round(el.getBoundingClientRect().top + el.getBoundingClientRect().height / 2));
+      return {
+        rows: new Set(tops.map((t) => Math.round(t / 8))).size,
+        overflow: header.scrollWidth - header.clientWidth,
+        height: header.getBoundingClientRect().height,
+      };
     });
   const wide = await rows();
   expect(wide.rows).toBe(1);

@@ -18,13 +18,18 @@ const python = JSON.parse(lock.toString()).info.python as string;
 /** A server that answers every request 404, readable cross-origin (CORS, CORP). */
 async function notFoundServer(): Promise<{ url: string; server: Server }> {
   const server = createServer((_req, res) =>
-    res.writeHead(404, { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin', Connection: 'close' }).end('no such file'),
+    res
+      .writeHead(404, { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin', Connection: 'close' })
+      .end('no such file'),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/data/gone.csv`, server };
 }
 
-test('page config files and a cell\'s data-files are fetched before the cell runs; a failed fetch, a bad checksum and bad syntax are shown on the cell', async ({ page, baseURL }) => {
+test("page config files and a cell's data-files are fetched before the cell runs; a failed fetch, a bad checksum and bad syntax are shown on the cell", async ({
+  page,
+  baseURL,
+}) => {
   test.setTimeout(240_000);
   const missing = await notFoundServer();
   await page.goto(`/test/e2e/pages/embed-files.html?missing=${encodeURIComponent(missing.url)}`);
@@ -37,17 +42,21 @@ test('page config files and a cell\'s data-files are fetched before the cell run
   await expect(outputOf(page, 1).locator('pre.stdout')).toHaveText('True False False\n');
   const errors = outputOf(page, 1).locator('pre.stderr');
   await expect(errors).toContainText(`Data files: could not fetch ${missing.url} for "gone.csv": HTTP 404 Not Found`);
-  await expect(errors).toContainText(`Data files: ${baseURL}/pyodide/pyodide-lock.json?as=embed-bad for "bad.json" does not match its sha256`);
+  await expect(errors).toContainText(
+    `Data files: ${baseURL}/pyodide/pyodide-lock.json?as=embed-bad for "bad.json" does not match its sha256`,
+  );
   await expect(cells(page).nth(1)).toHaveAttribute('data-status', 'ok');
 
   await run(page, 2);
   await expect(outputOf(page, 2).locator('pre.stdout')).toHaveText('ran\n');
   await expect(outputOf(page, 2).locator('pre.stderr')).toContainText(`Data files: data-files is not a JSON list (`);
-  await expect(outputOf(page, 2).locator('pre.stderr')).toContainText(`write e.g. data-files='[{"path": "data/iris.csv", "url": "iris.csv"`);
+  await expect(outputOf(page, 2).locator('pre.stderr')).toContainText(
+    `write e.g. data-files='[{"path": "data/iris.csv", "url": "iris.csv"`,
+  );
   missing.server.close();
 });
 
-test('the embed page\'s companion files work offline after one online visit', async ({ page, context }) => {
+test("the embed page's companion files work offline after one online visit", async ({ page, context }) => {
   test.setTimeout(300_000);
   // The notebook page registers the service worker, whose scope covers the docs pages beside it.
   await openNotebook(page);

@@ -10,7 +10,9 @@ const cells = (page: Page) => page.locator('.thebe-cell');
 const outputOf = (page: Page, index: number) => cells(page).nth(index).locator('py-output');
 const runButton = (page: Page, index: number) => cells(page).nth(index).locator('.thebelab-run-button');
 
-test('a sphinx-thebe page: the Live Code button sets up the cells through thebelab, its status label follows, thebe-init runs, a second click changes nothing', async ({ page }) => {
+test('a sphinx-thebe page: the Live Code button sets up the cells through thebelab, its status label follows, thebe-init runs, a second click changes nothing', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   // Served as a static docs host would (no cross-origin isolation headers); not part of the build.
   await page.route('**/docs/loops/index.html', (route) => route.fulfill({ contentType: 'text/html', body: readFileSync(PAGE) }));

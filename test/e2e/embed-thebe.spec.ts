@@ -7,7 +7,9 @@ const cells = (page: Page) => page.locator('.pyloom-cell');
 const outputOf = (page: Page, index: number) => cells(page).nth(index).locator('py-output');
 const runButton = (page: Page, index: number) => cells(page).nth(index).getByRole('button', { name: 'Run this Python cell' });
 
-test('a course page with the literal config: Activate sets up div.cell_input pre cells, Python starts (requestKernel), cells run; no CSP violation without unsafe-eval', async ({ page }) => {
+test('a course page with the literal config: Activate sets up div.cell_input pre cells, Python starts (requestKernel), cells run; no CSP violation without unsafe-eval', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await page.addInitScript(() => {
     const seen: string[] = [];
@@ -21,7 +23,9 @@ test('a course page with the literal config: Activate sets up div.cell_input pre
   // bootstrap is not set: Thebe waits for the page (here its Activate widget), and so does Pyloom.
   await expect(cells(page)).toHaveCount(0);
   await expect(page.locator('.thebe-status-field')).toHaveText('No Kernel Attached');
-  expect(await page.evaluate(() => [typeof window.thebelab?.bootstrap, window.thebe === window.thebelab, window.thebelab?.engine])).toEqual(['function', true, 'pyloom']);
+  expect(await page.evaluate(() => [typeof window.thebelab?.bootstrap, window.thebe === window.thebelab, window.thebelab?.engine])).toEqual(
+    ['function', true, 'pyloom'],
+  );
   expect(messages.filter((m) => m.includes('Thebe config'))).toEqual([]); // read, not "ignored"
 
   await page.getByRole('button', { name: 'Activate' }).click();
@@ -49,11 +53,15 @@ test('a course page with the literal config: Activate sets up div.cell_input pre
   // The control: the policy is in force, so a string evaluated by the page is blocked and reported
   // (Playwright's own evaluate bypasses CSP, a string given to setTimeout does not).
   await page.evaluate(() => setTimeout('window.cspProbe = "ran"', 0));
-  await expect.poll(() => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual(['script-src eval']);
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations))
+    .toEqual(['script-src eval']);
   expect(await page.evaluate(() => (window as unknown as { cspProbe?: string }).cspProbe)).toBeUndefined();
 });
 
-test('a Jupyter Book page: highlighting kept until the editor loads, the launch button calls thebelab.bootstrap() and its label follows thebelab.on("status"), predefined output until Run, kernelOptions.path', async ({ page }) => {
+test('a Jupyter Book page: highlighting kept until the editor loads, the launch button calls thebelab.bootstrap() and its label follows thebelab.on("status"), predefined output until Run, kernelOptions.path', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   const notes: string[] = [];
   page.on('console', (message) => notes.push(message.text()));
@@ -102,7 +110,9 @@ test('a Jupyter Book page: highlighting kept until the editor loads, the launch 
   await page.screenshot({ path: test.info().outputPath('thebe-jupyter-book.png'), fullPage: true });
 });
 
-test('stripPrompts: a Pygments-highlighted doctest block becomes one cell per example, runs; a data-language="r" block cannot run; and the embed loads no eval or new Function before Run', async ({ page }) => {
+test('stripPrompts: a Pygments-highlighted doctest block becomes one cell per example, runs; a data-language="r" block cannot run; and the embed loads no eval or new Function before Run', async ({
+  page,
+}) => {
   const scripts: { url: string; body: string }[] = [];
   let beforeRun = true;
   page.on('response', async (response) => {
@@ -150,11 +160,15 @@ test('a Thebe config with a syntax error: the console gives line and column, the
   await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('still runs\n', { timeout: 120_000 });
 });
 
-test('bootstrap() can be called again after load: it sets up blocks added since, and resolves with the cells; renderAllCells({ selector, codeMirrorConfig }); requestKernel() with events.on', async ({ page }) => {
+test('bootstrap() can be called again after load: it sets up blocks added since, and resolves with the cells; renderAllCells({ selector, codeMirrorConfig }); requestKernel() with events.on', async ({
+  page,
+}) => {
   await page.goto('/test/e2e/pages/thebe.html');
   await expect(cells(page)).toHaveCount(2);
   // bootstrap: true set them up on load; thebelab.cells lists them, as in Thebe.
-  expect(await page.evaluate(() => window.thebelab!.cells.map(({ cell }) => cell.className))).toEqual(Array(2).fill('pyloom-cell thebe-cell thebelab-cell'));
+  expect(await page.evaluate(() => window.thebelab!.cells.map(({ cell }) => cell.className))).toEqual(
+    Array(2).fill('pyloom-cell thebe-cell thebelab-cell'),
+  );
   const count = await page.evaluate(async () => {
     const pre = document.createElement('pre');
     pre.setAttribute('data-executable', 'true');
@@ -191,7 +205,10 @@ test('bootstrap() can be called again after load: it sets up blocks added since,
 
 test('a page without a Thebe config gets no Thebe globals and does not load the Thebe page code', async ({ page }) => {
   await page.route('**/docs/plain.html', (route) =>
-    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>plain</title><pre data-executable>1 + 1</pre><script type="module" src="/pyloom-embed.js"></script>' }),
+    route.fulfill({
+      contentType: 'text/html',
+      body: '<!doctype html><title>plain</title><pre data-executable>1 + 1</pre><script type="module" src="/pyloom-embed.js"></script>',
+    }),
   );
   const scripts: Buffer[] = [];
   page.on('response', async (response) => {
@@ -201,13 +218,22 @@ test('a page without a Thebe config gets no Thebe globals and does not load the 
   await expect(page.locator('html[data-pyloom-embed=ready]')).toBeAttached();
   await expect(cells(page)).toHaveCount(1);
   await page.waitForLoadState('networkidle');
-  expect(await page.evaluate(() => [typeof window.thebelab, typeof window.thebe, typeof window.pyloomEmbed])).toEqual(['undefined', 'undefined', 'object']);
+  expect(await page.evaluate(() => [typeof window.thebelab, typeof window.thebe, typeof window.pyloomEmbed])).toEqual([
+    'undefined',
+    'undefined',
+    'object',
+  ]);
   expect(scripts.some((body) => body.includes('JSON5: invalid character'))).toBe(false);
   expect(scripts.some((body) => body.includes('text/x-thebe-config'))).toBe(true); // the control: the embed's own code was seen
-  test.info().annotations.push({ type: 'script bytes before Run (plain page)', description: String(scripts.reduce((n, body) => n + body.length, 0)) });
+  test.info().annotations.push({
+    type: 'script bytes before Run (plain page)',
+    description: String(scripts.reduce((n, body) => n + body.length, 0)),
+  });
 });
 
-test("Python that cannot start: Thebe's status 'failed' with the reason, the 'error' event, the status widget, no unhandled rejection from Activate, and requestKernel() rejects", async ({ page }) => {
+test("Python that cannot start: Thebe's status 'failed' with the reason, the 'error' event, the status widget, no unhandled rejection from Activate, and requestKernel() rejects", async ({
+  page,
+}) => {
   // A Thebe page whose own Pyloom config points Pyodide at a folder that does not exist.
   const html = `<!doctype html><title>no python</title>
     <script type="text/x-thebe-config">{ requestKernel: true }</script>
@@ -238,11 +264,17 @@ test("Python that cannot start: Thebe's status 'failed' with the reason, the 'er
     ),
   );
   expect(result).toMatch(/^rejected: .+/);
-  expect(await page.evaluate(() => (window as unknown as { heard: string[] }).heard)).toEqual(['status:starting', 'status:failed', 'error:error:true']);
+  expect(await page.evaluate(() => (window as unknown as { heard: string[] }).heard)).toEqual([
+    'status:starting',
+    'status:failed',
+    'error:error:true',
+  ]);
   expect(pageErrors).toEqual([]);
 });
 
-test("Thebe's prompts example: stripPrompts with its own selector splits a block that is not executable, and the pieces run", async ({ page }) => {
+test("Thebe's prompts example: stripPrompts with its own selector splits a block that is not executable, and the pieces run", async ({
+  page,
+}) => {
   // The shape of Thebe 0.8's docs/_static/html_examples/prompts.html, with Python in place of Sage.
   const html = `<!doctype html><title>prompts</title>
     <script type="text/x-thebe-config">{ bootstrap: true, stripPrompts: { inPrompt: 'sage: ', continuationPrompt: '....: ', selector: '.sage-input' } }</script>

@@ -110,8 +110,12 @@ test('bytes a docs page loads before and after the first Run', async ({ page }) 
   await expect(outputOf(page, 0).locator('pre.stdout')).toHaveText('x is 6\n', { timeout: 120_000 });
   const after = sizes.filter((s) => s.phase === 'after');
   const sum = (list: typeof sizes) => list.reduce((n, s) => n + s.bytes, 0);
-  console.info(`embed, before the first Run: ${before.length} files, ${sum(before)} bytes (${before.map((s) => `${s.url} ${s.bytes}`).join(', ')})`);
-  console.info(`embed, first Run: ${after.length} more files, ${sum(after)} bytes (${after.map((s) => `${s.url.split('/').pop()} ${s.bytes}`).join(', ')})`);
+  console.info(
+    `embed, before the first Run: ${before.length} files, ${sum(before)} bytes (${before.map((s) => `${s.url} ${s.bytes}`).join(', ')})`,
+  );
+  console.info(
+    `embed, first Run: ${after.length} more files, ${sum(after)} bytes (${after.map((s) => `${s.url.split('/').pop()} ${s.bytes}`).join(', ')})`,
+  );
 });
 
 test('the embed works when its script, worker and Pyodide come from another origin', async ({ page, baseURL }) => {
@@ -150,7 +154,9 @@ test('a cell with data-timeout is interrupted when its time is up, and the runti
 
 // Two tests (the corpus, then the control page), each with its own budget: each boots Python and
 // displays 160 outputs, which takes tens of seconds on a loaded machine.
-test(`the XSS corpus (${XSS_VECTORS.length} vectors as HTML and Markdown) through an embed cell runs nothing on the docs page`, async ({ page }) => {
+test(`the XSS corpus (${XSS_VECTORS.length} vectors as HTML and Markdown) through an embed cell runs nothing on the docs page`, async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {

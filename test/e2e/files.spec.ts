@@ -14,7 +14,10 @@ const sha256 = (bytes: Buffer | Uint8Array) => createHash('sha256').update(bytes
 const panel = (page: Page) => page.locator('py-files');
 const entryName = (name: string) => ({ name: new RegExp(`^(File|Folder) ${name.replace(/\./g, '\\.')}$`) });
 const entry = (page: Page, name: string) => panel(page).getByRole('button', entryName(name));
-const row = (page: Page, name: string) => panel(page).locator('li').filter({ has: page.getByRole('button', entryName(name)) });
+const row = (page: Page, name: string) =>
+  panel(page)
+    .locator('li')
+    .filter({ has: page.getByRole('button', entryName(name)) });
 
 /** Files on disk to drop: scores.csv, helpers.py, and a folder lib/ with a nested file. */
 function dropFixtures(): { csv: string; helpers: string; folder: string } {
@@ -44,7 +47,9 @@ async function runCell(page: Page, name: string, source: string, output: string 
   await expect(page.locator('py-cell').first().locator('py-output')).toHaveText(output, { timeout: 60_000 });
 }
 
-test('drop a CSV and a folder, read them from Python, write out.csv, keep it across reload, Restart and warm start, download it', async ({ page }) => {
+test('drop a CSV and a folder, read them from Python, write out.csv, keep it across reload, Restart and warm start, download it', async ({
+  page,
+}) => {
   test.setTimeout(240_000); // three boots of Python on a shared machine
   // Counts the page's requests for persistent storage (asked once something is saved).
   await page.addInitScript(() => {
@@ -87,7 +92,9 @@ test('drop a CSV and a folder, read them from Python, write out.csv, keep it acr
   };
   await page.reload();
   await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
-  const warm = await page.evaluate(() => (window as unknown as { pyloomApp: { runtime: { bootInfo?: { snapshot: string } } } }).pyloomApp.runtime.bootInfo?.snapshot);
+  const warm = await page.evaluate(
+    () => (window as unknown as { pyloomApp: { runtime: { bootInfo?: { snapshot: string } } } }).pyloomApp.runtime.bootInfo?.snapshot,
+  );
   expect(warm).toBe('restored'); // the reload was a warm start: the snapshot holds no files
   await again('after-reload');
   await expect(entry(page, 'out.csv')).toBeVisible();
@@ -95,17 +102,26 @@ test('drop a CSV and a folder, read them from Python, write out.csv, keep it acr
   await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 60_000 });
   await again('after-restart');
 
-  const [download] = await Promise.all([page.waitForEvent('download'), panel(page).getByRole('button', { name: 'Download out.csv' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    panel(page).getByRole('button', { name: 'Download out.csv' }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe('out.csv');
   expect(sha256(readFileSync(await download.path()))).toBe(sha256(expected));
   const [zip] = await Promise.all([page.waitForEvent('download'), panel(page).getByRole('button', { name: 'Download lib' }).click()]);
   expect(zip.suggestedFilename()).toBe('lib.zip');
-  expect(readFileSync(await zip.path()).subarray(0, 2).toString()).toBe('PK');
+  expect(
+    readFileSync(await zip.path())
+      .subarray(0, 2)
+      .toString(),
+  ).toBe('PK');
 });
 
 test('files by keyboard: new folder, rename into it, view, delete with confirmation', async ({ page }) => {
   await openNotebook(page);
-  await panel(page).getByLabel('Upload files').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello notes') });
+  await panel(page)
+    .getByLabel('Upload files')
+    .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello notes') });
   await expect(entry(page, 'notes.txt')).toBeVisible();
   page.once('dialog', (dialog) => void dialog.accept('archive'));
   await panel(page).getByRole('button', { name: 'New folder' }).click();
@@ -132,12 +148,28 @@ test('files by keyboard: new folder, rename into it, view, delete with confirmat
   await expect(entry(page, 'notes-2026.txt')).toHaveCount(0);
   await runCell(page, 'gone.ipynb', 'import os\nprint(os.listdir("archive"))', '[]');
   // A notebook in the workspace runs from another one (%run), and a module beside it imports.
-  const other = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: 'a', cell_type: 'code', metadata: {}, source: 'from helpers2 import VALUE\nanswer = VALUE * 2', outputs: [], execution_count: null }] };
+  const other = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      {
+        id: 'a',
+        cell_type: 'code',
+        metadata: {},
+        source: 'from helpers2 import VALUE\nanswer = VALUE * 2',
+        outputs: [],
+        execution_count: null,
+      },
+    ],
+  };
   await panel(page).getByRole('button', { name: 'workspace', exact: true }).click();
-  await panel(page).getByLabel('Upload files').setInputFiles([
-    { name: 'other.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)) },
-    { name: 'helpers2.py', mimeType: 'text/x-python', buffer: Buffer.from('VALUE = 21\n') },
-  ]);
+  await panel(page)
+    .getByLabel('Upload files')
+    .setInputFiles([
+      { name: 'other.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)) },
+      { name: 'helpers2.py', mimeType: 'text/x-python', buffer: Buffer.from('VALUE = 21\n') },
+    ]);
   await expect(entry(page, 'other.ipynb')).toBeVisible();
   await runCell(page, 'runner.ipynb', '%run other.ipynb\nprint(answer)', '42');
   // Opening a notebook file from the browser shows it.
@@ -148,7 +180,9 @@ test('files by keyboard: new folder, rename into it, view, delete with confirmat
 
 test('storage full: the upload is refused with the file name and the space, and nothing is lost', async ({ page, baseURL }) => {
   await openNotebook(page);
-  await panel(page).getByLabel('Upload files').setInputFiles({ name: 'keep.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n') });
+  await panel(page)
+    .getByLabel('Upload files')
+    .setInputFiles({ name: 'keep.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n') });
   await expect(entry(page, 'keep.csv')).toBeVisible();
   // The browser's own quota, lowered for this origin (Chromium DevTools protocol): a real QuotaExceededError path.
   const cdp = await page.context().newCDPSession(page);
@@ -165,12 +199,20 @@ test('storage full: the upload is refused with the file name and the space, and 
   await expect(row(page, 'keep.csv')).toContainText('8 B');
 });
 
-test('two tabs: the second is read-only until it takes over; the first saves its pending writes before letting go', async ({ page, context }) => {
+test('two tabs: the second is read-only until it takes over; the first saves its pending writes before letting go', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(240_000);
   await openNotebook(page);
   await expect(page.locator('#read-only')).toBeHidden();
   // Written by Python just after the cell ends (not by the cell): still pending when B takes over.
-  await runCell(page, 'a.ipynb', 'import asyncio\nopen("from-a.txt", "w").write("A")\nasyncio.get_event_loop().call_soon(lambda: open("late.txt", "w").write("late"))\nprint("ok")', 'ok');
+  await runCell(
+    page,
+    'a.ipynb',
+    'import asyncio\nopen("from-a.txt", "w").write("A")\nasyncio.get_event_loop().call_soon(lambda: open("late.txt", "w").write("late"))\nprint("ok")',
+    'ok',
+  );
   const other = await context.newPage();
   await openNotebook(other);
   await expect(other.locator('#read-only')).toBeVisible();
@@ -179,14 +221,22 @@ test('two tabs: the second is read-only until it takes over; the first saves its
   await expect(other.locator('#read-only')).toBeHidden();
   await expect(page.locator('#read-only')).toBeVisible();
   await expect(entry(other, 'late.txt')).toBeVisible();
-  await runCell(other, 'b.ipynb', 'open("from-b.txt", "w").write("B")\nprint(open("from-a.txt").read(), open("late.txt").read())', 'A late');
+  await runCell(
+    other,
+    'b.ipynb',
+    'open("from-b.txt", "w").write("B")\nprint(open("from-a.txt").read(), open("late.txt").read())',
+    'A late',
+  );
   await expect(panel(page).getByRole('button', { name: 'New folder' })).toBeDisabled();
   await page.reload();
   await expect(page.locator('#read-only')).toBeVisible();
   await expect(entry(page, 'from-b.txt')).toBeVisible();
 });
 
-test('a notebook with pyloom.files: fetched before its cells run, checked, and it runs offline after one online visit', async ({ page, context }) => {
+test('a notebook with pyloom.files: fetched before its cells run, checked, and it runs offline after one online visit', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(240_000);
   const lock = readFileSync(resolve(createRequire(import.meta.url).resolve('pyodide/pyodide.mjs'), '../pyodide-lock.json'));
   // A file the server has but the service worker does not keep (the query makes it no precached URL).
@@ -203,11 +253,22 @@ test('a notebook with pyloom.files: fetched before its cells run, checked, and i
         ],
       },
     },
-    cells: [{ id: 'c0', cell_type: 'code', metadata: {}, source: 'import json, os\nprint(json.load(open("data/lock.json"))["info"]["python"], os.path.exists("bad.json"))', outputs: [], execution_count: null }],
+    cells: [
+      {
+        id: 'c0',
+        cell_type: 'code',
+        metadata: {},
+        source: 'import json, os\nprint(json.load(open("data/lock.json"))["info"]["python"], os.path.exists("bad.json"))',
+        outputs: [],
+        execution_count: null,
+      },
+    ],
   };
   await openNotebook(page);
   await expect(page.locator('#offline')).toContainText('Ready offline', { timeout: 90_000 });
-  await page.locator('#open-file').setInputFiles({ name: 'companion.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
+  await page
+    .locator('#open-file')
+    .setInputFiles({ name: 'companion.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
   // Run all only once the opened file is the notebook shown (else it runs the previous one).
   await expect(page.locator('#name')).toHaveValue(/^companion(-\d+)?\.ipynb$/);
   const version = JSON.parse(lock.toString()).info.python as string;
@@ -219,7 +280,9 @@ test('a notebook with pyloom.files: fetched before its cells run, checked, and i
   // Gone from the workspace, and the network off: the next open fetches it from the cache.
   await runCell(page, 'rm.ipynb', 'import os\nos.remove("data/lock.json")\nprint(os.path.exists("data/lock.json"))', 'False');
   await context.setOffline(true);
-  await page.locator('#open-file').setInputFiles({ name: 'companion.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
+  await page
+    .locator('#open-file')
+    .setInputFiles({ name: 'companion.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notebook)) });
   // Run all only once the opened file is the notebook shown (else it runs the previous one).
   await expect(page.locator('#name')).toHaveValue(/^companion(-\d+)?\.ipynb$/);
   await page.getByRole('button', { name: 'Run all', exact: true }).click();
@@ -233,7 +296,9 @@ test('a notebook with pyloom.files: fetched before its cells run, checked, and i
 // Playwright cannot answer the OS folder dialog: showDirectoryPicker is replaced by one that
 // returns a folder of the Origin Private File System, a genuine FileSystemDirectoryHandle with
 // the same interface a picked folder has. The real picker and its permission prompt are not automated.
-test('open a local folder: Python works on it, the file browser shows it, files go both ways; closing returns to the workspace', async ({ page }) => {
+test('open a local folder: Python works on it, the file browser shows it, files go both ways; closing returns to the workspace', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await page.addInitScript(() => {
     window.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle('picked-folder', { create: true });
@@ -252,7 +317,12 @@ test('open a local folder: Python works on it, the file browser shows it, files 
   await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 120_000 });
   await expect(entry(page, 'on-disk.txt')).toBeVisible();
   await expect(entry(page, 'in-workspace.txt')).toHaveCount(0);
-  await runCell(page, 'disk.ipynb', 'import os\nprint(open("on-disk.txt").read(), os.path.exists("in-workspace.txt"))\nopen("from-python.txt", "w").write("written by Python");', 'written on disk False');
+  await runCell(
+    page,
+    'disk.ipynb',
+    'import os\nprint(open("on-disk.txt").read(), os.path.exists("in-workspace.txt"))\nopen("from-python.txt", "w").write("written by Python");',
+    'written on disk False',
+  );
   await expect(entry(page, 'from-python.txt')).toBeVisible();
   const onDisk = await page.evaluate(async () => {
     const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('picked-folder');

@@ -25,7 +25,13 @@ test.beforeAll(async () => {
     seen.push({ method: req.method ?? '', path, ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}) });
     const cors = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'GET, POST, PUT', 'Access-Control-Allow-Headers': 'Content-Type, X-Token' }).end();
+      res
+        .writeHead(204, {
+          ...cors,
+          'Access-Control-Allow-Methods': 'GET, POST, PUT',
+          'Access-Control-Allow-Headers': 'Content-Type, X-Token',
+        })
+        .end();
       return;
     }
     if (path === '/data.csv') res.writeHead(200, { ...cors, 'Content-Type': 'text/csv' }).end(CSV);
@@ -35,7 +41,12 @@ test.beforeAll(async () => {
     else if (path === '/echo') {
       const received = await body(req);
       res.writeHead(200, { ...cors, 'Content-Type': 'application/json' }).end(
-        JSON.stringify({ method: req.method, contentType: req.headers['content-type'], token: req.headers['x-token'], body: received.toString('utf8') }),
+        JSON.stringify({
+          method: req.method,
+          contentType: req.headers['content-type'],
+          token: req.headers['x-token'],
+          body: received.toString('utf8'),
+        }),
       );
     } else if (path === '/no-cors') res.writeHead(200, { 'Content-Type': 'text/plain' }).end('you may not read this');
     else res.writeHead(404, cors).end();
@@ -56,20 +67,43 @@ test('urllib GET and POST, binary bodies, redirects and HTTP errors through the 
     await runtime.ready;
     const progress: { file: string; loaded: number; done: boolean; executionId: number | null }[] = [];
     const text = (reply: Awaited<ReturnType<typeof runtime.execute>>) =>
-      reply.outputs.map((o) => (o.output_type === 'execute_result' ? o.data['text/plain'] : o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : '')).join('');
-    const get = await runtime.execute(`import urllib.request\nwith urllib.request.urlopen("${base}/data.csv") as r:\n    body = r.read().decode()\nr.status, r.headers["Content-Type"], body`, {
-      onProgress: (p) => progress.push({ file: p.file, loaded: p.loaded, done: p.done, executionId: p.executionId }),
-    });
+      reply.outputs
+        .map((o) =>
+          o.output_type === 'execute_result' ? o.data['text/plain'] : o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : '',
+        )
+        .join('');
+    const get = await runtime.execute(
+      `import urllib.request\nwith urllib.request.urlopen("${base}/data.csv") as r:\n    body = r.read().decode()\nr.status, r.headers["Content-Type"], body`,
+      {
+        onProgress: (p) => progress.push({ file: p.file, loaded: p.loaded, done: p.done, executionId: p.executionId }),
+      },
+    );
     const sameOrigin = await runtime.execute(`urllib.request.urlopen("${location.origin}/test/e2e/pages/harness.html").read()[:15]`);
     const post = await runtime.execute(
       `import json\nreq = urllib.request.Request("${base}/echo", data=json.dumps({"n": 1}).encode(), headers={"Content-Type": "application/json", "X-Token": "abc"}, method="POST")\nd = json.loads(urllib.request.urlopen(req).read())\nd["method"], d["contentType"], d["token"], d["body"]`,
     );
-    const binary = await runtime.execute(`data = urllib.request.urlopen("${base}/binary").read()\nlen(data), data == bytes((i * 7) % 256 for i in range(1024))`);
+    const binary = await runtime.execute(
+      `data = urllib.request.urlopen("${base}/binary").read()\nlen(data), data == bytes((i * 7) % 256 for i in range(1024))`,
+    );
     const redirect = await runtime.execute(`r = urllib.request.urlopen("${base}/redirect")\nr.status, r.read().decode().splitlines()[0]`);
-    const missing = await runtime.execute(`import urllib.error\ntry:\n    urllib.request.urlopen("${base}/missing")\nexcept urllib.error.HTTPError as e:\n    result = (e.code, e.read().decode())\nresult`);
-    const client = await runtime.execute(`import http.client\nc = http.client.HTTPConnection("${base.replace('http://', '')}")\nc.request("HEAD", "/data.csv")\nresp = c.getresponse()\nresp.status, resp.read()`);
+    const missing = await runtime.execute(
+      `import urllib.error\ntry:\n    urllib.request.urlopen("${base}/missing")\nexcept urllib.error.HTTPError as e:\n    result = (e.code, e.read().decode())\nresult`,
+    );
+    const client = await runtime.execute(
+      `import http.client\nc = http.client.HTTPConnection("${base.replace('http://', '')}")\nc.request("HEAD", "/data.csv")\nresp = c.getresponse()\nresp.status, resp.read()`,
+    );
     runtime.dispose();
-    return { get: text(get), getId: get.executionCount, sameOrigin: text(sameOrigin), post: text(post), binary: text(binary), redirect: text(redirect), missing: text(missing), client: text(client), progress };
+    return {
+      get: text(get),
+      getId: get.executionCount,
+      sameOrigin: text(sameOrigin),
+      post: text(post),
+      binary: text(binary),
+      redirect: text(redirect),
+      missing: text(missing),
+      client: text(client),
+      progress,
+    };
   }, base);
   expect(result.get).toBe(`(200, 'text/csv', '${CSV.replace(/\n/g, '\\n')}')`);
   expect(result.sameOrigin).toBe("b'<!doctype html>'");
@@ -80,7 +114,9 @@ test('urllib GET and POST, binary bodies, redirects and HTTP errors through the 
   expect(result.client).toBe("(200, b'')");
   // The download shows in the cell's byte progress.
   expect(result.progress).toContainEqual({ file: 'data.csv', loaded: CSV.length, done: true, executionId: expect.any(Number) });
-  expect(seen.filter((r) => r.path === '/echo' && r.method === 'POST')).toEqual([{ method: 'POST', path: '/echo', contentType: 'application/json' }]);
+  expect(seen.filter((r) => r.path === '/echo' && r.method === 'POST')).toEqual([
+    { method: 'POST', path: '/echo', contentType: 'application/json' },
+  ]);
 });
 
 test('a server that refuses CORS gives an error naming CORS and the URL', async ({ page }) => {
@@ -113,7 +149,10 @@ test('requests through the worker', async ({ page }) => {
     const project = /^\/simple\/([^/]+)\/$/.exec(path)?.[1];
     const listed = wheels.filter((w) => w && project && w.fileName.toLowerCase().replace(/_/g, '-').startsWith(`${project}-`));
     if (wheel) res.writeHead(200, headers).end(wheel.bytes);
-    else if (listed.length) res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end(listed.map((w) => `<a href="../../files/${w!.fileName}#sha256=${w!.sha256}">${w!.fileName}</a>`).join('\n'));
+    else if (listed.length)
+      res
+        .writeHead(200, { ...headers, 'Content-Type': 'text/html' })
+        .end(listed.map((w) => `<a href="../../files/${w!.fileName}#sha256=${w!.sha256}">${w!.fileName}</a>`).join('\n'));
     else res.writeHead(404, headers).end();
   });
   await new Promise<void>((resolve) => index.listen(0, '127.0.0.1', resolve));

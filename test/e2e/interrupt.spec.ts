@@ -28,9 +28,15 @@ test('isolated: a busy loop and time.sleep are interrupted and the state is kept
   expect(result.isolated).toBe(true);
   expect(result.how).toBe('interrupted');
   expect(result.loopReply.status).toBe('error');
-  expect(result.loopReply.outputs).toMatchObject([{ output_type: 'stream', text: 'started\n' }, { output_type: 'error', ename: 'KeyboardInterrupt' }]);
+  expect(result.loopReply.outputs).toMatchObject([
+    { output_type: 'stream', text: 'started\n' },
+    { output_type: 'error', ename: 'KeyboardInterrupt' },
+  ]);
   expect(result.sleepHow).toBe('interrupted');
-  expect(result.sleepReply.outputs).toMatchObject([{ output_type: 'stream', text: 'started\n' }, { output_type: 'error', ename: 'KeyboardInterrupt' }]);
+  expect(result.sleepReply.outputs).toMatchObject([
+    { output_type: 'stream', text: 'started\n' },
+    { output_type: 'error', ename: 'KeyboardInterrupt' },
+  ]);
   expect(result.after.outputs).toMatchObject([{ data: { 'text/plain': '42' } }]);
 });
 
@@ -76,7 +82,10 @@ test('not isolated: an awaiting cell is interrupted in place; a busy loop restar
   });
   expect(result.isolated).toBe(false);
   expect(result.asyncHow).toBe('interrupted');
-  expect(result.waitingReply.outputs).toMatchObject([{ output_type: 'stream', text: 'started\n' }, { output_type: 'error', ename: 'KeyboardInterrupt' }]);
+  expect(result.waitingReply.outputs).toMatchObject([
+    { output_type: 'stream', text: 'started\n' },
+    { output_type: 'error', ename: 'KeyboardInterrupt' },
+  ]);
   expect(result.keptAfterAsync.outputs).toMatchObject([{ data: { 'text/plain': '42' } }]);
   expect(result.loopHow).toBe('restarted');
   expect(result.loopReply.status).toBe('aborted');
@@ -132,7 +141,10 @@ test('isolated: input() and getpass() are answered by the page; interrupt while 
     const after = await runtime.execute('name');
     return { asked, answered, how, interrupted, eof, after };
   });
-  expect(result.asked).toEqual([{ prompt: 'Name? ', password: false }, { prompt: 'Password: ', password: true }]);
+  expect(result.asked).toEqual([
+    { prompt: 'Name? ', password: false },
+    { prompt: 'Password: ', password: true },
+  ]);
   expect(result.answered.outputs).toEqual([
     { output_type: 'stream', name: 'stdout', text: 'Name? Ada\nPassword: \n' },
     { output_type: 'execute_result', execution_count: 1, data: { 'text/plain': "('Ada', 6)" }, metadata: {} },
@@ -146,5 +158,7 @@ test('isolated: input() and getpass() are answered by the page; interrupt while 
 test('not isolated: input() explains what it needs', async ({ page }) => {
   await openHarness(page, UNISOLATED_ORIGIN);
   const reply = await page.evaluate(() => window.pyloom.createRuntime().execute('input("x? ")'));
-  expect(reply.outputs).toMatchObject([{ output_type: 'error', ename: 'RuntimeError', evalue: expect.stringContaining('cross-origin isolated page') }]);
+  expect(reply.outputs).toMatchObject([
+    { output_type: 'error', ename: 'RuntimeError', evalue: expect.stringContaining('cross-origin isolated page') },
+  ]);
 });

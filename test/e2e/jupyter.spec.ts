@@ -70,12 +70,17 @@ async function kernelIds(): Promise<string[]> {
   return ((await response.json()) as { id: string }[]).map((k) => k.id);
 }
 
-test('widgets over the kernel\'s comms: a slider made on the server renders; moved in the page, the kernel sees it; set in the kernel, the page follows', async ({ page }) => {
+test("widgets over the kernel's comms: a slider made on the server renders; moved in the page, the kernel sees it; set in the kernel, the page follows", async ({
+  page,
+}) => {
   test.skip(widgetsMissing !== undefined, `skipped: ${widgetsMissing}`);
   await page.goto(`${ORIGIN}/test/e2e/pages/widgets.html`);
   await expect(page.locator('body[data-ready=true]')).toBeAttached();
   await page.evaluate(({ url, token }) => window.widgetPage.startRemote(url, token), { url: server.baseUrl, token: server.token });
-  const status = await page.evaluate((code) => window.widgetPage.run('ui', code), 'import ipywidgets as w, sys\nprint(sys.platform)\nslider = w.IntSlider(value=5, max=100, description="n")\nslider');
+  const status = await page.evaluate(
+    (code) => window.widgetPage.run('ui', code),
+    'import ipywidgets as w, sys\nprint(sys.platform)\nslider = w.IntSlider(value=5, max=100, description="n")\nslider',
+  );
   expect(status).toBe('ok');
   expect(page.workers()).toHaveLength(0); // no Pyodide: the kernel is the server's
   const widget = page.locator('#ui .widget[data-state=done]');
@@ -119,27 +124,40 @@ test('a wrong token is reported in the cell as refused, and the token is not sho
 test('a page whose origin the server does not allow is told which --ServerApp.allow_origin to set', async ({ page }) => {
   await openThebePage(page, UNISOLATED_ORIGIN, server.baseUrl, server.token);
   await cell(page, 0).getByRole('button', { name: 'Run this Python cell' }).click();
-  await expect(cell(page, 0).getByRole('status')).toContainText(`does not allow requests from ${UNISOLATED_ORIGIN} (CORS). Start it with --ServerApp.allow_origin='${UNISOLATED_ORIGIN}'`, {
-    timeout: 60_000,
-  });
+  await expect(cell(page, 0).getByRole('status')).toContainText(
+    `does not allow requests from ${UNISOLATED_ORIGIN} (CORS). Start it with --ServerApp.allow_origin='${UNISOLATED_ORIGIN}'`,
+    {
+      timeout: 60_000,
+    },
+  );
 });
 
 test('a server that is down is reported as unreachable (and, on an isolated page, with the CORS hint too)', async ({ page }) => {
   const down = `http://127.0.0.1:${await freePort([server.port])}/`;
   await openThebePage(page, UNISOLATED_ORIGIN, down, 'x');
   await cell(page, 0).getByRole('button', { name: 'Run this Python cell' }).click();
-  await expect(cell(page, 0).getByRole('status')).toContainText(`Could not reach the Jupyter server at ${down}: is it running, and is the URL right?`, { timeout: 60_000 });
+  await expect(cell(page, 0).getByRole('status')).toContainText(
+    `Could not reach the Jupyter server at ${down}: is it running, and is the URL right?`,
+    { timeout: 60_000 },
+  );
   // Cross-origin isolated pages cannot tell "down" from "CORS refused": the message names both.
   await page.goto(`${ORIGIN}/test/e2e/pages/harness.html`);
   const message = await page.evaluate(async (baseUrl) => {
     const runtime = window.pyloom.createRuntime({ kind: 'jupyter', serverSettings: { baseUrl, token: 'x' } });
-    return runtime.ready.then(() => 'ready', (error: unknown) => String(error));
+    return runtime.ready.then(
+      () => 'ready',
+      (error: unknown) => String(error),
+    );
   }, down);
-  expect(message).toContain(`Could not reach the Jupyter server at ${down}: it is not running or not reachable from this browser, or it does not allow requests from ${ORIGIN}`);
+  expect(message).toContain(
+    `Could not reach the Jupyter server at ${down}: it is not running or not reachable from this browser, or it does not allow requests from ${ORIGIN}`,
+  );
   expect(message).toContain(`--ServerApp.allow_origin='${ORIGIN}'`);
 });
 
-test('the notebook page: pick "Jupyter server…", run cells there; the choice is remembered per notebook, the token only when asked and never in the .ipynb', async ({ page }) => {
+test('the notebook page: pick "Jupyter server…", run cells there; the choice is remembered per notebook, the token only when asked and never in the .ipynb', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await openNotebook(page);
   await expect(page.locator('#runtime-button')).toHaveText('Runs: In this browser');
@@ -151,7 +169,9 @@ test('the notebook page: pick "Jupyter server…", run cells there; the choice i
   await dialog.getByLabel('Server URL').blur();
   await expect(dialog.getByLabel('Server URL')).toHaveValue(server.baseUrl);
   await dialog.getByRole('button', { name: 'Use this' }).click();
-  await expect(page.locator('py-status')).toContainText(`Python idle on Jupyter server 127.0.0.1:${server.port}, kernel python3`, { timeout: 120_000 });
+  await expect(page.locator('py-status')).toContainText(`Python idle on Jupyter server 127.0.0.1:${server.port}, kernel python3`, {
+    timeout: 120_000,
+  });
   await expect(page.locator('#runtime-button')).toHaveText(`Runs: Jupyter server 127.0.0.1:${server.port}`);
 
   const editor = page.getByRole('textbox', { name: 'Code cell 1 source' });
@@ -210,11 +230,16 @@ test.describe('Binder', () => {
     await hub?.stop();
   });
 
-  test('binderOptions: the build log arrives as progress, the built server runs the cell, and the next page load reuses it', async ({ page }) => {
+  test('binderOptions: the build log arrives as progress, the built server runs the cell, and the next page load reuses it', async ({
+    page,
+  }) => {
     await page.goto(`${ORIGIN}/test/e2e/pages/harness.html`);
     const run = (binderUrl: string) =>
       page.evaluate(async (url) => {
-        const runtime = window.pyloom.createRuntime({ kind: 'jupyter', binderOptions: { repo: 'pyloom/demo', ref: 'main', binderUrl: url } });
+        const runtime = window.pyloom.createRuntime({
+          kind: 'jupyter',
+          binderOptions: { repo: 'pyloom/demo', ref: 'main', binderUrl: url },
+        });
         const progress: string[] = [];
         runtime.addEventListener('progress', (e) => progress.push((e as CustomEvent<{ message: string }>).detail.message));
         const info = await runtime.ready;
@@ -239,7 +264,10 @@ test.describe('Binder', () => {
     await page.goto(`${ORIGIN}/test/e2e/pages/harness.html`);
     const message = await page.evaluate(async (url) => {
       const runtime = window.pyloom.createRuntime({ kind: 'jupyter', binderOptions: { repo: 'pyloom/broken', binderUrl: url } });
-      return runtime.ready.then(() => 'ready', (error: unknown) => String(error));
+      return runtime.ready.then(
+        () => 'ready',
+        (error: unknown) => String(error),
+      );
     }, hub.url);
     expect(message).toContain('Binder could not build pyloom/broken: Build failed with exit code 1');
     expect(message).toContain('ERROR: Could not find a version that satisfies the requirement nosuchpackage==9.9');

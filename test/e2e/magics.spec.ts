@@ -41,7 +41,9 @@ test('magics, shell escapes and help in the browser worker', async ({ page }) =>
   expect(result[2]!.text).toBe("'hi from a file'");
   expect(result[3]!.text).toBe('hello_mod.py\nTrue');
   expect(result[4]!.text).toBe('(5, 2)');
-  expect(result[5]!.text).toBe('Signature: len(obj, /)\nDocstring: Return the number of items in a container.\nType:      builtin_function_or_method');
+  expect(result[5]!.text).toBe(
+    'Signature: len(obj, /)\nDocstring: Return the number of items in a container.\nType:      builtin_function_or_method',
+  );
   expect(result[6]).toEqual({ status: 'error', text: 'UsageError: Line magic function `%nosuchmagic` not found.' });
   expect(result[7]!.text).toBe("['files', 'hello_mod', 'r', 'x']");
   expect(result[8]!.status).toBe('error');
@@ -52,7 +54,11 @@ test('magics, shell escapes and help in the browser worker', async ({ page }) =>
 
 test("%load replaces the cell's text on the notebook page (undo brings it back); set_next_input adds a cell below", async ({ page }) => {
   await openNotebook(page);
-  await openCells(page, 'load.ipynb', ['%%writefile loaded_here.py\nprint("loaded in the browser")', '%load loaded_here.py', 'get_ipython().set_next_input("below = 1")']);
+  await openCells(page, 'load.ipynb', [
+    '%%writefile loaded_here.py\nprint("loaded in the browser")',
+    '%load loaded_here.py',
+    'get_ipython().set_next_input("below = 1")',
+  ]);
   const editor = (n: number) => page.getByRole('textbox', { name: `Code cell ${n} source` });
   await editor(2).click(); // its editor exists before the text is replaced, as when a user typed %load
   await page.getByRole('button', { name: 'Run all', exact: true }).click();

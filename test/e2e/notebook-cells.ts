@@ -5,7 +5,8 @@ import { openCells } from './notebook-page';
 
 const cells = (page: Page) => page.locator('py-cell');
 export const cell = (page: Page, n: number) => cells(page).nth(n - 1);
-export const button = (page: Page, name: string) => page.getByRole('toolbar', { name: 'Notebook actions' }).getByRole('button', { name, exact: true });
+export const button = (page: Page, name: string) =>
+  page.getByRole('toolbar', { name: 'Notebook actions' }).getByRole('button', { name, exact: true });
 
 /** The notebook's sources as the model holds them (what autosave and Download write). */
 function sources(page: Page): Promise<string[]> {

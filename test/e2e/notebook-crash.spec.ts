@@ -7,14 +7,21 @@ import { openCells, openNotebook } from './notebook-page';
 const output = (page: Page, n: number) => page.locator(`py-cell:nth-child(${n}) py-output`);
 
 async function runCell(page: Page, n: number): Promise<void> {
-  await page.locator(`py-cell:nth-child(${n})`).getByText(/^\[.*\]:$/).click();
+  await page
+    .locator(`py-cell:nth-child(${n})`)
+    .getByText(/^\[.*\]:$/)
+    .click();
   await page.keyboard.press('Control+Enter');
 }
 
 test('a crashed runtime (a C-level trap) is reported in its cell; the next run starts fresh; reload keeps it all', async ({ page }) => {
   await openNotebook(page);
   // Calling a null C function pointer traps in WebAssembly: a Pyodide fatal error, like a segfault.
-  await openCells(page, 'crash.ipynb', ['kept = "before"\nkept', 'import ctypes\nctypes.CFUNCTYPE(None)(0)()', 'print("fresh runtime")\nkept']);
+  await openCells(page, 'crash.ipynb', [
+    'kept = "before"\nkept',
+    'import ctypes\nctypes.CFUNCTYPE(None)(0)()',
+    'print("fresh runtime")\nkept',
+  ]);
   await runCell(page, 1);
   await expect(output(page, 1).locator('pre')).toHaveText("'before'");
   await runCell(page, 2);
@@ -37,7 +44,11 @@ test('a crashed runtime (a C-level trap) is reported in its cell; the next run s
 test('an out-of-memory cell: MemoryError in the cell, the page usable, the notebook intact after reload', async ({ page }) => {
   test.setTimeout(300_000);
   await openNotebook(page);
-  await openCells(page, 'crash.ipynb', ['kept = "before"', 'hog = []\nwhile True:\n    hog.append(bytearray(200 * 1024 * 1024))', 'del hog\nkept']);
+  await openCells(page, 'crash.ipynb', [
+    'kept = "before"',
+    'hog = []\nwhile True:\n    hog.append(bytearray(200 * 1024 * 1024))',
+    'del hog\nkept',
+  ]);
   await runCell(page, 1);
   await runCell(page, 2);
   await expect(output(page, 2)).toContainText('MemoryError', { timeout: 120_000 });
@@ -51,10 +62,14 @@ test('an out-of-memory cell: MemoryError in the cell, the page usable, the noteb
 });
 
 for (const isolated of [true, false]) {
-  test(`Interrupt on a runaway cell, ${isolated ? 'isolated: KeyboardInterrupt, variables kept' : 'not isolated: the runtime restarts and the cell says variables were lost'}`, async ({ page }) => {
+  test(`Interrupt on a runaway cell, ${isolated ? 'isolated: KeyboardInterrupt, variables kept' : 'not isolated: the runtime restarts and the cell says variables were lost'}`, async ({
+    page,
+  }) => {
     if (!isolated) {
       // A host without COOP/COEP whose deployment keeps it that way (no isolation from the service worker).
-      await page.route(`${UNISOLATED_ORIGIN}/pyloom.json`, (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ isolation: 'off' }) }));
+      await page.route(`${UNISOLATED_ORIGIN}/pyloom.json`, (route) =>
+        route.fulfill({ contentType: 'application/json', body: JSON.stringify({ isolation: 'off' }) }),
+      );
     }
     await openNotebook(page, `${isolated ? '' : UNISOLATED_ORIGIN}/`);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(isolated);

@@ -152,13 +152,17 @@ test('drag a cell by its prompt, and a two-cell selection, to new places', async
   await openEditing(page, ['a', 'b', 'c', 'd']);
   const target = cell(page, 1);
   const box = (await target.boundingBox())!;
-  await cell(page, 3).locator('.prompt').dragTo(target, { targetPosition: { x: box.width / 2, y: 3 } });
+  await cell(page, 3)
+    .locator('.prompt')
+    .dragTo(target, { targetPosition: { x: box.width / 2, y: 3 } });
   await expectSources(page, ['c', 'a', 'b', 'd']);
   await clickCell(page, 1);
   await clickCell(page, 2, ['Shift']);
   const last = cell(page, 4);
   const lastBox = (await last.boundingBox())!;
-  await cell(page, 1).locator('.prompt').dragTo(last, { targetPosition: { x: lastBox.width / 2, y: lastBox.height - 3 } });
+  await cell(page, 1)
+    .locator('.prompt')
+    .dragTo(last, { targetPosition: { x: lastBox.width / 2, y: lastBox.height - 3 } });
   await expectSources(page, ['b', 'd', 'c', 'a']);
   await page.keyboard.press('z');
   await expectSources(page, ['c', 'a', 'b', 'd']);
@@ -264,7 +268,11 @@ test('running-cell status is announced once per start and end, not per streamed 
   await page.evaluate(() => {
     const region = document.querySelector('py-notebook')!.shadowRoot!.querySelector('.run-status')!;
     const said: string[] = [];
-    new MutationObserver(() => said.push(region.textContent ?? '')).observe(region, { childList: true, subtree: true, characterData: true });
+    new MutationObserver(() => said.push(region.textContent ?? '')).observe(region, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+    });
     Object.assign(window, { said });
   });
   await clickCell(page, 1);

@@ -4,7 +4,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import { openCells, openNotebook } from './notebook-page';
 
-const editorOf = (page: Page, n: number) => page.locator('py-cell').nth(n - 1).locator('.cm-content');
+const editorOf = (page: Page, n: number) =>
+  page
+    .locator('py-cell')
+    .nth(n - 1)
+    .locator('.cm-content');
 const entry = (page: Page, name: string) => page.locator('py-files').getByRole('button', { name: `File ${name}`, exact: true });
 async function typeInto(page: Page, n: number, text: string): Promise<void> {
   await editorOf(page, n).click();
@@ -20,8 +24,20 @@ test('notebooks saved by the previous release appear in the workspace with their
   await page.evaluate(async () => {
     type Legacy = { create(name: string, nb: unknown): Promise<{ id: string }>; setLastOpened(id: string): Promise<void> };
     const legacy = (window as unknown as { legacyStore: Legacy }).legacyStore;
-    const cell = (source: string, outputs: unknown[]) => ({ id: `c-${source.length}`, cell_type: 'code', metadata: {}, source, execution_count: 2, outputs });
-    const notebook = (cells: unknown[]) => ({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3' } }, cells });
+    const cell = (source: string, outputs: unknown[]) => ({
+      id: `c-${source.length}`,
+      cell_type: 'code',
+      metadata: {},
+      source,
+      execution_count: 2,
+      outputs,
+    });
+    const notebook = (cells: unknown[]) => ({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3' } },
+      cells,
+    });
     await legacy.create('scratch', notebook([cell('x = 1', [])]));
     const kept = await legacy.create(
       'results',

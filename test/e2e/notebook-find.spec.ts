@@ -47,7 +47,10 @@ test('find also searches text outputs: counted, highlighted, never replaced; an 
   await expect(count).toHaveText('1 of 4 (2 in outputs)');
   const highlights = () =>
     page.evaluate(() => {
-      const texts = (name: string) => [...(CSS.highlights.get(name) ?? [])].map((range) => `${range.toString()}@${(range as Range).startContainer.parentElement?.closest('pre')?.textContent ?? ''}`);
+      const texts = (name: string) =>
+        [...(CSS.highlights.get(name) ?? [])].map(
+          (range) => `${range.toString()}@${(range as Range).startContainer.parentElement?.closest('pre')?.textContent ?? ''}`,
+        );
       return { all: texts('pyloom-find'), current: texts('pyloom-find-current') };
     });
   // The second match is the first line of the first cell's output: marked as current, the other output match marked too.

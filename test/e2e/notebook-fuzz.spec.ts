@@ -72,10 +72,18 @@ test(`${CASES} mutated notebooks through the file picker: each loads or says why
     await page.locator('#open-file').setInputFiles({ name, mimeType: 'application/json', buffer: body });
     // Either the notebook opened under its name, or an error names the file.
     await expect
-      .poll(async () => ((await page.locator('#name').inputValue()) === name ? 'loaded' : (await page.locator('#file-error').isVisible()) ? 'refused' : 'pending'), {
-        message: `case ${i} (seed ${SEED}) neither loaded nor refused`,
-        timeout: 60_000,
-      })
+      .poll(
+        async () =>
+          (await page.locator('#name').inputValue()) === name
+            ? 'loaded'
+            : (await page.locator('#file-error').isVisible())
+              ? 'refused'
+              : 'pending',
+        {
+          message: `case ${i} (seed ${SEED}) neither loaded nor refused`,
+          timeout: 60_000,
+        },
+      )
       .not.toBe('pending');
     if ((await page.locator('#name').inputValue()) === name) loaded++;
     else {
@@ -87,7 +95,10 @@ test(`${CASES} mutated notebooks through the file picker: each loads or says why
     }
     // Still answering: a round trip through the page's event loop. It takes milliseconds; the
     // bound only tells a hung page (an endless loop) from a slow one on a loaded machine.
-    const answered = await Promise.race([page.evaluate(() => document.readyState), new Promise((resolve) => setTimeout(() => resolve('frozen'), 30_000))]);
+    const answered = await Promise.race([
+      page.evaluate(() => document.readyState),
+      new Promise((resolve) => setTimeout(() => resolve('frozen'), 30_000)),
+    ]);
     expect(answered, `case ${i} (seed ${SEED})`).toBe('complete');
   }
   console.info(`page fuzz (seed ${SEED}): ${loaded} loaded, ${refused} refused`);

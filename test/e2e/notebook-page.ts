@@ -33,7 +33,14 @@ export async function openCells(
     cells: sources.map((source, i) =>
       markdown.has(i)
         ? { id: `c${i}`, cell_type: 'markdown', metadata: {}, source }
-        : { id: `c${i}`, cell_type: 'code', metadata: {}, source, outputs: outputs.get(i) ?? [], execution_count: outputs.has(i) ? i + 1 : null },
+        : {
+            id: `c${i}`,
+            cell_type: 'code',
+            metadata: {},
+            source,
+            outputs: outputs.get(i) ?? [],
+            execution_count: outputs.has(i) ? i + 1 : null,
+          },
     ),
   };
   // The app names its first notebook once it is set up; a file chosen before that is not seen.

@@ -9,7 +9,6 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/notebooks/jupyter-v4.5.ipynb');
 const V3_FIXTURE = resolve(import.meta.dirname, '../fixtures/notebooks/ipython2-v3.ipynb');
 
-
 const cells = (page: Page) => page.locator('py-cell');
 const editorOf = (page: Page, n: number, kind = 'Code') => page.getByRole('textbox', { name: `${kind} cell ${n} source` });
 const outputOf = (page: Page, n: number) => page.locator(`py-cell:nth-child(${n}) py-output`);
@@ -121,7 +120,20 @@ test('command mode: A, B, D D, Z, M, Y, J, K and arrows, all from the keyboard',
   await expect(cells(page)).toHaveCount(2);
   await expect(editorOf(page, 2)).toHaveText('second = 2');
   // Every action has a named control too.
-  for (const name of ['Insert cell above', 'Insert cell below', 'Delete cells', 'Undo cell operation', 'Move cells up', 'Move cells down', 'Run', 'Run all', 'Interrupt', 'Restart', 'Restart & run all', 'Clear outputs']) {
+  for (const name of [
+    'Insert cell above',
+    'Insert cell below',
+    'Delete cells',
+    'Undo cell operation',
+    'Move cells up',
+    'Move cells down',
+    'Run',
+    'Run all',
+    'Interrupt',
+    'Restart',
+    'Restart & run all',
+    'Clear outputs',
+  ]) {
     await expect(page.getByRole('button', { name, exact: true })).toBeVisible();
   }
   await expect(page.getByRole('combobox', { name: 'Cell type' })).toBeVisible();
@@ -204,7 +216,11 @@ test('bad files give a clear error and leave the open notebook as it was', async
   const cases: { name: string; body: Buffer; expect: RegExp }[] = [
     { name: 'notes.ipynb', body: Buffer.from('this is not JSON'), expect: /not.*JSON|JSON/i },
     { name: 'list.ipynb', body: Buffer.from('[1, 2, 3]'), expect: /not a (Jupyter )?notebook/i },
-    { name: 'future.ipynb', body: Buffer.from(JSON.stringify({ nbformat: 5, nbformat_minor: 0, metadata: {}, cells: [] })), expect: /nbformat|version/i },
+    {
+      name: 'future.ipynb',
+      body: Buffer.from(JSON.stringify({ nbformat: 5, nbformat_minor: 0, metadata: {}, cells: [] })),
+      expect: /nbformat|version/i,
+    },
     { name: 'latin1.ipynb', body: Buffer.from([0x7b, 0x22, 0xe9, 0xff, 0x22, 0x7d]), expect: /UTF-8/i },
   ];
   for (const bad of cases) {
@@ -250,7 +266,10 @@ test('nbformat 3, several MB and unknown output types load with the repairs list
 });
 
 test('open a notebook by URL (?open=) and keep a list of notebooks: switch, duplicate, delete', async ({ page }) => {
-  await page.route((url) => url.pathname === '/shared/demo.ipynb', (route) => route.fulfill({ contentType: 'application/json', body: readFileSync(FIXTURE) }));
+  await page.route(
+    (url) => url.pathname === '/shared/demo.ipynb',
+    (route) => route.fulfill({ contentType: 'application/json', body: readFileSync(FIXTURE) }),
+  );
   await openNotebookEditor(page, '/?open=/shared/demo.ipynb');
   await expect(page.locator('#name')).toHaveValue('demo.ipynb');
   await page.getByRole('button', { name: 'New', exact: true }).click();

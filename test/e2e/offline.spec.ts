@@ -26,7 +26,9 @@ interface Served {
   close(): Promise<void>;
 }
 
-async function serve(handler: (path: string) => { status: number; headers: Record<string, string>; body?: Uint8Array | string }): Promise<Served> {
+async function serve(
+  handler: (path: string) => { status: number; headers: Record<string, string>; body?: Uint8Array | string },
+): Promise<Served> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
@@ -68,7 +70,11 @@ function serveBuild(extra: Record<string, string> = {}): Promise<Served> {
     if (!file.startsWith(OUT_DIR)) return { status: 403, headers: {} };
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) return { status: 404, headers: isolation };
-    return { status: 200, headers: { ...isolation, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }, body: readFileSync(file) };
+    return {
+      status: 200,
+      headers: { ...isolation, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' },
+      body: readFileSync(file),
+    };
   });
 }
 
@@ -99,7 +105,10 @@ function servePackages(): Promise<Served> {
   const tools = [toolWheel('micropip'), toolWheel('packaging')].filter((w): w is ToolWheel => w !== undefined);
   routes['/tools-lock.json'] = [
     'application/json',
-    JSON.stringify({ ...pinnedLock, packages: { ...pinnedLock.packages, ...Object.fromEntries(tools.map((t) => [t.name, toolLockEntry(t)])) } }),
+    JSON.stringify({
+      ...pinnedLock,
+      packages: { ...pinnedLock.packages, ...Object.fromEntries(tools.map((t) => [t.name, toolLockEntry(t)])) },
+    }),
   ];
   for (const tool of tools) routes[`/mirror/${tool.fileName}`] = ['application/zip', tool.bytes];
   // Absolute file URLs, as PyPI gives them: micropip 0.11 does not resolve relative ones (README).
@@ -129,7 +138,10 @@ const phases = (timings: Record<string, number | undefined> | undefined): string
     .join(', ');
 
 for (const source of ['mirror', 'index'] as const) {
-  test(`after one online visit the page boots, runs and imports a cached package (${source}) with the network gone`, async ({ page, context }) => {
+  test(`after one online visit the page boots, runs and imports a cached package (${source}) with the network gone`, async ({
+    page,
+    context,
+  }) => {
     test.setTimeout(360_000);
     if (source === 'index' && TOOLS_MISSING) test.skip(true, TOOLS_MISSING);
     const app = await serveBuild();
@@ -166,7 +178,9 @@ for (const source of ['mirror', 'index'] as const) {
       expect(offline.reply?.outputs).toEqual(FORTY_TWO);
       expect(offline.isolated).toBe(true); // the cached page kept its COOP/COEP
       expect(app.requests.length + packages.requests.length).toBe(seenBefore);
-      console.info(`offline (${source}): second visit, network off: result ${offline.resultMs?.toFixed(0)} ms after navigation start (boot ms: ${phases(offline.bootTimings)})`);
+      console.info(
+        `offline (${source}): second visit, network off: result ${offline.resultMs?.toFixed(0)} ms after navigation start (boot ms: ${phases(offline.bootTimings)})`,
+      );
     } finally {
       await context.setOffline(false);
       await app.close();
@@ -175,7 +189,10 @@ for (const source of ['mirror', 'index'] as const) {
   });
 }
 
-test('activation deletes caches of other versions of this scope only; clearOfflineCache empties ours and unregisters', async ({ page, baseURL }) => {
+test('activation deletes caches of other versions of this scope only; clearOfflineCache empties ours and unregisters', async ({
+  page,
+  baseURL,
+}) => {
   const scope = `${baseURL}/`;
   const planted = [
     `pyloom-shell-000000000000@${scope}`,
@@ -192,7 +209,10 @@ test('activation deletes caches of other versions of this scope only; clearOffli
     for (const name of names) await (await caches.open(name)).put('/planted', new Response('x'));
     const sw = await (await fetch('/sw.js')).text();
     const manifest = JSON.parse(sw.slice(sw.indexOf('{'), sw.indexOf(';\n'))) as { hashed: string[] };
-    const file = new URL(manifest.hashed.find((path) => path.endsWith('.woff2'))!, location.origin).href;
+    const file = new URL(
+      manifest.hashed.find((path) => path.endsWith('.woff2'))!,
+      location.origin,
+    ).href;
     await (await caches.open(names[0]!)).put(file, new Response('copied from an earlier build'));
     return file;
   }, planted);
@@ -283,11 +303,16 @@ test('on a host without COOP/COEP the service worker adds them: one reload, then
   }
 });
 
-test('the notebook page: online visit runs a cell importing a package; offline reload restores the notebook, boots and runs it again', async ({ page, context }) => {
+test('the notebook page: online visit runs a cell importing a package; offline reload restores the notebook, boots and runs it again', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(360_000);
   const packages = await servePackages();
   // The deployment config beside index.html points the page at the package host.
-  const app = await serveBuild({ '/pyloom.json': JSON.stringify({ lockFileURL: `${packages.origin}/lock.json`, packageBaseUrl: `${packages.origin}/mirror/` }) });
+  const app = await serveBuild({
+    '/pyloom.json': JSON.stringify({ lockFileURL: `${packages.origin}/lock.json`, packageBaseUrl: `${packages.origin}/mirror/` }),
+  });
   try {
     await page.goto(`${app.origin}/`);
     await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 150_000 });
@@ -314,7 +339,11 @@ test('the notebook page: online visit runs a cell importing a package; offline r
     await expect(page.locator('py-cell').first().getByText('[1]:')).toBeVisible(); // a fresh runtime counts from 1 again
     await expect(output).toHaveText('42', { timeout: 120_000 });
     await expect(page.locator('py-cell').first()).not.toHaveAttribute('data-state', /./);
-    expect(await page.evaluate(() => (window as unknown as { pyloomApp: { runtime: { bootInfo: { snapshot: string } } } }).pyloomApp.runtime.bootInfo.snapshot)).toBe('restored');
+    expect(
+      await page.evaluate(
+        () => (window as unknown as { pyloomApp: { runtime: { bootInfo: { snapshot: string } } } }).pyloomApp.runtime.bootInfo.snapshot,
+      ),
+    ).toBe('restored');
     expect(app.requests.length + packages.requests.length).toBe(seen);
   } finally {
     await context.setOffline(false);

@@ -42,7 +42,10 @@ test.beforeAll(async () => {
   routes['/simple/pyloom-test-a/'] = `<a href="${base}/files/${a.wheel.fileName}#sha256=${a.wheel.sha256}">${a.wheel.fileName}</a>`;
   routes['/simple/pyloom-test-b/'] = `<a href="${base}/files/${b.wheel.fileName}#sha256=${b.wheel.sha256}">${b.wheel.fileName}</a>`;
   const tools = [toolWheel('micropip'), toolWheel('packaging')].filter((w): w is ToolWheel => w !== undefined);
-  routes['/tools-lock.json'] = JSON.stringify({ ...pinnedLock, packages: { ...pinnedLock.packages, ...Object.fromEntries(tools.map((t) => [t.name, toolLockEntry(t)])) } });
+  routes['/tools-lock.json'] = JSON.stringify({
+    ...pinnedLock,
+    packages: { ...pinnedLock.packages, ...Object.fromEntries(tools.map((t) => [t.name, toolLockEntry(t)])) },
+  });
   for (const tool of tools) routes[`/mirror/${tool.fileName}`] = tool.bytes;
 });
 test.afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -67,10 +70,18 @@ test('an import loads a package and its dependency from a mirror, with progress 
     return { reply, progress, ms, installed, plainMs };
   }, base);
   expect(result.reply.outputs).toEqual([{ output_type: 'execute_result', execution_count: 2, data: { 'text/plain': '42' }, metadata: {} }]);
-  const finals = result.progress.filter((p) => p.done).map((p) => p.file).sort();
+  const finals = result.progress
+    .filter((p) => p.done)
+    .map((p) => p.file)
+    .sort();
   expect(finals).toEqual([a.wheel.fileName, b.wheel.fileName].sort());
   expect(result.installed).toEqual([]); // already loaded by the import
-  console.info(`browser: import of 2 test packages from a local mirror: ${result.ms.toFixed(0)} ms (a plain cell: ${result.plainMs.toFixed(1)} ms); downloads done at ${result.progress.filter((p) => p.done).map((p) => p.at.toFixed(0)).join(', ')} ms`);
+  console.info(
+    `browser: import of 2 test packages from a local mirror: ${result.ms.toFixed(0)} ms (a plain cell: ${result.plainMs.toFixed(1)} ms); downloads done at ${result.progress
+      .filter((p) => p.done)
+      .map((p) => p.at.toFixed(0))
+      .join(', ')} ms`,
+  );
 });
 
 test('%pip install from an index in the browser, and a refused tampered mirror file', async ({ page }) => {
@@ -78,7 +89,11 @@ test('%pip install from an index in the browser, and a refused tampered mirror f
   await page.goto('/test/e2e/pages/harness.html');
   await expect(page.locator('body[data-ready=true]')).toBeAttached();
   const result = await page.evaluate(async (base) => {
-    const runtime = window.pyloom.createRuntime({ indexUrls: [`${base}/simple/`], lockFileURL: `${base}/tools-lock.json`, packageBaseUrl: `${base}/mirror/` });
+    const runtime = window.pyloom.createRuntime({
+      indexUrls: [`${base}/simple/`],
+      lockFileURL: `${base}/tools-lock.json`,
+      packageBaseUrl: `${base}/mirror/`,
+    });
     const pip = await runtime.execute('%pip install pyloom-test-a\nimport pyloom_test_a\npyloom_test_a.answer()');
     runtime.dispose();
     // The lock says a's sha256, but this "mirror" serves b's bytes under a's name.

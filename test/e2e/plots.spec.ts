@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 
-const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../fixtures/plots/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`../fixtures/plots/${name}`, import.meta.url), 'utf8'));
 const plotlyBundle = fixture('plotly.json')['bundle'] as Record<string, unknown>;
 const altairBundle = fixture('altair.json')['bundle'] as Record<string, unknown>;
 const altairSpec = altairBundle['application/vnd.vegalite.v6.json'] as Record<string, unknown>;
@@ -44,7 +45,9 @@ async function open(page: Page, path = '/test/e2e/pages/plots.html'): Promise<vo
   await expect(page.locator('body[data-ready=true]')).toBeAttached();
 }
 
-test('Plotly: a recorded figure draws both traces with the mode bar styled inside the shadow root; nothing of Plotly loads before', async ({ page }) => {
+test('Plotly: a recorded figure draws both traces with the mode bar styled inside the shadow root; nothing of Plotly loads before', async ({
+  page,
+}) => {
   const scripts = watchScripts(page);
   await open(page);
   expect(scripts.filter((s) => /plotly|vega|bokeh/i.test(s.url))).toEqual([]);
@@ -111,7 +114,9 @@ test('Vega-Lite, Vega and Plotly render under a Content-Security-Policy without 
   expect(await page.evaluate(() => window.cspViolations)).toEqual([]);
 });
 
-test('Bokeh: a recorded json_item renders with BokehJS pinned to the Pyodide lock; untrusted documents with CustomJS or HTML are refused, trusted ones run', async ({ page }) => {
+test('Bokeh: a recorded json_item renders with BokehJS pinned to the Pyodide lock; untrusted documents with CustomJS or HTML are refused, trusted ones run', async ({
+  page,
+}) => {
   const scripts = watchScripts(page);
   await open(page);
   await show(page, 'bokeh', false, [{ 'application/vnd.bokeh.json-item+json': bokehItem }]);
@@ -127,7 +132,9 @@ test('Bokeh: a recorded json_item renders with BokehJS pinned to the Pyodide loc
   ]);
   const refused = page.locator('#bokeh-untrusted .plot.bokeh');
   await expect(refused.nth(0)).toHaveAttribute('data-state', 'error');
-  await expect(refused.nth(0).locator('.notice')).toContainText('holds a Div model, which runs JavaScript or inserts HTML; this output is not trusted');
+  await expect(refused.nth(0).locator('.notice')).toContainText(
+    'holds a Div model, which runs JavaScript or inserts HTML; this output is not trusted',
+  );
   await expect(refused.nth(1).locator('.notice')).toContainText('holds a CustomJS model');
   expect(await page.evaluate(() => window.pwned)).toEqual([]);
 

@@ -10,7 +10,11 @@ test.beforeEach(async ({ page }) => {
 });
 
 type DisplayData = { output_type: 'display_data'; data: Record<string, string>; metadata: Record<string, unknown> };
-const display = (data: Record<string, string>, metadata: Record<string, unknown> = {}): DisplayData => ({ output_type: 'display_data', data, metadata });
+const display = (data: Record<string, string>, metadata: Record<string, unknown> = {}): DisplayData => ({
+  output_type: 'display_data',
+  data,
+  metadata,
+});
 
 /**
  * One test per rendering path, so that each finishes well inside its timeout on a loaded machine.
@@ -18,17 +22,31 @@ const display = (data: Record<string, string>, metadata: Record<string, unknown>
  * text or an inert <a>, so Markdown always has some).
  */
 const XSS_PATHS: { name: string; outputs: DisplayData[]; frames: number; clickable: number }[] = [
-  { name: `${XSS_VECTORS.length} vectors as HTML`, outputs: XSS_VECTORS.map(({ markup }) => display({ 'text/html': markup, 'text/plain': 'x' })), frames: 0, clickable: 1 },
+  {
+    name: `${XSS_VECTORS.length} vectors as HTML`,
+    outputs: XSS_VECTORS.map(({ markup }) => display({ 'text/html': markup, 'text/plain': 'x' })),
+    frames: 0,
+    clickable: 1,
+  },
   {
     name: `${XSS_VECTORS.length} vectors as isolated HTML`,
-    outputs: XSS_VECTORS.map(({ markup }) => display({ 'text/html': ISOLATED_PRELUDE + markup }, { 'text/html': { isolated: true, height: 40 } })),
+    outputs: XSS_VECTORS.map(({ markup }) =>
+      display({ 'text/html': ISOLATED_PRELUDE + markup }, { 'text/html': { isolated: true, height: 40 } }),
+    ),
     frames: XSS_VECTORS.length,
     clickable: 0,
   },
-  { name: `${XSS_VECTORS.length} vectors as SVG`, outputs: XSS_VECTORS.map(({ markup }) => display({ 'image/svg+xml': markup, 'text/plain': 'x' })), frames: 0, clickable: 0 },
+  {
+    name: `${XSS_VECTORS.length} vectors as SVG`,
+    outputs: XSS_VECTORS.map(({ markup }) => display({ 'image/svg+xml': markup, 'text/plain': 'x' })),
+    frames: 0,
+    clickable: 0,
+  },
   {
     name: `${XSS_VECTORS.length} vectors as Markdown`,
-    outputs: XSS_VECTORS.map(({ markup }) => display({ 'text/markdown': `text\n\n${markup}\n\n[link](javascript:__pwned('md-link'))`, 'text/plain': 'x' })),
+    outputs: XSS_VECTORS.map(({ markup }) =>
+      display({ 'text/markdown': `text\n\n${markup}\n\n[link](javascript:__pwned('md-link'))`, 'text/plain': 'x' }),
+    ),
     frames: 0,
     clickable: XSS_VECTORS.length,
   },
@@ -41,7 +59,10 @@ const XSS_PATHS: { name: string; outputs: DisplayData[]; frames: number; clickab
 ];
 
 for (const path of XSS_PATHS) {
-  test(`untrusted output runs none of the XSS corpus: ${path.name}; a trusted control does run, clicked the same way`, async ({ page, context }) => {
+  test(`untrusted output runs none of the XSS corpus: ${path.name}; a trusted control does run, clicked the same way`, async ({
+    page,
+    context,
+  }) => {
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -63,8 +84,15 @@ for (const path of XSS_PATHS) {
     if (path.frames) {
       // Untrusted frames get no sandbox permission at all, and every one has loaded (its payload
       // had its chance) before the sentinel is read.
-      expect(await page.locator('#untrusted iframe').evaluateAll((frames) => frames.map((f) => f.getAttribute('sandbox')))).toEqual(Array(path.frames).fill(''));
-      await Promise.all(page.frames().filter((f) => f.parentFrame() === page.mainFrame()).map((f) => f.waitForLoadState('load')));
+      expect(await page.locator('#untrusted iframe').evaluateAll((frames) => frames.map((f) => f.getAttribute('sandbox')))).toEqual(
+        Array(path.frames).fill(''),
+      );
+      await Promise.all(
+        page
+          .frames()
+          .filter((f) => f.parentFrame() === page.mainFrame())
+          .map((f) => f.waitForLoadState('load')),
+      );
     }
     // Click everything clickable the outputs kept: a surviving javascript: URL, form action or
     // click handler runs now.
@@ -80,11 +108,21 @@ for (const path of XSS_PATHS) {
       output.outputs = [
         {
           output_type: 'display_data',
-          data: { 'text/html': `<img src=x onerror="__pwned('control-img')"><a href="javascript:__pwned('control-link')">link</a><span class="xss-click" onclick="__pwned('control-click')">click</span><script>__pwned('control-script')</script>` },
+          data: {
+            'text/html': `<img src=x onerror="__pwned('control-img')"><a href="javascript:__pwned('control-link')">link</a><span class="xss-click" onclick="__pwned('control-click')">click</span><script>__pwned('control-script')</script>`,
+          },
           metadata: {},
         },
-        { output_type: 'display_data', data: { 'application/javascript': `__pwned('control-js:' + (element instanceof HTMLElement))` }, metadata: {} },
-        { output_type: 'display_data', data: { 'text/html': `${prelude}<script>__pwned('control-frame')</script>` }, metadata: { 'text/html': { isolated: true } } },
+        {
+          output_type: 'display_data',
+          data: { 'application/javascript': `__pwned('control-js:' + (element instanceof HTMLElement))` },
+          metadata: {},
+        },
+        {
+          output_type: 'display_data',
+          data: { 'text/html': `${prelude}<script>__pwned('control-frame')</script>` },
+          metadata: { 'text/html': { isolated: true } },
+        },
       ];
     }, ISOLATED_PRELUDE);
     await clickEverything(page, '#control');

@@ -79,7 +79,11 @@ test('each MIME type becomes the right element', async ({ page }) => {
   await page.evaluate((png) => {
     const untrusted = window.makeOutput(false);
     untrusted.id = 'types';
-    const data = (bundle: Record<string, unknown>, metadata: Record<string, unknown> = {}) => ({ output_type: 'display_data' as const, data: bundle, metadata });
+    const data = (bundle: Record<string, unknown>, metadata: Record<string, unknown> = {}) => ({
+      output_type: 'display_data' as const,
+      data: bundle,
+      metadata,
+    });
     untrusted.outputs = [
       data({ 'text/html': '<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>' }),
       data({ 'image/png': png }, { 'image/png': { width: 20 } }),
@@ -91,7 +95,12 @@ test('each MIME type becomes the right element', async ({ page }) => {
       data({ 'image/svg+xml': '<svg><rect width="1" height="1"' }),
       data({ 'application/javascript': 'throw 1', 'text/plain': 'js fallback' }),
       { output_type: 'stream', name: 'stdout', text: '\x1b[31mred\x1b[0m \x1b[1;32mbold green\x1b[0m \x1b[38;2;10;20;30mrgb\x1b[0m' },
-      { output_type: 'error', ename: 'ValueError', evalue: 'bad', traceback: ['\x1b[36mCell In[1], line 1\x1b[39m', '\x1b[1;31mValueError\x1b[0m: bad'] },
+      {
+        output_type: 'error',
+        ename: 'ValueError',
+        evalue: 'bad',
+        traceback: ['\x1b[36mCell In[1], line 1\x1b[39m', '\x1b[1;31mValueError\x1b[0m: bad'],
+      },
     ];
     const trusted = window.makeOutput(true);
     trusted.id = 'trusted-types';
@@ -106,7 +115,12 @@ test('each MIME type becomes the right element', async ({ page }) => {
   // KaTeX's styles reach both shadow roots: a fraction is laid out, its MathML copy is hidden.
   for (const formula of [out.locator('.latex .katex'), out.locator('.markdown .katex')]) {
     await expect(formula.locator('.mfrac').first()).toBeVisible();
-    expect(await formula.locator('.mfrac').first().evaluate((el) => el.getBoundingClientRect().height)).toBeGreaterThan(15);
+    expect(
+      await formula
+        .locator('.mfrac')
+        .first()
+        .evaluate((el) => el.getBoundingClientRect().height),
+    ).toBeGreaterThan(15);
     expect(await formula.locator('.katex-mathml').evaluate((el) => getComputedStyle(el).position)).toBe('absolute');
   }
   await expect(out.locator('.markdown h2')).toHaveText('Markdown');
@@ -123,7 +137,9 @@ test('each MIME type becomes the right element', async ({ page }) => {
   await expect(out.locator('.notice', { hasText: 'application/javascript output was not run' })).toHaveCount(1);
   await expect(out.locator('pre.text', { hasText: 'js fallback' })).toHaveCount(1);
   // ANSI colours, themed through the custom properties.
-  const colors = await out.locator('pre.stdout span').evaluateAll((spans) => spans.map((s) => [s.textContent, getComputedStyle(s).color, getComputedStyle(s).fontWeight]));
+  const colors = await out
+    .locator('pre.stdout span')
+    .evaluateAll((spans) => spans.map((s) => [s.textContent, getComputedStyle(s).color, getComputedStyle(s).fontWeight]));
   expect(colors).toEqual([
     ['red', 'rgb(204, 51, 51)', '400'],
     ['bold green', 'rgb(26, 127, 55)', '700'],
@@ -132,7 +148,12 @@ test('each MIME type becomes the right element', async ({ page }) => {
   await expect(out.locator('pre.error .ansi-cyan-fg')).toHaveText('Cell In[1], line 1');
   await expect(out.locator('pre.error .ansi-red-fg.ansi-bold')).toHaveText('ValueError');
   await page.evaluate(() => document.getElementById('types')!.style.setProperty('--pyloom-ansi-red', 'rgb(1, 2, 3)'));
-  expect(await out.locator('pre.stdout span').first().evaluate((s) => getComputedStyle(s).color)).toBe('rgb(1, 2, 3)');
+  expect(
+    await out
+      .locator('pre.stdout span')
+      .first()
+      .evaluate((s) => getComputedStyle(s).color),
+  ).toBe('rgb(1, 2, 3)');
   // Trusted SVG is inline.
   await expect(page.locator('#trusted-types .svg svg rect')).toHaveAttribute('fill', 'green');
   await out.screenshot({ path: test.info().outputPath('mime-types.png') });
@@ -144,7 +165,11 @@ test('clear_output(wait=True) animation frames replace each other without the ar
     page.evaluate(
       async ({ frames, wait }) => {
         const output = window.makeOutput(false);
-        const frame = (png: string) => ({ output_type: 'display_data' as const, data: { 'image/png': png, 'text/plain': 'frame' }, metadata: {} });
+        const frame = (png: string) => ({
+          output_type: 'display_data' as const,
+          data: { 'image/png': png, 'text/plain': 'frame' },
+          metadata: {},
+        });
         output.apply(frame(frames[0]!));
         await output.updateComplete;
         await output.shadowRoot!.querySelector('img')!.decode();
@@ -214,7 +239,9 @@ test('Python display classes and a custom _repr_mimebundle_ become the right ele
   await expect(out.locator('img[src^="data:image/png;base64,"]')).toHaveAttribute('width', '20');
   await expect.poll(() => out.locator('img[src^="data:image/svg+xml"]').evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(10);
   await expect(out.locator('.json summary').first()).toHaveText('data: {…} 1 key');
-  await expect(out.locator('.notice', { hasText: 'application/javascript output was not run: this output is not trusted.' })).toHaveCount(1);
+  await expect(out.locator('.notice', { hasText: 'application/javascript output was not run: this output is not trusted.' })).toHaveCount(
+    1,
+  );
   await expect(out.locator('pre.text', { hasText: '<IPython.core.display.Javascript object>' })).toHaveCount(1);
   await expect(out.locator('pre.text', { hasText: 'pretty text' })).toHaveCount(1);
   await expect(out.locator('span.custom')).toHaveText('custom bundle');
@@ -222,7 +249,10 @@ test('Python display classes and a custom _repr_mimebundle_ become the right ele
   await expect(out.locator('.markdown p', { hasText: 'counter' })).toHaveText('counter 2');
   await expect(out.locator('pre.error')).toContainText('ZeroDivisionError: division by zero');
   expect(await page.evaluate(() => window.pwned)).toEqual([]);
-  const fracHeight = await out.locator('.katex .mfrac').first().evaluate((el) => el.getBoundingClientRect().height);
+  const fracHeight = await out
+    .locator('.katex .mfrac')
+    .first()
+    .evaluate((el) => el.getBoundingClientRect().height);
   expect(fracHeight).toBeGreaterThan(10);
   await out.screenshot({ path: test.info().outputPath('rich-outputs.png') });
 });
@@ -233,7 +263,9 @@ test('very long output is folded behind "Show all"; expanding it keeps the page 
   await page.evaluate(async () => {
     const output = window.makeOutput(false);
     output.id = 'long';
-    output.outputs = [{ output_type: 'stream', name: 'stdout', text: Array.from({ length: 50_000 }, (_, i) => `\x1b[32mline\x1b[0m ${i}`).join('\n') }];
+    output.outputs = [
+      { output_type: 'stream', name: 'stdout', text: Array.from({ length: 50_000 }, (_, i) => `\x1b[32mline\x1b[0m ${i}`).join('\n') },
+    ];
     await output.updateComplete;
   });
   const out = page.locator('#long');
@@ -269,7 +301,11 @@ test('very long output is folded behind "Show all"; expanding it keeps the page 
     ticking = false;
     return { seen: seen.size, totalMs: performance.now() - start };
   });
-  expect(await out.locator('pre').evaluate((el) => [el.textContent!.includes('line 25000\n'), el.querySelectorAll('.ansi-green-fg').length, el.childElementCount])).toEqual([true, 50_000, 50]);
+  expect(
+    await out
+      .locator('pre')
+      .evaluate((el) => [el.textContent!.includes('line 25000\n'), el.querySelectorAll('.ansi-green-fg').length, el.childElementCount]),
+  ).toEqual([true, 50_000, 50]);
   await expect(out.getByRole('button', { name: /Show all/ })).toHaveCount(0);
   console.info(`50,000 lines expanded in ${totalMs.toFixed(0)} ms; a timer task saw ${seen} intermediate sizes of 50 chunks`);
   expect(seen).toBeGreaterThanOrEqual(25);

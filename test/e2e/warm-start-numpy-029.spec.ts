@@ -12,7 +12,12 @@ import { NO_NUMPY_WHY, NUMPY_029_WHEEL, PYODIDE_029_DIR, SHARED_WHEELS } from '.
 test.skip(!SHARED_WHEELS, `skipped: ${NO_NUMPY_WHY}`);
 test.describe.configure({ timeout: 600_000 });
 
-const TYPES: Record<string, string> = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.mjs': 'text/javascript',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+};
 
 /** The 0.29.0 core under /core/ and the numpy wheel under /wheels/, with the headers an isolated page needs. */
 let server: Server | undefined;
@@ -31,7 +36,9 @@ test.beforeAll(async () => {
     }
     const headers = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin', Connection: 'close' };
     if (!body) return void res.writeHead(404, headers).end();
-    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file!)] ?? 'application/octet-stream', 'Content-Length': body.length }).end(body);
+    res
+      .writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file!)] ?? 'application/octet-stream', 'Content-Length': body.length })
+      .end(body);
   });
   await new Promise<void>((done) => server!.listen(0, '127.0.0.1', done));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -41,7 +48,8 @@ test.afterAll(async () => new Promise<void>((done) => (server ? server.close(() 
 test('Restart after a numpy session snapshots numpy; the next Restart restores it and numpy works at once', async ({ page }) => {
   await page.goto('/test/e2e/pages/harness.html');
   await expect(page.locator('body[data-ready=true]')).toBeAttached();
-  const cell = 'import numpy as np\nprint(np.arange(10).sum(), np.linalg.det(np.array([[2.0, 1.0], [1.0, 3.0]])).round(6), np.fft.fft(np.ones(4)).real.tolist())';
+  const cell =
+    'import numpy as np\nprint(np.arange(10).sum(), np.linalg.det(np.array([[2.0, 1.0], [1.0, 3.0]])).round(6), np.fft.fft(np.ones(4)).real.tolist())';
   const first = await page.evaluate(
     async ({ base, cell }) => {
       const runtime = window.pyloom.createRuntime({ indexURL: `${base}/core/`, packageBaseUrl: `${base}/wheels/` });
@@ -74,12 +82,18 @@ test('Restart after a numpy session snapshots numpy; the next Restart restores i
   expect(restored.snapshotFallback, restored.snapshotFallback).toBeUndefined();
   expect(restored.snapshot).toBe('restored');
   const after = await page.evaluate(async (cell) => {
-    const runtime = (window as unknown as { numpyRuntime: { execute(code: string): Promise<{ executionCount: number | null; outputs: unknown[] }> } }).numpyRuntime;
-    const names = await runtime.execute('print(sorted(k for k in globals() if not k.startswith("_") and k not in ("In", "Out", "exit", "quit", "get_ipython", "display")))');
+    const runtime = (
+      window as unknown as { numpyRuntime: { execute(code: string): Promise<{ executionCount: number | null; outputs: unknown[] }> } }
+    ).numpyRuntime;
+    const names = await runtime.execute(
+      'print(sorted(k for k in globals() if not k.startswith("_") and k not in ("In", "Out", "exit", "quit", "get_ipython", "display")))',
+    );
     return { names, numpy: await runtime.execute(cell) };
   }, cell);
   expect(after.names.executionCount).toBe(1);
   expect(after.names.outputs).toMatchObject([{ output_type: 'stream', text: '[]\n' }]);
   expect(after.numpy.outputs).toMatchObject([{ output_type: 'stream', text: '45 5.0 [4.0, 0.0, 0.0, 0.0]\n' }]);
-  console.log(`Chromium 0.29.0 numpy: restore boot phases ${JSON.stringify(restored.timings)}; cold boot that took it ${JSON.stringify(taking.timings)}`);
+  console.log(
+    `Chromium 0.29.0 numpy: restore boot phases ${JSON.stringify(restored.timings)}; cold boot that took it ${JSON.stringify(taking.timings)}`,
+  );
 });

@@ -11,7 +11,9 @@ interface AppWindow {
 const bootInfo = (page: Page) => page.evaluate(() => (window as unknown as AppWindow).pyloomApp.runtime.bootInfo);
 
 async function snapshotStored(page: Page): Promise<boolean> {
-  return page.evaluate(async () => (await caches.has('pyloom-snapshots')) && (await (await caches.open('pyloom-snapshots')).keys()).length === 1);
+  return page.evaluate(
+    async () => (await caches.has('pyloom-snapshots')) && (await (await caches.open('pyloom-snapshots')).keys()).length === 1,
+  );
 }
 
 async function runProbe(page: Page): Promise<string> {
@@ -25,7 +27,11 @@ async function runProbe(page: Page): Promise<string> {
     'state',
   ].join('\n');
   await openCells(page, 'probe.ipynb', [probe]);
-  await page.locator('py-cell').first().getByText(/^\[.*\]:$/).click();
+  await page
+    .locator('py-cell')
+    .first()
+    .getByText(/^\[.*\]:$/)
+    .click();
   await page.keyboard.press('Control+Enter');
   const cell = page.locator('py-cell').first();
   await expect(cell.locator('py-output pre').first()).toHaveText('stdout works');
@@ -53,7 +59,9 @@ test('the second start restores the snapshot and behaves like a fresh runtime', 
   // No variable of the earlier session, the same sys.path, counts from 1.
   expect(warmState).toBe(coldState);
   await expect(page.locator('py-cell').first().getByText('[1]:')).toBeVisible();
-  console.info(`warm start: load-pyodide ${cold?.timings['load-pyodide']?.toFixed(0)} ms cold, ${warm?.timings['load-pyodide']?.toFixed(0)} ms restored`);
+  console.info(
+    `warm start: load-pyodide ${cold?.timings['load-pyodide']?.toFixed(0)} ms cold, ${warm?.timings['load-pyodide']?.toFixed(0)} ms restored`,
+  );
 
   // A restart (the Restart button) restores it too.
   await page.getByRole('button', { name: 'Restart', exact: true }).click();
@@ -99,5 +107,7 @@ test('without isolation, stopping a runaway cell restarts the runtime: measured 
   }
   expect(warm.snapshot).toBe('restored');
   expect(cold.snapshot).toBe('off');
-  console.info(`stop → usable runtime, not isolated (1000 ms grace included): ${warm.usable.toFixed(0)} ms with the snapshot, ${cold.usable.toFixed(0)} ms without`);
+  console.info(
+    `stop → usable runtime, not isolated (1000 ms grace included): ${warm.usable.toFixed(0)} ms with the snapshot, ${cold.usable.toFixed(0)} ms without`,
+  );
 });

@@ -12,7 +12,9 @@ test.describe.configure({ timeout: 240_000 });
 let server: TestServer | undefined;
 test.afterAll(async () => server?.close());
 
-test('the widget demo: the hidden FileUpload + Button + Output app fingerprints a file with the same sha256; a slider in an editable cell drives interact', async ({ page }, testInfo) => {
+test('the widget demo: the hidden FileUpload + Button + Output app fingerprints a file with the same sha256; a slider in an editable cell drives interact', async ({
+  page,
+}, testInfo) => {
   server = await serveWidgetWheels();
   const config = { theme: 'auto', lockFileURL: `${server.base}/lock.json`, packageBaseUrl: `${server.base}/wheels/` };
   // The page names PyPI for ipywidgets; the test swaps in the local wheels, nothing else.
@@ -20,7 +22,10 @@ test('the widget demo: the hidden FileUpload + Button + Output app fingerprints 
   await page.route('**/src/embed/demo/widgets.html', async (route) => {
     const response = await route.fetch();
     const original = await response.text();
-    const body = original.replace(/(<script type="application\/json" data-pyloom-config>)[^<]*(<\/script>)/, `$1${JSON.stringify(config)}$2`);
+    const body = original.replace(
+      /(<script type="application\/json" data-pyloom-config>)[^<]*(<\/script>)/,
+      `$1${JSON.stringify(config)}$2`,
+    );
     swapped = body !== original;
     await route.fulfill({ response, body });
   });
@@ -34,7 +39,10 @@ test('the widget demo: the hidden FileUpload + Button + Output app fingerprints 
   const form = app.locator('.widget[data-state=done]');
   const fingerprint = form.getByRole('button', { name: 'Fingerprint' });
   await expect(fingerprint).toBeDisabled();
-  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 7) % 256))]);
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 7) % 256)),
+  ]);
   const chooser = page.waitForEvent('filechooser');
   await form.getByRole('button', { name: /Choose a file/ }).click();
   await (await chooser).setFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
@@ -51,5 +59,8 @@ test('the widget demo: the hidden FileUpload + Button + Output app fingerprints 
   for (let i = 0; i < 5; i++) await slider.locator('.noUi-handle').press('ArrowRight');
   await expect(slider.locator('.widget-readout')).toHaveText('15');
   await expect(slider).toContainText('100 at 5% a year for 15 years: 207.89');
-  await testInfo.attach('widget demo page with live widgets', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+  await testInfo.attach('widget demo page with live widgets', {
+    body: await page.screenshot({ fullPage: true }),
+    contentType: 'image/png',
+  });
 });

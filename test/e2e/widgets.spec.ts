@@ -8,13 +8,19 @@ const wheelsBase = useWidgetWheels();
 async function start(page: Page, trusted = false): Promise<void> {
   await page.goto('/test/e2e/pages/widgets.html');
   await expect(page.locator('body[data-ready=true]')).toBeAttached();
-  await page.evaluate(({ base, trusted }) => window.widgetPage.start(`${base}/lock.json`, `${base}/wheels/`, trusted), { base: wheelsBase(), trusted });
+  await page.evaluate(({ base, trusted }) => window.widgetPage.start(`${base}/lock.json`, `${base}/wheels/`, trusted), {
+    base: wheelsBase(),
+    trusted,
+  });
 }
 
 const run = (page: Page, id: string, code: string) => page.evaluate(({ id, code }) => window.widgetPage.run(id, code), { id, code });
-const python = async (page: Page, expression: string): Promise<string> => (await page.evaluate((code) => window.widgetPage.print(code), `print(${expression})`)).trim();
+const python = async (page: Page, expression: string): Promise<string> =>
+  (await page.evaluate((code) => window.widgetPage.print(code), `print(${expression})`)).trim();
 
-test('a slider renders; moved 1000 times from the page while Python is busy, Python sees exactly the last value and interact refreshed per processed change', async ({ page }) => {
+test('a slider renders; moved 1000 times from the page while Python is busy, Python sees exactly the last value and interact refreshed per processed change', async ({
+  page,
+}) => {
   await start(page);
   expect(
     await run(
@@ -45,7 +51,8 @@ test('a slider renders; moved 1000 times from the page while Python is busy, Pyt
   // 1000 key presses on the slider's handle, sent from inside the page in one go (as fast as a
   // user dragging): each moves the slider one step and updates the model.
   await handle.evaluate((element) => {
-    for (let i = 0; i < 1000; i++) element.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, cancelable: true }));
+    for (let i = 0; i < 1000; i++)
+      element.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, cancelable: true }));
   });
   await expect(widget.locator('.widget-readout')).toHaveText('1000');
   expect(await busy).toBe('ok');
@@ -101,7 +108,9 @@ test('FileUpload: a chosen file reaches Python with the same sha256', async ({ p
   await page.locator('#up .widget[data-state=done]').getByRole('button').click();
   await (await chooser).setFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: bytes });
   await expect.poll(() => python(page, 'len(upload.value)')).toBe('1');
-  expect(await python(page, 'upload.value[0].name, __import__("hashlib").sha256(upload.value[0].content).hexdigest()')).toBe(`photo.jpg ${expected}`);
+  expect(await python(page, 'upload.value[0].name, __import__("hashlib").sha256(upload.value[0].content).hexdigest()')).toBe(
+    `photo.jpg ${expected}`,
+  );
 });
 
 test('a widget whose JavaScript module is unknown shows a placeholder naming module and version', async ({ page }) => {
@@ -122,7 +131,9 @@ test('a widget whose JavaScript module is unknown shows a placeholder naming mod
   await expect(page.locator('#mystery .widget')).toContainText('mystery-widgets ^3.1.0');
 });
 
-test('the XSS corpus through HTML widget values, HTML descriptions and Labels runs nothing on an untrusted page; trusted, an HTML widget does run script', async ({ page }) => {
+test('the XSS corpus through HTML widget values, HTML descriptions and Labels runs nothing on an untrusted page; trusted, an HTML widget does run script', async ({
+  page,
+}) => {
   const { XSS_VECTORS } = await import('../fixtures/xss-vectors');
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
@@ -149,21 +160,35 @@ test('the XSS corpus through HTML widget values, HTML descriptions and Labels ru
     for (const element of elements) element.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
   });
   // onerror/onload payloads fire when their image settles: wait for every image the widgets kept.
-  await box.locator('img').evaluateAll((images) =>
-    Promise.all((images as HTMLImageElement[]).map((image) => (image.complete ? undefined : new Promise((resolve) => ['load', 'error'].forEach((type) => image.addEventListener(type, resolve)))))),
-  );
+  await box
+    .locator('img')
+    .evaluateAll((images) =>
+      Promise.all(
+        (images as HTMLImageElement[]).map((image) =>
+          image.complete ? undefined : new Promise((resolve) => ['load', 'error'].forEach((type) => image.addEventListener(type, resolve))),
+        ),
+      ),
+    );
   expect(await page.evaluate(() => window.pwned)).toEqual([]);
   expect(dialogs).toEqual([]);
 
   await page.goto('/test/e2e/pages/widgets.html');
   await start(page, true);
-  expect(await run(page, 'trusted', 'import ipywidgets as w\nw.HTML(value="<img src=x onerror=\\"window.__pwned(\'html-widget\')\\">")')).toBe('ok');
+  expect(
+    await run(page, 'trusted', 'import ipywidgets as w\nw.HTML(value="<img src=x onerror=\\"window.__pwned(\'html-widget\')\\">")'),
+  ).toBe('ok');
   await expect.poll(() => page.evaluate(() => window.pwned)).toEqual(['html-widget']);
 });
 
 test('a widget displayed inside an Output widget is live (drawn by the same manager)', async ({ page }) => {
   await start(page);
-  expect(await run(page, 'nested', 'import ipywidgets as w\nout = w.Output()\ninner = w.IntSlider(value=5, description="inner")\nwith out:\n    display(inner)\nout')).toBe('ok');
+  expect(
+    await run(
+      page,
+      'nested',
+      'import ipywidgets as w\nout = w.Output()\ninner = w.IntSlider(value=5, description="inner")\nwith out:\n    display(inner)\nout',
+    ),
+  ).toBe('ok');
   const area = page.locator('#nested .jupyter-widgets-output-area');
   await expect(area.locator('.widget[data-state=done] .widget-readout')).toHaveText('5');
   expect(await run(page, 'set', 'inner.value = 9')).toBe('ok');

@@ -20,7 +20,11 @@ declare global {
  * found through open shadow roots; `hostSelector` is matched within one tree). Resolves
  * with how many elements got the dispatched sequence and how many links a real mouse click.
  */
-export async function clickEverything(page: Page, hostSelector: string, selector = CLICKABLE): Promise<{ dispatched: number; mouse: number }> {
+export async function clickEverything(
+  page: Page,
+  hostSelector: string,
+  selector = CLICKABLE,
+): Promise<{ dispatched: number; mouse: number }> {
   const dispatched = await page.evaluate(
     ({ hostSelector, selector }) => {
       /** Every element under root matching `css`, open shadow roots included. */

@@ -23,7 +23,9 @@ test('mistakes are named', async () => {
   respond(200, '{ not json');
   await expect(loadDeploymentConfig('http://x/pyloom.json')).rejects.toThrow('http://x/pyloom.json is not valid JSON');
   respond(200, JSON.stringify({ packageBaseURL: 'x' }));
-  await expect(loadDeploymentConfig('http://x/pyloom.json')).rejects.toThrow('pyloom.json (http://x/pyloom.json): unknown key "packageBaseURL"');
+  await expect(loadDeploymentConfig('http://x/pyloom.json')).rejects.toThrow(
+    'pyloom.json (http://x/pyloom.json): unknown key "packageBaseURL"',
+  );
   respond(200, JSON.stringify({ indexUrls: 'https://pypi.org/simple/' }));
   await expect(loadDeploymentConfig('http://x/pyloom.json')).rejects.toThrow('indexUrls must be a list of URL strings');
 });
@@ -32,7 +34,9 @@ test('offline and isolation choose how the service worker is used', async () => 
   respond(200, JSON.stringify({ offline: false, isolation: 'credentialless' }));
   expect(await loadDeploymentConfig('http://x/pyloom.json')).toEqual({ offline: false, isolation: 'credentialless' });
   respond(200, JSON.stringify({ isolation: 'none' }));
-  await expect(loadDeploymentConfig('http://x/pyloom.json')).rejects.toThrow('isolation must be one of "require-corp", "credentialless", "off" (got "none")');
+  await expect(loadDeploymentConfig('http://x/pyloom.json')).rejects.toThrow(
+    'isolation must be one of "require-corp", "credentialless", "off" (got "none")',
+  );
   respond(200, JSON.stringify({ offline: 'yes' }));
   await expect(loadDeploymentConfig('http://x/pyloom.json')).rejects.toThrow('offline must be true or false');
 });

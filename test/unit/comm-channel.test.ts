@@ -16,8 +16,20 @@ function fakePort() {
   return { port, batches, handle: (seq: number) => answer({ type: 'handled', seq }), answer };
 }
 
-const update = (comm: string, state: Record<string, unknown>): CommMessage => ({ msg_type: 'comm_msg', comm_id: comm, data: { method: 'update', state, buffer_paths: [] }, metadata: {}, buffers: [] });
-const custom = (comm: string, n: number): CommMessage => ({ msg_type: 'comm_msg', comm_id: comm, data: { method: 'custom', content: { n } }, metadata: {}, buffers: [] });
+const update = (comm: string, state: Record<string, unknown>): CommMessage => ({
+  msg_type: 'comm_msg',
+  comm_id: comm,
+  data: { method: 'update', state, buffer_paths: [] },
+  metadata: {},
+  buffers: [],
+});
+const custom = (comm: string, n: number): CommMessage => ({
+  msg_type: 'comm_msg',
+  comm_id: comm,
+  data: { method: 'custom', content: { n } },
+  metadata: {},
+  buffers: [],
+});
 const states = (messages: CommMessage[]) => messages.map((m) => (m.data['method'] === 'update' ? m.data['state'] : m.data['content']));
 
 describe('CommChannel', () => {
@@ -71,7 +83,11 @@ describe('CommChannel', () => {
     const channel = new CommChannel(port);
     channel.send(update('u', { value: 0 }));
     const buffer = new ArrayBuffer(8);
-    const withBuffer: CommMessage = { ...update('u', { value: [{ name: 'f' }] }), buffers: [buffer], data: { method: 'update', state: { value: [{ name: 'f' }] }, buffer_paths: [['value', 0, 'content']] } };
+    const withBuffer: CommMessage = {
+      ...update('u', { value: [{ name: 'f' }] }),
+      buffers: [buffer],
+      data: { method: 'update', state: { value: [{ name: 'f' }] }, buffer_paths: [['value', 0, 'content']] },
+    };
     channel.send(withBuffer);
     channel.send(update('u', { value: [] }));
     handle(1);

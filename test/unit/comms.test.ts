@@ -14,8 +14,10 @@ let kernel: NodeKernel;
 let channel: CommChannel;
 const received: CommMessage[] = [];
 
-const opened = (model: string) => received.find((m) => m.msg_type === 'comm_open' && (m.data['state'] as Record<string, unknown>)['_model_name'] === model);
-const updatesOf = (commId: string) => received.filter((m) => m.comm_id === commId && m.msg_type === 'comm_msg' && m.data['method'] === 'update');
+const opened = (model: string) =>
+  received.find((m) => m.msg_type === 'comm_open' && (m.data['state'] as Record<string, unknown>)['_model_name'] === model);
+const updatesOf = (commId: string) =>
+  received.filter((m) => m.comm_id === commId && m.msg_type === 'comm_msg' && m.data['method'] === 'update');
 const update = (commId: string, state: Record<string, unknown>, buffers: ArrayBuffer[] = [], bufferPaths: unknown[] = []): CommMessage => ({
   msg_type: 'comm_msg',
   comm_id: commId,
@@ -44,8 +46,14 @@ describe.skipIf(missing)(`comms with the genuine widget wheels${missing ? ` (ski
     const reply = await kernel.run('import ipywidgets as w\nslider = w.IntSlider(value=3, max=1000, description="x")\nslider');
     expect(reply.status).toBe('ok');
     const open = opened('IntSliderModel');
-    expect(open).toMatchObject({ target_name: 'jupyter.widget', data: { state: { value: 3, description: 'x', _model_module: '@jupyter-widgets/controls' } } });
-    expect(reply.outputs.at(-1)).toMatchObject({ output_type: 'execute_result', data: { 'application/vnd.jupyter.widget-view+json': { model_id: open!.comm_id, version_major: 2 } } });
+    expect(open).toMatchObject({
+      target_name: 'jupyter.widget',
+      data: { state: { value: 3, description: 'x', _model_module: '@jupyter-widgets/controls' } },
+    });
+    expect(reply.outputs.at(-1)).toMatchObject({
+      output_type: 'execute_result',
+      data: { 'application/vnd.jupyter.widget-view+json': { model_id: open!.comm_id, version_major: 2 } },
+    });
   });
 
   test('1000 slider moves sent while Python is busy: Python sees the last value; interact ran once per update it processed', async () => {
@@ -95,8 +103,16 @@ describe.skipIf(missing)(`comms with the genuine widget wheels${missing ? ` (ski
       ].join('\n'),
     );
     const button = opened('ButtonModel')!.comm_id;
-    const out = received.filter((m) => m.msg_type === 'comm_open' && (m.data['state'] as Record<string, unknown>)['_model_name'] === 'OutputModel').at(-1)!.comm_id;
-    const click: CommMessage = { msg_type: 'comm_msg', comm_id: button, data: { method: 'custom', content: { event: 'click' } }, metadata: {}, buffers: [] };
+    const out = received
+      .filter((m) => m.msg_type === 'comm_open' && (m.data['state'] as Record<string, unknown>)['_model_name'] === 'OutputModel')
+      .at(-1)!.comm_id;
+    const click: CommMessage = {
+      msg_type: 'comm_msg',
+      comm_id: button,
+      data: { method: 'custom', content: { event: 'click' } },
+      metadata: {},
+      buffers: [],
+    };
     channel.send(click);
     channel.send(click);
     await channel.idle();
@@ -140,14 +156,18 @@ describe.skipIf(missing)(`comms with the genuine widget wheels${missing ? ` (ski
     const stderrBefore = kernel.events.length;
     channel.send(update(commId!, { value: 5 }));
     await channel.idle();
-    const warnings = kernel.events.slice(stderrBefore).flatMap((e) => (e.type === 'output' && e.event.output_type === 'stream' && e.event.name === 'stderr' ? [e.event.text] : []));
+    const warnings = kernel.events
+      .slice(stderrBefore)
+      .flatMap((e) => (e.type === 'output' && e.event.output_type === 'stream' && e.event.name === 'stderr' ? [e.event.text] : []));
     expect(warnings.join('')).toContain(`a comm_msg for comm ${commId}, which is closed, was ignored`);
     expect(text((await kernel.run('print(1 + 1)')).outputs)).toBe('2\n');
   });
 
   test('the kernel stand-in: comm_manager is comm.get_comm_manager(), a fresh parent id per cell', async () => {
     await kernel.run('import comm\nk = out.comm.kernel\nfirst = k.get_parent()["header"]["msg_id"]');
-    const reply = await kernel.run('print(k.comm_manager is comm.get_comm_manager(), k.get_parent()["header"]["msg_id"] != first, k.session.session != "")');
+    const reply = await kernel.run(
+      'print(k.comm_manager is comm.get_comm_manager(), k.get_parent()["header"]["msg_id"] != first, k.session.session != "")',
+    );
     expect(text(reply.outputs)).toBe('True True True\n');
   });
 });

@@ -110,7 +110,9 @@ describe('Thebe config', () => {
   });
 
   test('CodeMirror 5 theme names map to light or dark', () => {
-    expect(['abcdef', 'monokai', 'solarized dark', 'material-darker', 'tomorrow-night-bright'].map(themeBrightness)).toEqual(Array(5).fill('dark'));
+    expect(['abcdef', 'monokai', 'solarized dark', 'material-darker', 'tomorrow-night-bright'].map(themeBrightness)).toEqual(
+      Array(5).fill('dark'),
+    );
     expect(['default', 'eclipse', 'neat', 'solarized light', 'idea'].map(themeBrightness)).toEqual(Array(5).fill('light'));
   });
 });
@@ -132,7 +134,10 @@ describe('code from page markup', () => {
   });
 
   test('IPython prompts and literal prompts', () => {
-    expect(splitInputPrompts('In [1]: def f():\n   ...:     return 1\n   ...: \n\nIn [2]: f()\nOut[2]: 1', {})).toEqual(['def f():\n    return 1\n', 'f()']);
+    expect(splitInputPrompts('In [1]: def f():\n   ...:     return 1\n   ...: \n\nIn [2]: f()\nOut[2]: 1', {})).toEqual([
+      'def f():\n    return 1\n',
+      'f()',
+    ]);
     expect(splitInputPrompts('$ a = 1\n> b = a\nresult', { inPrompt: '$', continuationPrompt: '>' })).toEqual(['a = 1\nb = a']);
     expect(splitOutputPrompts('x = 1\nx\nOut[1]: 1\ny = 2', {})).toEqual(['x = 1\nx', 'y = 2']);
   });
@@ -162,7 +167,16 @@ describe('Thebe events', () => {
 });
 
 describe('Thebe config applied to the embed', () => {
-  const base: EmbedConfig = { selector: DEFAULT_SELECTOR, outputSelector: '[data-output]', autorun: false, preload: false, theme: 'light', trust: false, timeout: 0, files: [] };
+  const base: EmbedConfig = {
+    selector: DEFAULT_SELECTOR,
+    outputSelector: '[data-output]',
+    autorun: false,
+    preload: false,
+    theme: 'light',
+    trust: false,
+    timeout: 0,
+    files: [],
+  };
   const thebe = toThebeConfig({
     selector: 'div.cell_input pre',
     requestKernel: true,
@@ -203,26 +217,44 @@ describe("Thebe 0.8's stripPrompts.selector and Thebe's DOM", () => {
     expect(blocks[1]!.block.previousElementSibling).toBe(doc.querySelector('.sage-input'));
     // Without a selector of its own, stripPrompts splits the cells' blocks only.
     const plain = toThebeConfig({ stripPrompts: true });
-    expect(thebeBlocks(plain, plain.selector, page('<pre class="x">&gt;&gt;&gt; 1</pre><pre data-executable>&gt;&gt;&gt; 2</pre>')).map((b) => b.source)).toEqual(['2']);
+    expect(
+      thebeBlocks(plain, plain.selector, page('<pre class="x">&gt;&gt;&gt; 1</pre><pre data-executable>&gt;&gt;&gt; 2</pre>')).map(
+        (b) => b.source,
+      ),
+    ).toEqual(['2']);
   });
 
   test("cells on Thebe pages carry Thebe's cell and button classes (sphinx-thebe finds div.thebe-cell and .thebelab-run-button); readOnly and data-readonly", () => {
-    const doc = page('<div class="cell"><pre data-executable>x = 1</pre></div><pre data-executable data-readonly="false">y</pre><pre data-executable data-readonly>z</pre>');
+    const doc = page(
+      '<div class="cell"><pre data-executable>x = 1</pre></div><pre data-executable data-readonly="false">y</pre><pre data-executable data-readonly>z</pre>',
+    );
     document.body.replaceChildren(...doc.body.childNodes);
     const [a, b, c] = [...document.querySelectorAll('pre')].map((pre) =>
-      mountCell(pre, { outputSelector: '[data-output]', theme: 'light', autorunAll: false, thebeButtons: true, readOnly: true, buttons: { restart: true } }),
+      mountCell(pre, {
+        outputSelector: '[data-output]',
+        theme: 'light',
+        autorunAll: false,
+        thebeButtons: true,
+        readOnly: true,
+        buttons: { restart: true },
+      }),
     );
     expect(document.querySelectorAll('div.thebe-cell')).toHaveLength(3);
     expect(document.querySelector('.cell')!.querySelector('.thebelab-run-button')).toBe(a!.run);
     expect(a!.buttons.get('restart')!.className).toContain('thebelab-restart-button');
     expect([a!.readonly, b!.readonly, c!.readonly]).toEqual([true, false, true]);
-    const plain = mountCell(document.body.appendChild(document.createElement('pre')), { outputSelector: '[data-output]', theme: 'light', autorunAll: false });
+    const plain = mountCell(document.body.appendChild(document.createElement('pre')), {
+      outputSelector: '[data-output]',
+      theme: 'light',
+      autorunAll: false,
+    });
     expect(plain.host.className).toBe('pyloom-cell');
     document.body.replaceChildren();
   });
 
-  test('predefinedOutput: the static output after a block is the cell\'s until it runs; false leaves it on the page untouched (Thebe 0.8)', () => {
-    document.body.innerHTML = '<pre data-executable>1</pre><div data-output>saved</div><pre data-executable>2</pre><div data-output>kept</div>';
+  test("predefinedOutput: the static output after a block is the cell's until it runs; false leaves it on the page untouched (Thebe 0.8)", () => {
+    document.body.innerHTML =
+      '<pre data-executable>1</pre><div data-output>saved</div><pre data-executable>2</pre><div data-output>kept</div>';
     const [kept, left] = [...document.querySelectorAll('pre')].map((pre, i) =>
       mountCell(pre, { outputSelector: '[data-output]', theme: 'light', autorunAll: false, predefinedOutput: i === 0 }),
     );

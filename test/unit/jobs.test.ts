@@ -70,7 +70,11 @@ describe('JobQueue', () => {
     jobs.abortAll();
     expect(jobs.finish(job, { status: 'ok', executionCount: 3 })).toBe(false);
     expect(jobs.fail(job, new Error('x'))).toBe(false);
-    await expect(running).resolves.toEqual({ status: 'aborted', executionCount: null, outputs: [{ output_type: 'stream', name: 'stdout', text: 'partial' }] });
+    await expect(running).resolves.toEqual({
+      status: 'aborted',
+      executionCount: null,
+      outputs: [{ output_type: 'stream', name: 'stdout', text: 'partial' }],
+    });
     await expect(waiting).resolves.toMatchObject({ status: 'aborted' });
     expect(jobs.queued).toBe(0);
     expect(jobs.running).toBeUndefined();

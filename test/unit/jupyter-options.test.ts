@@ -9,11 +9,21 @@ import { checkServer, normalizeBaseUrl, splitTokenFromUrl } from '../../src/runt
 describe("Thebe's server keys", () => {
   test('serverSettings + kernelOptions.name → that server and kernel', () => {
     expect(
-      thebeRuntimeOptions({ requestKernel: true, serverSettings: { baseUrl: 'http://localhost:8888', token: 'abc', wsUrl: 'ws://localhost:8888', appendToken: true }, kernelOptions: { name: 'python3' } }),
-    ).toEqual({ kind: 'jupyter', kernelName: 'python3', serverSettings: { baseUrl: 'http://localhost:8888', token: 'abc', wsUrl: 'ws://localhost:8888' } });
+      thebeRuntimeOptions({
+        requestKernel: true,
+        serverSettings: { baseUrl: 'http://localhost:8888', token: 'abc', wsUrl: 'ws://localhost:8888', appendToken: true },
+        kernelOptions: { name: 'python3' },
+      }),
+    ).toEqual({
+      kind: 'jupyter',
+      kernelName: 'python3',
+      serverSettings: { baseUrl: 'http://localhost:8888', token: 'abc', wsUrl: 'ws://localhost:8888' },
+    });
   });
   test('kernelOptions.serverSettings (older Thebe) and kernelOptions.kernelName are read too', () => {
-    expect(thebeRuntimeOptions({ kernelOptions: { kernelName: 'ir', serverSettings: { baseUrl: 'https://hub.example.org/user/ada/' } } })).toEqual({
+    expect(
+      thebeRuntimeOptions({ kernelOptions: { kernelName: 'ir', serverSettings: { baseUrl: 'https://hub.example.org/user/ada/' } } }),
+    ).toEqual({
       kind: 'jupyter',
       kernelName: 'ir',
       serverSettings: { baseUrl: 'https://hub.example.org/user/ada/' },
@@ -23,10 +33,25 @@ describe("Thebe's server keys", () => {
     expect(
       thebeRuntimeOptions({
         useBinder: true,
-        binderOptions: { repo: 'org/repo', ref: 'v1', binderUrl: 'https://binder.example.org', repoProvider: 'gitlab', savedSession: { enabled: false, maxAge: 60 } },
+        binderOptions: {
+          repo: 'org/repo',
+          ref: 'v1',
+          binderUrl: 'https://binder.example.org',
+          repoProvider: 'gitlab',
+          savedSession: { enabled: false, maxAge: 60 },
+        },
         serverSettings: { baseUrl: 'http://ignored' },
       }),
-    ).toEqual({ kind: 'jupyter', binderOptions: { repo: 'org/repo', ref: 'v1', binderUrl: 'https://binder.example.org', repoProvider: 'gitlab', savedSession: { enabled: false, maxAge: 60 } } });
+    ).toEqual({
+      kind: 'jupyter',
+      binderOptions: {
+        repo: 'org/repo',
+        ref: 'v1',
+        binderUrl: 'https://binder.example.org',
+        repoProvider: 'gitlab',
+        savedSession: { enabled: false, maxAge: 60 },
+      },
+    });
     expect(thebeRuntimeOptions({ useBinder: true, binderOptions: { repo: 'a/b' }, savedSessions: { storagePrefix: 'x-' } })).toEqual({
       kind: 'jupyter',
       binderOptions: { repo: 'a/b', savedSession: { storagePrefix: 'x-' } },
@@ -45,8 +70,14 @@ describe('Binder build URLs (BinderHub /build/{provider}/{spec})', () => {
   test.each([
     [{ repo: 'binder-examples/requirements' }, 'https://mybinder.org/build/gh/binder-examples/requirements/HEAD'],
     [{ repo: 'https://github.com/org/repo.git', ref: 'main' }, 'https://mybinder.org/build/gh/org/repo/main'],
-    [{ repo: 'https://gitlab.com/group/project', ref: 'main', repoProvider: 'gitlab', binderUrl: 'https://hub.example.org/' }, 'https://hub.example.org/build/gl/https%3A%2F%2Fgitlab.com%2Fgroup%2Fproject/main'],
-    [{ repo: 'https://example.org/x.git', ref: 'feature/y', repoProvider: 'git' }, 'https://mybinder.org/build/git/https%3A%2F%2Fexample.org%2Fx.git/feature%2Fy'],
+    [
+      { repo: 'https://gitlab.com/group/project', ref: 'main', repoProvider: 'gitlab', binderUrl: 'https://hub.example.org/' },
+      'https://hub.example.org/build/gl/https%3A%2F%2Fgitlab.com%2Fgroup%2Fproject/main',
+    ],
+    [
+      { repo: 'https://example.org/x.git', ref: 'feature/y', repoProvider: 'git' },
+      'https://mybinder.org/build/git/https%3A%2F%2Fexample.org%2Fx.git/feature%2Fy',
+    ],
     [{ repo: 'ada/0123abcd', ref: 'HEAD', repoProvider: 'gist' }, 'https://mybinder.org/build/gist/ada/0123abcd/HEAD'],
     [{ repo: '10.5281/zenodo.3242074', repoProvider: 'zenodo' }, 'https://mybinder.org/build/zenodo/10.5281%2Fzenodo.3242074'],
   ])('%j → %s', (options, url) => {
@@ -60,7 +91,10 @@ describe('Binder build URLs (BinderHub /build/{provider}/{spec})', () => {
 describe('server URLs', () => {
   test('a URL from `jupyter server list` or a JupyterLab tab gives the base URL and the token', () => {
     expect(splitTokenFromUrl('http://127.0.0.1:8888/?token=abc123')).toEqual({ baseUrl: 'http://127.0.0.1:8888/', token: 'abc123' });
-    expect(splitTokenFromUrl(' https://hub.example.org/user/ada/lab/tree/x.ipynb?token=t ')).toEqual({ baseUrl: 'https://hub.example.org/user/ada/', token: 't' });
+    expect(splitTokenFromUrl(' https://hub.example.org/user/ada/lab/tree/x.ipynb?token=t ')).toEqual({
+      baseUrl: 'https://hub.example.org/user/ada/',
+      token: 't',
+    });
     expect(splitTokenFromUrl('http://localhost:8888')).toEqual({ baseUrl: 'http://localhost:8888/', token: undefined });
   });
   test('base URLs end in a slash and carry no query', () => {
@@ -87,9 +121,14 @@ describe('server check answers', () => {
         asked.push({ url: String(url), auth: new Headers(init?.headers).get('Authorization') });
         return new Response('{"message": "server not running"}', { status });
       };
-      const error = await checkServer({ baseUrl: 'https://hub.example.org/user/ada', token: 'secret-1' }, fetcher).then(() => undefined, (e: unknown) => e);
+      const error = await checkServer({ baseUrl: 'https://hub.example.org/user/ada', token: 'secret-1' }, fetcher).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toMatchObject({ kind: 'unreachable' });
-      expect(String(error)).toContain(`The Jupyter server at https://hub.example.org/user/ada/ is not running (HTTP ${status}). On JupyterHub, start it`);
+      expect(String(error)).toContain(
+        `The Jupyter server at https://hub.example.org/user/ada/ is not running (HTTP ${status}). On JupyterHub, start it`,
+      );
       expect(String(error)).not.toContain('secret-1');
       expect(asked).toEqual([{ url: 'https://hub.example.org/user/ada/api/status', auth: 'token secret-1' }]);
     }

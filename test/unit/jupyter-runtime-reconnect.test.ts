@@ -26,7 +26,9 @@ describe.skipIf(jupyterSkip)(`a dropped websocket to a real Jupyter Server${jupy
     const errors: string[] = [];
     runtime.addEventListener('error', (e) => errors.push((e as CustomEvent<ErrorDetail>).detail.message));
     const started = outputMatching(runtime, (e) => e.output_type === 'stream' && e.text.includes('start'));
-    const running = runtime.execute(`import os, time\ndef wait_for(name):\n    while not os.path.exists(os.path.join(${JSON.stringify(jupyter.server.root)}, name)):\n        time.sleep(0.02)\nprint('start', flush=True)\n${cell}`);
+    const running = runtime.execute(
+      `import os, time\ndef wait_for(name):\n    while not os.path.exists(os.path.join(${JSON.stringify(jupyter.server.root)}, name)):\n        time.sleep(0.02)\nprint('start', flush=True)\n${cell}`,
+    );
     await started;
     const dropped = new Promise<void>((resolve) => runtime.addEventListener('error', () => resolve(), { once: true }));
     return { runtime, kernelId, errors, running, dropped };
@@ -44,7 +46,11 @@ describe.skipIf(jupyterSkip)(`a dropped websocket to a real Jupyter Server${jupy
   const touch = (name: string) => writeFileSync(join(jupyter.server.root, name), '');
 
   test('the server buffered what the kernel printed meanwhile: after the reconnect (with back-off) the cell gets all of it', async () => {
-    const { runtime, kernelId, errors, running, dropped } = await runThroughProxy("wait_for('a-go')\nprint('end', flush=True)\nopen(os.path.join(" + JSON.stringify(jupyter.server.root) + ", 'a-printed'), 'w').close()\nwait_for('a-finish')");
+    const { runtime, kernelId, errors, running, dropped } = await runThroughProxy(
+      "wait_for('a-go')\nprint('end', flush=True)\nopen(os.path.join(" +
+        JSON.stringify(jupyter.server.root) +
+        ", 'a-printed'), 'w').close()\nwait_for('a-finish')",
+    );
     proxy.hold();
     const mark = jupyter.server.logMark();
     proxy.cutBoth();
@@ -61,7 +67,9 @@ describe.skipIf(jupyterSkip)(`a dropped websocket to a real Jupyter Server${jupy
     // Everything the kernel printed arrives. The loss check is conservative: in 1 of 2 full-file
     // runs it still added its "may be lost" note although nothing was (a counter gap of a message
     // that was never meant for the page, README known gaps), so the note is tolerated here.
-    expect(streamText(reply.outputs)).toMatch(/^start\nend\n(Pyloom: the connection to the Jupyter server dropped while this cell ran; output produced while the connection was down may be lost\.\n)?$/);
+    expect(streamText(reply.outputs)).toMatch(
+      /^start\nend\n(Pyloom: the connection to the Jupyter server dropped while this cell ran; output produced while the connection was down may be lost\.\n)?$/,
+    );
     expect((await runtime.execute('1 + 1')).outputs[0]).toMatchObject({ data: { 'text/plain': '2' } });
   });
 
@@ -82,7 +90,9 @@ describe.skipIf(jupyterSkip)(`a dropped websocket to a real Jupyter Server${jupy
     expect(reply.status).toBe('ok');
     const text = streamText(reply.outputs);
     expect(text).not.toContain('end');
-    expect(text).toMatch(/^start\nPyloom: the connection to the Jupyter server dropped while this cell ran; output produced while the connection was down may be lost\.\n$/);
+    expect(text).toMatch(
+      /^start\nPyloom: the connection to the Jupyter server dropped while this cell ran; output produced while the connection was down may be lost\.\n$/,
+    );
   });
 
   test('a reply sent before the server noticed the drop is gone: after the reconnect the cell ends as aborted, saying its result may be lost', async () => {
@@ -96,7 +106,9 @@ describe.skipIf(jupyterSkip)(`a dropped websocket to a real Jupyter Server${jupy
     proxy.release();
     const reply = await running;
     expect(reply.status).toBe('aborted');
-    expect(streamText(reply.outputs)).toMatch(/^start\nPyloom: the connection to the Jupyter server dropped while this cell ran and its result did not arrive/);
+    expect(streamText(reply.outputs)).toMatch(
+      /^start\nPyloom: the connection to the Jupyter server dropped while this cell ran and its result did not arrive/,
+    );
     expect((await runtime.execute('1 + 1')).outputs[0]).toMatchObject({ data: { 'text/plain': '2' } });
   });
 });

@@ -33,14 +33,26 @@ describe.skipIf(jupyterSkip)(`remote runtime on a real Jupyter Server${jupyterSk
     expect(streams('stderr')).toBe('err 1\n');
     const html = reply.outputs.find((o) => o.output_type === 'display_data');
     expect(html && 'data' in html ? html.data['text/html'] : undefined).toBe('<b>bold</b>');
-    expect(reply.outputs.at(-1)).toEqual({ output_type: 'execute_result', execution_count: reply.executionCount, data: { 'text/plain': '42' }, metadata: {} });
+    expect(reply.outputs.at(-1)).toEqual({
+      output_type: 'execute_result',
+      execution_count: reply.executionCount,
+      data: { 'text/plain': '42' },
+      metadata: {},
+    });
     expect(seen.slice(-2)).toEqual(['display_data', 'execute_result']);
   });
 
   test('display ids update earlier outputs and clear_output(wait) clears on the next output', async () => {
     const runtime = jupyter.remote();
     const reply = await runtime.execute(
-      ["from IPython.display import display, clear_output", "h = display('first', display_id=True)", "h.update('second')", "print('gone')", 'clear_output(wait=True)', "print('kept')"].join('\n'),
+      [
+        'from IPython.display import display, clear_output',
+        "h = display('first', display_id=True)",
+        "h.update('second')",
+        "print('gone')",
+        'clear_output(wait=True)',
+        "print('kept')",
+      ].join('\n'),
     );
     expect(reply.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'kept\n' }]);
     const updated = await runtime.execute("from IPython.display import display\nh = display('a', display_id=True)\nh.update('b')");
@@ -51,7 +63,9 @@ describe.skipIf(jupyterSkip)(`remote runtime on a real Jupyter Server${jupyterSk
     const runtime = jupyter.remote();
     await runtime.execute("%%writefile pyloom_remote_snip.py\nprint('remote')");
     const loaded = await runtime.execute('%load pyloom_remote_snip.py');
-    expect(loaded.payload).toEqual([{ source: 'set_next_input', text: expect.stringMatching(/^# %load pyloom_remote_snip\.py\nprint\('remote'\)\n?$/), replace: true }]);
+    expect(loaded.payload).toEqual([
+      { source: 'set_next_input', text: expect.stringMatching(/^# %load pyloom_remote_snip\.py\nprint\('remote'\)\n?$/), replace: true },
+    ]);
     const asked = await runtime.execute("get_ipython().set_next_input('below = 1')");
     expect(asked.payload).toEqual([{ source: 'set_next_input', text: 'below = 1', replace: false }]);
     expect((await runtime.execute('1 + 1')).payload).toBeUndefined();
@@ -68,22 +82,32 @@ describe.skipIf(jupyterSkip)(`remote runtime on a real Jupyter Server${jupyterSk
     expect(reply.status).toBe('error');
     const error = reply.outputs.find((o) => o.output_type === 'error');
     expect(error).toMatchObject({ ename: 'ZeroDivisionError', evalue: 'division by zero' });
-    expect(error && 'traceback' in error ? error.traceback.join('\n').replace(/\x1b\[[0-9;]*m/g, '') : '').toMatch(/----> 3 f\(\)[\s\S]*----> 2     return 1 \/ 0/);
+    expect(error && 'traceback' in error ? error.traceback.join('\n').replace(/\x1b\[[0-9;]*m/g, '') : '').toMatch(
+      /----> 3 f\(\)[\s\S]*----> 2     return 1 \/ 0/,
+    );
     expect((await runtime.execute('1 + 1')).status).toBe('ok');
   });
 
   test('input() and getpass() are answered through onInput; no answer is EOFError', async () => {
     const runtime = jupyter.remote();
     const asked: { prompt: string; password: boolean }[] = [];
-    const reply = await runtime.execute("import getpass\nname = input('Name? ')\npw = getpass.getpass('Secret: ')\nprint(f'Hello {name}, {len(pw)}')", {
-      onInput: (request) => (asked.push(request), request.password ? 'hunter2' : 'Ada'),
-    });
+    const reply = await runtime.execute(
+      "import getpass\nname = input('Name? ')\npw = getpass.getpass('Secret: ')\nprint(f'Hello {name}, {len(pw)}')",
+      {
+        onInput: (request) => (asked.push(request), request.password ? 'hunter2' : 'Ada'),
+      },
+    );
     expect(asked).toEqual([
       { prompt: 'Name? ', password: false },
       { prompt: 'Secret: ', password: true },
     ]);
     // The prompt and answer are echoed as the Pyodide runtime does (a password is not).
-    expect(reply.outputs.filter((o) => o.output_type === 'stream').map((o) => (o.output_type === 'stream' ? o.text : '')).join('')).toBe('Name? Ada\nSecret: \nHello Ada, 7\n');
+    expect(
+      reply.outputs
+        .filter((o) => o.output_type === 'stream')
+        .map((o) => (o.output_type === 'stream' ? o.text : ''))
+        .join(''),
+    ).toBe('Name? Ada\nSecret: \nHello Ada, 7\n');
     const eof = await runtime.execute("input('x')");
     expect(eof.outputs.find((o) => o.output_type === 'error')).toMatchObject({ ename: 'EOFError' });
   });
@@ -138,7 +162,10 @@ describe.skipIf(jupyterSkip)(`remote runtime on a real Jupyter Server${jupyterSk
     // (seen under load: 15 ms later), so look at the status now and listen only if it is not idle yet.
     // Idle, or dead with the reason (the server could not restart it) instead of a silent timeout.
     const settled = (status: string) => status === 'idle' || status === 'dead';
-    if (!settled(runtime.status)) await new Promise<void>((resolve) => runtime.addEventListener('status', (e) => settled((e as CustomEvent<StatusDetail>).detail.status) && resolve()));
+    if (!settled(runtime.status))
+      await new Promise<void>((resolve) =>
+        runtime.addEventListener('status', (e) => settled((e as CustomEvent<StatusDetail>).detail.status) && resolve()),
+      );
     expect(runtime.status, runtime.reason).toBe('idle');
     const after = await runtime.execute("'y' in dir()");
     expect(after.outputs[0]).toMatchObject({ data: { 'text/plain': 'False' } });
@@ -146,7 +173,10 @@ describe.skipIf(jupyterSkip)(`remote runtime on a real Jupyter Server${jupyterSk
 
   test('a wrong token is refused with a message naming the token (and never containing it)', async () => {
     const runtime = jupyter.remote({ token: 'not-the-token-123' });
-    const error = await runtime.ready.then(() => undefined, (e: unknown) => e);
+    const error = await runtime.ready.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(String(error)).toMatch(/refused the token \(HTTP 403\)/);
     expect(String(error)).not.toContain('not-the-token-123');
     expect(runtime.status).toBe('dead');

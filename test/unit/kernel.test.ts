@@ -21,7 +21,9 @@ afterEach(() => {
 describe('the Python → TypeScript seam', () => {
   test('the checker itself refuses what the protocol does not declare', () => {
     expect(seamProblem({ type: 'output', executionId: 1, event: { output_type: 'stream', name: 'stdout', text: 'ok\n' } })).toBeUndefined();
-    expect(seamProblem({ type: 'progress', progress: { kind: 'boot', phase: 'ready', message: 'Ready', step: 4, steps: 5 } })).toBeUndefined();
+    expect(
+      seamProblem({ type: 'progress', progress: { kind: 'boot', phase: 'ready', message: 'Ready', step: 4, steps: 5 } }),
+    ).toBeUndefined();
     const renamed = JSON.parse('{"output_type":"stream","name":"stdout","txt":"x"}');
     expect(seamProblem({ type: 'output', executionId: 1, event: renamed })).toBeDefined();
     const extra = JSON.parse('{"kind":"boot","phase":"ready","message":"Ready","step":4,"steps":5,"eta":1}');
@@ -30,12 +32,15 @@ describe('the Python → TypeScript seam', () => {
     expect(seamProblems.splice(0)).toEqual([expect.stringMatching(/unexpected fields now/)]);
   });
 
-  test.skipIf(SEAM_NBFORMAT_SKIPPED !== undefined)(`outputs are checked against the nbformat schema${SEAM_NBFORMAT_SKIPPED ? ` (skipped: ${SEAM_NBFORMAT_SKIPPED})` : ''}`, () => {
-    const badStream = JSON.parse('{"output_type":"stream","name":"stdout","text":"x","extra":1}');
-    expect(seamProblem({ type: 'output', executionId: 1, event: badStream })).toMatch(/additional properties/);
-    const badResult = JSON.parse('{"output_type":"execute_result","execution_count":"1","data":{},"metadata":{}}');
-    expect(seamProblem({ type: 'output', executionId: 1, event: badResult })).toBeDefined();
-  });
+  test.skipIf(SEAM_NBFORMAT_SKIPPED !== undefined)(
+    `outputs are checked against the nbformat schema${SEAM_NBFORMAT_SKIPPED ? ` (skipped: ${SEAM_NBFORMAT_SKIPPED})` : ''}`,
+    () => {
+      const badStream = JSON.parse('{"output_type":"stream","name":"stdout","text":"x","extra":1}');
+      expect(seamProblem({ type: 'output', executionId: 1, event: badStream })).toMatch(/additional properties/);
+      const badResult = JSON.parse('{"output_type":"execute_result","execution_count":"1","data":{},"metadata":{}}');
+      expect(seamProblem({ type: 'output', executionId: 1, event: badResult })).toBeDefined();
+    },
+  );
 });
 
 describe('boot', () => {
@@ -52,9 +57,8 @@ describe('boot', () => {
   test('package base URL: the CDN of the running Pyodide by default, or the configured mirror', async () => {
     const events: WorkerEvent[] = [];
     const kernel = createKernel({ ...nodeKernelDeps(), baseURL: 'https://docs.example.org/guide/page.html' });
-    const info = await kernel.boot(
-      { indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL, packageBaseUrl: '../mirror' },
-      (e) => events.push(e),
+    const info = await kernel.boot({ indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL, packageBaseUrl: '../mirror' }, (e) =>
+      events.push(e),
     );
     expect(info.packageBaseUrl).toBe('https://docs.example.org/mirror/');
     expect(info.pyodideVersion).toBe(pyodidePackage.version);
@@ -125,7 +129,9 @@ describe('execute', () => {
     const ack = await kernel.api.execute({ id: 1, code: "get_ipython().set_next_input('# next', replace=True)" });
     expect(ack).toEqual({ status: 'ok', executionCount: 1, payload: [{ source: 'set_next_input', text: '# next', replace: true }] });
     expect(decodeExecuteReply({ status: 'ok', execution_count: 2, payload: [] })).toEqual({ status: 'ok', executionCount: 2 });
-    expect(() => decodeExecuteReply({ status: 'ok', execution_count: 2, payload: [{ source: 'set_next_input', text: 1, replace: true }] })).toThrow(/out of step/);
+    expect(() =>
+      decodeExecuteReply({ status: 'ok', execution_count: 2, payload: [{ source: 'set_next_input', text: 1, replace: true }] }),
+    ).toThrow(/out of step/);
     expect(() => decodeExecuteReply({ status: 'ok', execution_count: 2, payload: [{ source: 'page', data: {} }] })).toThrow(/out of step/);
   });
 
@@ -143,7 +149,11 @@ describe('execute', () => {
     );
     expect(status).toBe('ok');
     expect(outputs).toEqual([
-      { output_type: 'display_data', data: { 'text/html': '<b>bold</b>', 'text/plain': '<IPython.core.display.HTML object>' }, metadata: {} },
+      {
+        output_type: 'display_data',
+        data: { 'text/html': '<b>bold</b>', 'text/plain': '<IPython.core.display.HTML object>' },
+        metadata: {},
+      },
       {
         output_type: 'display_data',
         data: { 'text/markdown': 'v1', 'text/plain': '<IPython.core.display.Markdown object>' },
@@ -204,7 +214,10 @@ describe('execute', () => {
     void kernel.api.interrupt(2);
     const stopped = await running;
     expect(stopped.status).toBe('error');
-    expect(stopped.outputs).toMatchObject([{ output_type: 'stream', text: 'started\n' }, { output_type: 'error', ename: 'KeyboardInterrupt' }]);
+    expect(stopped.outputs).toMatchObject([
+      { output_type: 'stream', text: 'started\n' },
+      { output_type: 'error', ename: 'KeyboardInterrupt' },
+    ]);
     const traceback = (stopped.outputs[1] as { traceback: string[] }).traceback.join('\n');
     expect(traceback).toContain('Cell In[2], line 4');
     const after = await kernel.run('kept + 1');

@@ -15,7 +15,22 @@ describe('command registry', () => {
     expect(new Set(COMMANDS.map((c) => c.id)).size).toBe(COMMANDS.length);
     expect(new Set(COMMANDS.map((c) => c.label)).size).toBe(COMMANDS.length);
     const command = bindingsFor('command');
-    for (const key of ['Shift+ArrowUp', 'Shift+ArrowDown', 'Shift+J', 'Shift+K', 'Shift+M', 'Ctrl+F', 'Shift+L', 'H', 'Ctrl+Shift+C', 'D D', 'Z', 'X', 'C', 'V']) {
+    for (const key of [
+      'Shift+ArrowUp',
+      'Shift+ArrowDown',
+      'Shift+J',
+      'Shift+K',
+      'Shift+M',
+      'Ctrl+F',
+      'Shift+L',
+      'H',
+      'Ctrl+Shift+C',
+      'D D',
+      'Z',
+      'X',
+      'C',
+      'V',
+    ]) {
       expect(command.has(key), key).toBe(true);
     }
   });

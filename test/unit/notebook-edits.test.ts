@@ -52,8 +52,20 @@ describe('mergeCells', () => {
     expect(list[0]!.source).toBe('x = 1'); // not mutated
   });
   test('Markdown attachments are combined; one cell is not a merge', () => {
-    const a: Cell = { id: 'm0', cell_type: 'markdown', source: '![a](attachment:a.png)', metadata: {}, attachments: { 'a.png': { 'image/png': 'AA' } } };
-    const b: Cell = { id: 'm1', cell_type: 'markdown', source: '![b](attachment:b.png)', metadata: {}, attachments: { 'b.png': { 'image/png': 'BB' } } };
+    const a: Cell = {
+      id: 'm0',
+      cell_type: 'markdown',
+      source: '![a](attachment:a.png)',
+      metadata: {},
+      attachments: { 'a.png': { 'image/png': 'AA' } },
+    };
+    const b: Cell = {
+      id: 'm1',
+      cell_type: 'markdown',
+      source: '![b](attachment:b.png)',
+      metadata: {},
+      attachments: { 'b.png': { 'image/png': 'BB' } },
+    };
     const merged = mergeCells([a, b], ['m0', 'm1'])!.merged;
     expect(merged.cell_type === 'markdown' && Object.keys(merged.attachments ?? {})).toEqual(['a.png', 'b.png']);
     expect(mergeCells([a, b], ['m0'])).toBeUndefined();
@@ -81,10 +93,12 @@ describe('splitCell', () => {
 describe('history (pure)', () => {
   test('undo hands its inverse to redo and back; a new record drops the redo stack', () => {
     const log: string[] = [];
-    const step = (name: string): Step => () => {
-      log.push(name);
-      return { ids: [name], inverse: step(`${name}'`) };
-    };
+    const step =
+      (name: string): Step =>
+      () => {
+        log.push(name);
+        return { ids: [name], inverse: step(`${name}'`) };
+      };
     const history = new CellHistory();
     history.record(step('a'));
     history.record(step('b'));
@@ -107,7 +121,10 @@ describe('history (pure)', () => {
     const all = removeCells(list, ['c0', 'c1', 'c2'])!;
     expect(all.placeholder && all.cells).toEqual([all.placeholder]);
     expect(sources(reinsertCells(all.cells, all).cells)).toEqual(['a', 'b', 'c']);
-    const clash = reinsertCells([{ ...newCell('code', 'other'), id: 'c0' }], { removed: [{ index: 0, cell: list[0]! }], placeholder: undefined });
+    const clash = reinsertCells([{ ...newCell('code', 'other'), id: 'c0' }], {
+      removed: [{ index: 0, cell: list[0]! }],
+      placeholder: undefined,
+    });
     expect(clash.back[0]).not.toBe('c0');
     expect(sources(swapCells(list, ['c1'], [{ ...newCell('code', 'x'), id: 'c1' }], 0).cells)).toEqual(['a', 'x', 'c']);
   });

@@ -55,7 +55,12 @@ describe('find in outputs', () => {
       { output_type: 'stream', name: 'stdout', text: 'total: \x1b[31m42\x1b[0m\nTOTAL again\n' },
       { output_type: 'execute_result', execution_count: 1, data: { 'text/plain': ['the ', 'total'] }, metadata: {} },
       { output_type: 'display_data', data: { 'text/html': '<b>total</b>', 'text/plain': 'total' }, metadata: {} },
-      { output_type: 'error', ename: 'NameError', evalue: "name 'total' is not defined", traceback: ['\x1b[31mNameError\x1b[0m: name \x1b[1mtotal\x1b[0m is not defined'] },
+      {
+        output_type: 'error',
+        ename: 'NameError',
+        evalue: "name 'total' is not defined",
+        traceback: ['\x1b[31mNameError\x1b[0m: name \x1b[1mtotal\x1b[0m is not defined'],
+      },
     ],
     execution_count: 1,
   };
@@ -68,7 +73,14 @@ describe('find in outputs', () => {
   });
   test('with the option, matches in outputs follow the source, by output index and offset; without, none', () => {
     const found = findMatches([withOutputs, code('z', 'total')], pattern('total'), undefined, true);
-    expect(found.map((m) => `${m.cellId}:${m.output ?? 'src'}:${m.from}-${m.to}`)).toEqual(['o:src:6-11', 'o:0:0-5', 'o:0:10-15', 'o:1:4-9', 'o:3:16-21', 'z:src:0-5']);
+    expect(found.map((m) => `${m.cellId}:${m.output ?? 'src'}:${m.from}-${m.to}`)).toEqual([
+      'o:src:6-11',
+      'o:0:0-5',
+      'o:0:10-15',
+      'o:1:4-9',
+      'o:3:16-21',
+      'z:src:0-5',
+    ]);
     expect(findMatches([withOutputs], pattern('total'))).toHaveLength(1);
     expect(findMatches([withOutputs], pattern('total', true), undefined, true)).toHaveLength(4);
     expect(findMatches([withOutputs], pattern('total'), 3, true)).toHaveLength(3);
@@ -77,7 +89,12 @@ describe('find in outputs', () => {
 
 describe('table of contents', () => {
   test('ATX and Setext headings of Markdown cells, not code, not fenced blocks', () => {
-    const nb = [md('a', '# Intro to **pandas**\ntext\n## [Data](http://x) loading ##'), code('b', '# not a heading'), md('c', '```\n# in code\n```\nResults\n-------'), md('d', '###### Deep')];
+    const nb = [
+      md('a', '# Intro to **pandas**\ntext\n## [Data](http://x) loading ##'),
+      code('b', '# not a heading'),
+      md('c', '```\n# in code\n```\nResults\n-------'),
+      md('d', '###### Deep'),
+    ];
     expect(headingsOf(nb)).toEqual([
       { cellId: 'a', level: 1, text: 'Intro to pandas' },
       { cellId: 'a', level: 2, text: 'Data loading' },

@@ -30,9 +30,12 @@ function envInt(name: string): number | undefined {
   return number;
 }
 
-const FIXTURE_TEXTS = ['jupyter-v4.5.ipynb', 'jupyter-v4.4-no-ids.ipynb', 'ipython2-v3.ipynb', 'ipython2-v3.upgraded-by-nbformat.ipynb'].map(
-  (name) => readFileSync(path.join(FIXTURES, name), 'utf8'),
-);
+const FIXTURE_TEXTS = [
+  'jupyter-v4.5.ipynb',
+  'jupyter-v4.4-no-ids.ipynb',
+  'ipython2-v3.ipynb',
+  'ipython2-v3.upgraded-by-nbformat.ipynb',
+].map((name) => readFileSync(path.join(FIXTURES, name), 'utf8'));
 
 // ---- Mutations at the byte level (those at the JSON-value level: helpers/notebook-mutations.ts).
 
@@ -164,12 +167,23 @@ function checkCase(index: number, mode: Mode, tally: Tally): void {
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.constructor.name}: ${error.message.slice(0, 300)}\n${error.stack?.split('\n').slice(1, 6).join('\n') ?? ''}`;
+  if (error instanceof Error)
+    return `${error.constructor.name}: ${error.message.slice(0, 300)}\n${error.stack?.split('\n').slice(1, 6).join('\n') ?? ''}`;
   return String(error);
 }
 
 function run(mode: Mode, first: number, count: number): Tally {
-  const tally: Tally = { cases: 0, loaded: 0, loadedWithWarnings: 0, rejected: 0, ms: 0, slowest: { index: -1, ms: 0 }, failures: [], validated: 0, schemaFailures: [] };
+  const tally: Tally = {
+    cases: 0,
+    loaded: 0,
+    loadedWithWarnings: 0,
+    rejected: 0,
+    ms: 0,
+    slowest: { index: -1, ms: 0 },
+    failures: [],
+    validated: 0,
+    schemaFailures: [],
+  };
   for (let index = first; index < first + count; index++) {
     if (ONLY_CASE !== undefined && index !== ONLY_CASE) continue;
     tally.cases++;
@@ -201,12 +215,19 @@ describe.sequential(`fuzzing parseNotebook (seed ${SEED}, ${TOTAL_CASES} cases)`
   });
 
   // Its own test so that a missing schema shows as a skip with the reason, never as a pass.
-  test.for(plan)('%s-level mutations: every export is valid nbformat 4.5 (official schema)', { timeout: 240_000 }, ([mode, first, count], ctx) => {
-    if (!schemaErrors) ctx.skip(SCHEMA_MISSING);
-    const tally = tallies.get(mode) ?? run(mode, first, count);
-    console.log(`fuzz ${mode}: ${tally.validated} exports validated against ${SCHEMA_PATH}`);
-    expect(tally.schemaFailures, `${tally.schemaFailures.length} invalid exports:\n\n${tally.schemaFailures.slice(0, 10).join('\n\n')}`).toEqual([]);
-  });
+  test.for(plan)(
+    '%s-level mutations: every export is valid nbformat 4.5 (official schema)',
+    { timeout: 240_000 },
+    ([mode, first, count], ctx) => {
+      if (!schemaErrors) ctx.skip(SCHEMA_MISSING);
+      const tally = tallies.get(mode) ?? run(mode, first, count);
+      console.log(`fuzz ${mode}: ${tally.validated} exports validated against ${SCHEMA_PATH}`);
+      expect(
+        tally.schemaFailures,
+        `${tally.schemaFailures.length} invalid exports:\n\n${tally.schemaFailures.slice(0, 10).join('\n\n')}`,
+      ).toEqual([]);
+    },
+  );
 
   afterAll(() => {
     const sum = (f: (t: Tally) => number): number => [...tallies.values()].reduce((n, t) => n + f(t), 0);

@@ -7,7 +7,13 @@ import { codeCell, expectValid } from './helpers/ipynb';
 
 describe('repairs are made and reported', () => {
   const base = (cells: unknown[], extra: JsonObject = {}): string =>
-    JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3' } }, cells, ...extra });
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3' } },
+      cells,
+      ...extra,
+    });
 
   test('each kind of damage is repaired, named by place, and the export is valid', (ctx) => {
     const { notebook, warnings } = parseNotebook(

@@ -79,10 +79,21 @@ describe('reading real notebooks', () => {
 
     const plot = codeCell(notebook, 2).outputs[0];
     expect(plot?.output_type === 'display_data' && plot.data['image/png']).toMatch(/^iVBORw0KGgo.*=$/);
-    expect(plot?.output_type === 'display_data' && plot.metadata).toEqual({ 'image/png': { width: 4, height: 4 }, needs_background: 'light' });
+    expect(plot?.output_type === 'display_data' && plot.metadata).toEqual({
+      'image/png': { width: 4, height: 4 },
+      needs_background: 'light',
+    });
 
     const json = codeCell(notebook, 3).outputs[0] as ExecuteResultOutput;
-    expect(json.data['application/json']).toEqual({ points: [[0, 1], [2, 3]], label: 'grid', empty: {}, none: null });
+    expect(json.data['application/json']).toEqual({
+      points: [
+        [0, 1],
+        [2, 3],
+      ],
+      label: 'grid',
+      empty: {},
+      none: null,
+    });
     expect(json.data['application/vnd.pyloom.test+json']).toEqual(['a', 1, false]);
 
     const error = codeCell(notebook, 4).outputs[0] as ErrorOutput;
@@ -222,19 +233,26 @@ describe('files that are not notebooks give a NotebookFileError saying what is w
 describe('writing', () => {
   test("text is split into lines like Python's splitlines(keepends=True); images stay one string", () => {
     const notebook = newNotebook([
-      { id: 'a', cell_type: 'code', source: 'a\r\nb\rc\u2028d\x0ce\n\nlast', metadata: {}, execution_count: 1, outputs: [
-        {
-          output_type: 'display_data',
-          data: {
-            'image/png': 'AAAA\nBBBB',
-            'image/svg+xml': '<svg>\n</svg>',
-            'application/javascript': 'a;\nb;',
-            'application/json': { k: 'v\n' },
-            'text/latex': '$x$',
+      {
+        id: 'a',
+        cell_type: 'code',
+        source: 'a\r\nb\rc\u2028d\x0ce\n\nlast',
+        metadata: {},
+        execution_count: 1,
+        outputs: [
+          {
+            output_type: 'display_data',
+            data: {
+              'image/png': 'AAAA\nBBBB',
+              'image/svg+xml': '<svg>\n</svg>',
+              'application/javascript': 'a;\nb;',
+              'application/json': { k: 'v\n' },
+              'text/latex': '$x$',
+            },
+            metadata: {},
           },
-          metadata: {},
-        },
-      ] },
+        ],
+      },
       { id: 'b', cell_type: 'markdown', source: 'ends with newline\n', metadata: {} },
     ]);
     const doc = JSON.parse(serializeNotebook(notebook)) as { cells: JsonObject[] };

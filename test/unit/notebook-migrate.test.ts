@@ -36,7 +36,11 @@ function richNotebook(tag: string): Notebook {
     code.outputs = [
       { output_type: 'stream', name: 'stdout', text: `${tag}\n` },
       { output_type: 'execute_result', execution_count: 3, data: { 'text/plain': '2' }, metadata: {} },
-      { output_type: 'display_data', data: { 'image/png': 'iVBORw0KGgo=', 'text/plain': '<Figure>' }, metadata: { 'image/png': { width: 10 } } },
+      {
+        output_type: 'display_data',
+        data: { 'image/png': 'iVBORw0KGgo=', 'text/plain': '<Figure>' },
+        metadata: { 'image/png': { width: 10 } },
+      },
       { output_type: 'error', ename: 'ValueError', evalue: 'bad', traceback: ['\u001b[31mValueError\u001b[0m: bad'] },
     ];
   }
@@ -59,7 +63,10 @@ describe('migrating the IndexedDB notebook store', () => {
     expect(report.failed).toEqual([]);
     expect(report.moved.map((m) => m.path).sort()).toEqual(['analysis.ipynb', 'week 1-intro.ipynb']);
     expect(report.lastOpened).toBe('analysis.ipynb');
-    for (const [id, path] of [[one.id, 'analysis.ipynb'], [two.id, 'week 1-intro.ipynb']] as const) {
+    for (const [id, path] of [
+      [one.id, 'analysis.ipynb'],
+      [two.id, 'week 1-intro.ipynb'],
+    ] as const) {
       const old = await legacy.load(id);
       expect(old).toBeUndefined(); // deleted after the file was read back
       const file = await store.disk.read(path);
@@ -87,7 +94,9 @@ describe('migrating the IndexedDB notebook store', () => {
     expect((await store.load('report-1.ipynb'))?.notebook).toEqual(richNotebook('old'));
     expect((await store.list()).map((m) => m.id).sort()).toEqual(['other.ipynb', 'report-1.ipynb', 'report.ipynb']);
     expect(await legacy.load(old.id)).toBeUndefined();
-    expect(describeMigration(report)?.details).toEqual(['"report.ipynb" is "report-1.ipynb": a different file already had its name, and both are kept.']);
+    expect(describeMigration(report)?.details).toEqual([
+      '"report.ipynb" is "report-1.ipynb": a different file already had its name, and both are kept.',
+    ]);
   });
 
   test('a corrupt record is kept, copied as raw JSON, and reported with what to do; the others move', async () => {
@@ -113,7 +122,9 @@ describe('migrating the IndexedDB notebook store', () => {
     const write = store.disk.write;
     store.disk.write = () => Promise.reject(new DOMException('quota', 'QuotaExceededError'));
     const report = await migrateLegacyNotebooks(store, { dbName });
-    expect(report.failed[0]).toMatch(/^"kept.ipynb" was not moved into the workspace \(quota\); it is kept in browser storage and is tried again at the next visit\.$/);
+    expect(report.failed[0]).toMatch(
+      /^"kept.ipynb" was not moved into the workspace \(quota\); it is kept in browser storage and is tried again at the next visit\.$/,
+    );
     expect((await legacy.load(kept.id))?.notebook).toEqual(richNotebook('kept'));
     store.disk.write = write;
     expect((await migrateLegacyNotebooks(store, { dbName })).moved).toEqual([{ name: 'kept.ipynb', path: 'kept.ipynb' }]);

@@ -33,7 +33,9 @@ describe('NotebookSession on a real runtime', () => {
     session.runAll();
     expect(session.runState(session.cells[2]!.id)).toBe('queued');
     await settle(session);
-    expect(code(session, 1).outputs).toEqual([{ output_type: 'execute_result', execution_count: code(session, 1).execution_count, data: { 'text/plain': '21' }, metadata: {} }]);
+    expect(code(session, 1).outputs).toEqual([
+      { output_type: 'execute_result', execution_count: code(session, 1).execution_count, data: { 'text/plain': '21' }, metadata: {} },
+    ]);
     expect(code(session, 2).outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'x is 20\n' }]);
     const counts = session.cells.map((c) => (c as CodeCell).execution_count!);
     expect(counts[1]).toBe(counts[0]! + 1);
@@ -76,7 +78,12 @@ describe('NotebookSession on a real runtime', () => {
   }, 240_000);
   test("%load replaces the cell's text; set_next_input without replace adds a code cell below (JupyterLab's handling of the payload)", async () => {
     const session = new NotebookSession(
-      notebookOf('%%writefile session_snip.py\nprint("from the file")', '%load session_snip.py', 'get_ipython().set_next_input("below = 1")', 'after = 2'),
+      notebookOf(
+        '%%writefile session_snip.py\nprint("from the file")',
+        '%load session_snip.py',
+        'get_ipython().set_next_input("below = 1")',
+        'after = 2',
+      ),
       runtime,
     );
     const [, load, ask, after] = session.cells.map((c) => c.id);

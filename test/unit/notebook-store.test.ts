@@ -90,7 +90,9 @@ describe('NotebookStore (notebooks as workspace files)', () => {
     await store.disk.write('broken.ipynb', '{"cells": [');
     const error = await store.load('broken.ipynb').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotebookUnreadableError);
-    expect(String(error)).toMatch(/"broken.ipynb" is not a notebook Pyloom can open: .*The file is unchanged; download it from the Files panel/);
+    expect(String(error)).toMatch(
+      /"broken.ipynb" is not a notebook Pyloom can open: .*The file is unchanged; download it from the Files panel/,
+    );
     expect((await store.disk.read('broken.ipynb'))?.text).toBe('{"cells": [');
   });
 

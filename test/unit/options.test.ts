@@ -63,7 +63,10 @@ describe('pyloom.json', () => {
 describe('data-pyloom-config', () => {
   test('the embed keys with their defaults; runtime keys go to the runtime; Thebe server keys are left to the Thebe reader', () => {
     const warnings: string[] = [];
-    const config = readConfig(pageWithConfig('{ "theme": "dark", "maxOutputChars": 100, "packageBaseUrl": "m/", "serverSettings": {} }'), (m) => warnings.push(m));
+    const config = readConfig(
+      pageWithConfig('{ "theme": "dark", "maxOutputChars": 100, "packageBaseUrl": "m/", "serverSettings": {} }'),
+      (m) => warnings.push(m),
+    );
     expect(config).toMatchObject({ theme: 'dark', trust: false, timeout: 0, autorun: false, selector: EMBED_OPTIONS.selector.default });
     expect(config.runtime).toEqual({ maxOutputChars: 100, packageBaseUrl: 'm/' });
     expect([...config.own]).toEqual(['theme']);
@@ -72,8 +75,9 @@ describe('data-pyloom-config', () => {
 
   test('a bad value is reported with the key and what to write, and its default is used; the rest is kept', () => {
     const warnings: string[] = [];
-    const config = readConfig(pageWithConfig('{ "theme": "blue", "timeout": -1, "trust": true, "indexUrls": "https://pypi.org/simple/", "autoRun": true }'), (m) =>
-      warnings.push(m),
+    const config = readConfig(
+      pageWithConfig('{ "theme": "blue", "timeout": -1, "trust": true, "indexUrls": "https://pypi.org/simple/", "autoRun": true }'),
+      (m) => warnings.push(m),
     );
     expect(config.theme).toBe('light');
     expect(config.timeout).toBe(0);
@@ -91,18 +95,30 @@ describe('data-pyloom-config', () => {
 
   test('files: companion data entries kept as written; a malformed list is reported and no files are fetched', () => {
     const warnings: string[] = [];
-    const good = readConfig(pageWithConfig('{ "files": [{ "path": "data/x.csv", "url": "x.csv" }, { "path": "y.json", "url": "https://e.org/y", "sha256": "' + 'a'.repeat(64) + '" }] }'), (m) => warnings.push(m));
-    expect(good.files).toEqual([{ path: 'data/x.csv', url: 'x.csv' }, { path: 'y.json', url: 'https://e.org/y', sha256: 'a'.repeat(64) }]);
+    const good = readConfig(
+      pageWithConfig(
+        '{ "files": [{ "path": "data/x.csv", "url": "x.csv" }, { "path": "y.json", "url": "https://e.org/y", "sha256": "' +
+          'a'.repeat(64) +
+          '" }] }',
+      ),
+      (m) => warnings.push(m),
+    );
+    expect(good.files).toEqual([
+      { path: 'data/x.csv', url: 'x.csv' },
+      { path: 'y.json', url: 'https://e.org/y', sha256: 'a'.repeat(64) },
+    ]);
     expect(good.runtime).toBeUndefined();
     expect(readConfig(pageWithConfig('{}')).files).toEqual([]);
     expect(warnings).toEqual([]);
     const bad = readConfig(pageWithConfig('{ "files": [{ "path": "x.csv", "url": "x.csv", "sha256": "abc" }] }'), (m) => warnings.push(m));
     expect(bad.files).toEqual([]);
-    expect(warnings).toEqual([expect.stringContaining('Pyloom: data-pyloom-config: files must be a list of {"path", "url", "sha256"} objects')]);
+    expect(warnings).toEqual([
+      expect.stringContaining('Pyloom: data-pyloom-config: files must be a list of {"path", "url", "sha256"} objects'),
+    ]);
     expect(warnings[0]).toContain('write e.g. "files": [{"path": "data/iris.csv", "url": "data/iris.csv"}]');
   });
 
-  test('a cell\'s data-timeout: seconds, absent, or a bad value reported with what to write', () => {
+  test("a cell's data-timeout: seconds, absent, or a bad value reported with what to write", () => {
     const warnings: string[] = [];
     const warn = (m: string) => warnings.push(m);
     expect(readCellTimeout('2.5', warn)).toBe(2.5);
@@ -125,9 +141,13 @@ describe('createRuntime options', () => {
     };
     // @ts-expect-error a JavaScript caller's mistake, which the type check would have caught
     expect(() => createRuntime({ indexUrls: 'https://pypi.org/simple/', createWorker })).toThrow(
-      new TypeError('createRuntime option: indexUrls must be a list of URL strings (got "https://pypi.org/simple/"); write e.g. indexUrls: ["https://pypi.org/simple/"]'),
+      new TypeError(
+        'createRuntime option: indexUrls must be a list of URL strings (got "https://pypi.org/simple/"); write e.g. indexUrls: ["https://pypi.org/simple/"]',
+      ),
     );
-    expect(() => createRuntime({ interruptGraceMs: -5, createWorker })).toThrow('createRuntime option: interruptGraceMs must be a number of milliseconds, 0 or more (got -5)');
+    expect(() => createRuntime({ interruptGraceMs: -5, createWorker })).toThrow(
+      'createRuntime option: interruptGraceMs must be a number of milliseconds, 0 or more (got -5)',
+    );
     expect(workers).toBe(0);
     // A function for workspaceWritable is the code-only form, not a bad value.
     expect(() => createRuntime({ workspaceWritable: () => true, createWorker })).toThrow('no worker in this test');
@@ -155,7 +175,11 @@ describe('the schema', () => {
       const row = readme.split('\n').find((line) => line.startsWith('| ') && line.includes(`\`${key}\``));
       expect(row, `README has no option row for ${key}`).toBeDefined();
       const n = option.default;
-      if (typeof n === 'number') expect([String(n), n.toLocaleString('en-US')].some((text) => row!.includes(text)), `${key} default ${n}`).toBe(true);
+      if (typeof n === 'number')
+        expect(
+          [String(n), n.toLocaleString('en-US')].some((text) => row!.includes(text)),
+          `${key} default ${n}`,
+        ).toBe(true);
       else if (typeof n === 'boolean') expect(row, key).toContain(`\`${n}\``);
     }
   });

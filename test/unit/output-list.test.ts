@@ -46,7 +46,11 @@ describe('OutputList', () => {
       transient: { display_id: 'progress' },
     });
     expect(changed).toBe(true);
-    expect(list.outputs.map((o) => (o.output_type === 'display_data' ? o.data['text/plain'] : ''))).toEqual(['updated', 'other', 'updated']);
+    expect(list.outputs.map((o) => (o.output_type === 'display_data' ? o.data['text/plain'] : ''))).toEqual([
+      'updated',
+      'other',
+      'updated',
+    ]);
     expect(list.apply({ output_type: 'update_display_data', data: {}, metadata: {}, transient: { display_id: 'unknown' } })).toBe(false);
   });
 

@@ -7,7 +7,8 @@ import { describe, expect, test } from 'vitest';
 import { bootNodeKernel } from './helpers/node-kernel';
 
 const mirror = process.env['PYLOOM_PYODIDE_MIRROR'];
-const why = 'PYLOOM_PYODIDE_MIRROR is not set: no local Pyodide package mirror with numpy/pandas (make one with `npm run packages:mirror -- numpy pandas`)';
+const why =
+  'PYLOOM_PYODIDE_MIRROR is not set: no local Pyodide package mirror with numpy/pandas (make one with `npm run packages:mirror -- numpy pandas`)';
 
 async function mirrorKernel() {
   const base = mirror!.endsWith('/') ? mirror! : `${mirror}/`;

@@ -222,7 +222,11 @@ describe('the real pinned lock (nothing downloaded)', () => {
   test('an import name resolves against the pinned lock (sklearn → scikit-learn)', async () => {
     const run = await mirror('--dry-run', 'sklearn');
     expect(run.code).toBe(0);
-    const listed = run.stdout.trim().split('\n').slice(0, -1).map((line) => line.split(' ')[0]);
+    const listed = run.stdout
+      .trim()
+      .split('\n')
+      .slice(0, -1)
+      .map((line) => line.split(' ')[0]);
     expect(listed.at(-1)).toBe('scikit-learn');
     expect(listed).toEqual(expect.arrayContaining(pinnedLock.packages['scikit-learn']!.depends));
   });

@@ -8,7 +8,11 @@ import type { DownloadProgress, ErrorOutput } from '../../src/protocol';
 import { bootNodeKernel, PYODIDE_DIR } from './helpers/node-kernel';
 import { closedPort, serve, type TestServer } from './helpers/http-server';
 import { buildTestPackages, lockEntries, type TestPackage } from './helpers/test-wheels';
-import { TOOLS_MISSING as SHARED_WHEELS_MISSING, toolLockEntry as sharedLockEntry, toolWheel as sharedWheel } from './helpers/install-tools';
+import {
+  TOOLS_MISSING as SHARED_WHEELS_MISSING,
+  toolLockEntry as sharedLockEntry,
+  toolWheel as sharedWheel,
+} from './helpers/install-tools';
 
 // micropip and packaging (installs go through them) are the genuine wheels from ../shared/wheels,
 // served here and named in each test lock; tests that install skip with the reason without them.
@@ -16,7 +20,10 @@ const tools = SHARED_WHEELS_MISSING ? [] : [sharedWheel('micropip')!, sharedWhee
 const needsTools = SHARED_WHEELS_MISSING ? ` (skipped: ${SHARED_WHEELS_MISSING})` : '';
 const installTest = test.skipIf(SHARED_WHEELS_MISSING !== undefined);
 
-const pinnedLock = JSON.parse(readFileSync(join(PYODIDE_DIR, 'pyodide-lock.json'), 'utf8')) as { info: object; packages: Record<string, object> };
+const pinnedLock = JSON.parse(readFileSync(join(PYODIDE_DIR, 'pyodide-lock.json'), 'utf8')) as {
+  info: object;
+  packages: Record<string, object>;
+};
 const { a, b } = buildTestPackages();
 const dir = mkdtempSync(join(tmpdir(), 'pyloom-packages-'));
 
@@ -33,9 +40,13 @@ function lockWith(packages: TestPackage[], name: string, tamper: (entries: Recor
 function simpleIndex(files: { pkg: TestPackage; sha?: string }[]): Record<string, string> {
   const pages: Record<string, string[]> = {};
   for (const { pkg, sha } of files) {
-    (pages[`/simple/${pkg.name}/`] ??= []).push(`<a href="../../files/${pkg.wheel.fileName}#sha256=${sha ?? pkg.wheel.sha256}">${pkg.wheel.fileName}</a>`);
+    (pages[`/simple/${pkg.name}/`] ??= []).push(
+      `<a href="../../files/${pkg.wheel.fileName}#sha256=${sha ?? pkg.wheel.sha256}">${pkg.wheel.fileName}</a>`,
+    );
   }
-  return Object.fromEntries(Object.entries(pages).map(([path, links]) => [path, `<!DOCTYPE html><html><body>${links.join('\n')}</body></html>`]));
+  return Object.fromEntries(
+    Object.entries(pages).map(([path, links]) => [path, `<!DOCTYPE html><html><body>${links.join('\n')}</body></html>`]),
+  );
 }
 
 const errorText = (outputs: unknown[]): string =>
@@ -60,7 +71,8 @@ beforeAll(async () => {
     ...simpleIndex([{ pkg: a }, { pkg: b }]),
     '/badindex/pyloom-test-a/': `<a href="../../files/${a.wheel.fileName}#sha256=${'0'.repeat(64)}">${a.wheel.fileName}</a>`,
     '/badindex/pyloom-test-b/': `<a href="../../files/${b.wheel.fileName}#sha256=${b.wheel.sha256}">${b.wheel.fileName}</a>`,
-    '/binindex/fastlib/': '<a href="../../files/fastlib-1.0-cp312-cp312-manylinux_2_17_x86_64.whl">fastlib-1.0-cp312-cp312-manylinux_2_17_x86_64.whl</a>',
+    '/binindex/fastlib/':
+      '<a href="../../files/fastlib-1.0-cp312-cp312-manylinux_2_17_x86_64.whl">fastlib-1.0-cp312-cp312-manylinux_2_17_x86_64.whl</a>',
   });
 });
 afterAll(() => server.close());
@@ -81,7 +93,9 @@ describe('from a mirror of lock packages', () => {
       const size = (d.file === a.wheel.fileName ? a : b).wheel.bytes.length;
       expect([d.loaded, d.total, d.executionId]).toEqual([size, size, 1]);
     }
-    expect(finals.some((d: DownloadProgress) => d.overall.done === 2 && d.overall.loaded === a.wheel.bytes.length + b.wheel.bytes.length)).toBe(true);
+    expect(
+      finals.some((d: DownloadProgress) => d.overall.done === 2 && d.overall.loaded === a.wheel.bytes.length + b.wheel.bytes.length),
+    ).toBe(true);
     console.info(`loading the 2 test packages from the local mirror, import included: ${elapsed.toFixed(0)} ms`);
 
     // Already loaded: nothing is fetched again.
@@ -111,7 +125,9 @@ describe('from a mirror of lock packages', () => {
     expect(reply.status).toBe('error');
     const text = errorText(reply.outputs);
     expect(text).toContain("ModuleNotFoundError: No module named 'pyloom_test_a'");
-    expect(text).toMatch(/could not load pyloom-test-a.*refused pyloom_test_a-2\.0\.0-py3-none-any\.whl: its sha256 is [0-9a-f]{64}, the lock file says [0-9a-f]{64}/s);
+    expect(text).toMatch(
+      /could not load pyloom-test-a.*refused pyloom_test_a-2\.0\.0-py3-none-any\.whl: its sha256 is [0-9a-f]{64}, the lock file says [0-9a-f]{64}/s,
+    );
     const check = await kernel.run('import importlib.util\nimportlib.util.find_spec("pyloom_test_a") is None');
     expect(check.outputs.at(-1)).toMatchObject({ data: { 'text/plain': 'True' } });
   });
@@ -133,7 +149,11 @@ describe('from a mirror of lock packages', () => {
 
 describe('from a package index (pure-Python wheels not in the lock)', () => {
   installTest(`%pip install resolves dependencies from the index (micropip)${needsTools}`, async () => {
-    const kernel = await bootNodeKernel({ indexUrls: [`${server.base}/simple/`], lockFileURL: lockWith([], 'index-pip'), packageBaseUrl: `${server.base}/mirror/` });
+    const kernel = await bootNodeKernel({
+      indexUrls: [`${server.base}/simple/`],
+      lockFileURL: lockWith([], 'index-pip'),
+      packageBaseUrl: `${server.base}/mirror/`,
+    });
     const start = performance.now();
     const reply = await kernel.run('%pip install pyloom-test-a==2.0.0\nimport pyloom_test_a\npyloom_test_a.answer()');
     const elapsed = performance.now() - start;
@@ -144,39 +164,50 @@ describe('from a package index (pure-Python wheels not in the lock)', () => {
   });
 
   installTest(`an import of a package the lock does not know is installed from the index${needsTools}`, async () => {
-    const kernel = await bootNodeKernel({ indexUrls: [`${server.base}/simple/`], lockFileURL: lockWith([], 'index-import'), packageBaseUrl: `${server.base}/mirror/` });
+    const kernel = await bootNodeKernel({
+      indexUrls: [`${server.base}/simple/`],
+      lockFileURL: lockWith([], 'index-import'),
+      packageBaseUrl: `${server.base}/mirror/`,
+    });
     const reply = await kernel.run('import pyloom_test_b\npyloom_test_b.VALUE');
     expect(errorText(reply.outputs)).toBe('');
     expect(reply.outputs.at(-1)).toMatchObject({ data: { 'text/plain': '21' } });
   });
 
-  installTest(`refusals and errors a user can act on${needsTools}`, async () => {
-    const lockFileURL = lockWith([], 'refusals');
-    const packageBaseUrl = `${server.base}/mirror/`;
-    const kernel = await bootNodeKernel({ indexUrls: [`${server.base}/badindex/`], lockFileURL, packageBaseUrl });
-    const bad = await kernel.api.installPackages(['pyloom-test-a']);
-    expect(bad).toEqual({ status: 'error', message: expect.stringMatching(/refused a wheel for pyloom-test-a: its sha256 is [0-9a-f]{64}, the index says 0{64}/) });
-    const gone = await kernel.run('import importlib.util\nimportlib.util.find_spec("pyloom_test_a") is None');
-    expect(gone.outputs.at(-1)).toMatchObject({ data: { 'text/plain': 'True' } });
+  installTest(
+    `refusals and errors a user can act on${needsTools}`,
+    async () => {
+      const lockFileURL = lockWith([], 'refusals');
+      const packageBaseUrl = `${server.base}/mirror/`;
+      const kernel = await bootNodeKernel({ indexUrls: [`${server.base}/badindex/`], lockFileURL, packageBaseUrl });
+      const bad = await kernel.api.installPackages(['pyloom-test-a']);
+      expect(bad).toEqual({
+        status: 'error',
+        message: expect.stringMatching(/refused a wheel for pyloom-test-a: its sha256 is [0-9a-f]{64}, the index says 0{64}/),
+      });
+      const gone = await kernel.run('import importlib.util\nimportlib.util.find_spec("pyloom_test_a") is None');
+      expect(gone.outputs.at(-1)).toMatchObject({ data: { 'text/plain': 'True' } });
 
-    const unknown = await kernel.run('%pip install no-such-package');
-    expect(errorText(unknown.outputs)).toMatch(
-      /'no-such-package' \(no-such-package\) is not in Pyodide 314\.0\.\d+ and no pure-Python wheel was found on http:\/\/127\.0\.0\.1:\d+\/badindex\/; see https:\/\/pyodide\.org/,
-    );
-    const binary = await bootNodeKernel({ indexUrls: [`${server.base}/binindex/`], lockFileURL, packageBaseUrl });
-    const compiled = await binary.api.installPackages(['fastlib']);
-    expect(compiled).toEqual({ status: 'error', message: expect.stringContaining('only wheels compiled for other platforms') });
+      const unknown = await kernel.run('%pip install no-such-package');
+      expect(errorText(unknown.outputs)).toMatch(
+        /'no-such-package' \(no-such-package\) is not in Pyodide 314\.0\.\d+ and no pure-Python wheel was found on http:\/\/127\.0\.0\.1:\d+\/badindex\/; see https:\/\/pyodide\.org/,
+      );
+      const binary = await bootNodeKernel({ indexUrls: [`${server.base}/binindex/`], lockFileURL, packageBaseUrl });
+      const compiled = await binary.api.installPackages(['fastlib']);
+      expect(compiled).toEqual({ status: 'error', message: expect.stringContaining('only wheels compiled for other platforms') });
 
-    const noIndex = await bootNodeKernel({ lockFileURL, packageBaseUrl });
-    const importFails = await noIndex.run('import pyloom_test_b');
-    expect(errorText(importFails.outputs)).toContain("ModuleNotFoundError: No module named 'pyloom_test_b'");
-    expect((await noIndex.api.installPackages(['pyloom-test-b'])).status).toBe('error');
+      const noIndex = await bootNodeKernel({ lockFileURL, packageBaseUrl });
+      const importFails = await noIndex.run('import pyloom_test_b');
+      expect(errorText(importFails.outputs)).toContain("ModuleNotFoundError: No module named 'pyloom_test_b'");
+      expect((await noIndex.api.installPackages(['pyloom-test-b'])).status).toBe('error');
 
-    const port = await closedPort();
-    const down = await bootNodeKernel({ indexUrls: [`http://127.0.0.1:${port}/simple/`], lockFileURL, packageBaseUrl });
-    expect(await down.api.installPackages(['pyloom-test-b'])).toEqual({
-      status: 'error',
-      message: expect.stringContaining(`could not reach http://127.0.0.1:${port}/simple/pyloom-test-b/`),
-    });
-  }, 300_000); // four kernels boot in this test
+      const port = await closedPort();
+      const down = await bootNodeKernel({ indexUrls: [`http://127.0.0.1:${port}/simple/`], lockFileURL, packageBaseUrl });
+      expect(await down.api.installPackages(['pyloom-test-b'])).toEqual({
+        status: 'error',
+        message: expect.stringContaining(`could not reach http://127.0.0.1:${port}/simple/pyloom-test-b/`),
+      });
+    },
+    300_000,
+  ); // four kernels boot in this test
 });

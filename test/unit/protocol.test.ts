@@ -29,7 +29,9 @@ type AllTrue<T> = { [K in keyof T]: true };
 describe('worker protocol', () => {
   test('every WorkerApi method: the kernel takes the same arguments and gives the same reply', () => {
     type Arguments = { [K in keyof WorkerApi]: Same<Parameters<Method<Implementation, K>>, Parameters<Method<WorkerApi, K>>> };
-    type Replies = { [K in keyof WorkerApi]: Same<Awaited<ReturnType<Method<Implementation, K>>>, Awaited<ReturnType<Method<WorkerApi, K>>>> };
+    type Replies = {
+      [K in keyof WorkerApi]: Same<Awaited<ReturnType<Method<Implementation, K>>>, Awaited<ReturnType<Method<WorkerApi, K>>>>;
+    };
     expectTypeOf<Arguments>().toEqualTypeOf<AllTrue<WorkerApi>>();
     expectTypeOf<Replies>().toEqualTypeOf<AllTrue<WorkerApi>>();
     // Nothing beyond WorkerApi but dispose(), which is the owner's (tests, the worker entry).

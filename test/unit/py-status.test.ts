@@ -15,8 +15,22 @@ class Events extends EventTarget {
   }
 }
 
-function download(file: string, loaded: number, total: number | null, overall: Partial<DownloadProgress['overall']> = {}): DownloadProgress {
-  return { kind: 'download', executionId: null, url: `http://x/${file}`, file, loaded, total, done: false, overall: { loaded, total, files: 1, done: 0, ...overall } };
+function download(
+  file: string,
+  loaded: number,
+  total: number | null,
+  overall: Partial<DownloadProgress['overall']> = {},
+): DownloadProgress {
+  return {
+    kind: 'download',
+    executionId: null,
+    url: `http://x/${file}`,
+    file,
+    loaded,
+    total,
+    done: false,
+    overall: { loaded, total, files: 1, done: 0, ...overall },
+  };
 }
 
 test('state, byte progress, and the last runtime error', async () => {
@@ -35,7 +49,13 @@ test('state, byte progress, and the last runtime error', async () => {
       .replace(/\s+/g, ' ')
       .trim();
 
-  events.send('progress', { kind: 'boot', phase: 'load-pyodide', message: 'Starting Python (Pyodide)', step: 1, steps: 5 } satisfies Progress);
+  events.send('progress', {
+    kind: 'boot',
+    phase: 'load-pyodide',
+    message: 'Starting Python (Pyodide)',
+    step: 1,
+    steps: 5,
+  } satisfies Progress);
   await element.updateComplete;
   expect(text()).toContain('Python starting: Starting Python (Pyodide)');
   expect(root.querySelector('progress[aria-label="Start-up progress"]')?.getAttribute('max')).toBe('5');

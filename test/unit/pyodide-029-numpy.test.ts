@@ -35,7 +35,9 @@ describe('Pyodide 0.29.0 with genuine numpy 2.2.5', () => {
       data: { 'text/plain': 'array([[ 0,  1,  2,  3],\n       [ 4,  5,  6,  7],\n       [ 8,  9, 10, 11]])' },
     });
     expect(Object.keys((reply.outputs[1] as { data: object }).data)).toEqual(['text/plain']);
-    const finals = kernel.events.flatMap((e) => (e.type === 'progress' && e.progress.kind === 'download' && e.progress.done ? [e.progress] : []));
+    const finals = kernel.events.flatMap((e) =>
+      e.type === 'progress' && e.progress.kind === 'download' && e.progress.done ? [e.progress] : [],
+    );
     expect(finals.map((d) => [d.file, d.executionId])).toEqual([[NUMPY_029_WHEEL, 1]]);
     expect(finals[0]!.loaded).toBe(finals[0]!.total);
     expect(finals[0]!.loaded).toBeGreaterThan(1_000_000);

@@ -56,7 +56,11 @@ async function setUp(loadPyodide: LoadPyodide, indexURL: string): Promise<Pyodid
 
 const VERSIONS: { label: string; indexURL: string; load: () => Promise<LoadPyodide> }[] = [
   { label: 'Pyodide 314', indexURL: PYODIDE_DIR, load: async () => (await import('pyodide')).loadPyodide },
-  { label: 'Pyodide 0.29.0', indexURL: PYODIDE_029_DIR, load: async () => (await import('pyodide-0.29')).loadPyodide as unknown as LoadPyodide },
+  {
+    label: 'Pyodide 0.29.0',
+    indexURL: PYODIDE_029_DIR,
+    load: async () => (await import('pyodide-0.29')).loadPyodide as unknown as LoadPyodide,
+  },
 ];
 
 for (const version of VERSIONS) {

@@ -2,7 +2,17 @@
 // The ANSI SGR parser and the spans it becomes: Python's traceback colours, 16/256/24-bit colours,
 // attributes, resets, and control sequences that must not show up as text.
 import { describe, expect, test } from 'vitest';
-import { ANSI_COLOR_NAMES, ANSI_CSS, ansiToDom, applySgr, parseAnsi, PLAIN_STYLE, stripAnsi, styleAfter, type AnsiStyle } from '../../src/render/ansi';
+import {
+  ANSI_COLOR_NAMES,
+  ANSI_CSS,
+  ansiToDom,
+  applySgr,
+  parseAnsi,
+  PLAIN_STYLE,
+  stripAnsi,
+  styleAfter,
+  type AnsiStyle,
+} from '../../src/render/ansi';
 import { host } from './helpers/render';
 
 const style = (changes: Partial<AnsiStyle>): AnsiStyle => ({ ...PLAIN_STYLE, ...changes });
@@ -15,7 +25,8 @@ describe('parseAnsi', () => {
   });
 
   test("the sequences of pyloom's tracebacks: 31, 32, 36, 1;31, 39, 0", () => {
-    const text = '\x1b[36mCell In[1], line 2\x1b[39m\n\x1b[32m---->   2\x1b[39m 1/0\n\x1b[1;31mZeroDivisionError\x1b[0m: division by zero\n\x1b[31mred\x1b[0m';
+    const text =
+      '\x1b[36mCell In[1], line 2\x1b[39m\n\x1b[32m---->   2\x1b[39m 1/0\n\x1b[1;31mZeroDivisionError\x1b[0m: division by zero\n\x1b[31mred\x1b[0m';
     expect(summary(text)).toEqual([
       ['Cell In[1], line 2', style({ fg: 6 })],
       ['\n', PLAIN_STYLE],
@@ -35,7 +46,10 @@ describe('parseAnsi', () => {
     expect(applySgr(bold, '22;23;24;27;29')).toEqual(style({ fg: 1, bg: 2 }));
     expect(applySgr(bold, '0')).toEqual(PLAIN_STYLE);
     expect(applySgr(bold, '')).toEqual(PLAIN_STYLE);
-    expect(summary('\x1b[31ma\x1b[mb')).toEqual([['a', style({ fg: 1 })], ['b', PLAIN_STYLE]]);
+    expect(summary('\x1b[31ma\x1b[mb')).toEqual([
+      ['a', style({ fg: 1 })],
+      ['b', PLAIN_STYLE],
+    ]);
     expect(applySgr(PLAIN_STYLE, '2')).toEqual(style({ dim: true }));
     expect(applySgr(style({ bold: true, dim: true }), '22')).toEqual(PLAIN_STYLE);
   });

@@ -10,14 +10,23 @@ describe('images', () => {
   test('PNG, JPEG, GIF and WebP become data-URL <img>s with their Jupyter metadata', () => {
     for (const mime of ['image/png', 'image/jpeg', 'image/gif', 'image/webp']) {
       const metadata = { [mime]: { width: 40, height: '30', unconfined: true } };
-      const img = host(renderBundle({ [mime]: `${PNG_1x1.slice(0, 20)}\n${PNG_1x1.slice(20)}` }, metadata, renderContext())).querySelector('img')!;
+      const img = host(renderBundle({ [mime]: `${PNG_1x1.slice(0, 20)}\n${PNG_1x1.slice(20)}` }, metadata, renderContext())).querySelector(
+        'img',
+      )!;
       expect(img.src).toBe(`data:${mime};base64,${PNG_1x1}`);
-      expect([img.getAttribute('width'), img.getAttribute('height'), img.className, img.alt]).toEqual(['40', '30', 'unconfined', `${mime} output`]);
+      expect([img.getAttribute('width'), img.getAttribute('height'), img.className, img.alt]).toEqual([
+        '40',
+        '30',
+        'unconfined',
+        `${mime} output`,
+      ]);
     }
   });
 
   test('sizes that are not sizes are dropped; bad base64 is a notice', () => {
-    const img = host(renderBundle({ 'image/png': PNG_1x1 }, { 'image/png': { width: '1" onerror="x', height: -5 } }, renderContext())).querySelector('img')!;
+    const img = host(
+      renderBundle({ 'image/png': PNG_1x1 }, { 'image/png': { width: '1" onerror="x', height: -5 } }, renderContext()),
+    ).querySelector('img')!;
     expect([img.hasAttribute('width'), img.hasAttribute('height')]).toEqual([false, false]);
     for (const data of ['<not base64>', '', 'javascript:alert(1)']) {
       const el = host(renderBundle({ 'image/png': data }, {}, renderContext()));
@@ -64,7 +73,12 @@ describe('image/svg+xml', () => {
 });
 
 describe('application/json', () => {
-  const data = { name: 'x', one: { only: 1 }, list: Array.from({ length: JSON_PAGE + 150 }, (_, i) => i), nested: { deep: { deeper: [true, null] } } };
+  const data = {
+    name: 'x',
+    one: { only: 1 },
+    list: Array.from({ length: JSON_PAGE + 150 }, (_, i) => i),
+    nested: { deep: { deeper: [true, null] } },
+  };
   const open = (details: HTMLDetailsElement) => {
     details.open = true;
     details.dispatchEvent(new Event('toggle'));
@@ -138,7 +152,13 @@ describe('application/json', () => {
 
 describe('application/javascript', () => {
   test('trusted: runs with `element` bound to its attached output area', async () => {
-    const el = host(renderBundle({ 'application/javascript': 'element.textContent = "ran:" + element.isConnected' }, {}, renderContext({ trusted: true })));
+    const el = host(
+      renderBundle(
+        { 'application/javascript': 'element.textContent = "ran:" + element.isConnected' },
+        {},
+        renderContext({ trusted: true }),
+      ),
+    );
     document.body.append(el);
     await Promise.resolve();
     expect(el.textContent).toBe('ran:true');

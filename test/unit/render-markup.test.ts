@@ -7,7 +7,8 @@ import { splitMath } from '../../src/render/math';
 import { host, inner, renderContext } from './helpers/render';
 
 describe('text/html', () => {
-  const markup = '<style>td { color: red }</style><table><tr><td>1</td></tr></table><img src=x onerror="alert(1)"><script>alert(2)</script>';
+  const markup =
+    '<style>td { color: red }</style><table><tr><td>1</td></tr></table><img src=x onerror="alert(1)"><script>alert(2)</script>';
 
   test('untrusted: sanitized, in a shadow root of its own with the shared styles', () => {
     let styled: ShadowRoot | undefined;
@@ -33,17 +34,22 @@ describe('text/html', () => {
   });
 
   test('trusted: live markup whose scripts are real script elements', () => {
-    const root = inner(host(renderBundle({ 'text/html': '<script>window.ranTrusted = 1</script><i>x</i>' }, {}, renderContext({ trusted: true }))));
+    const root = inner(
+      host(renderBundle({ 'text/html': '<script>window.ranTrusted = 1</script><i>x</i>' }, {}, renderContext({ trusted: true }))),
+    );
     expect(root.querySelector('script')?.textContent).toBe('window.ranTrusted = 1');
     expect(root.querySelector('i')?.textContent).toBe('x');
   });
 });
 
 describe('text/markdown', () => {
-  const render = (source: string, trusted = false) => inner(host(renderBundle({ 'text/markdown': source }, {}, renderContext({ trusted }))));
+  const render = (source: string, trusted = false) =>
+    inner(host(renderBundle({ 'text/markdown': source }, {}, renderContext({ trusted }))));
 
   test('GFM, inline and display math, $ kept literal in code', () => {
-    const root = render('# Title\n\n| a |\n|---|\n| 1 |\n\nEuler $e^{i\\pi}=-1$ and `$HOME`\n\n$$\\int_0^1 x\\,dx$$\n\n```\nprice = $5 + $6\n```');
+    const root = render(
+      '# Title\n\n| a |\n|---|\n| 1 |\n\nEuler $e^{i\\pi}=-1$ and `$HOME`\n\n$$\\int_0^1 x\\,dx$$\n\n```\nprice = $5 + $6\n```',
+    );
     expect(root.querySelector('h1')?.textContent).toBe('Title');
     expect(root.querySelector('table td')?.textContent).toBe('1');
     expect(root.querySelectorAll('.katex')).toHaveLength(2);

@@ -10,7 +10,8 @@ import { lazyRenderer, plotsSettled } from '../../src/render/plots/lazy';
 import { BOKEH_JSON_ITEM, VEGA_MIME_TYPES } from '../../src/render/plots/index';
 import { renderContext } from './helpers/render';
 
-const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(join(process.cwd(), 'test/fixtures/plots', name), 'utf8'));
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(process.cwd(), 'test/fixtures/plots', name), 'utf8'));
 
 describe('registry', () => {
   test('plot data wins over the HTML and JSON a library sends beside it, trusted or not', () => {
@@ -31,8 +32,22 @@ describe('registry', () => {
 describe('lazyRenderer', () => {
   const context = renderContext();
   test('a module that fails to load or draw leaves a notice naming the type and library', async () => {
-    const failing = lazyRenderer({ mimeTypes: ['x/y'], rank: 1, safe: true, library: 'Lib', className: 'lib', load: () => Promise.reject(new Error('chunk missing')) });
-    const throwing = lazyRenderer({ mimeTypes: ['x/y'], rank: 1, safe: true, library: 'Lib', className: 'lib', load: async () => async () => Promise.reject(new Error('bad figure')) });
+    const failing = lazyRenderer({
+      mimeTypes: ['x/y'],
+      rank: 1,
+      safe: true,
+      library: 'Lib',
+      className: 'lib',
+      load: () => Promise.reject(new Error('chunk missing')),
+    });
+    const throwing = lazyRenderer({
+      mimeTypes: ['x/y'],
+      rank: 1,
+      safe: true,
+      library: 'Lib',
+      className: 'lib',
+      load: async () => async () => Promise.reject(new Error('bad figure')),
+    });
     const a = failing.render({}, {}, context, 'x/y') as HTMLElement;
     const b = throwing.render({}, {}, context, 'x/y') as HTMLElement;
     document.body.append(a, b);
@@ -47,7 +62,11 @@ describe('lazyRenderer', () => {
     let loads = 0;
     const drawn: unknown[] = [];
     const renderer = lazyRenderer({
-      mimeTypes: ['x/y'], rank: 1, safe: true, library: 'Lib', className: 'lib',
+      mimeTypes: ['x/y'],
+      rank: 1,
+      safe: true,
+      library: 'Lib',
+      className: 'lib',
       load: async () => {
         loads++;
         return async (target, data) => {
@@ -73,7 +92,10 @@ describe('untrusted Bokeh policy (recorded json_item documents)', () => {
   });
 
   test('a HoverTool whose tooltips are an HTML template is refused; tuple tooltips are text and pass', () => {
-    const hover = (tooltips: unknown) => ({ doc: { roots: [{ type: 'object', name: 'HoverTool', id: 'p1', attributes: { tooltips } }] }, root_id: 'p1' });
+    const hover = (tooltips: unknown) => ({
+      doc: { roots: [{ type: 'object', name: 'HoverTool', id: 'p1', attributes: { tooltips } }] },
+      root_id: 'p1',
+    });
     expect(untrustedBokehProblem(hover('<img src=x onerror=alert(1)>'))).toMatch(/HTML tooltip template/);
     expect(untrustedBokehProblem(hover([['x', '@x']]))).toBeUndefined();
     for (const name of ['CustomJSHover', 'CustomJSTickFormatter', 'HTMLLabel', 'HTMLTemplateFormatter', 'Tooltip', 'FuncTickFormatter']) {

@@ -55,14 +55,23 @@ describe('<py-output>', () => {
 
   test('apply(): update_display_data replaces every output showing that display id', async () => {
     const el = await make();
-    const shown = (text: string) => ({ output_type: 'display_data' as const, data: { 'text/plain': text }, metadata: {}, transient: { display_id: 'd' } });
+    const shown = (text: string) => ({
+      output_type: 'display_data' as const,
+      data: { 'text/plain': text },
+      metadata: {},
+      transient: { display_id: 'd' },
+    });
     el.apply(shown('one'));
     el.apply({ output_type: 'stream', name: 'stdout', text: 'between\n' });
     el.apply(shown('one again'));
-    expect(el.apply({ output_type: 'update_display_data', data: { 'text/plain': 'two' }, metadata: {}, transient: { display_id: 'd' } })).toBe(true);
+    expect(
+      el.apply({ output_type: 'update_display_data', data: { 'text/plain': 'two' }, metadata: {}, transient: { display_id: 'd' } }),
+    ).toBe(true);
     await el.updateComplete;
     expect(outputNodes(el).map((n) => n.textContent)).toEqual(['two', 'between\n', 'two']);
-    expect(el.apply({ output_type: 'update_display_data', data: { 'text/plain': 'x' }, metadata: {}, transient: { display_id: 'unknown' } })).toBe(false);
+    expect(
+      el.apply({ output_type: 'update_display_data', data: { 'text/plain': 'x' }, metadata: {}, transient: { display_id: 'unknown' } }),
+    ).toBe(false);
   });
 
   test('apply(): clear_output(wait=True) keeps the old outputs until the next one, then swaps in one update', async () => {
@@ -146,7 +155,9 @@ describe('<py-output>', () => {
 
   test('a custom renderer list takes part', async () => {
     const el = await make();
-    el.renderers = [{ mimeTypes: ['application/vnd.custom'], rank: 1, safe: true, render: (data) => document.createTextNode(`custom ${String(data)}`) }];
+    el.renderers = [
+      { mimeTypes: ['application/vnd.custom'], rank: 1, safe: true, render: (data) => document.createTextNode(`custom ${String(data)}`) },
+    ];
     el.outputs = [{ output_type: 'display_data', data: { 'application/vnd.custom': 7, 'text/plain': 'seven' }, metadata: {} }];
     await el.updateComplete;
     expect(outputNodes(el)[0]?.textContent).toBe('custom 7');

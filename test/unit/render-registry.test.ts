@@ -31,11 +31,28 @@ function preference(trusted: boolean): string[] {
 
 describe('pickRenderer', () => {
   test("trusted output gets the richest format, in Jupyter's order", () => {
-    expect(preference(true)).toEqual(['application/javascript', 'text/html', 'text/markdown', 'text/latex', 'image/svg+xml', 'image/png', 'application/json', 'text/plain']);
+    expect(preference(true)).toEqual([
+      'application/javascript',
+      'text/html',
+      'text/markdown',
+      'text/latex',
+      'image/svg+xml',
+      'image/png',
+      'application/json',
+      'text/plain',
+    ]);
   });
 
   test('untrusted output never gets a renderer that is not safe', () => {
-    expect(preference(false)).toEqual(['text/html', 'text/markdown', 'text/latex', 'image/svg+xml', 'image/png', 'application/json', 'text/plain']);
+    expect(preference(false)).toEqual([
+      'text/html',
+      'text/markdown',
+      'text/latex',
+      'image/svg+xml',
+      'image/png',
+      'application/json',
+      'text/plain',
+    ]);
     for (const renderer of defaultRenderers) {
       for (const mimeType of renderer.mimeTypes) {
         const choice = pickRenderer({ [mimeType]: 'x' }, false);
@@ -53,7 +70,12 @@ describe('pickRenderer', () => {
   });
 
   test('custom renderers take part by rank and by safety', () => {
-    const custom: MimeRenderer = { mimeTypes: ['application/vnd.custom'], rank: 10, safe: true, render: () => document.createTextNode('custom') };
+    const custom: MimeRenderer = {
+      mimeTypes: ['application/vnd.custom'],
+      rank: 10,
+      safe: true,
+      render: () => document.createTextNode('custom'),
+    };
     const unsafe: MimeRenderer = { ...custom, mimeTypes: ['application/vnd.unsafe'], rank: 5, safe: false };
     const renderers = [...defaultRenderers, custom, unsafe];
     const bundle = { 'application/vnd.custom': 1, 'application/vnd.unsafe': 2, 'text/html': '<b>h</b>' };
@@ -101,7 +123,12 @@ describe('renderBundle', () => {
 
   test("per-type metadata (Jupyter's metadata[mime]) wins over top-level metadata", () => {
     let seen: unknown;
-    const probe: MimeRenderer = { mimeTypes: ['image/png'], rank: 1, safe: true, render: (_d, metadata) => ((seen = metadata), document.createTextNode('')) };
+    const probe: MimeRenderer = {
+      mimeTypes: ['image/png'],
+      rank: 1,
+      safe: true,
+      render: (_d, metadata) => ((seen = metadata), document.createTextNode('')),
+    };
     renderBundle({ 'image/png': PNG_1x1 }, { width: 1, alt: 'a', 'image/png': { width: 2 } }, renderContext(), [probe]);
     expect(seen).toEqual({ width: 2, alt: 'a', 'image/png': { width: 2 } });
     renderBundle({ 'image/png': PNG_1x1 }, { 'image/png': 'not an object', height: 3 }, renderContext(), [probe]);
@@ -129,7 +156,9 @@ describe('renderOutput', () => {
       { output_type: 'execute_result', execution_count: 3, data: { 'text/plain': 'r' }, metadata: {} },
       { output_type: 'error', ename: 'E', evalue: 'v', traceback: [] },
     ];
-    expect(outputs.map((o) => renderOutput(o, renderContext())).map((el) => [el.className, el.getAttribute('part'), el.textContent])).toEqual([
+    expect(
+      outputs.map((o) => renderOutput(o, renderContext())).map((el) => [el.className, el.getAttribute('part'), el.textContent]),
+    ).toEqual([
       ['output stream', 'output stream', 'out'],
       ['output display_data', 'output display_data', 'd'],
       ['output execute_result', 'output execute_result', 'r'],
@@ -142,6 +171,8 @@ describe('renderOutput', () => {
     const el = renderOutput(stored as Output, renderContext());
     expect(el.querySelector('.notice')?.textContent).toBe('Unknown output type pyout');
     const broken: unknown = JSON.parse('{"output_type": "stream", "name": "stdout"}');
-    expect(renderOutput(broken as Output, renderContext()).querySelector('.notice')?.textContent).toMatch(/^Could not render this stream output: /);
+    expect(renderOutput(broken as Output, renderContext()).querySelector('.notice')?.textContent).toMatch(
+      /^Could not render this stream output: /,
+    );
   });
 });

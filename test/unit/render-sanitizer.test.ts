@@ -14,7 +14,24 @@ window.addEventListener('error', (event) => {
   if (/__pwned/.test(event.message)) event.preventDefault();
 });
 
-const DANGEROUS_TAGS = ['script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'form', 'base', 'meta', 'link', 'animate', 'set', 'discard', 'noscript', 'portal'];
+const DANGEROUS_TAGS = [
+  'script',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'form',
+  'base',
+  'meta',
+  'link',
+  'animate',
+  'set',
+  'discard',
+  'noscript',
+  'portal',
+];
 const DANGEROUS_ATTRS = ['action', 'formaction', 'srcdoc', 'autofocus', 'popover', 'popovertarget', 'command', 'commandfor'];
 
 /** Everything in a sanitized tree (template contents included) that could run, navigate or submit. */
@@ -28,8 +45,10 @@ function findings(id: string, fragment: DocumentFragment): string[] {
         const value = attr.value.replace(/[\s\u0000-\u001f]/g, '').toLowerCase();
         if (attr.name.startsWith('on')) found.push(`${id}: ${tag}[${attr.name}]`);
         if (DANGEROUS_ATTRS.includes(attr.name)) found.push(`${id}: ${tag}[${attr.name}]`);
-        if (/(javascript|vbscript|data:text\/html)/.test(value) && attr.name !== 'title' && attr.name !== 'alt') found.push(`${id}: ${tag}[${attr.name}=${attr.value}]`);
-        if (/href|src|data|poster|background/.test(attr.name) && value.startsWith('data:') && !value.startsWith('data:image/')) found.push(`${id}: ${tag}[${attr.name}] data URL`);
+        if (/(javascript|vbscript|data:text\/html)/.test(value) && attr.name !== 'title' && attr.name !== 'alt')
+          found.push(`${id}: ${tag}[${attr.name}=${attr.value}]`);
+        if (/href|src|data|poster|background/.test(attr.name) && value.startsWith('data:') && !value.startsWith('data:image/'))
+          found.push(`${id}: ${tag}[${attr.name}] data URL`);
       }
       if (el.getAttribute('name') === '__pwned' || el.id === '__pwned') found.push(`${id}: clobbering <${tag}>`);
       if (el instanceof HTMLTemplateElement) visit(el.content);
@@ -43,7 +62,10 @@ describe('the XSS corpus', () => {
   test(`${XSS_VECTORS.length} vectors (at least 40), through the HTML and the SVG profile, leave nothing that can run or navigate`, () => {
     expect(XSS_VECTORS.length).toBeGreaterThanOrEqual(40);
     expect(new Set(XSS_VECTORS.map((v) => v.id)).size).toBe(XSS_VECTORS.length);
-    const found = XSS_VECTORS.flatMap(({ id, markup }) => [...findings(id, sanitizer.html(markup)), ...findings(`${id} (svg)`, sanitizer.svg(markup))]);
+    const found = XSS_VECTORS.flatMap(({ id, markup }) => [
+      ...findings(id, sanitizer.html(markup)),
+      ...findings(`${id} (svg)`, sanitizer.svg(markup)),
+    ]);
     expect(found).toEqual([]);
   });
 
@@ -57,8 +79,14 @@ describe('the XSS corpus', () => {
 
 describe('policy details', () => {
   test('links open in a new tab without an opener; safe URLs are kept', () => {
-    const root = host(sanitizer.html('<a href="https://example.org/a">x</a><a href="#frag">y</a><a href="mailto:a@b.c">m</a><map><area href="https://example.org/b"></map>'));
-    expect([...root.querySelectorAll('a, area')].map((a) => [a.getAttribute('href'), a.getAttribute('target'), a.getAttribute('rel')])).toEqual([
+    const root = host(
+      sanitizer.html(
+        '<a href="https://example.org/a">x</a><a href="#frag">y</a><a href="mailto:a@b.c">m</a><map><area href="https://example.org/b"></map>',
+      ),
+    );
+    expect(
+      [...root.querySelectorAll('a, area')].map((a) => [a.getAttribute('href'), a.getAttribute('target'), a.getAttribute('rel')]),
+    ).toEqual([
       ['https://example.org/a', '_blank', 'noopener noreferrer'],
       ['#frag', '_blank', 'noopener noreferrer'],
       ['mailto:a@b.c', '_blank', 'noopener noreferrer'],
@@ -68,7 +96,9 @@ describe('policy details', () => {
 
   test('pandas-style tables keep their <style>, classes and inline styles', () => {
     const root = host(
-      sanitizer.html('<style scoped>.dataframe tbody tr th { vertical-align: top }</style><table class="dataframe" border="1"><tr><th style="text-align: right">a</th></tr></table>'),
+      sanitizer.html(
+        '<style scoped>.dataframe tbody tr th { vertical-align: top }</style><table class="dataframe" border="1"><tr><th style="text-align: right">a</th></tr></table>',
+      ),
     );
     expect(root.querySelector('style')?.textContent).toBe('.dataframe tbody tr th { vertical-align: top }');
     expect(root.querySelector('table')?.className).toBe('dataframe');
@@ -77,11 +107,18 @@ describe('policy details', () => {
 
   test('ids and names get a prefix, so they cannot clobber globals', () => {
     const root = host(sanitizer.html('<img id="location" name="cookie" src="x.png">'));
-    expect([root.querySelector('img')?.id, root.querySelector('img')?.getAttribute('name')]).toEqual(['user-content-location', 'user-content-cookie']);
+    expect([root.querySelector('img')?.id, root.querySelector('img')?.getAttribute('name')]).toEqual([
+      'user-content-location',
+      'user-content-cookie',
+    ]);
   });
 
   test('nothing can open in the top layer or steal focus', () => {
-    const root = host(sanitizer.html('<div popover id="p">over</div><button popovertarget="p" popovertargetaction="show">open</button><button commandfor="d" command="show-modal">m</button><dialog id="d">d</dialog><input autofocus>'));
+    const root = host(
+      sanitizer.html(
+        '<div popover id="p">over</div><button popovertarget="p" popovertargetaction="show">open</button><button commandfor="d" command="show-modal">m</button><dialog id="d">d</dialog><input autofocus>',
+      ),
+    );
     for (const el of root.querySelectorAll('*')) {
       expect([...el.attributes].map((a) => a.name).filter((name) => /popover|command|autofocus/.test(name))).toEqual([]);
     }
@@ -93,7 +130,9 @@ describe('cleanStyleSheet', () => {
   test('drops @import, @property and @font-face, keeps the rest', () => {
     expect(cleanStyleSheet('@import url(https://evil.example/x.css); td { color: red }')).toBe(' td { color: red }');
     expect(cleanStyleSheet('@IMPORT "x.css";p{}')).toBe('p{}');
-    expect(cleanStyleSheet('@property --pyloom-ansi-red { syntax: "<color>"; inherits: false; initial-value: red } b { x: y }')).toBe(' b { x: y }');
+    expect(cleanStyleSheet('@property --pyloom-ansi-red { syntax: "<color>"; inherits: false; initial-value: red } b { x: y }')).toBe(
+      ' b { x: y }',
+    );
     expect(cleanStyleSheet('@font-face { font-family: x; src: url(x.woff) } i {}')).toBe(' i {}');
     expect(cleanStyleSheet('@media (min-width: 1px) { td { color: red } }')).toBe('@media (min-width: 1px) { td { color: red } }');
   });
@@ -105,8 +144,12 @@ describe('cleanStyleSheet', () => {
   });
 
   test('the sanitizer applies it to <style> in HTML and in SVG', () => {
-    expect(host(sanitizer.html('<style>@import "x.css"; p { color: red }</style>')).querySelector('style')?.textContent).toBe(' p { color: red }');
-    expect(host(sanitizer.svg('<svg><style>@import "x.css"; rect { fill: red }</style><rect/></svg>')).querySelector('style')?.textContent).toBe(' rect { fill: red }');
+    expect(host(sanitizer.html('<style>@import "x.css"; p { color: red }</style>')).querySelector('style')?.textContent).toBe(
+      ' p { color: red }',
+    );
+    expect(
+      host(sanitizer.svg('<svg><style>@import "x.css"; rect { fill: red }</style><rect/></svg>')).querySelector('style')?.textContent,
+    ).toBe(' rect { fill: red }');
   });
 });
 
@@ -121,11 +164,17 @@ describe('script in CSS', () => {
       '-moz-binding: url(x.xml#xss)',
     ];
     for (const style of attributes) {
-      expect(host(sanitizer.html(`<div style='${style}'>x</div>`)).querySelector('div')?.hasAttribute('style')).toBe(false);
+      expect(
+        host(sanitizer.html(`<div style='${style}'>x</div>`))
+          .querySelector('div')
+          ?.hasAttribute('style'),
+      ).toBe(false);
       expect(cleanStyleSheet(`div { ${style} }`)).toBe('');
     }
-    expect(host(sanitizer.html(`<div style="color: red; background: url(https://example.org/a.png)">x</div>`)).querySelector('div')?.getAttribute('style')).toBe(
-      'color: red; background: url(https://example.org/a.png)',
-    );
+    expect(
+      host(sanitizer.html(`<div style="color: red; background: url(https://example.org/a.png)">x</div>`))
+        .querySelector('div')
+        ?.getAttribute('style'),
+    ).toBe('color: red; background: url(https://example.org/a.png)');
   });
 });

@@ -14,12 +14,19 @@ describe('text/plain, streams and errors', () => {
     expect(el.querySelector('pre.stream.stderr span.ansi-red-fg')?.textContent).toBe('warn');
     expect(el.querySelector('b')).toBeNull();
     expect(el.textContent).toBe('warn <b>x</b>\n');
-    const plain = renderOutput({ output_type: 'execute_result', execution_count: 1, data: { 'text/plain': ['4', '2'] }, metadata: {} }, renderContext());
+    const plain = renderOutput(
+      { output_type: 'execute_result', execution_count: 1, data: { 'text/plain': ['4', '2'] }, metadata: {} },
+      renderContext(),
+    );
     expect(plain.querySelector('pre.text')?.textContent).toBe('42'); // nbformat's list-of-lines form
   });
 
   test('errors show the coloured traceback; without one, ename and evalue', () => {
-    const traceback = ['\x1b[31m---\x1b[39m', '\x1b[36mCell In[1], line 1\x1b[39m\n\x1b[32m----> 1\x1b[39m 1/0', '\x1b[1;31mZeroDivisionError\x1b[0m: division by zero'];
+    const traceback = [
+      '\x1b[31m---\x1b[39m',
+      '\x1b[36mCell In[1], line 1\x1b[39m\n\x1b[32m----> 1\x1b[39m 1/0',
+      '\x1b[1;31mZeroDivisionError\x1b[0m: division by zero',
+    ];
     const el = renderOutput({ output_type: 'error', ename: 'ZeroDivisionError', evalue: 'division by zero', traceback }, renderContext());
     const pre = el.querySelector('pre.error')!;
     expect(pre.getAttribute('role')).toBe('alert');
@@ -42,9 +49,16 @@ describe('text/plain, streams and errors', () => {
     expect(button?.textContent).toBe(`Show all (1,500 lines, ${text.length.toLocaleString('en')} characters)`);
     const [head, tail] = [...folded.querySelectorAll('pre > .chunk')].map((c) => c.textContent);
     expect(head).toBe(`${lines(HEAD_LINES)}\n`);
-    expect(tail).toBe(`${lines(FOLD_LINES + 500).split('\n').slice(-TAIL_LINES).join('\n')}\n`);
+    expect(tail).toBe(
+      `${lines(FOLD_LINES + 500)
+        .split('\n')
+        .slice(-TAIL_LINES)
+        .join('\n')}\n`,
+    );
     expect(folded.textContent).not.toContain('line 700\n');
-    expect(renderOutput({ output_type: 'stream', name: 'stdout', text: lines(FOLD_LINES) }, renderContext()).querySelector('button')).toBeNull();
+    expect(
+      renderOutput({ output_type: 'stream', name: 'stdout', text: lines(FOLD_LINES) }, renderContext()).querySelector('button'),
+    ).toBeNull();
   });
 
   test('text over 1 MB in few lines is folded too, without splitting an escape sequence', () => {

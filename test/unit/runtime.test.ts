@@ -93,7 +93,11 @@ describe('Runtime', () => {
     await started; // the cell is running, not merely sent
     const info = await runtime.restart();
     expect(info.pyodideVersion).toBeTruthy();
-    expect(await running).toEqual({ status: 'aborted', executionCount: null, outputs: [{ output_type: 'stream', name: 'stdout', text: 'started\n' }] });
+    expect(await running).toEqual({
+      status: 'aborted',
+      executionCount: null,
+      outputs: [{ output_type: 'stream', name: 'stdout', text: 'started\n' }],
+    });
     expect(await queued).toEqual({ status: 'aborted', executionCount: null, outputs: [] });
     expect(workers[0]!.terminated).toBe(true);
     const after = await runtime.execute("'x' in globals()");
@@ -109,7 +113,10 @@ describe('Runtime', () => {
     const running = runtime.execute('import asyncio\nprint("started")\nwhile True:\n    await asyncio.sleep(0.01)');
     await started;
     expect(await runtime.interrupt()).toBe('interrupted');
-    expect((await running).outputs).toMatchObject([{ output_type: 'stream', text: 'started\n' }, { output_type: 'error', ename: 'KeyboardInterrupt' }]);
+    expect((await running).outputs).toMatchObject([
+      { output_type: 'stream', text: 'started\n' },
+      { output_type: 'error', ename: 'KeyboardInterrupt' },
+    ]);
     expect((await runtime.execute('kept')).outputs).toEqual([result("'still here'", 3)]);
     expect(await runtime.interrupt()).toBe('idle');
   });
@@ -122,7 +129,9 @@ describe('Runtime', () => {
         if (detail.event.output_type === 'stream' && detail.event.text.includes('later')) resolve(detail);
       });
     });
-    const reply = await runtime.execute('import asyncio\nasync def later():\n    await asyncio.sleep(0.1)\n    print("later")\ntask = asyncio.ensure_future(later())');
+    const reply = await runtime.execute(
+      'import asyncio\nasync def later():\n    await asyncio.sleep(0.1)\n    print("later")\ntask = asyncio.ensure_future(later())',
+    );
     expect(reply.outputs).toEqual([]);
     expect(await late).toMatchObject({ executionId: 1, event: { output_type: 'stream', text: 'later\n' } });
   });
@@ -300,7 +309,9 @@ describe('a runtime whose worker dies', () => {
     };
     const runtime = createRuntime({ indexURL: 'x/', pyloomWheelURL: 'y', createWorker: () => new InProcessWorker(api) });
     runtimes.push(runtime);
-    await expect(runtime.execute('1')).rejects.toThrow('the Python runtime died: the runtime failed while running a cell: Pyodide has suffered a fatal error');
+    await expect(runtime.execute('1')).rejects.toThrow(
+      'the Python runtime died: the runtime failed while running a cell: Pyodide has suffered a fatal error',
+    );
     expect(runtime.status).toBe('dead');
     await runtime.restart();
     expect(runtime.status).toBe('idle');

@@ -55,10 +55,13 @@ async function boot(store: MemoryStore) {
   /** How storing this boot's snapshot ended. */
   const stored = new Promise<WorkerEvent & { type: 'snapshot' }>((resolve) => (settled = resolve));
   const started = performance.now();
-  const info: BootInfo = await kernel.boot({ indexURL: PYODIDE_029_DIR, pyloomWheelURL: WHEEL_URL, packageBaseUrl: `${server!.base}/` }, (e) => {
-    events.push(e);
-    if (e.type === 'snapshot') settled(e);
-  });
+  const info: BootInfo = await kernel.boot(
+    { indexURL: PYODIDE_029_DIR, pyloomWheelURL: WHEEL_URL, packageBaseUrl: `${server!.base}/` },
+    (e) => {
+      events.push(e);
+      if (e.type === 'snapshot') settled(e);
+    },
+  );
   const ms = performance.now() - started;
   let id = 0;
   const run = async (code: string) => {
@@ -67,11 +70,13 @@ async function boot(store: MemoryStore) {
     const outputs = events.flatMap((e) => (e.type === 'output' && e.executionId === executionId ? [e.event] : []));
     return { ...ack, outputs, text: outputs.map((o) => ('text' in o ? o.text : '')).join('') };
   };
-  const downloads = () => events.flatMap((e) => (e.type === 'progress' && e.progress.kind === 'download' && e.progress.done ? [e.progress.file] : []));
+  const downloads = () =>
+    events.flatMap((e) => (e.type === 'progress' && e.progress.kind === 'download' && e.progress.done ? [e.progress.file] : []));
   return { kernel, info, ms, run, stored, downloads };
 }
 
-const NUMPY_CELL = 'import numpy as np\nprint(np.arange(10).sum(), np.linalg.det(np.array([[2.0, 1.0], [1.0, 3.0]])).round(6), np.fft.fft(np.ones(4)).real.tolist())';
+const NUMPY_CELL =
+  'import numpy as np\nprint(np.arange(10).sum(), np.linalg.det(np.array([[2.0, 1.0], [1.0, 3.0]])).round(6), np.fft.fft(np.ones(4)).real.tolist())';
 const NUMPY_OUT = '45 5.0 [4.0, 0.0, 0.0, 0.0]\n';
 
 /** Boot 1 (cold, pure-Python snapshot, the session imports numpy) and boot 2 (cold, snapshot with numpy). */
@@ -106,7 +111,9 @@ describe('warm start with numpy (Pyodide 0.29.0, genuine numpy 2.2.5)', () => {
     expect(third.downloads().slice(downloadsBefore)).not.toContain(NUMPY_029_WHEEL);
     // A clean state: no user names (numpy was imported outside the user's namespace), counts from 1.
     const fresh = await boot(store);
-    const names = await fresh.run('print(sorted(k for k in globals() if not k.startswith("_") and k not in ("In", "Out", "exit", "quit", "get_ipython", "display")))');
+    const names = await fresh.run(
+      'print(sorted(k for k in globals() if not k.startswith("_") and k not in ("In", "Out", "exit", "quit", "get_ipython", "display")))',
+    );
     expect(names.executionCount).toBe(1);
     expect(names.text).toBe('[]\n');
     expect((await fresh.run('import sys\nprint("numpy" in sys.modules)')).text).toBe('True\n');

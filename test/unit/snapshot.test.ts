@@ -85,7 +85,9 @@ describe('memory snapshot warm start', () => {
     expect(warm.info.snapshotFallback).toBeUndefined();
     const warmProbe = await warm.run(probe);
     console.log(JSON.stringify(cold.info.timings), JSON.stringify(warm.info.timings));
-    console.log(`cold boot ${cold.ms.toFixed(0)} ms, warm boot ${warm.ms.toFixed(0)} ms; snapshot ${(bytes!.byteLength / 1e6).toFixed(1)} MB`);
+    console.log(
+      `cold boot ${cold.ms.toFixed(0)} ms, warm boot ${warm.ms.toFixed(0)} ms; snapshot ${(bytes!.byteLength / 1e6).toFixed(1)} MB`,
+    );
     // The same shape as a fresh runtime: output, display, sys.path; no variable of the cold session.
     expect(warmProbe.executionCount).toBe(1);
     expect(warmProbe.outputs.map((o) => o.output_type)).toEqual(['stream', 'display_data', 'execute_result']);

@@ -11,14 +11,32 @@ import { describe, expect, test } from 'vitest';
 import { SCHEMA_MISSING, SCHEMA_PATH } from '../nbformat-schema';
 import { newNotebook, type Cell, type Notebook } from '../../src/notebook/model';
 import { serializeNotebook, parseNotebook } from '../../src/notebook/ipynb';
-import { followWidgetState, modelsShownBy, readWidgetState, WIDGET_STATE_MIME, withWidgetState, type SavedModel, type WidgetStateSource } from '../../src/widgets/saved-state';
+import {
+  followWidgetState,
+  modelsShownBy,
+  readWidgetState,
+  WIDGET_STATE_MIME,
+  withWidgetState,
+  type SavedModel,
+  type WidgetStateSource,
+} from '../../src/widgets/saved-state';
 
 const require = createRequire(import.meta.url);
 const WIDGET_STATE_SCHEMA = require.resolve('@jupyter-widgets/schema/v2/state.schema.json');
 const VIEW = 'application/vnd.jupyter.widget-view+json';
 
-const controls = (name: string, state: Record<string, unknown>): SavedModel => ({ model_name: name, model_module: '@jupyter-widgets/controls', model_module_version: '2.0.0', state });
-const layout = (): SavedModel => ({ model_name: 'LayoutModel', model_module: '@jupyter-widgets/base', model_module_version: '2.0.0', state: {} });
+const controls = (name: string, state: Record<string, unknown>): SavedModel => ({
+  model_name: name,
+  model_module: '@jupyter-widgets/controls',
+  model_module_version: '2.0.0',
+  state,
+});
+const layout = (): SavedModel => ({
+  model_name: 'LayoutModel',
+  model_module: '@jupyter-widgets/base',
+  model_module_version: '2.0.0',
+  state: {},
+});
 
 function codeCell(id: string, modelId: string): Cell {
   return {
@@ -27,7 +45,14 @@ function codeCell(id: string, modelId: string): Cell {
     source: 'slider',
     metadata: {},
     execution_count: 1,
-    outputs: [{ output_type: 'execute_result', execution_count: 1, metadata: {}, data: { 'text/plain': 'IntSlider(value=7)', [VIEW]: { version_major: 2, version_minor: 0, model_id: modelId } } }],
+    outputs: [
+      {
+        output_type: 'execute_result',
+        execution_count: 1,
+        metadata: {},
+        data: { 'text/plain': 'IntSlider(value=7)', [VIEW]: { version_major: 2, version_minor: 0, model_id: modelId } },
+      },
+    ],
   };
 }
 
@@ -41,7 +66,12 @@ function modelsOfASession(): Record<string, SavedModel> {
     sliderstyle: controls('SliderStyleModel', {}),
     text: controls('IntTextModel', { value: 7 }),
     link: controls('LinkModel', { source: ['IPY_MODEL_slider', 'value'], target: ['IPY_MODEL_text', 'value'] }),
-    out: { model_name: 'OutputModel', model_module: '@jupyter-widgets/output', model_module_version: '1.0.0', state: { outputs: [{ output_type: 'display_data', metadata: {}, data: { [VIEW]: { model_id: 'inner' } } }] } },
+    out: {
+      model_name: 'OutputModel',
+      model_module: '@jupyter-widgets/output',
+      model_module_version: '1.0.0',
+      state: { outputs: [{ output_type: 'display_data', metadata: {}, data: { [VIEW]: { model_id: 'inner' } } }] },
+    },
     inner: controls('ButtonModel', { description: 'Go' }),
     orphan: controls('IntSliderModel', { value: 1 }),
   };
@@ -58,7 +88,13 @@ describe('which models are saved', () => {
   });
 
   test('a notebook whose widget outputs were cleared saves no widget state, and keeps other widgets metadata', () => {
-    const notebook = { ...notebookShowing(), metadata: { ...newNotebook().metadata, widgets: { 'application/x-other': { kept: true }, [WIDGET_STATE_MIME]: { version_major: 2, version_minor: 0, state: {} } } } };
+    const notebook = {
+      ...notebookShowing(),
+      metadata: {
+        ...newNotebook().metadata,
+        widgets: { 'application/x-other': { kept: true }, [WIDGET_STATE_MIME]: { version_major: 2, version_minor: 0, state: {} } },
+      },
+    };
     expect(withWidgetState(notebook, modelsOfASession()).metadata['widgets']).toEqual({ 'application/x-other': { kept: true } });
   });
 
@@ -70,7 +106,19 @@ describe('which models are saved', () => {
   });
 
   test('malformed saved models are left out, the rest is read', () => {
-    const read = readWidgetState({ widgets: { [WIDGET_STATE_MIME]: { version_major: 2, version_minor: 0, state: { good: controls('IntSliderModel', { value: 3 }), bad: { model_name: 4, state: {} }, badBuffers: { ...controls('ImageModel', {}), buffers: [{ path: ['value'], data: 'AA==', encoding: 'rot13' }] } } } } });
+    const read = readWidgetState({
+      widgets: {
+        [WIDGET_STATE_MIME]: {
+          version_major: 2,
+          version_minor: 0,
+          state: {
+            good: controls('IntSliderModel', { value: 3 }),
+            bad: { model_name: 4, state: {} },
+            badBuffers: { ...controls('ImageModel', {}), buffers: [{ path: ['value'], data: 'AA==', encoding: 'rot13' }] },
+          },
+        },
+      },
+    });
     expect(Object.keys(read?.state ?? {})).toEqual(['good']);
   });
 });
@@ -91,7 +139,18 @@ describe('the saved .ipynb', () => {
     const validate = ajv.compile(JSON.parse(readFileSync(WIDGET_STATE_SCHEMA, 'utf8')) as object);
     const document = (JSON.parse(saved()) as { metadata: { widgets: Record<string, unknown> } }).metadata.widgets[WIDGET_STATE_MIME];
     expect(validate(document) ? null : ajv.errorsText(validate.errors)).toBeNull();
-    expect(document).toMatchObject({ version_major: 2, version_minor: 0, state: { slider: { model_name: 'IntSliderModel', model_module: '@jupyter-widgets/controls', model_module_version: '2.0.0', state: { value: 7 } } } });
+    expect(document).toMatchObject({
+      version_major: 2,
+      version_minor: 0,
+      state: {
+        slider: {
+          model_name: 'IntSliderModel',
+          model_module: '@jupyter-widgets/controls',
+          model_module_version: '2.0.0',
+          state: { value: 7 },
+        },
+      },
+    });
   });
 
   test('reopened, the notebook reads back the same state', () => {
@@ -110,12 +169,20 @@ describe('with the genuine @jupyter-widgets/base-manager', () => {
     const bytes = new Uint8Array([0, 1, 2, 250, 251, 255]);
     const changes: number[] = [];
     live.onStateChange(() => changes.push(1));
-    await live.new_model({ model_name: 'IntSliderModel', model_module: '@jupyter-widgets/controls', model_module_version: '2.0.0', model_id: 'slider' }, { value: 42, description: 'n' });
-    await live.new_model({ model_name: 'ImageModel', model_module: '@jupyter-widgets/controls', model_module_version: '2.0.0', model_id: 'image' }, { value: new DataView(bytes.buffer), format: 'png' });
+    await live.new_model(
+      { model_name: 'IntSliderModel', model_module: '@jupyter-widgets/controls', model_module_version: '2.0.0', model_id: 'slider' },
+      { value: 42, description: 'n' },
+    );
+    await live.new_model(
+      { model_name: 'ImageModel', model_module: '@jupyter-widgets/controls', model_module_version: '2.0.0', model_id: 'image' },
+      { value: new DataView(bytes.buffer), format: 'png' },
+    );
     expect(changes.length).toBeGreaterThanOrEqual(2);
     const document = readWidgetState({ widgets: { [WIDGET_STATE_MIME]: await live.get_state({ drop_defaults: true }) } })!;
     expect(document.state['slider']?.state).toMatchObject({ value: 42, description: 'n' });
-    expect(document.state['image']?.buffers).toEqual([{ path: ['value'], data: Buffer.from(bytes).toString('base64'), encoding: 'base64' }]);
+    expect(document.state['image']?.buffers).toEqual([
+      { path: ['value'], data: Buffer.from(bytes).toString('base64'), encoding: 'base64' },
+    ]);
 
     const { SavedWidgets } = await import('../../src/widgets/saved-widgets');
     const restored = await new SavedWidgets(document, { trusted: false }).manager();
@@ -128,7 +195,7 @@ describe('with the genuine @jupyter-widgets/base-manager', () => {
   });
 });
 
-describe('following a manager\'s state', () => {
+describe("following a manager's state", () => {
   /** A stand-in for the manager's three methods, with a state the test sets. */
   function source(): WidgetStateSource & { set(state: Record<string, SavedModel>): void } {
     let state: Record<string, SavedModel> = {};
@@ -158,7 +225,10 @@ describe('following a manager\'s state', () => {
     manager.set({ a: controls('IntSliderModel', { value: 1 }) });
     await settle();
     expect(reports).toEqual([]);
-    manager.set({ a: controls('IntSliderModel', { value: 2 }), m: { model_name: 'MysteryModel', model_module: 'mystery-widgets', model_module_version: '1.0.0', state: { error: true } } });
+    manager.set({
+      a: controls('IntSliderModel', { value: 2 }),
+      m: { model_name: 'MysteryModel', model_module: 'mystery-widgets', model_module_version: '1.0.0', state: { error: true } },
+    });
     await settle();
     expect(reports).toEqual([{ a: controls('IntSliderModel', { value: 2 }) }]);
     stop();

@@ -36,7 +36,9 @@ describe('declarations', () => {
       'metadata.pyloom.files[2] ignored: it needs a "path" and a "url"',
       'metadata.pyloom.files[3] (w.csv) ignored: "sha256" must be 64 hexadecimal digits',
     ]);
-    expect(readCompanionFiles({ path: 'x' }, 'https://a/', 'files').errors).toEqual(['files must be a list of { "path", "url", "sha256" } objects']);
+    expect(readCompanionFiles({ path: 'x' }, 'https://a/', 'files').errors).toEqual([
+      'files must be a list of { "path", "url", "sha256" } objects',
+    ]);
     expect(notebookCompanionFiles({}, 'https://a/')).toEqual({ files: [], errors: [] });
   });
 });
@@ -56,7 +58,9 @@ describe("a cell's data-files attribute", () => {
     const notJson = readDataFilesAttribute('x.csv=https://e.org/x.csv', base);
     expect(notJson.files).toEqual([]);
     expect(notJson.errors).toHaveLength(1);
-    expect(notJson.errors[0]).toMatch(/^data-files is not a JSON list \(.+\); write e\.g\. data-files='\[\{"path": "data\/iris\.csv", "url": "iris\.csv"/);
+    expect(notJson.errors[0]).toMatch(
+      /^data-files is not a JSON list \(.+\); write e\.g\. data-files='\[\{"path": "data\/iris\.csv", "url": "iris\.csv"/,
+    );
     expect(readDataFilesAttribute('{"path": "x", "url": "y"}', base).errors).toEqual([
       `data-files must be a JSON list of {"path", "url", "sha256"} objects; write e.g. data-files='[{"path": "data/iris.csv", "url": "iris.csv", "sha256": "…"}]'`,
     ]);

@@ -13,7 +13,11 @@ const text = (s: string) => new Blob([s]);
 const CSV = 'name,score\nada,3\nbob,5\n';
 
 async function kernelOn(store: WorkspaceStore, extra: { snapshots?: SnapshotStore; workingDirectory?: string } = {}) {
-  const api = createKernel({ ...nodeKernelDeps(), workspaceStore: Promise.resolve(store), ...(extra.snapshots ? { snapshots: extra.snapshots } : {}) });
+  const api = createKernel({
+    ...nodeKernelDeps(),
+    workspaceStore: Promise.resolve(store),
+    ...(extra.snapshots ? { snapshots: extra.snapshots } : {}),
+  });
   const events: WorkerEvent[] = [];
   const info = await api.boot(
     { indexURL: PYODIDE_DIR, pyloomWheelURL: WHEEL_URL, ...(extra.workingDirectory ? { workingDirectory: extra.workingDirectory } : {}) },
@@ -24,7 +28,9 @@ async function kernelOn(store: WorkspaceStore, extra: { snapshots?: SnapshotStor
     const executionId = ++id;
     const ack = await api.execute({ id: executionId, code });
     const outputs = events.flatMap((e) => (e.type === 'output' && e.executionId === executionId ? [e.event] : []));
-    const stdout = outputs.map((o) => (o.output_type === 'stream' ? o.text : o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : '')).join('');
+    const stdout = outputs
+      .map((o) => (o.output_type === 'stream' ? o.text : o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : ''))
+      .join('');
     return { ...ack, outputs, stdout };
   };
   return { api, events, info, run };

@@ -25,11 +25,15 @@ export async function fetchCompanion(file: CompanionFile): Promise<Uint8Array> {
       `could not fetch ${file.url} for "${file.path}": ${errorMessage(error)} (offline and not kept by Pyloom's service worker from an earlier visit, or the server does not allow cross-origin reads)`,
     );
   }
-  if (!response.ok) throw new Error(`could not fetch ${file.url} for "${file.path}": HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+  if (!response.ok)
+    throw new Error(
+      `could not fetch ${file.url} for "${file.path}": HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+    );
   const bytes = new Uint8Array(await response.arrayBuffer());
   if (file.sha256) {
     const actual = await sha256Hex(bytes);
-    if (actual !== file.sha256.toLowerCase()) throw new Error(`${file.url} for "${file.path}" does not match its sha256: expected ${file.sha256}, got ${actual}`);
+    if (actual !== file.sha256.toLowerCase())
+      throw new Error(`${file.url} for "${file.path}" does not match its sha256: expected ${file.sha256}, got ${actual}`);
   }
   return bytes;
 }

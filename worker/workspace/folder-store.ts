@@ -14,7 +14,8 @@ export function folderStore(root: FileSystemDirectoryHandle): WorkspaceStore {
       try {
         dir = await dir.getDirectoryHandle(part, { create });
       } catch (error) {
-        if (error instanceof DOMException && error.name === 'TypeMismatchError') throw new Error(`"${part}" in "${path}" is a file, not a folder`);
+        if (error instanceof DOMException && error.name === 'TypeMismatchError')
+          throw new Error(`"${part}" in "${path}" is a file, not a folder`);
         throw error;
       }
     }
@@ -76,7 +77,11 @@ export function folderStore(root: FileSystemDirectoryHandle): WorkspaceStore {
       const parent = await folder(parentOf(to), true);
       const exists = await parent.getFileHandle(nameOf(to)).then(
         () => true,
-        () => parent.getDirectoryHandle(nameOf(to)).then(() => true, () => false),
+        () =>
+          parent.getDirectoryHandle(nameOf(to)).then(
+            () => true,
+            () => false,
+          ),
       );
       if (exists) throw new Error(`"${to}" already exists`);
       const source = await folder(parentOf(from), false);

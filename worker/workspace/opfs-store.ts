@@ -41,7 +41,8 @@ export async function opfsStore(storage: StorageManager | undefined = globalThis
       try {
         dir = await dir.getDirectoryHandle(part, { create });
       } catch (error) {
-        if (error instanceof DOMException && error.name === 'TypeMismatchError') throw new Error(`"${part}" in "${path}" is a file, not a folder`);
+        if (error instanceof DOMException && error.name === 'TypeMismatchError')
+          throw new Error(`"${part}" in "${path}" is a file, not a folder`);
         throw error;
       }
     }
@@ -135,7 +136,8 @@ export async function opfsStore(storage: StorageManager | undefined = globalThis
     },
     async sweep() {
       // Left by writes a closed tab interrupted; never part of the tree.
-      for await (const [name] of temps.entries()) if (name !== mine) await temps.removeEntry(name, { recursive: true }).catch(() => undefined);
+      for await (const [name] of temps.entries())
+        if (name !== mine) await temps.removeEntry(name, { recursive: true }).catch(() => undefined);
     },
     async clear() {
       for await (const [name] of tree.entries()) await tree.removeEntry(name, { recursive: true });

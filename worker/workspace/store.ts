@@ -57,7 +57,9 @@ export function formatBytes(bytes: number): string {
 export function storageFullMessage(path: string, size: number, free: number | null): string {
   // The browser's estimate can disagree with the quota it enforces: then say only that it refused.
   const room =
-    free === null || free >= size ? 'the browser refused more space for this site' : `only ${formatBytes(Math.max(0, free))} is free for this site`;
+    free === null || free >= size
+      ? 'the browser refused more space for this site'
+      : `only ${formatBytes(Math.max(0, free))} is free for this site`;
   return (
     `Storage is full: "${path}" (${formatBytes(size)}) was not saved because ${room}. ` +
     'Nothing was changed. Delete files from the workspace (or other site data) and try again.'

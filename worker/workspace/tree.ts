@@ -6,7 +6,10 @@ import { nameOf, normalizePath } from './store';
 
 /** The workspace paths directly inside folder `path`. */
 export function children(fs: EmscriptenFS, path: string): string[] {
-  return fs.readdir(fsPath(path)).filter((name) => name !== '.' && name !== '..').map((name) => (path ? `${path}/${name}` : name));
+  return fs
+    .readdir(fsPath(path))
+    .filter((name) => name !== '.' && name !== '..')
+    .map((name) => (path ? `${path}/${name}` : name));
 }
 
 /** Bytes of every file below `path`. */

@@ -4,16 +4,7 @@
 import { zipSync } from 'fflate';
 import { fetchCompanion } from './companion';
 import type { WorkerEvent, WorkspaceApi, WorkspaceUsage } from '../../src/protocol';
-import {
-  exists,
-  fsPath,
-  isLazy,
-  LAZY_MIN_BYTES,
-  removeTree,
-  trackChanges,
-  writeLazyFile,
-  type EmscriptenFS,
-} from './mount';
+import { exists, fsPath, isLazy, LAZY_MIN_BYTES, removeTree, trackChanges, writeLazyFile, type EmscriptenFS } from './mount';
 import { isWithin, normalizePath, parentOf, type WorkspaceStore } from './store';
 import { children as treeChildren, entryOf, existingPath, filesUnder as treeFilesUnder, folderSize as treeFolderSize } from './tree';
 import { errorMessage } from '../../src/shared/errors';
@@ -341,7 +332,10 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
   /** Put what the store holds at each path into Python's tree (removed when the store has nothing there). */
   async function reload(paths: string[]): Promise<void> {
     for (const path of paths.map(normalizePath)) {
-      const stored = await store.read(path).then(() => true, () => false);
+      const stored = await store.read(path).then(
+        () => true,
+        () => false,
+      );
       if (stored) await placeStored(path, Date.now());
       else if (exists(fs!, fsPath(path)) && !fs!.isDir(fs!.stat(fsPath(path)).mode)) quietly(() => removeTree(fs!, fsPath(path)));
       changed.delete(path);
@@ -362,7 +356,11 @@ export function createWorkspace(storeSource: Promise<WorkspaceStore>, emit: (eve
         fs = target;
         options = { ...mountOptions };
         writable = mountOptions.writable;
-        trackChanges(target, (path) => changed.add(path), () => pausedDepth > 0);
+        trackChanges(
+          target,
+          (path) => changed.add(path),
+          () => pausedDepth > 0,
+        );
         await fill();
         chdir(options.cwd);
         markReady();

@@ -86,12 +86,53 @@ export const THEBE_DEFAULT_OUTPUT_SELECTOR = '[data-output]';
 const QUIET_CM_OPTIONS = new Set(['mode', 'readOnly', 'lineNumbers', 'theme', 'autoRefresh']);
 /** CodeMirror 5's bundled dark themes; any other name containing "dark" or "night" counts as dark too. */
 const DARK_THEMES = new Set([
-  'abcdef', 'ambiance', 'ayu-dark', 'ayu-mirage', 'base16-dark', 'blackboard', 'cobalt', 'colorforth', 'darcula',
-  'dracula', 'duotone-dark', 'erlang-dark', 'gruvbox-dark', 'hopscotch', 'icecoder', 'isotope', 'lesser-dark',
-  'liquibyte', 'lucario', 'material', 'material-darker', 'material-ocean', 'material-palenight', 'mbo', 'midnight',
-  'monokai', 'moxer', 'night', 'nord', 'oceanic-next', 'panda-syntax', 'paraiso-dark', 'pastel-on-dark',
-  'railscasts', 'rubyblue', 'seti', 'shadowfox', 'the-matrix', 'tomorrow-night-bright', 'tomorrow-night-eighties',
-  'twilight', 'vibrant-ink', 'xq-dark', 'yonce', 'zenburn', '3024-night', 'solarized dark',
+  'abcdef',
+  'ambiance',
+  'ayu-dark',
+  'ayu-mirage',
+  'base16-dark',
+  'blackboard',
+  'cobalt',
+  'colorforth',
+  'darcula',
+  'dracula',
+  'duotone-dark',
+  'erlang-dark',
+  'gruvbox-dark',
+  'hopscotch',
+  'icecoder',
+  'isotope',
+  'lesser-dark',
+  'liquibyte',
+  'lucario',
+  'material',
+  'material-darker',
+  'material-ocean',
+  'material-palenight',
+  'mbo',
+  'midnight',
+  'monokai',
+  'moxer',
+  'night',
+  'nord',
+  'oceanic-next',
+  'panda-syntax',
+  'paraiso-dark',
+  'pastel-on-dark',
+  'railscasts',
+  'rubyblue',
+  'seti',
+  'shadowfox',
+  'the-matrix',
+  'tomorrow-night-bright',
+  'tomorrow-night-eighties',
+  'twilight',
+  'vibrant-ink',
+  'xq-dark',
+  'yonce',
+  'zenburn',
+  '3024-night',
+  'solarized dark',
 ]);
 
 export function isObject(value: JsonValue | undefined): value is JsonObject {
@@ -113,12 +154,21 @@ export function parseThebeConfigText(text: string): { value: JsonObject } | { er
       const found: unknown = error instanceof Error && key in error ? Reflect.get(error, key) : undefined;
       return typeof found === 'number' ? found : undefined;
     };
-    const message = errorMessage(error).replace(/^JSON5: /, '').replace(/ at \d+:\d+$/, '');
+    const message = errorMessage(error)
+      .replace(/^JSON5: /, '')
+      .replace(/ at \d+:\d+$/, '');
     const line = position('lineNumber');
     const excerpt = line !== undefined ? text.split('\n')[line - 1]?.trim() : undefined;
     return { error: { message, line, column: position('columnNumber'), ...(excerpt ? { excerpt } : {}) } };
   }
-  if (!isObject(value)) return { error: { message: `the config is ${Array.isArray(value) ? 'an array' : typeof value}, not an object ({ … })`, line: undefined, column: undefined } };
+  if (!isObject(value))
+    return {
+      error: {
+        message: `the config is ${Array.isArray(value) ? 'an array' : typeof value}, not an object ({ … })`,
+        line: undefined,
+        column: undefined,
+      },
+    };
   return { value };
 }
 
@@ -139,7 +189,8 @@ function prompts(value: JsonValue | undefined): PromptStyle | false {
   if (!isObject(value)) return false;
   const style: PromptStyle = {};
   if (typeof value['inPrompt'] === 'string' && value['inPrompt']) style.inPrompt = value['inPrompt'];
-  if (typeof value['continuationPrompt'] === 'string' && value['continuationPrompt']) style.continuationPrompt = value['continuationPrompt'];
+  if (typeof value['continuationPrompt'] === 'string' && value['continuationPrompt'])
+    style.continuationPrompt = value['continuationPrompt'];
   if (typeof value['selector'] === 'string' && value['selector'].trim()) style.selector = value['selector'];
   return style;
 }
@@ -162,7 +213,11 @@ export function themeBrightness(name: string): 'light' | 'dark' {
 function codeMirror(raw: JsonObject): CodeMirrorSettings {
   // Thebe 0.8 also read it from binderOptions.codeMirrorConfig.
   const binder = raw['binderOptions'];
-  const config = isObject(raw['codeMirrorConfig']) ? raw['codeMirrorConfig'] : isObject(binder) && isObject(binder['codeMirrorConfig']) ? binder['codeMirrorConfig'] : {};
+  const config = isObject(raw['codeMirrorConfig'])
+    ? raw['codeMirrorConfig']
+    : isObject(binder) && isObject(binder['codeMirrorConfig'])
+      ? binder['codeMirrorConfig']
+      : {};
   const theme = config['theme'];
   return {
     readOnly: config['readOnly'] === true || config['readOnly'] === 'nocursor',
@@ -195,7 +250,11 @@ export function toThebeConfig(raw: JsonObject): ThebeConfig {
     useBinder: typeof raw['useBinder'] === 'boolean' ? raw['useBinder'] : undefined,
     useJupyterLite: typeof raw['useJupyterLite'] === 'boolean' ? raw['useJupyterLite'] : undefined,
     binderOptions: isObject(raw['binderOptions']) ? raw['binderOptions'] : undefined,
-    serverSettings: isObject(raw['serverSettings']) ? raw['serverSettings'] : isObject(kernelOptions['serverSettings']) ? kernelOptions['serverSettings'] : undefined,
+    serverSettings: isObject(raw['serverSettings'])
+      ? raw['serverSettings']
+      : isObject(kernelOptions['serverSettings'])
+        ? kernelOptions['serverSettings']
+        : undefined,
     raw,
   };
 }
@@ -226,7 +285,8 @@ export function readThebeConfig(document: Document): PageThebeConfig {
 /** The console line for a config that could not be read: what, where, and what happens instead. */
 export function describeConfigError(error: ConfigError): string {
   const excerpt = error.excerpt && error.excerpt.length > 80 ? `${error.excerpt.slice(0, 79)}…` : error.excerpt;
-  const where = error.line !== undefined ? ` at line ${error.line}, column ${error.column ?? 1} of its text${excerpt ? ` (${excerpt})` : ''}` : '';
+  const where =
+    error.line !== undefined ? ` at line ${error.line}, column ${error.column ?? 1} of its text${excerpt ? ` (${excerpt})` : ''}` : '';
   return (
     `Pyloom: the Thebe config (<script type="text/x-thebe-config">) could not be read${where}: ${error.message}. ` +
     `Its settings are ignored: the page's cells are set up with Thebe's defaults and still run.`

@@ -23,7 +23,10 @@ export function codeOf(block: Element): string {
     }
   };
   walk(block);
-  return text.replace(/\u00a0/g, ' ').replace(/^(?:[ \t]*\n)+/, '').replace(/\s+$/, '');
+  return text
+    .replace(/\u00a0/g, ' ')
+    .replace(/^(?:[ \t]*\n)+/, '')
+    .replace(/\s+$/, '');
 }
 
 const DEFAULT_IN = /^\s*(?:>>>|In \[\d*\]:)(?: |$)/;

@@ -4,14 +4,7 @@ import type { CellParts } from '../cell';
 import { DEFAULT_SELECTOR, type EmbedConfig, type OwnKeys } from '../config';
 import type { BlockToMount, EmbedPage } from '../page';
 import type { ThebeBackend, ThebeCell, ThebeEvents, ThebeKernel } from './api';
-import {
-  describeConfigError,
-  describeIgnoredCodeMirror,
-  readThebeConfig,
-  withOptions,
-  type JsonObject,
-  type ThebeConfig,
-} from './config';
+import { describeConfigError, describeIgnoredCodeMirror, readThebeConfig, withOptions, type JsonObject, type ThebeConfig } from './config';
 import { thebeRuntimeOptions } from '../thebe-server';
 import { codeOf, mountActivateWidget, mountStatusWidget, splitInputPrompts, splitOutputPrompts } from './markup';
 
@@ -38,7 +31,8 @@ export function applyThebeConfig(base: EmbedConfig, own: OwnKeys, thebe: ThebeCo
  */
 export function thebeBlocks(config: ThebeConfig, selector: string, document: Document): BlockToMount[] {
   const { stripPrompts: inputs, stripOutputPrompts: outputs } = config;
-  const splits = (style: { selector?: string } | false, block: Element) => style !== false && (style.selector === undefined || block.matches(style.selector));
+  const splits = (style: { selector?: string } | false, block: Element) =>
+    style !== false && (style.selector === undefined || block.matches(style.selector));
   const containers = [inputs && inputs.selector, outputs && outputs.selector].filter((s): s is string => !!s);
   const blocks: BlockToMount[] = [];
   for (const block of document.querySelectorAll([selector, ...containers].join(', '))) {
@@ -95,7 +89,10 @@ export function startThebePage(page: EmbedPage, own: OwnKeys, events: ThebeEvent
   // per-cell running/idle states would leave them saying "idle".
   page.listen({
     runtime(change) {
-      const messages = { starting: page.config.remote ? 'Starting a kernel on the Jupyter server' : 'Starting Python in this browser (Pyodide)', ready: 'Kernel is ready' };
+      const messages = {
+        starting: page.config.remote ? 'Starting a kernel on the Jupyter server' : 'Starting Python in this browser (Pyodide)',
+        ready: 'Kernel is ready',
+      };
       const message = 'reason' in change ? change.reason : messages[change.state];
       events.trigger('status', { status: change.state, message, subject: 'kernel' });
       // Thebe 0.9 also reports failures on its 'error' event: 'error' for a start, 'session-error' for a death.

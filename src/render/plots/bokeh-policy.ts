@@ -34,7 +34,8 @@ export function bokehModelNames(item: unknown): Set<string> {
 export function untrustedBokehProblem(item: unknown): string | undefined {
   for (const { name, attributes } of models(item)) {
     if (REFUSED.test(name)) return `the Bokeh document holds a ${name} model, which runs JavaScript or inserts HTML`;
-    if (name === 'HoverTool' && typeof attributes['tooltips'] === 'string') return 'the Bokeh document has a HoverTool with an HTML tooltip template';
+    if (name === 'HoverTool' && typeof attributes['tooltips'] === 'string')
+      return 'the Bokeh document has a HoverTool with an HTML tooltip template';
   }
   return undefined;
 }

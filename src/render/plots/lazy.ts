@@ -6,7 +6,13 @@ import type { OutputMetadata } from '../../protocol';
 import { errorMessage } from '../../shared/errors';
 
 /** What a lazily loaded plot module does: draw `data` into `target` (attached to the page). */
-export type Mount = (target: HTMLElement, data: unknown, metadata: OutputMetadata, context: RenderContext, mimeType: string) => Promise<void>;
+export type Mount = (
+  target: HTMLElement,
+  data: unknown,
+  metadata: OutputMetadata,
+  context: RenderContext,
+  mimeType: string,
+) => Promise<void>;
 
 export interface LazyRendererOptions {
   mimeTypes: readonly string[];

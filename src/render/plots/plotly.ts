@@ -29,7 +29,13 @@ export const mount: Mount = async (target, data) => {
   if (!isRecord(data) || !Array.isArray(data['data'])) throw new Error('expected a Plotly figure ({"data": [...], "layout": {...}})');
   const layout = isRecord(data['layout']) ? data['layout'] : {};
   // No links to Plotly's cloud from a reader's page; the rest of the figure's config is kept.
-  const config = { responsive: true, ...(isRecord(data['config']) ? data['config'] : {}), showLink: false, showSendToCloud: false, showEditInChartStudio: false };
+  const config = {
+    responsive: true,
+    ...(isRecord(data['config']) ? data['config'] : {}),
+    showLink: false,
+    showSendToCloud: false,
+    showEditInChartStudio: false,
+  };
   await Plotly.newPlot(target, data['data'], layout, config);
   copyPlotlyStyles(target);
 };

@@ -25,7 +25,11 @@ export function buildUrl(options: BinderOptions): string {
   const binderUrl = (options.binderUrl ?? 'https://mybinder.org').replace(/\/+$/, '');
   const providerName = (options.repoProvider ?? 'github').toLowerCase();
   const provider = PROVIDERS[providerName];
-  if (!provider) throw new ServerError('binder', `Unknown Binder repoProvider '${options.repoProvider}': use one of ${Object.keys(PROVIDERS).join(', ')}.`);
+  if (!provider)
+    throw new ServerError(
+      'binder',
+      `Unknown Binder repoProvider '${options.repoProvider}': use one of ${Object.keys(PROVIDERS).join(', ')}.`,
+    );
   const ref = options.ref ?? 'HEAD';
   const repo = options.repo.trim().replace(/^\/+|\/+$/g, '');
   let spec: string;
@@ -58,7 +62,8 @@ function loadSaved(key: string, maxAgeMs: number): SavedSession | undefined {
     const value: unknown = JSON.parse(raw);
     if (value && typeof value === 'object' && 'url' in value && 'token' in value && 'lastUsed' in value) {
       const { url, token, lastUsed } = value;
-      if (typeof url === 'string' && typeof token === 'string' && typeof lastUsed === 'number' && Date.now() - lastUsed < maxAgeMs) return { url, token, lastUsed };
+      if (typeof url === 'string' && typeof token === 'string' && typeof lastUsed === 'number' && Date.now() - lastUsed < maxAgeMs)
+        return { url, token, lastUsed };
     }
   } catch {
     // a broken entry is dropped below
@@ -68,7 +73,11 @@ function loadSaved(key: string, maxAgeMs: number): SavedSession | undefined {
 }
 
 async function alive(session: SavedSession, fetcher: typeof fetch): Promise<boolean> {
-  const response = await fetcher(`${session.url.replace(/\/?$/, '/')}api/kernels`, { headers: { Authorization: `token ${session.token}` }, cache: 'no-store', credentials: 'omit' }).catch(() => undefined);
+  const response = await fetcher(`${session.url.replace(/\/?$/, '/')}api/kernels`, {
+    headers: { Authorization: `token ${session.token}` },
+    cache: 'no-store',
+    credentials: 'omit',
+  }).catch(() => undefined);
   return response?.ok === true;
 }
 
@@ -96,19 +105,29 @@ export async function binderServer(
     storage()?.removeItem(key);
   }
   const ready = await streamBuild(url, options, onEvent, fetcher);
-  if (remember) storage()?.setItem(key, JSON.stringify({ url: ready.url, token: ready.token, lastUsed: Date.now() } satisfies SavedSession));
+  if (remember)
+    storage()?.setItem(key, JSON.stringify({ url: ready.url, token: ready.token, lastUsed: Date.now() } satisfies SavedSession));
   return { settings: { baseUrl: ready.url, token: ready.token }, reused: false };
 }
 
-async function streamBuild(url: string, options: BinderOptions, onEvent: (event: BinderEvent) => void, fetcher: typeof fetch): Promise<{ url: string; token: string }> {
+async function streamBuild(
+  url: string,
+  options: BinderOptions,
+  onEvent: (event: BinderEvent) => void,
+  fetcher: typeof fetch,
+): Promise<{ url: string; token: string }> {
   const what = `${options.repo}${options.ref ? `@${options.ref}` : ''}`;
   let response: Response;
   try {
     response = await fetcher(url, { headers: { Accept: 'text/event-stream' }, cache: 'no-store', credentials: 'omit' });
   } catch {
-    throw new ServerError('binder', `Could not reach the BinderHub at ${new URL(url).origin} to build ${what}: is binderUrl right, and does it allow this page's origin?`);
+    throw new ServerError(
+      'binder',
+      `Could not reach the BinderHub at ${new URL(url).origin} to build ${what}: is binderUrl right, and does it allow this page's origin?`,
+    );
   }
-  if (!response.ok || !response.body) throw new ServerError('binder', `The BinderHub at ${new URL(url).origin} answered HTTP ${response.status} for ${what}.`);
+  if (!response.ok || !response.body)
+    throw new ServerError('binder', `The BinderHub at ${new URL(url).origin} answered HTTP ${response.status} for ${what}.`);
   const log: string[] = [];
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
@@ -135,12 +154,18 @@ async function streamBuild(url: string, options: BinderOptions, onEvent: (event:
       }
       if (event.phase === 'failed') {
         void reader.cancel();
-        throw new ServerError('binder', `Binder could not build ${what}: ${event.message.trim() || 'the build failed'}\n\nBuild log (last lines):\n${log.slice(-30).join('\n')}`);
+        throw new ServerError(
+          'binder',
+          `Binder could not build ${what}: ${event.message.trim() || 'the build failed'}\n\nBuild log (last lines):\n${log.slice(-30).join('\n')}`,
+        );
       }
     }
     if (done) break;
   }
-  throw new ServerError('binder', `The BinderHub closed the build stream for ${what} before a server was ready.\n\nBuild log (last lines):\n${log.slice(-30).join('\n')}`);
+  throw new ServerError(
+    'binder',
+    `The BinderHub closed the build stream for ${what} before a server was ready.\n\nBuild log (last lines):\n${log.slice(-30).join('\n')}`,
+  );
 }
 
 function parseEvent(data: string): (BinderEvent & { url?: string; token?: string }) | undefined {

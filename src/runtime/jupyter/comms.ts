@@ -24,7 +24,8 @@ function jsonObject(value: Record<string, unknown>, what: string): JSONObject {
   const out: JSONObject = {};
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined) continue; // JSON.stringify drops these too
-    if (!isJSON(item)) throw new Error(`${what}: "${key}" is not JSON (non-finite numbers, functions and the like cannot go to a remote kernel)`);
+    if (!isJSON(item))
+      throw new Error(`${what}: "${key}" is not JSON (non-finite numbers, functions and the like cannot go to a remote kernel)`);
     out[key] = item;
   }
   return out;
@@ -32,7 +33,9 @@ function jsonObject(value: Record<string, unknown>, what: string): JSONObject {
 
 /** Whole ArrayBuffers, as widget code receives them from the Pyodide runtime. */
 function ownBuffers(buffers: (ArrayBuffer | ArrayBufferView)[] | undefined): ArrayBuffer[] {
-  return (buffers ?? []).map((buffer) => (buffer instanceof ArrayBuffer ? buffer : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength).slice().buffer));
+  return (buffers ?? []).map((buffer) =>
+    buffer instanceof ArrayBuffer ? buffer : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength).slice().buffer,
+  );
 }
 
 export interface CaptureOptions {
@@ -75,7 +78,14 @@ export function kernelComms(kernel: KernelConnection, options: CaptureOptions): 
     const common = { metadata: { ...msg.metadata }, buffers: ownBuffers(msg.buffers) };
     if (KernelMessage.isCommOpenMsg(msg)) {
       const { comm_id, target_name, data, target_module } = msg.content;
-      fromKernel({ msg_type: 'comm_open', comm_id, target_name, ...(target_module ? { target_module } : {}), data: { ...data }, ...common });
+      fromKernel({
+        msg_type: 'comm_open',
+        comm_id,
+        target_name,
+        ...(target_module ? { target_module } : {}),
+        data: { ...data },
+        ...common,
+      });
     } else if (KernelMessage.isCommMsgMsg(msg)) {
       fromKernel({ msg_type: 'comm_msg', comm_id: msg.content.comm_id, data: { ...msg.content.data }, ...common });
     } else if (KernelMessage.isCommCloseMsg(msg)) {
@@ -92,15 +102,34 @@ export function kernelComms(kernel: KernelConnection, options: CaptureOptions): 
     async send(message) {
       if (closed) throw new Error('the comm link is closed (the kernel restarted or the runtime was disposed)');
       const what = `a ${message.msg_type} for comm ${message.comm_id}`;
-      const base = { session: kernel.clientId, username: kernel.username, channel: 'shell' as const, metadata: jsonObject(message.metadata, what), buffers: message.buffers };
+      const base = {
+        session: kernel.clientId,
+        username: kernel.username,
+        channel: 'shell' as const,
+        metadata: jsonObject(message.metadata, what),
+        buffers: message.buffers,
+      };
       const data = jsonObject(message.data, what);
       const { comm_id } = message;
       const msg =
         message.msg_type === 'comm_open'
-          ? KernelMessage.createMessage<KernelMessage.ICommOpenMsg<'shell'>>({ ...base, msgType: 'comm_open', content: { comm_id, target_name: message.target_name ?? '', data, ...(message.target_module ? { target_module: message.target_module } : {}) } })
+          ? KernelMessage.createMessage<KernelMessage.ICommOpenMsg<'shell'>>({
+              ...base,
+              msgType: 'comm_open',
+              content: {
+                comm_id,
+                target_name: message.target_name ?? '',
+                data,
+                ...(message.target_module ? { target_module: message.target_module } : {}),
+              },
+            })
           : message.msg_type === 'comm_msg'
             ? KernelMessage.createMessage<KernelMessage.ICommMsgMsg<'shell'>>({ ...base, msgType: 'comm_msg', content: { comm_id, data } })
-            : KernelMessage.createMessage<KernelMessage.ICommCloseMsg<'shell'>>({ ...base, msgType: 'comm_close', content: { comm_id, data } });
+            : KernelMessage.createMessage<KernelMessage.ICommCloseMsg<'shell'>>({
+                ...base,
+                msgType: 'comm_close',
+                content: { comm_id, data },
+              });
       // No reply for comm messages: the future is done at the kernel's 'idle' after handling it.
       await kernel.sendShellMessage(msg, false, true).done.catch(() => undefined);
     },

@@ -149,12 +149,20 @@ class CapturedOutputs {
   }
 }
 
-async function execute(kernel: KernelConnection, code: string, handlers: ExecuteHandlers, ledger: MessageLedger, watch: Watch, captured: CapturedOutputs): Promise<ExecuteAck> {
+async function execute(
+  kernel: KernelConnection,
+  code: string,
+  handlers: ExecuteHandlers,
+  ledger: MessageLedger,
+  watch: Watch,
+  captured: CapturedOutputs,
+): Promise<ExecuteAck> {
   // stop_on_error off: the notebook session stops its own queue; the kernel only ever has one cell.
   const future = kernel.requestExecute({ code, allow_stdin: true, stop_on_error: false, store_history: true });
   // The counter of this execution's last message: what a drop before it may have lost.
   let last = -1;
-  const note = (message: KernelMessage.IMessage) => (last = Math.max(last, ledger.counterOf(message.header.msg_id, message.header.session) ?? -1));
+  const note = (message: KernelMessage.IMessage) =>
+    (last = Math.max(last, ledger.counterOf(message.header.msg_id, message.header.session) ?? -1));
   future.onIOPub = (message) => {
     note(message);
     if (captured.take(message.header.msg_id)) return; // shown in an Output widget instead
@@ -174,7 +182,8 @@ async function execute(kernel: KernelConnection, code: string, handlers: Execute
   note(reply);
   const content = reply.content;
   // Help (`obj?`) comes back as a 'page' payload: shown as an output of the cell, as JupyterLab does.
-  for (const data of 'payload' in content ? pagedBundles(content.payload) : []) handlers.onOutput({ output_type: 'display_data', data, metadata: {} });
+  for (const data of 'payload' in content ? pagedBundles(content.payload) : [])
+    handlers.onOutput({ output_type: 'display_data', data, metadata: {} });
   const from = watch.lostFrom;
   return {
     status: content.status === 'ok' ? 'ok' : content.status === 'aborted' ? 'aborted' : 'error',
@@ -231,7 +240,12 @@ export function toOutputEvent(message: KernelMessage.IIOPubMessage): OutputEvent
   }
   if (KernelMessage.isErrorMsg(message)) {
     const { ename, evalue, traceback } = message.content;
-    return { output_type: 'error', ename: String(ename), evalue: String(evalue), traceback: Array.isArray(traceback) ? traceback.map(String) : [] };
+    return {
+      output_type: 'error',
+      ename: String(ename),
+      evalue: String(evalue),
+      traceback: Array.isArray(traceback) ? traceback.map(String) : [],
+    };
   }
   if (KernelMessage.isClearOutputMsg(message)) return { output_type: 'clear_output', wait: message.content.wait === true };
   return undefined;
@@ -278,7 +292,10 @@ async function complete(kernel: KernelConnection, code: string, cursor: number):
   if (Array.isArray(typed)) {
     for (const entry of typed) {
       if (entry && typeof entry === 'object' && !Array.isArray(entry) && typeof entry['text'] === 'string') {
-        kinds.set(entry['text'], { type: typeof entry['type'] === 'string' ? entry['type'] : '', signature: typeof entry['signature'] === 'string' ? entry['signature'] : '' });
+        kinds.set(entry['text'], {
+          type: typeof entry['type'] === 'string' ? entry['type'] : '',
+          signature: typeof entry['signature'] === 'string' ? entry['signature'] : '',
+        });
       }
     }
   }

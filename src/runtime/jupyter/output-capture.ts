@@ -19,10 +19,18 @@ function asOutput(item: unknown): Output | undefined {
   const { output_type: type, name, text, data, metadata, execution_count: count, ename, evalue, traceback } = item;
   const bundle = isRecord(data) ? data : undefined;
   const meta = isRecord(metadata) ? metadata : {};
-  if (type === 'stream' && (name === 'stdout' || name === 'stderr')) return { output_type: 'stream', name, text: Array.isArray(text) ? text.join('') : String(text ?? '') };
+  if (type === 'stream' && (name === 'stdout' || name === 'stderr'))
+    return { output_type: 'stream', name, text: Array.isArray(text) ? text.join('') : String(text ?? '') };
   if (type === 'display_data' && bundle) return { output_type: 'display_data', data: bundle, metadata: meta };
-  if (type === 'execute_result' && bundle) return { output_type: 'execute_result', execution_count: typeof count === 'number' ? count : null, data: bundle, metadata: meta };
-  if (type === 'error') return { output_type: 'error', ename: String(ename ?? ''), evalue: String(evalue ?? ''), traceback: Array.isArray(traceback) ? traceback.map(String) : [] };
+  if (type === 'execute_result' && bundle)
+    return { output_type: 'execute_result', execution_count: typeof count === 'number' ? count : null, data: bundle, metadata: meta };
+  if (type === 'error')
+    return {
+      output_type: 'error',
+      ename: String(ename ?? ''),
+      evalue: String(evalue ?? ''),
+      traceback: Array.isArray(traceback) ? traceback.map(String) : [],
+    };
   return undefined;
 }
 
@@ -72,6 +80,14 @@ export class OutputCapture {
     if (!widget.outputs.apply(event)) return { update: undefined };
     // A copy: the list changes in place, and a model compares the new value with the one it holds.
     const outputs = structuredClone(widget.outputs.outputs);
-    return { update: { msg_type: 'comm_msg', comm_id: commId, data: { method: 'update', state: { outputs }, buffer_paths: [] }, metadata: {}, buffers: [] } };
+    return {
+      update: {
+        msg_type: 'comm_msg',
+        comm_id: commId,
+        data: { method: 'update', state: { outputs }, buffer_paths: [] },
+        metadata: {},
+        buffers: [],
+      },
+    };
   }
 }

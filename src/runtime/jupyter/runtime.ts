@@ -9,8 +9,10 @@ import type { ClosableCommLink } from './comms';
 import type { JupyterRuntimeOptions, RemoteInfo, ServerSettings } from './options';
 import { checkServer, describeError, normalizeBaseUrl } from './server-check';
 
-const GAP = 'Pyloom: the connection to the Jupyter server dropped while this cell ran; output produced while the connection was down may be lost.\n';
-const LOST = 'Pyloom: the connection to the Jupyter server dropped while this cell ran and its result did not arrive; the kernel may have finished it. Outputs above are what arrived.\n';
+const GAP =
+  'Pyloom: the connection to the Jupyter server dropped while this cell ran; output produced while the connection was down may be lost.\n';
+const LOST =
+  'Pyloom: the connection to the Jupyter server dropped while this cell ran and its result did not arrive; the kernel may have finished it. Outputs above are what arrived.\n';
 
 /**
  * A kernel on a Jupyter server, with the same surface as the Pyodide `Runtime`. Events:
@@ -42,7 +44,8 @@ export class JupyterRuntime extends EventTarget {
 
   constructor(options: JupyterRuntimeOptions) {
     super();
-    if (!options.serverSettings && !options.binderOptions) throw new Error("createRuntime({ kind: 'jupyter' }) needs serverSettings ({ baseUrl, token }) or binderOptions ({ repo })");
+    if (!options.serverSettings && !options.binderOptions)
+      throw new Error("createRuntime({ kind: 'jupyter' }) needs serverSettings ({ baseUrl, token }) or binderOptions ({ repo })");
     this.#options = options;
     // A page that goes away (not into the back/forward cache) shuts its kernel down: otherwise
     // every reload would leave a kernel running on the server until it is culled.
@@ -92,7 +95,8 @@ export class JupyterRuntime extends EventTarget {
     const quoted = names.map((name) => `'${name.replace(/'/g, '')}'`).join(' ');
     const reply = await this.execute(`%pip install -q ${quoted}`, options);
     const text = reply.outputs.map((o) => (o.output_type === 'stream' ? o.text : o.output_type === 'error' ? o.evalue : '')).join('');
-    if (reply.status !== 'ok' || /ERROR:/.test(text)) throw new Error(`pip could not install ${names.join(', ')} on the server: ${text.trim() || reply.status}`);
+    if (reply.status !== 'ok' || /ERROR:/.test(text))
+      throw new Error(`pip could not install ${names.join(', ')} on the server: ${text.trim() || reply.status}`);
     return names;
   }
 
@@ -261,7 +265,11 @@ export class JupyterRuntime extends EventTarget {
       }
     } else if (state === 'connecting' && this.#wasConnected && !this.#restarting) {
       const running = this.#jobs.running ? ' The running cell keeps going on the server; its result may be lost.' : '';
-      this.dispatchEvent(new CustomEvent<ErrorDetail>('error', { detail: { message: `The connection to the Jupyter server dropped; reconnecting.${running}` } }));
+      this.dispatchEvent(
+        new CustomEvent<ErrorDetail>('error', {
+          detail: { message: `The connection to the Jupyter server dropped; reconnecting.${running}` },
+        }),
+      );
     } else if (state === 'disconnected' && !this.#restarting) {
       this.#die(`lost the connection to the Jupyter server at ${this.#info?.server ?? 'its URL'} and could not reconnect`);
     }
@@ -278,7 +286,10 @@ export class JupyterRuntime extends EventTarget {
     for (let attempt = 0; attempt < NUDGE_ATTEMPTS; attempt++) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const answered = await Promise.race([
-        client.ping().then(() => true, () => false),
+        client.ping().then(
+          () => true,
+          () => false,
+        ),
         new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), NUDGE_INTERVAL_MS))),
       ]);
       clearTimeout(timer);
@@ -326,7 +337,8 @@ export class JupyterRuntime extends EventTarget {
           const answer = onInput ? await onInput(request) : undefined;
           // As the Pyodide runtime (and Jupyter's input box) show it: the prompt and the answer stay.
           const echo = request.password ? `${request.prompt}\n` : `${request.prompt}${answer}\n`;
-          if (answer !== undefined && this.#jobs.running === job) this.#jobs.output(job.id, { output_type: 'stream', name: 'stdout', text: echo });
+          if (answer !== undefined && this.#jobs.running === job)
+            this.#jobs.output(job.id, { output_type: 'stream', name: 'stdout', text: echo });
           return answer;
         },
       })
@@ -361,6 +373,8 @@ export class JupyterRuntime extends EventTarget {
   }
 
   #deadMessage(): string {
-    return this.#disposed ? 'this runtime was disposed; create a new one' : `the Jupyter kernel is not available (${this.#jobs.reason ?? 'unknown reason'}); call restart() to try again`;
+    return this.#disposed
+      ? 'this runtime was disposed; create a new one'
+      : `the Jupyter kernel is not available (${this.#jobs.reason ?? 'unknown reason'}); call restart() to try again`;
   }
 }

@@ -47,7 +47,10 @@ export async function checkServer(settings: ServerSettings, fetcher: typeof fetc
   const base = normalizeBaseUrl(settings.baseUrl);
   const page = globalThis.location;
   if (page?.protocol === 'https:' && base.startsWith('http:') && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(base)) {
-    throw new ServerError('mixed-content', `This page is https, so the browser will not talk to ${base} (http). Serve the Jupyter server over https.`);
+    throw new ServerError(
+      'mixed-content',
+      `This page is https, so the browser will not talk to ${base} (http). Serve the Jupyter server over https.`,
+    );
   }
   let response: Response;
   try {
@@ -67,11 +70,17 @@ export async function checkServer(settings: ServerSettings, fetcher: typeof fetc
     );
   }
   if (response.status === 404) {
-    throw new ServerError('not-jupyter', `${base} answered 404 for api/status: is it a Jupyter server's base URL? (For JupyterHub use your server's URL, e.g. https://hub.example.org/user/NAME/.)`);
+    throw new ServerError(
+      'not-jupyter',
+      `${base} answered 404 for api/status: is it a Jupyter server's base URL? (For JupyterHub use your server's URL, e.g. https://hub.example.org/user/NAME/.)`,
+    );
   }
   if (response.status === 424 || response.status === 503) {
     // What JupyterHub answers (424 since 2.0, 503 before) for a user server that is not running.
-    throw new ServerError('unreachable', `The Jupyter server at ${base} is not running (HTTP ${response.status}). On JupyterHub, start it from the Hub's home page (or POST /hub/api/users/NAME/server) and try again.`);
+    throw new ServerError(
+      'unreachable',
+      `The Jupyter server at ${base} is not running (HTTP ${response.status}). On JupyterHub, start it from the Hub's home page (or POST /hub/api/users/NAME/server) and try again.`,
+    );
   }
   throw new ServerError('http', `The Jupyter server at ${base} answered HTTP ${response.status} ${response.statusText}.`);
 }
@@ -87,7 +96,10 @@ async function diagnoseNetworkFailure(base: string, fetcher: typeof fetch): Prom
     () => false,
   );
   if (reachable) {
-    return new ServerError('cors', `The Jupyter server at ${base} is running but does not allow requests from ${origin()} (CORS). Start it with ${allowOriginHint()}.`);
+    return new ServerError(
+      'cors',
+      `The Jupyter server at ${base} is running but does not allow requests from ${origin()} (CORS). Start it with ${allowOriginHint()}.`,
+    );
   }
   if (globalThis.crossOriginIsolated === true) {
     return new ServerError(
@@ -95,7 +107,10 @@ async function diagnoseNetworkFailure(base: string, fetcher: typeof fetch): Prom
       `Could not reach the Jupyter server at ${base}: it is not running or not reachable from this browser, or it does not allow requests from ${origin()} (CORS: start it with ${allowOriginHint()}).${localNetworkHint(base)}`,
     );
   }
-  return new ServerError('unreachable', `Could not reach the Jupyter server at ${base}: is it running, and is the URL right?${localNetworkHint(base)}`);
+  return new ServerError(
+    'unreachable',
+    `Could not reach the Jupyter server at ${base}: is it running, and is the URL right?${localNetworkHint(base)}`,
+  );
 }
 
 const LOCAL = /^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|\[::1\]|[^.]+$)/;

@@ -22,7 +22,11 @@ interface OfflineTest {
 declare global {
   interface Window {
     offlineTest: OfflineTest;
-    pyloomOffline: { registerOffline: typeof registerOffline; offlineStatus: typeof offlineStatus; clearOfflineCache: typeof clearOfflineCache };
+    pyloomOffline: {
+      registerOffline: typeof registerOffline;
+      offlineStatus: typeof offlineStatus;
+      clearOfflineCache: typeof clearOfflineCache;
+    };
   }
 }
 

@@ -19,7 +19,9 @@ declare global {
 window.pwned = [];
 window.__pwned = (id: string) => window.pwned.push(id);
 window.cspViolations = [];
-document.addEventListener('securitypolicyviolation', (event) => window.cspViolations.push(`${event.violatedDirective}: ${event.sample} at ${event.sourceFile}:${event.lineNumber}:${event.columnNumber}`));
+document.addEventListener('securitypolicyviolation', (event) =>
+  window.cspViolations.push(`${event.violatedDirective}: ${event.sample} at ${event.sourceFile}:${event.lineNumber}:${event.columnNumber}`),
+);
 // The page's own probe below is reported asynchronously: the page is ready once that report came
 // and was cleared (this listener runs after the logging one), so every violation logged after ready is a renderer's.
 const probeReported = new Promise<void>((resolve) => document.addEventListener('securitypolicyviolation', () => resolve(), { once: true }));

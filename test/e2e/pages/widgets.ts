@@ -54,7 +54,11 @@ window.widgetPage = {
   },
   async print(code) {
     const reply = await this.runtime!.execute(code);
-    return reply.outputs.map((output) => (output.output_type === 'stream' ? output.text : output.output_type === 'error' ? `${output.ename}: ${output.evalue}` : '')).join('');
+    return reply.outputs
+      .map((output) =>
+        output.output_type === 'stream' ? output.text : output.output_type === 'error' ? `${output.ename}: ${output.evalue}` : '',
+      )
+      .join('');
   },
   async start_run(code) {
     return (await this.runtime!.execute(code)).status;

@@ -24,7 +24,15 @@ export async function serve(routes: Record<string, Uint8Array | string>): Promis
     }
     const type = typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/octet-stream';
     const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
-    res.writeHead(200, { 'Content-Type': type, 'Content-Length': bytes.length, 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin', Connection: 'close' }).end(bytes);
+    res
+      .writeHead(200, {
+        'Content-Type': type,
+        'Content-Length': bytes.length,
+        'Access-Control-Allow-Origin': '*',
+        'Cross-Origin-Resource-Policy': 'cross-origin',
+        Connection: 'close',
+      })
+      .end(bytes);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -15,7 +15,9 @@ export function toolWheel(name: ToolName): ToolWheel | undefined {
 
 /** Why the install tools cannot be used (tests skip with it), or undefined. */
 export const TOOLS_MISSING: string | undefined =
-  toolWheel('micropip') && toolWheel('packaging') ? undefined : `micropip or packaging wheel not found in ${SHARED_WHEELS_DIR} (set PYLOOM_SHARED_WHEELS)`;
+  toolWheel('micropip') && toolWheel('packaging')
+    ? undefined
+    : `micropip or packaging wheel not found in ${SHARED_WHEELS_DIR} (set PYLOOM_SHARED_WHEELS)`;
 
 /** A lock entry for the wheel, served from the package base URL (a test lock, as micropip.freeze makes). */
 export function toolLockEntry(wheel: ToolWheel): object {

@@ -51,7 +51,12 @@ export function useJupyterServer(options: { widgets?: boolean } = {}): RemoteRun
     },
     remote(settings, interruptGraceMs) {
       const { baseUrl, token } = started();
-      const runtime = createRuntime({ kind: 'jupyter', serverSettings: { baseUrl, token, ...settings }, kernelName: 'python3', ...(interruptGraceMs ? { interruptGraceMs } : {}) });
+      const runtime = createRuntime({
+        kind: 'jupyter',
+        serverSettings: { baseUrl, token, ...settings },
+        kernelName: 'python3',
+        ...(interruptGraceMs ? { interruptGraceMs } : {}),
+      });
       runtimes.push(runtime);
       return runtime;
     },
@@ -83,4 +88,5 @@ export function fileAppears(path: string): Promise<void> {
 }
 
 /** The text of every stream output, in order. */
-export const streamText = (outputs: readonly { output_type: string }[]): string => outputs.map((o) => ('text' in o && typeof o.text === 'string' ? o.text : '')).join('');
+export const streamText = (outputs: readonly { output_type: string }[]): string =>
+  outputs.map((o) => ('text' in o && typeof o.text === 'string' ? o.text : '')).join('');

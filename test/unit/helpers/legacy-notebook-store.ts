@@ -70,7 +70,14 @@ export class NotebookStore extends EventTarget {
 
   async create(name: string, notebook: Notebook): Promise<NotebookMeta> {
     const now = Date.now();
-    const meta: NotebookMeta = { id: crypto.randomUUID(), name: await this.#uniqueName(name), created: now, updated: now, rev: 1, writer: this.tabId };
+    const meta: NotebookMeta = {
+      id: crypto.randomUUID(),
+      name: await this.#uniqueName(name),
+      created: now,
+      updated: now,
+      rev: 1,
+      writer: this.tabId,
+    };
     await this.#transaction((store) => {
       store.put(notebook, docKey(meta.id));
       store.put(meta, metaKey(meta.id));

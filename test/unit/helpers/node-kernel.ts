@@ -53,8 +53,7 @@ export async function bootNodeKernel(options: Partial<BootOptions> = {}, deps: K
     events.push(e);
     for (const waiter of [...waiters]) waiter(e);
   });
-  const outputsOf = (id: number) =>
-    events.flatMap((e) => (e.type === 'output' && e.executionId === id ? [e.event] : []));
+  const outputsOf = (id: number) => events.flatMap((e) => (e.type === 'output' && e.executionId === id ? [e.event] : []));
   let nextId = 1;
   return {
     api,

@@ -8,16 +8,86 @@ type Slot = { parent: Json[] | { [key: string]: Json }; key: string | number };
 /** Stands where deepText() goes: nesting too deep to build as a value, spliced into the JSON text. */
 export const DEEP = '\u0000PYLOOM_DEEP\u0000';
 const KEYS = [
-  'cells', 'metadata', 'source', 'outputs', 'output_type', 'cell_type', 'id', 'text', 'data', 'name', 'ename', 'evalue',
-  'traceback', 'execution_count', 'attachments', 'nbformat', 'nbformat_minor', 'worksheets', 'tags', 'kernelspec',
-  'language_info', 'collapsed', 'scrolled', 'format', 'execution', 'jupyter', 'title', 'authors', 'orig_nbformat',
-  'image/png', 'text/plain', 'text/html', 'application/json', 'application/x+json', 'text/x+json', 'prompt_number',
-  'input', 'level', 'stream', 'pyout', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'ünï\n', '10',
+  'cells',
+  'metadata',
+  'source',
+  'outputs',
+  'output_type',
+  'cell_type',
+  'id',
+  'text',
+  'data',
+  'name',
+  'ename',
+  'evalue',
+  'traceback',
+  'execution_count',
+  'attachments',
+  'nbformat',
+  'nbformat_minor',
+  'worksheets',
+  'tags',
+  'kernelspec',
+  'language_info',
+  'collapsed',
+  'scrolled',
+  'format',
+  'execution',
+  'jupyter',
+  'title',
+  'authors',
+  'orig_nbformat',
+  'image/png',
+  'text/plain',
+  'text/html',
+  'application/json',
+  'application/x+json',
+  'text/x+json',
+  'prompt_number',
+  'input',
+  'level',
+  'stream',
+  'pyout',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  '',
+  'ünï\n',
+  '10',
 ];
 const STRINGS = [
-  '', ' ', 'stdout', 'stderr', 'code', 'markdown', 'raw', 'heading', 'html', 'widget', 'stream', 'display_data',
-  'execute_result', 'error', 'pyout', 'pyerr', 'clear_output', 'update_display_data', 'a,b', 'two\nlines', 'auto',
-  'x'.repeat(65), 'valid-id_1', 'has space', '\ud800', '🐍', '\r\n', 'application/json', '{"a": 1}', 'null', '4',
+  '',
+  ' ',
+  'stdout',
+  'stderr',
+  'code',
+  'markdown',
+  'raw',
+  'heading',
+  'html',
+  'widget',
+  'stream',
+  'display_data',
+  'execute_result',
+  'error',
+  'pyout',
+  'pyerr',
+  'clear_output',
+  'update_display_data',
+  'a,b',
+  'two\nlines',
+  'auto',
+  'x'.repeat(65),
+  'valid-id_1',
+  'has space',
+  '\ud800',
+  '🐍',
+  '\r\n',
+  'application/json',
+  '{"a": 1}',
+  'null',
+  '4',
 ];
 const NUMBERS = [0, 1, -1, 2, 3, 4, 5, 6, 1.5, -0.5, 1e308, -1e308, 2 ** 53, 65];
 
@@ -68,7 +138,8 @@ function slots(root: Json): Slot[] {
   return out;
 }
 
-const get = (slot: Slot): Json | undefined => (Array.isArray(slot.parent) ? slot.parent[slot.key as number] : slot.parent[slot.key as string]);
+const get = (slot: Slot): Json | undefined =>
+  Array.isArray(slot.parent) ? slot.parent[slot.key as number] : slot.parent[slot.key as string];
 function set(slot: Slot, value: Json): void {
   if (Array.isArray(slot.parent)) slot.parent[slot.key as number] = value;
   else defineKey(slot.parent, slot.key as string, value);
@@ -124,7 +195,17 @@ function keyedObjects(root: Json): { object: { [key: string]: Json }; role: Role
 
 const ANY_KEYS = ['x_custom', '__proto__', 'constructor', '', 'toString'];
 const ROLE_KEYS: Record<Role, string[]> = {
-  'notebook metadata': ['kernelspec', 'language_info', 'title', 'authors', 'orig_nbformat', 'orig_nbformat_minor', 'signature', 'tags', 'name'],
+  'notebook metadata': [
+    'kernelspec',
+    'language_info',
+    'title',
+    'authors',
+    'orig_nbformat',
+    'orig_nbformat_minor',
+    'signature',
+    'tags',
+    'name',
+  ],
   'cell metadata': ['name', 'tags', 'jupyter', 'collapsed', 'scrolled', 'execution', 'format', 'trusted', 'kernelspec'],
   'output metadata': ['image/png', 'tags', 'collapsed', 'needs_background'],
   bundle: ['application/json', 'application/vnd.x+json', 'image/png', 'text/plain', 'text/y+json', 'image/svg+xml', 'text/html'],

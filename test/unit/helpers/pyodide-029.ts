@@ -13,9 +13,11 @@ export const NUMPY_029_WHEEL = 'numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.wh
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 /** ../shared/wheels beside the checkout (or one level higher, as for a worktree), or PYLOOM_SHARED_WHEELS. */
-export const SHARED_WHEELS = [process.env['PYLOOM_SHARED_WHEELS'], resolve(ROOT, '../shared/wheels'), resolve(ROOT, '../../shared/wheels')].find(
-  (dir): dir is string => dir !== undefined && existsSync(resolve(dir, 'pyodide-0.29.0', NUMPY_029_WHEEL)),
-);
+export const SHARED_WHEELS = [
+  process.env['PYLOOM_SHARED_WHEELS'],
+  resolve(ROOT, '../shared/wheels'),
+  resolve(ROOT, '../../shared/wheels'),
+].find((dir): dir is string => dir !== undefined && existsSync(resolve(dir, 'pyodide-0.29.0', NUMPY_029_WHEEL)));
 export const NO_NUMPY_WHY =
   'the genuine Pyodide 0.29.0 numpy wheel is not here (../shared/wheels/pyodide-0.29.0/, or set PYLOOM_SHARED_WHEELS): numpy is never faked';
 

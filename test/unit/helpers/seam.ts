@@ -21,7 +21,7 @@ const bootProgress = {
     steps: { type: 'integer', minimum: 1 },
     loaded: { type: 'number' },
     total: { type: 'number' },
-  } satisfies Record<keyof (BootProgress), object>,
+  } satisfies Record<keyof BootProgress, object>,
 };
 
 const downloadProgress = {
@@ -48,7 +48,7 @@ const downloadProgress = {
         done: { type: 'integer', minimum: 0 },
       } satisfies Record<keyof DownloadProgress['overall'], object>,
     },
-  } satisfies Record<keyof (DownloadProgress), object>,
+  } satisfies Record<keyof DownloadProgress, object>,
 };
 
 const snapshotState = {
@@ -84,13 +84,18 @@ const checks = {
 
 const nbformat = new AjvDraft04({ strict: false, allErrors: true });
 const output = SCHEMA_PATH
-  ? (nbformat.addSchema(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object, 'nbformat'), nbformat.compile({ $ref: 'nbformat#/definitions/output' }))
+  ? (nbformat.addSchema(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object, 'nbformat'),
+    nbformat.compile({ $ref: 'nbformat#/definitions/output' }))
   : undefined;
 
 /** Why nbformat checks are not made (the schema is absent), or undefined. */
 export const SEAM_NBFORMAT_SKIPPED = output ? undefined : SCHEMA_MISSING;
 
-function problems(validate: { (value: unknown): boolean; errors?: unknown }, value: unknown, errorsText: (errors: never) => string): string | undefined {
+function problems(
+  validate: { (value: unknown): boolean; errors?: unknown },
+  value: unknown,
+  errorsText: (errors: never) => string,
+): string | undefined {
   return validate(value) ? undefined : errorsText(validate.errors as never);
 }
 
@@ -127,7 +132,8 @@ export function seamProblem(event: WorkerEvent): string | undefined {
         }
         case 'update_display_data': {
           const { transient, output_type: _, ...bundle } = e;
-          if (typeof transient?.display_id !== 'string') return `update_display_data needs transient.display_id, got ${JSON.stringify(transient)}`;
+          if (typeof transient?.display_id !== 'string')
+            return `update_display_data needs transient.display_id, got ${JSON.stringify(transient)}`;
           return exactKeys(e, ['output_type', 'data', 'metadata', 'transient']) ?? nb({ output_type: 'display_data', ...bundle });
         }
         case 'clear_output':

@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const SHARED_WHEELS_DIR = process.env['PYLOOM_SHARED_WHEELS'] ?? resolve(fileURLToPath(new URL('../../../', import.meta.url)), '../shared/wheels');
+export const SHARED_WHEELS_DIR =
+  process.env['PYLOOM_SHARED_WHEELS'] ?? resolve(fileURLToPath(new URL('../../../', import.meta.url)), '../shared/wheels');
 
 export interface SharedWheel {
   fileName: string;

@@ -16,7 +16,11 @@ const WIDGET_WHEELS: Record<string, { file: string; imports: string[]; depends: 
   traitlets: { file: 'traitlets-5.9.0-py3-none-any.whl', imports: ['traitlets'], depends: [] },
   widgetsnbextension: { file: 'widgetsnbextension-4.0.9-py3-none-any.whl', imports: ['widgetsnbextension'], depends: [] },
   'jupyterlab-widgets': { file: 'jupyterlab_widgets-3.0.9-py3-none-any.whl', imports: ['jupyterlab_widgets'], depends: [] },
-  ipywidgets: { file: 'ipywidgets-8.1.1-py3-none-any.whl', imports: ['ipywidgets'], depends: ['comm', 'traitlets', 'widgetsnbextension', 'jupyterlab-widgets'] },
+  ipywidgets: {
+    file: 'ipywidgets-8.1.1-py3-none-any.whl',
+    imports: ['ipywidgets'],
+    depends: ['comm', 'traitlets', 'widgetsnbextension', 'jupyterlab-widgets'],
+  },
   'typing-extensions': { file: 'typing_extensions-4.14.0-py3-none-any.whl', imports: ['typing_extensions'], depends: [] },
   psygnal: { file: 'psygnal-0.12.0-py3-none-any.whl', imports: ['psygnal'], depends: ['typing-extensions'] },
   anywidget: { file: 'anywidget-0.9.15-py3-none-any.whl', imports: ['anywidget'], depends: ['ipywidgets', 'psygnal', 'typing-extensions'] },
@@ -37,12 +41,24 @@ function manifest(): Map<string, string> {
 
 /** Pyodide's lock with the widget wheels added (traitlets replaced by 5.9.0, which is here). */
 export function widgetLock(): string {
-  const pinned = JSON.parse(readFileSync(join(dirname(require.resolve('pyodide/pyodide.mjs')), 'pyodide-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+  const pinned = JSON.parse(readFileSync(join(dirname(require.resolve('pyodide/pyodide.mjs')), 'pyodide-lock.json'), 'utf8')) as {
+    packages: Record<string, unknown>;
+  };
   const hashes = manifest();
   const entries = Object.fromEntries(
     Object.entries(WIDGET_WHEELS).map(([name, { file, imports, depends }]) => [
       name,
-      { name, version: file.split('-')[1], file_name: file, install_dir: 'site', sha256: hashes.get(file), package_type: 'package', imports, depends, unvendored_tests: false },
+      {
+        name,
+        version: file.split('-')[1],
+        file_name: file,
+        install_dir: 'site',
+        sha256: hashes.get(file),
+        package_type: 'package',
+        imports,
+        depends,
+        unvendored_tests: false,
+      },
     ]),
   );
   return JSON.stringify({ ...pinned, packages: { ...pinned.packages, ...entries } });
@@ -62,8 +78,14 @@ export async function serveWidgetWheels(): Promise<TestServer> {
  */
 export function unpackWidgetWheelsForServer(python: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pyloom-widget-wheels-'));
-  const files = ['comm', 'ipywidgets', 'widgetsnbextension', 'jupyterlab-widgets'].map((name) => join(WHEELS_DIR, WIDGET_WHEELS[name]!.file));
-  const unpack = spawnSync(python, ['-c', 'import sys, zipfile\nfor f in sys.argv[2:]: zipfile.ZipFile(f).extractall(sys.argv[1])', dir, ...files], { encoding: 'utf8' });
+  const files = ['comm', 'ipywidgets', 'widgetsnbextension', 'jupyterlab-widgets'].map((name) =>
+    join(WHEELS_DIR, WIDGET_WHEELS[name]!.file),
+  );
+  const unpack = spawnSync(
+    python,
+    ['-c', 'import sys, zipfile\nfor f in sys.argv[2:]: zipfile.ZipFile(f).extractall(sys.argv[1])', dir, ...files],
+    { encoding: 'utf8' },
+  );
   if (unpack.status !== 0) throw new Error(`could not unpack the widget wheels into ${dir}: ${unpack.stderr || String(unpack.error)}`);
   return dir;
 }
