@@ -23,6 +23,8 @@ export interface FilesPanel {
   setNotebookFolder(path: string): void;
   /** Called after this tab gained or lost the workspace (after the worker has reloaded it). */
   onOwnerChange(listener: (owned: boolean) => void): void;
+  /** The user saved something (a notebook, a file): ask once that the browser keep this site's storage. */
+  keepStorage(): void;
 }
 
 /** What the owning tab tells read-only tabs: these workspace paths changed ('' the whole tree). */
@@ -110,15 +112,17 @@ export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
   });
   // Once something is saved, ask the browser not to clear this site's storage under pressure.
   let asked = false;
-  files.addEventListener('change', (event) => {
-    const { paths, reloaded } = (event as CustomEvent<{ paths: string[]; reloaded: boolean }>).detail;
-    const saved = !reloaded && paths.some((path) => path !== '');
-    if (asked || !saved || !files.available || typeof navigator.storage?.persist !== 'function') return;
+  const keepStorage = () => {
+    if (asked || !files.available || typeof navigator.storage?.persist !== 'function') return;
     asked = true;
     void navigator.storage.persist().then(
       (granted) => (element.persisted = granted),
       () => undefined,
     );
+  };
+  files.addEventListener('change', (event) => {
+    const { paths, reloaded } = (event as CustomEvent<{ paths: string[]; reloaded: boolean }>).detail;
+    if (!reloaded && paths.some((path) => path !== '')) keepStorage();
   });
   void navigator.storage?.persisted?.().then(
     (granted) => (element.persisted = granted),
@@ -175,5 +179,6 @@ export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
     folder: () => folder,
     setNotebookFolder,
     onOwnerChange: (listener) => void ownerListeners.push(listener),
+    keepStorage,
   };
 }

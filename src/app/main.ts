@@ -212,7 +212,10 @@ async function refreshList(): Promise<void> {
 }
 
 // ---- save state, conflicts between tabs, and live refresh of a tab that only reads ----
-showSaveState(autosave, () => void refreshList());
+showSaveState(autosave, (written) => {
+  if (written) filesPanel.keepStorage();
+  void refreshList();
+});
 /** Show the stored version of the open notebook (another tab's), discarding what this tab held. */
 async function loadTheirs(): Promise<boolean> {
   const stored = await store.load(meta.id).catch((error: unknown) => void notices.error(errorMessage(error)));

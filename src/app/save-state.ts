@@ -9,12 +9,19 @@ const LABELS = {
   error: 'Not saved',
 };
 
-/** Follow `autosave`'s state; `onSaved` runs after each completed save (the notebook list's dates). */
-export function showSaveState(autosave: Autosave, onSaved: () => void): void {
+/**
+ * Follow `autosave`'s state. `onSaved` runs whenever the notebook is in its saved state (the notebook
+ * list's dates); `written` is true when that follows a write of the user's edits (saving → saved),
+ * false when a notebook was only opened, created or reloaded.
+ */
+export function showSaveState(autosave: Autosave, onSaved: (written: boolean) => void): void {
   const $ = (id: string) => document.getElementById(id)!;
   const saveState = $('save-state');
+  let previous: string | undefined;
   autosave.addEventListener('state', (event) => {
     const { state, message } = (event as CustomEvent<SaveStateDetail>).detail;
+    const written = state === 'saved' && previous === 'saving';
+    previous = state;
     saveState.dataset['state'] = state;
     // Read-only: the banner above the notebook says why and offers to take over.
     saveState.textContent = state === 'readonly' ? (autosave.held ? 'Not saved: read-only' : 'Read-only') : LABELS[state];
@@ -23,6 +30,6 @@ export function showSaveState(autosave: Autosave, onSaved: () => void): void {
     $('conflict-text').textContent = message ?? '';
     $('load-theirs').hidden = state !== 'conflict';
     $('keep-mine').textContent = state === 'error' ? 'Try again' : 'Keep this version';
-    if (state === 'saved') onSaved();
+    if (state === 'saved') onSaved(written);
   });
 }

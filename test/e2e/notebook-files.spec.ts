@@ -2,7 +2,7 @@
 // (IndexedDB) appear as files with their outputs, and a read-only second tab follows what the
 // writing tab changes.
 import { expect, test, type Page } from '@playwright/test';
-import { openCells, openNotebook } from './notebook-page';
+import { openCells, openNotebook, openNotebookEditor } from './notebook-page';
 
 const editorOf = (page: Page, n: number) =>
   page
@@ -150,4 +150,23 @@ test('two tabs on one notebook: the stale tab is told and chooses, nothing is lo
   await other.getByRole('button', { name: 'Load the other version' }).click();
   await expect(editorOf(other, 1)).toHaveText('tab = "one" # edited in tab one');
   await expect(banner).toBeHidden();
+});
+
+test('saving a notebook asks once that the browser keep this site storage (navigator.storage.persist)', async ({ page }) => {
+  await page.addInitScript(() => {
+    const persist = navigator.storage.persist.bind(navigator.storage);
+    Object.assign(window, { persistCalls: 0 });
+    navigator.storage.persist = () => {
+      Object.assign(window, { persistCalls: (window as unknown as { persistCalls: number }).persistCalls + 1 });
+      return persist();
+    };
+  });
+  const persistCalls = () => page.evaluate(() => (window as unknown as { persistCalls: number }).persistCalls);
+  await openNotebookEditor(page);
+  expect(await persistCalls()).toBe(0); // opening is not saving
+  await typeInto(page, 1, 'kept = True');
+  await expect.poll(persistCalls).toBe(1);
+  await typeInto(page, 1, ' # and again');
+  await savedHere(page);
+  expect(await persistCalls()).toBe(1);
 });
