@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { expect, test, type Page } from '@playwright/test';
 import { openCells, openNotebook } from './notebook-page';
+import { countPersistCalls } from './persist-calls';
 
 const CSV = 'name,score\nada,3\nbob,5\n';
 const sha256 = (bytes: Buffer | Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -51,23 +52,15 @@ test('drop a CSV and a folder, read them from Python, write out.csv, keep it acr
   page,
 }) => {
   test.setTimeout(240_000); // three boots of Python on a shared machine
-  // Counts the page's requests for persistent storage (asked once something is saved).
-  await page.addInitScript(() => {
-    const persist = navigator.storage.persist.bind(navigator.storage);
-    Object.assign(window, { persistCalls: 0 });
-    navigator.storage.persist = () => {
-      Object.assign(window, { persistCalls: (window as unknown as { persistCalls: number }).persistCalls + 1 });
-      return persist();
-    };
-  });
+  const persistCalls = await countPersistCalls(page);
   await openNotebook(page);
-  expect(await page.evaluate(() => (window as unknown as { persistCalls: number }).persistCalls)).toBe(0);
+  expect(await persistCalls()).toBe(0);
   const fixtures = dropFixtures();
   await dropOnFileList(page, [fixtures.csv, fixtures.helpers, fixtures.folder]);
   await expect(entry(page, 'scores.csv')).toBeVisible();
   await expect(entry(page, 'lib')).toBeVisible();
   await expect(row(page, 'scores.csv')).toContainText(`${CSV.length} B`);
-  await expect.poll(() => page.evaluate(() => (window as unknown as { persistCalls: number }).persistCalls)).toBe(1);
+  await expect.poll(() => persistCalls()).toBe(1);
 
   await runCell(
     page,

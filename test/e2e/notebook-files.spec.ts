@@ -3,6 +3,7 @@
 // writing tab changes.
 import { expect, test, type Page } from '@playwright/test';
 import { openCells, openNotebook, openNotebookEditor } from './notebook-page';
+import { countPersistCalls } from './persist-calls';
 
 const editorOf = (page: Page, n: number) =>
   page
@@ -153,15 +154,7 @@ test('two tabs on one notebook: the stale tab is told and chooses, nothing is lo
 });
 
 test('saving a notebook asks once that the browser keep this site storage (navigator.storage.persist)', async ({ page }) => {
-  await page.addInitScript(() => {
-    const persist = navigator.storage.persist.bind(navigator.storage);
-    Object.assign(window, { persistCalls: 0 });
-    navigator.storage.persist = () => {
-      Object.assign(window, { persistCalls: (window as unknown as { persistCalls: number }).persistCalls + 1 });
-      return persist();
-    };
-  });
-  const persistCalls = () => page.evaluate(() => (window as unknown as { persistCalls: number }).persistCalls);
+  const persistCalls = await countPersistCalls(page);
   await openNotebookEditor(page);
   expect(await persistCalls()).toBe(0); // opening is not saving
   await typeInto(page, 1, 'kept = True');
