@@ -20,13 +20,12 @@ export function renderNotebookList(
     html`<h2 style="font-size:14px;margin:4px 0 8px">Notebooks in the workspace (${notebooks.length})</h2>
       <ul>
         ${notebooks.map(
-          (nb) =>
-            html`<li aria-current=${nb.id === current ? 'true' : 'false'}>
-              <button type="button" class="open" @click=${() => actions.open(nb.id)}>${nb.id}</button>
-              <div class="meta">changed ${when(nb.updated)}</div>
-              <button type="button" aria-label=${`Duplicate ${nb.id}`} @click=${() => actions.duplicate(nb.id)}>Duplicate</button>
-              <button type="button" aria-label=${`Delete ${nb.id}`} @click=${() => actions.remove(nb.id)}>Delete</button>
-            </li>`,
+          (nb) => html`<li aria-current=${nb.id === current ? 'true' : 'false'}>
+            <button type="button" class="open" @click=${() => actions.open(nb.id)}>${nb.id}</button>
+            <div class="meta">changed ${when(nb.updated)}</div>
+            <button type="button" aria-label=${`Duplicate ${nb.id}`} @click=${() => actions.duplicate(nb.id)}>Duplicate</button>
+            <button type="button" aria-label=${`Delete ${nb.id}`} @click=${() => actions.remove(nb.id)}>Delete</button>
+          </li>`,
         )}
       </ul>`,
     container,

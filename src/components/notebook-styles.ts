@@ -29,9 +29,7 @@ export const notebookStyles = css`
   }
   button,
   select {
-    font:
-      13px system-ui,
-      sans-serif;
+    font: 13px system-ui, sans-serif;
     border: 1px solid transparent;
     border-radius: 4px;
     background: transparent;
@@ -64,9 +62,7 @@ export const notebookStyles = css`
   }
   .mode {
     margin-left: auto;
-    font:
-      12px system-ui,
-      sans-serif;
+    font: 12px system-ui, sans-serif;
     color: var(--pyloom-muted, #545b6b);
   }
   .body {

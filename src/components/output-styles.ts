@@ -143,9 +143,7 @@ export const outputStyles = [
       background: var(--pyloom-error-background, #fdf0f0);
     }
     .notice {
-      font:
-        13px/1.4 system-ui,
-        sans-serif;
+      font: 13px/1.4 system-ui, sans-serif;
       color: var(--pyloom-notice-color, #6e4b00);
       background: var(--pyloom-notice-background, #fff8e1);
       padding: 0.25rem 0.5rem;
@@ -184,9 +182,7 @@ export const outputStyles = [
     .show-all {
       display: block;
       margin: 0.25rem 0;
-      font:
-        13px system-ui,
-        sans-serif;
+      font: 13px system-ui, sans-serif;
     }
   `,
 ];

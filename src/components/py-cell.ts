@@ -55,12 +55,7 @@ export class PyCell extends LitElement {
       box-shadow: 0 0 0 2px var(--pyloom-focus, #2f6fde) inset;
     }
     .prompt {
-      font:
-        13px/1.9 ui-monospace,
-        SFMono-Regular,
-        Menlo,
-        Consolas,
-        monospace;
+      font: 13px/1.9 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
       color: var(--pyloom-muted, #545b6b);
       text-align: right;
       white-space: nowrap;
@@ -81,9 +76,7 @@ export class PyCell extends LitElement {
       margin: 2px 0;
       padding: 1px 6px;
       text-align: left;
-      font:
-        12px system-ui,
-        sans-serif;
+      font: 12px system-ui, sans-serif;
       color: var(--pyloom-muted, #545b6b);
       background: var(--pyloom-panel-bg, #f7f8fa);
       border: 1px dashed var(--pyloom-control-border, #8c93a3);
@@ -110,9 +103,7 @@ export class PyCell extends LitElement {
       background: transparent;
       cursor: pointer;
       color: var(--pyloom-muted, #545b6b);
-      font:
-        10px/14px system-ui,
-        sans-serif;
+      font: 10px/14px system-ui, sans-serif;
     }
     :host(:hover) .bar,
     :host([selected]) .bar,
@@ -147,9 +138,7 @@ export class PyCell extends LitElement {
     }
     .input-area form {
       margin: 4px 0;
-      font:
-        13px ui-monospace,
-        monospace;
+      font: 13px ui-monospace, monospace;
     }
   `;
 
@@ -248,14 +237,7 @@ export class PyCell extends LitElement {
           ${sourceHidden ? nothing : html`<button type="button" class="bar" aria-expanded="true" aria-label=${`Hide input of cell ${this.position}`} title="Collapse input" @click=${() => this.#toggle('source')}></button>`}
           ${
             cell.cell_type === 'code' && !outputsHidden && outputs.length
-              ? html`<button
-                  type="button"
-                  class="bar"
-                  aria-expanded="true"
-                  aria-label=${`Hide outputs of cell ${this.position}`}
-                  title="Collapse outputs"
-                  @click=${() => this.#toggle('outputs')}
-                ></button>`
+              ? html`<button type="button" class="bar" aria-expanded="true" aria-label=${`Hide outputs of cell ${this.position}`} title="Collapse outputs" @click=${() => this.#toggle('outputs')}></button>`
               : nothing
           }
         </div>
@@ -263,34 +245,25 @@ export class PyCell extends LitElement {
       <div class="body">
         ${
           sourceHidden
-            ? html`<button type="button" class="collapser" aria-expanded="false" @click=${() => this.#toggle('source')}>
-                Input of cell ${this.position} hidden: show
-              </button>`
+            ? html`<button type="button" class="collapser" aria-expanded="false" @click=${() => this.#toggle('source')}>Input of cell ${this.position} hidden: show</button>`
             : cell.cell_type === 'markdown' && !this.editing
               ? this.#renderedMarkdown(cell)
               : html`<py-editor
-                  .value=${cell.source}
-                  .language=${cell.cell_type === 'code' ? 'python' : 'markdown'}
-                  .completer=${cell.cell_type === 'code' ? this.completer : undefined}
-                  .lineNumbers=${this.lineNumbers}
-                  .label=${`${kind} cell ${this.position} source`}
-                ></py-editor>`
+                .value=${cell.source}
+                .language=${cell.cell_type === 'code' ? 'python' : 'markdown'}
+                .completer=${cell.cell_type === 'code' ? this.completer : undefined}
+                .lineNumbers=${this.lineNumbers}
+                .label=${`${kind} cell ${this.position} source`}
+              ></py-editor>`
         }
         ${
           cell.cell_type === 'code'
             ? html`${
-                  outputsHidden
-                    ? html`<button type="button" class="collapser" aria-expanded="false" @click=${() => this.#toggle('outputs')}>
-                        ${outputs.length} output${outputs.length === 1 ? '' : 's'} hidden: show
-                      </button>`
-                    : html`<py-output
-                        .outputs=${outputs}
-                        .widgets=${this.widgets}
-                        prompts
-                        aria-label=${`Output of cell ${this.position}`}
-                      ></py-output>`
-                }
-                <div class="input-area"></div>`
+                outputsHidden
+                  ? html`<button type="button" class="collapser" aria-expanded="false" @click=${() => this.#toggle('outputs')}>${outputs.length} output${outputs.length === 1 ? '' : 's'} hidden: show</button>`
+                  : html`<py-output .outputs=${outputs} .widgets=${this.widgets} prompts aria-label=${`Output of cell ${this.position}`}></py-output>`
+              }
+              <div class="input-area"></div>`
             : nothing
         }
       </div>
@@ -310,14 +283,7 @@ export class PyCell extends LitElement {
     if (this.runState === 'running') return html`<div class="prompt running" part="prompt" draggable="true" title="running">[*]:</div>`;
     if (this.runState === 'queued') return html`<div class="prompt queued" part="prompt" draggable="true" title="queued">[…]:</div>`;
     const count = cell.execution_count;
-    return html`<div
-      class="prompt"
-      part="prompt"
-      draggable="true"
-      title=${count === null ? 'not run; drag to move' : `execution count ${count}; drag to move`}
-    >
-      [${count ?? ' '}]:
-    </div>`;
+    return html`<div class="prompt" part="prompt" draggable="true" title=${count === null ? 'not run; drag to move' : `execution count ${count}; drag to move`}>[${count ?? ' '}]:</div>`;
   }
 
   #renderedMarkdown(cell: Cell) {

@@ -19,9 +19,7 @@ export class PyCommandPalette extends LitElement {
     dialog {
       width: min(32rem, 92vw);
       padding: 8px;
-      font:
-        13px/1.4 system-ui,
-        sans-serif;
+      font: 13px/1.4 system-ui, sans-serif;
       color: var(--pyloom-text-color, #1d2330);
       background: var(--pyloom-page-bg, #fff);
       border: 1px solid var(--pyloom-border, #e3e5ea);
@@ -31,9 +29,7 @@ export class PyCommandPalette extends LitElement {
     input {
       width: 100%;
       box-sizing: border-box;
-      font:
-        14px system-ui,
-        sans-serif;
+      font: 14px system-ui, sans-serif;
       padding: 5px 8px;
       border: 1px solid var(--pyloom-control-border, #8c93a3);
       border-radius: 4px;
@@ -63,9 +59,7 @@ export class PyCommandPalette extends LitElement {
       outline: 1px solid var(--pyloom-accent, #2f6fde);
     }
     kbd {
-      font:
-        12px ui-monospace,
-        monospace;
+      font: 12px ui-monospace, monospace;
       color: var(--pyloom-muted, #545b6b);
     }
   `;
@@ -96,18 +90,9 @@ export class PyCommandPalette extends LitElement {
     const visible = this.visible;
     const active = Math.min(this.active, visible.length - 1);
     return html`<dialog aria-label="Command palette" @close=${this.#closed}>
-      <input
-        role="combobox"
-        aria-label="Command"
-        aria-expanded="true"
-        aria-controls="commands"
-        aria-autocomplete="list"
-        aria-activedescendant=${active >= 0 ? `command-${active}` : ''}
-        placeholder="Type a command"
-        .value=${this.filter}
-        @input=${(e: Event) => ((this.filter = (e.target as HTMLInputElement).value), (this.active = 0))}
-        @keydown=${this.#onKey}
-      />
+      <input role="combobox" aria-label="Command" aria-expanded="true" aria-controls="commands" aria-autocomplete="list"
+        aria-activedescendant=${active >= 0 ? `command-${active}` : ''} placeholder="Type a command"
+        .value=${this.filter} @input=${(e: Event) => ((this.filter = (e.target as HTMLInputElement).value), (this.active = 0))} @keydown=${this.#onKey} />
       <ul id="commands" role="listbox" aria-label="Commands">
         ${visible.map((command, i) => {
           const key = shortcutOf(command);

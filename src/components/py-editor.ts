@@ -149,8 +149,7 @@ export class PyEditor extends LitElement {
 
   override render() {
     // The view lives in its own box: Lit owns the rest of the shadow root and would clear it.
-    return html`${this.#view ? nothing : html`<pre class="pending" @mousedown=${this.#createOnPointer}>${this.value}</pre>`}
-      <div class="view"></div>`;
+    return html`${this.#view ? nothing : html`<pre class="pending" @mousedown=${this.#createOnPointer}>${this.value}</pre>`}<div class="view"></div>`;
   }
 
   protected override firstUpdated(): void {

@@ -36,8 +36,7 @@ export function previewView(preview: Preview, close: () => void) {
     ${
       'image' in preview
         ? html`<img src=${preview.image} alt=${preview.path} />`
-        : html`<pre>${preview.text}</pre>
-            ${preview.truncated ? html`<div class="usage">(only the first ${formatBytes(VIEW_BYTES)} shown)</div>` : nothing}`
+        : html`<pre>${preview.text}</pre>${preview.truncated ? html`<div class="usage">(only the first ${formatBytes(VIEW_BYTES)} shown)</div>` : nothing}`
     }
   </section>`;
 }
@@ -46,8 +45,7 @@ export function previewView(preview: Preview, close: () => void) {
 export function usageLine(usage: WorkspaceUsage | undefined, persisted: boolean | undefined) {
   if (!usage) return nothing;
   return html`<div class="usage" role="status">
-    Workspace
-    ${formatBytes(usage.files)}${
+    Workspace ${formatBytes(usage.files)}${
       usage.usage !== null && usage.quota !== null
         ? html` · browser storage ${formatBytes(usage.usage)} of ${formatBytes(usage.quota)}`
         : nothing

@@ -215,37 +215,14 @@ export class PyFiles extends LitElement {
   #row(entry: FileEntry) {
     const ro = this.readOnly;
     return html`<li>
-      <button
-        type="button"
-        class="name"
-        aria-label="${entry.kind === 'directory' ? 'Folder' : 'File'} ${entry.name}"
-        @click=${() => void this.#open(entry)}
-        @keydown=${(e: KeyboardEvent) => this.#keydown(e, entry)}
-      >
-        ${entry.kind === 'directory' ? '📁 ' : ''}${entry.name}
-      </button>
+      <button type="button" class="name" aria-label="${entry.kind === 'directory' ? 'Folder' : 'File'} ${entry.name}"
+        @click=${() => void this.#open(entry)} @keydown=${(e: KeyboardEvent) => this.#keydown(e, entry)}>${entry.kind === 'directory' ? '📁 ' : ''}${entry.name}</button>
       <span class="size">${formatBytes(entry.size)}</span>
       <span class="actions">
-        <button
-          type="button"
-          aria-label="Download ${entry.name}"
-          title="Download${entry.kind === 'directory' ? ' as zip' : ''}"
-          @click=${() => void this.#act('Preparing download', (files) => files.download(entry))}
-        >
-          ⬇
-        </button>
-        <button
-          type="button"
-          aria-label="Rename or move ${entry.name}"
-          title="Rename or move (F2)"
-          ?disabled=${ro}
-          @click=${() => this.#rename(entry)}
-        >
-          ✎
-        </button>
-        <button type="button" aria-label="Delete ${entry.name}" title="Delete (Del)" ?disabled=${ro} @click=${() => this.#delete(entry)}>
-          🗑
-        </button>
+        <button type="button" aria-label="Download ${entry.name}" title="Download${entry.kind === 'directory' ? ' as zip' : ''}"
+          @click=${() => void this.#act('Preparing download', (files) => files.download(entry))}>⬇</button>
+        <button type="button" aria-label="Rename or move ${entry.name}" title="Rename or move (F2)" ?disabled=${ro} @click=${() => this.#rename(entry)}>✎</button>
+        <button type="button" aria-label="Delete ${entry.name}" title="Delete (Del)" ?disabled=${ro} @click=${() => this.#delete(entry)}>🗑</button>
       </span>
     </li>`;
   }
@@ -269,31 +246,19 @@ export class PyFiles extends LitElement {
     const ro = this.readOnly || !this.files;
     return html`
       <div class="bar" role="toolbar" aria-label="Workspace files">
-        <label class="button" ?hidden=${ro}
-          >Upload files<input class="hidden-input" type="file" multiple aria-label="Upload files" @change=${this.#pick}
-        /></label>
-        <label class="button" ?hidden=${ro}
-          >Upload folder<input class="hidden-input" type="file" webkitdirectory aria-label="Upload folder" @change=${this.#pick}
-        /></label>
+        <label class="button" ?hidden=${ro}>Upload files<input class="hidden-input" type="file" multiple aria-label="Upload files" @change=${this.#pick} /></label>
+        <label class="button" ?hidden=${ro}>Upload folder<input class="hidden-input" type="file" webkitdirectory aria-label="Upload folder" @change=${this.#pick} /></label>
         <button type="button" ?disabled=${ro} @click=${this.#newFolder}>New folder</button>
         <button type="button" ?disabled=${ro} @click=${this.#newFile}>New file</button>
         <button type="button" @click=${() => void this.refresh()}>Refresh</button>
-        <button type="button" title="Python restarts working on that folder" @click=${this.#localFolder}>
-          ${this.localFolder === undefined ? 'Open local folder' : 'Close local folder'}
-        </button>
+        <button type="button" title="Python restarts working on that folder" @click=${this.#localFolder}>${this.localFolder === undefined ? 'Open local folder' : 'Close local folder'}</button>
       </div>
       ${this.localFolder === undefined ? nothing : html`<div class="usage">Working on the folder “${this.localFolder}” on your disk</div>`}
       ${this.#crumbs()}
       <div role="status" aria-live="polite">${this.busy ? html`<div class="message info">${this.busy}</div>` : nothing}</div>
       ${this.message ? html`<div class="message ${this.message.info ? 'info' : ''}" role="alert">${this.message.text}</div>` : nothing}
-      <ul
-        part="list"
-        aria-label="Files in ${this.folder || 'the workspace'}"
-        class=${this.dragging ? 'dragging' : ''}
-        @dragover=${this.#dragOver}
-        @dragleave=${() => (this.dragging = false)}
-        @drop=${this.#drop}
-      >
+      <ul part="list" aria-label="Files in ${this.folder || 'the workspace'}" class=${this.dragging ? 'dragging' : ''}
+        @dragover=${this.#dragOver} @dragleave=${() => (this.dragging = false)} @drop=${this.#drop}>
         ${
           this.entries === undefined
             ? html`<li class="empty">Loading…</li>`
@@ -302,7 +267,8 @@ export class PyFiles extends LitElement {
               : this.entries.map((entry) => this.#row(entry))
         }
       </ul>
-      ${usageLine(this.usage, this.persisted)} ${previewView(this.preview, () => this.#closePreview())}
+      ${usageLine(this.usage, this.persisted)}
+      ${previewView(this.preview, () => this.#closePreview())}
     `;
   }
 }

@@ -33,15 +33,11 @@ export class PyFind extends LitElement {
       border: 1px solid var(--pyloom-border, #e3e5ea);
       border-radius: 4px;
       background: var(--pyloom-panel-bg, #f7f8fa);
-      font:
-        13px system-ui,
-        sans-serif;
+      font: 13px system-ui, sans-serif;
     }
     input[type='search'],
     input[type='text'] {
-      font:
-        13px ui-monospace,
-        monospace;
+      font: 13px ui-monospace, monospace;
       padding: 3px 6px;
       width: 14rem;
       border: 1px solid var(--pyloom-control-border, #8c93a3);
@@ -50,9 +46,7 @@ export class PyFind extends LitElement {
       color: var(--pyloom-text-color, #1d2330);
     }
     button {
-      font:
-        13px system-ui,
-        sans-serif;
+      font: 13px system-ui, sans-serif;
       padding: 2px 8px;
       border: 1px solid var(--pyloom-control-border, #8c93a3);
       border-radius: 4px;
@@ -132,49 +126,14 @@ export class PyFind extends LitElement {
             ? 'No matches'
             : `${current + 1} of ${count}${inOutputs ? ` (${inOutputs} in outputs)` : ''}`;
     return html`
-      <input
-        type="search"
-        aria-label="Find"
-        placeholder="Find"
-        .value=${this.query}
-        @input=${(e: Event) => this.#setQuery((e.target as HTMLInputElement).value)}
-        @keydown=${this.#onKey}
-      />
-      <label
-        ><input
-          type="checkbox"
-          .checked=${this.caseSensitive}
-          @change=${(e: Event) => this.#setOption('caseSensitive', (e.target as HTMLInputElement).checked)}
-        />
-        Match case</label
-      >
-      <label
-        ><input
-          type="checkbox"
-          .checked=${this.regex}
-          @change=${(e: Event) => this.#setOption('regex', (e.target as HTMLInputElement).checked)}
-        />
-        Regular expression</label
-      >
-      <label title="Outputs are searched, never replaced"
-        ><input
-          type="checkbox"
-          .checked=${this.outputs}
-          @change=${(e: Event) => this.#setOption('outputs', (e.target as HTMLInputElement).checked)}
-        />
-        Search outputs</label
-      >
+      <input type="search" aria-label="Find" placeholder="Find" .value=${this.query} @input=${(e: Event) => this.#setQuery((e.target as HTMLInputElement).value)} @keydown=${this.#onKey} />
+      <label><input type="checkbox" .checked=${this.caseSensitive} @change=${(e: Event) => this.#setOption('caseSensitive', (e.target as HTMLInputElement).checked)} /> Match case</label>
+      <label><input type="checkbox" .checked=${this.regex} @change=${(e: Event) => this.#setOption('regex', (e.target as HTMLInputElement).checked)} /> Regular expression</label>
+      <label title="Outputs are searched, never replaced"><input type="checkbox" .checked=${this.outputs} @change=${(e: Event) => this.#setOption('outputs', (e.target as HTMLInputElement).checked)} /> Search outputs</label>
       <span class="count ${typeof matches === 'string' ? 'error' : ''}" role="status" aria-live="polite">${summary}</span>
       <button type="button" @click=${() => this.step(-1)} ?disabled=${count === 0}>Previous</button>
       <button type="button" @click=${() => this.step(1)} ?disabled=${count === 0}>Next</button>
-      <input
-        type="text"
-        aria-label="Replace with"
-        placeholder="Replace with"
-        .value=${this.replacement}
-        @input=${(e: Event) => (this.replacement = (e.target as HTMLInputElement).value)}
-        @keydown=${this.#onKey}
-      />
+      <input type="text" aria-label="Replace with" placeholder="Replace with" .value=${this.replacement} @input=${(e: Event) => (this.replacement = (e.target as HTMLInputElement).value)} @keydown=${this.#onKey} />
       <button type="button" @click=${() => this.replaceCurrent()} ?disabled=${count === inOutputs}>Replace</button>
       <button type="button" @click=${() => this.replaceEvery()} ?disabled=${count === inOutputs}>Replace all</button>
       <button type="button" @click=${this.#close}>Close</button>

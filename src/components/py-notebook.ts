@@ -146,73 +146,48 @@ export class PyNotebook extends LitElement {
     return html`
       <div class="toolbar" role="toolbar" aria-label="Notebook actions">
         ${GROUPS.map((group) => html`<div class="group">${COMMANDS.filter((command) => command.toolbar?.group === group).map((command) => this.#button(command))}</div>`)}
-        <select
-          aria-label="Cell type"
-          title="Cell type (Y code, M Markdown, R raw)"
-          .value=${active?.cell_type ?? 'code'}
-          @change=${(e: Event) => c.setType((e.target as HTMLSelectElement).value as CellType)}
-        >
+        <select aria-label="Cell type" title="Cell type (Y code, M Markdown, R raw)" .value=${active?.cell_type ?? 'code'} @change=${(e: Event) => c.setType((e.target as HTMLSelectElement).value as CellType)}>
           <option value="code">Code</option>
           <option value="markdown">Markdown</option>
           <option value="raw">Raw</option>
         </select>
-        <span class="mode"
-          >${c.mode === 'edit' ? 'Edit mode' : 'Command mode'}<span class="visually-hidden"
-            >${c.mode === 'edit' ? ' (Esc: command mode)' : ' (Enter: edit, H: shortcuts)'}</span
-          ></span
-        >
+        <span class="mode">${c.mode === 'edit' ? 'Edit mode' : 'Command mode'}<span class="visually-hidden">${c.mode === 'edit' ? ' (Esc: command mode)' : ' (Enter: edit, H: shortcuts)'}</span></span>
       </div>
       ${
         c.panels.has('find')
-          ? html`<py-find
-              .session=${session}
-              @py-panel-close=${() => this.#closePanel('find')}
-              @py-find-show=${(e: CustomEvent<FindShowDetail>) => void this.#showMatch(e.detail)}
-              @py-find-matches=${(e: CustomEvent<FindMatchesDetail>) => void this.#markOutputs(e.detail)}
-            ></py-find>`
+          ? html`<py-find .session=${session} @py-panel-close=${() => this.#closePanel('find')}
+        @py-find-show=${(e: CustomEvent<FindShowDetail>) => void this.#showMatch(e.detail)}
+        @py-find-matches=${(e: CustomEvent<FindMatchesDetail>) => void this.#markOutputs(e.detail)}></py-find>`
           : nothing
       }
       <div class="body">
         ${c.panels.has('toc') ? html`<py-toc .cells=${session.cells} .activeId=${c.activeId} @py-toc-jump=${(e: HTMLElementEventMap['py-toc-jump']) => c.reveal(e.detail.id)}></py-toc>` : nothing}
-        <div
-          class="cells"
-          role="list"
-          aria-label="Cells"
-          @dragstart=${this.#drag.onDragStart}
-          @dragover=${this.#drag.onDragOver}
-          @dragleave=${this.#drag.clearDrop}
-          @drop=${this.#drag.onDrop}
-          @dragend=${this.#drag.onDragEnd}
-        >
+        <div class="cells" role="list" aria-label="Cells"
+          @dragstart=${this.#drag.onDragStart} @dragover=${this.#drag.onDragOver} @dragleave=${this.#drag.clearDrop} @drop=${this.#drag.onDrop} @dragend=${this.#drag.onDragEnd}>
           ${repeat(
             session.cells.slice(0, this.#rendered),
             (cell) => cell.id,
-            (cell, index) =>
-              html`<py-cell
-                role="listitem"
-                data-id=${cell.id}
-                .cell=${cell}
-                .position=${index + 1}
-                .runState=${session.runState(cell.id)}
-                .selected=${selected.has(cell.id)}
-                .active=${cell.id === c.activeId}
-                .editing=${cell.cell_type !== 'markdown' || c.editingMarkdown.has(cell.id)}
-                .lineNumbers=${c.lineNumbers}
-                .completer=${this.completer}
-                .widgets=${this.widgets}
-              ></py-cell>`,
+            (cell, index) => html`<py-cell
+              role="listitem"
+              data-id=${cell.id}
+              .cell=${cell}
+              .position=${index + 1}
+              .runState=${session.runState(cell.id)}
+              .selected=${selected.has(cell.id)}
+              .active=${cell.id === c.activeId}
+              .editing=${cell.cell_type !== 'markdown' || c.editingMarkdown.has(cell.id)}
+              .lineNumbers=${c.lineNumbers}
+              .completer=${this.completer}
+              .widgets=${this.widgets}
+            ></py-cell>`,
           )}
         </div>
       </div>
       <button type="button" class="add" title="Add a code cell at the end" @click=${() => c.append()}>${icon('add')} Add cell</button>
       <div class="run-status visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
       <py-shortcuts .commands=${COMMANDS} .open=${c.panels.has('help')} @py-panel-close=${() => this.#closePanel('help')}></py-shortcuts>
-      <py-command-palette
-        .commands=${COMMANDS}
-        .open=${c.panels.has('palette')}
-        @py-panel-close=${() => this.#closePanel('palette')}
-        @py-command=${(e: HTMLElementEventMap['py-command']) => this.execute(e.detail.id)}
-      ></py-command-palette>
+      <py-command-palette .commands=${COMMANDS} .open=${c.panels.has('palette')} @py-panel-close=${() => this.#closePanel('palette')}
+        @py-command=${(e: HTMLElementEventMap['py-command']) => this.execute(e.detail.id)}></py-command-palette>
     `;
   }
 
@@ -233,16 +208,8 @@ export class PyNotebook extends LitElement {
         : command.id === 'toggle-toc'
           ? this.controller.panels.has('toc')
           : undefined;
-    return html`<button
-      type="button"
-      class="icon-button"
-      aria-label=${command.label}
-      title=${key ? `${command.label} (${key})` : command.label}
-      aria-pressed=${pressed === undefined ? nothing : String(pressed)}
-      @click=${() => this.#run(command)}
-    >
-      ${command.toolbar ? icon(command.toolbar.icon) : nothing}
-    </button>`;
+    return html`<button type="button" class="icon-button" aria-label=${command.label} title=${key ? `${command.label} (${key})` : command.label}
+      aria-pressed=${pressed === undefined ? nothing : String(pressed)} @click=${() => this.#run(command)}>${command.toolbar ? icon(command.toolbar.icon) : nothing}</button>`;
   }
 
   #run(command: NotebookCommand): void {

@@ -13,9 +13,7 @@ export class PyShortcuts extends LitElement {
     dialog {
       max-width: min(46rem, 92vw);
       max-height: 85vh;
-      font:
-        13px/1.4 system-ui,
-        sans-serif;
+      font: 13px/1.4 system-ui, sans-serif;
       color: var(--pyloom-text-color, #1d2330);
       background: var(--pyloom-page-bg, #fff);
       border: 1px solid var(--pyloom-border, #e3e5ea);
@@ -46,18 +44,14 @@ export class PyShortcuts extends LitElement {
       font-weight: normal;
     }
     kbd {
-      font:
-        12px ui-monospace,
-        monospace;
+      font: 12px ui-monospace, monospace;
       padding: 0 4px;
       border: 1px solid var(--pyloom-control-border, #8c93a3);
       border-radius: 3px;
       white-space: nowrap;
     }
     button {
-      font:
-        13px system-ui,
-        sans-serif;
+      font: 13px system-ui, sans-serif;
       margin-top: 10px;
       padding: 3px 10px;
       border: 1px solid var(--pyloom-control-border, #8c93a3);
@@ -81,28 +75,24 @@ export class PyShortcuts extends LitElement {
   }
 
   override render() {
-    const table = (mode: 'command' | 'edit', title: string) =>
-      html`<section>
-        <h3>${title}</h3>
-        <table>
-          <tbody>
-            ${this.commands
-              .filter((command) => command.keys?.[mode]?.length)
-              .map(
-                (command) =>
-                  html`<tr>
-                    <td>${command.keys![mode]!.map((key, i) => html`${i ? ' or ' : ''}<kbd>${displayKey(key)}</kbd>`)}</td>
-                    <th scope="row">${command.label}</th>
-                  </tr>`,
-              )}
-          </tbody>
-        </table>
-      </section>`;
+    const table = (mode: 'command' | 'edit', title: string) => html`<section>
+      <h3>${title}</h3>
+      <table>
+        <tbody>
+          ${this.commands
+            .filter((command) => command.keys?.[mode]?.length)
+            .map(
+              (command) => html`<tr>
+                <td>${command.keys![mode]!.map((key, i) => html`${i ? ' or ' : ''}<kbd>${displayKey(key)}</kbd>`)}</td>
+                <th scope="row">${command.label}</th>
+              </tr>`,
+            )}
+        </tbody>
+      </table>
+    </section>`;
     return html`<dialog aria-labelledby="shortcuts-title" @close=${this.#closed}>
       <h2 id="shortcuts-title">Keyboard shortcuts</h2>
-      <div class="columns">
-        ${table('command', 'Command mode (press Esc to get here)')}${table('edit', 'Edit mode (press Enter to get here)')}
-      </div>
+      <div class="columns">${table('command', 'Command mode (press Esc to get here)')}${table('edit', 'Edit mode (press Enter to get here)')}</div>
       <form method="dialog"><button>Close</button></form>
     </dialog>`;
   }

@@ -14,9 +14,7 @@ export class PyStatus extends LitElement {
       flex-wrap: wrap;
       align-items: center;
       gap: 4px 12px;
-      font:
-        13px system-ui,
-        sans-serif;
+      font: 13px system-ui, sans-serif;
       color: var(--pyloom-text-color, #3b4252);
     }
     .state::before {
@@ -99,28 +97,21 @@ export class PyStatus extends LitElement {
       ${
         download
           ? html`<label class="download"
-              >${download.file}:
-              ${megabytes(download.overall.loaded)}${download.overall.total ? ` of ${megabytes(download.overall.total)}` : ''}
-              (${download.overall.done}/${download.overall.files} files)
-              ${
-                download.overall.total
-                  ? html`<progress
-                      aria-label="Download progress"
-                      max=${download.overall.total}
-                      value=${download.overall.loaded}
-                    ></progress>`
-                  : html`<progress aria-label="Download progress"></progress>`
-              }</label
-            >`
+            >${download.file}: ${megabytes(download.overall.loaded)}${download.overall.total ? ` of ${megabytes(download.overall.total)}` : ''}
+            (${download.overall.done}/${download.overall.files} files)
+            ${
+              download.overall.total
+                ? html`<progress aria-label="Download progress" max=${download.overall.total} value=${download.overall.loaded}></progress>`
+                : html`<progress aria-label="Download progress"></progress>`
+            }</label
+          >`
           : bootStep
             ? html`<progress aria-label="Start-up progress" max=${this.boot!.steps} .value=${this.boot!.step}></progress>`
             : nothing
       }
       ${
         this.lastError
-          ? html`<span class="error" role="alert"
-              >Runtime error: ${this.lastError} <button type="button" @click=${() => (this.lastError = undefined)}>Dismiss</button></span
-            >`
+          ? html`<span class="error" role="alert">Runtime error: ${this.lastError} <button type="button" @click=${() => (this.lastError = undefined)}>Dismiss</button></span>`
           : nothing
       }
     `;

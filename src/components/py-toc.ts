@@ -16,9 +16,7 @@ export class PyToc extends LitElement {
   static override styles = css`
     :host {
       display: block;
-      font:
-        13px/1.4 system-ui,
-        sans-serif;
+      font: 13px/1.4 system-ui, sans-serif;
       border-right: 1px solid var(--pyloom-border, #e3e5ea);
       padding-right: 8px;
     }
@@ -68,20 +66,13 @@ export class PyToc extends LitElement {
         headings.length === 0
           ? html`<p class="empty">No Markdown headings yet.</p>`
           : html`<ol>
-              ${headings.map(
-                (h) =>
-                  html`<li>
-                    <button
-                      type="button"
-                      style=${`padding-left: ${(h.level - 1) * 12 + 4}px`}
-                      aria-current=${String(h.cellId === this.activeId)}
-                      @click=${() => this.dispatchEvent(new CustomEvent('py-toc-jump', { detail: { id: h.cellId } satisfies TocJumpDetail, bubbles: true, composed: true }))}
-                    >
-                      ${h.text}
-                    </button>
-                  </li>`,
-              )}
-            </ol>`
+            ${headings.map(
+              (h) => html`<li>
+                <button type="button" style=${`padding-left: ${(h.level - 1) * 12 + 4}px`} aria-current=${String(h.cellId === this.activeId)}
+                  @click=${() => this.dispatchEvent(new CustomEvent('py-toc-jump', { detail: { id: h.cellId } satisfies TocJumpDetail, bubbles: true, composed: true }))}>${h.text}</button>
+              </li>`,
+            )}
+          </ol>`
       }
     </nav>`;
   }
