@@ -200,6 +200,8 @@ test('reload: the notebook and its outputs are restored from the browser', async
   await expect(outputOf(page, 1).locator('pre')).toHaveText('kept across reloads');
   await page.locator('#name').fill('Restored');
   await page.locator('#name').press('Enter');
+  // The rename is done when the header shows the file's new name (the file is written under it first).
+  await expect(page.locator('#name')).toHaveValue('Restored.ipynb');
   await savedHere(page);
   await page.reload();
   await expect(page.locator('#name')).toHaveValue('Restored.ipynb');
