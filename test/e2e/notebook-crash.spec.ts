@@ -7,10 +7,11 @@ import { openCells, openNotebook } from './notebook-page';
 const output = (page: Page, n: number) => page.locator(`py-cell:nth-child(${n}) py-output`);
 
 async function runCell(page: Page, n: number): Promise<void> {
-  await page
-    .locator(`py-cell:nth-child(${n})`)
-    .getByText(/^\[.*\]:$/)
-    .click();
+  const cell = page.locator(`py-cell:nth-child(${n})`);
+  await cell.getByText(/^\[.*\]:$/).click();
+  // The key runs the active cell: wait until the click made this one active (a click during the
+  // previous cell's output growing can land elsewhere).
+  await expect(cell).toHaveAttribute('active', '');
   await page.keyboard.press('Control+Enter');
 }
 
