@@ -26,6 +26,8 @@ describe.skipIf(jupyterSkip)(`a dropped websocket to a real Jupyter Server${jupy
     const errors: string[] = [];
     runtime.addEventListener('error', (e) => errors.push((e as CustomEvent<ErrorDetail>).detail.message));
     const started = outputMatching(runtime, (e) => e.output_type === 'stream' && e.text.includes('start'));
+    // Not a sleep used as synchronisation: the kernel waits for the event (a file the test writes) by
+    // polling for it; os has no file-change notification the kernel could block on.
     const running = runtime.execute(
       `import os, time\ndef wait_for(name):\n    while not os.path.exists(os.path.join(${JSON.stringify(jupyter.server.root)}, name)):\n        time.sleep(0.02)\nprint('start', flush=True)\n${cell}`,
     );

@@ -276,6 +276,8 @@ describe('execute', () => {
     await listing.promise; // the mount has started and now waits for the store
     return { kernel, release: () => release.resolve() };
   }
+  // The workload being interrupted, not a wait: the test passes only if the interrupt stops it
+  // before it prints ("slept through" means the signal was lost).
   const SLEEPER = 'import time\ntime.sleep(5)\nprint("slept through")';
 
   test('an interrupt written while the cell waits for the workspace mount stops that cell, and the mount survives it', async () => {

@@ -129,6 +129,8 @@ describe('Runtime', () => {
         if (detail.event.output_type === 'stream' && detail.event.text.includes('later')) resolve(detail);
       });
     });
+    // The cell's own background task (what is tested: output after the reply); the test waits for its
+    // 'later' output event, not for a time.
     const reply = await runtime.execute(
       'import asyncio\nasync def later():\n    await asyncio.sleep(0.1)\n    print("later")\ntask = asyncio.ensure_future(later())',
     );
