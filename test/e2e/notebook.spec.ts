@@ -200,8 +200,7 @@ test('reload: the notebook and its outputs are restored from the browser', async
   await expect(outputOf(page, 1).locator('pre')).toHaveText('kept across reloads');
   await page.locator('#name').fill('Restored');
   await page.locator('#name').press('Enter');
-  // The rename is done when the header shows the file's new name (the file is written under it first).
-  await expect(page.locator('#name')).toHaveValue('Restored.ipynb');
+  // The save state says "Saving…" from the Enter until the file is written and remembered under its new name.
   await savedHere(page);
   await page.reload();
   await expect(page.locator('#name')).toHaveValue('Restored.ipynb');
