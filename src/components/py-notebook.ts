@@ -34,8 +34,27 @@ export interface NotebookModeDetail {
 
 const GROUPS: readonly ToolbarGroup[] = ['cell', 'run', 'kernel', 'view'];
 const BINDINGS = { command: bindingsFor('command'), edit: bindingsFor('edit') };
-/** Cells rendered per task when a notebook opens: a 400-cell notebook appears in slices. */
-const RENDER_BATCH = 20;
+/**
+ * A notebook opens in slices of cells, one slice per task, so no task blocks input for long (a
+ * 50 ms task is where input starts to feel late). The first slice fills the screen; each later one
+ * is sized from the last one's cost per cell (ms of main-thread time, script and drawing) to take
+ * about SLICE_BUDGET_MS: a slow or busy machine gets smaller slices, a fast one larger.
+ */
+const FIRST_SLICE = 10;
+const SLICE_BUDGET_MS = 16;
+const MAX_SLICE = 50;
+
+/** Resolves at the start of a new task (a MessageChannel message: unlike nested timers, no 4 ms clamp). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(undefined);
+  });
+}
 
 /**
  * @fires py-notebook-mode - CustomEvent<{ mode: Mode }> when command/edit mode changes
@@ -57,8 +76,11 @@ export class PyNotebook extends LitElement {
   readonly #drag = new CellDrag(this);
   /** The find match last marked as current in an output. */
   #markedCurrent: string | undefined;
-  /** How many cells are rendered; grows by RENDER_BATCH per task until all are. */
-  #rendered = RENDER_BATCH;
+  /** How many cells are rendered; grows by one slice per task until all are. */
+  #rendered = FIRST_SLICE;
+  /** Cells in the next slice (learned from the last slice's cost). */
+  #slice = FIRST_SLICE;
+  #slicing = false;
 
   constructor() {
     super();
@@ -131,7 +153,7 @@ export class PyNotebook extends LitElement {
         };
       }
       this.#runStates.clear();
-      this.#rendered = RENDER_BATCH;
+      this.#rendered = FIRST_SLICE;
       this.controller.reset();
     }
     this.controller.repair();
@@ -192,12 +214,36 @@ export class PyNotebook extends LitElement {
   }
 
   protected override updated(): void {
-    const total = this.session?.cells.length ?? 0;
-    if (this.#rendered >= total) return;
-    setTimeout(() => {
-      this.#rendered += RENDER_BATCH;
-      this.requestUpdate();
-    }, 0);
+    if (this.#rendered < this.#cellCount()) void this.#renderSlices();
+  }
+
+  #cellCount(): number {
+    return this.session?.cells.length ?? 0;
+  }
+
+  /** Render the remaining cells a slice per task, each slice sized from what the last one cost. */
+  async #renderSlices(): Promise<void> {
+    if (this.#slicing) return;
+    this.#slicing = true;
+    try {
+      await nextTask();
+      while (this.#rendered < this.#cellCount()) {
+        const start = performance.now();
+        const before = this.#rendered;
+        this.#rendered = Math.min(this.#cellCount(), before + this.#slice);
+        this.requestUpdate();
+        // The slice renders in this task; a frame drawing it may follow. Both are over when the
+        // next task starts, so the time until then is what the slice cost the main thread.
+        await nextTask();
+        const added = this.#rendered - before;
+        if (added > 0) {
+          const perCell = (performance.now() - start) / added;
+          this.#slice = Math.max(1, Math.min(MAX_SLICE, Math.floor(SLICE_BUDGET_MS / Math.max(perCell, 0.1))));
+        }
+      }
+    } finally {
+      this.#slicing = false;
+    }
   }
 
   #button(command: NotebookCommand) {
@@ -303,7 +349,7 @@ export class PyNotebook extends LitElement {
     const detail = (event as CustomEvent<ChangeDetail>).detail;
     const session = this.session;
     // Another notebook in the same session (only replace() changes structure without persisting).
-    if (detail.structure && !detail.persist) this.#rendered = RENDER_BATCH;
+    if (detail.structure && !detail.persist) this.#rendered = FIRST_SLICE;
     if (session && !detail.structure) {
       const said = announcementFor(session, detail.cells, this.#runStates);
       if (said) this.announcement = said;
