@@ -1,6 +1,7 @@
 // The notebook page's file browser panel: <py-files> on the runtime's workspace, shown or hidden
 // by the Files button (remembered in this browser), the two-tab mode (the owner tells read-only tabs
-// what changed, they reload it), and Python's working directory (the open notebook's folder).
+// what changed, they reload it), Python's working directory (the open notebook's folder), and a
+// local folder opened in its place.
 import '../components/py-files';
 import { Runtime, type AnyRuntime } from '../runtime/runtime';
 import { errorMessage } from '../shared/errors';
@@ -21,6 +22,11 @@ export interface FilesPanel {
   folder(): FileSystemDirectoryHandle | undefined;
   /** Python's working directory from now on and after each (re)start: the open notebook's folder. */
   setNotebookFolder(path: string): void;
+  /**
+   * Called when a local folder was opened (its handle) or closed (undefined), once the runtime's
+   * restart on it has begun: the page moves its notebooks there. A rejection is shown in the panel.
+   */
+  onFolderChange(listener: (folder: FileSystemDirectoryHandle | undefined) => Promise<void>): void;
   /** Called after this tab gained or lost the workspace (after the worker has reloaded it). */
   onOwnerChange(listener: (owned: boolean) => void): void;
   /** The user saved something (a notebook, a file): ask once that the browser keep this site's storage. */
@@ -138,6 +144,7 @@ export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
   // A folder on disk: the runtime restarts with it as its workspace (the worker mounts it as it
   // mounts the browser's store); closing it restarts on the browser's workspace again.
   let folder: FileSystemDirectoryHandle | undefined;
+  const folderListeners: ((folder: FileSystemDirectoryHandle | undefined) => Promise<void>)[] = [];
   element.addEventListener('local-folder', async (event) => {
     let next: FileSystemDirectoryHandle | undefined;
     if (event.detail.open) {
@@ -160,11 +167,11 @@ export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
     folder = next;
     element.localFolder = folder?.name;
     element.message = undefined;
-    await current
-      .restart(folder ? `working on the folder "${folder.name}" on disk` : "working on the browser's workspace")
-      .catch((error: unknown) => {
-        element.message = { text: errorMessage(error) };
-      });
+    // The restart begins first (synchronously), so the cwd of the notebook the page opens next goes to the new worker.
+    const restarted = current.restart(folder ? `working on the folder "${folder.name}" on disk` : "working on the browser's workspace");
+    const failed = (error: unknown) => void (element.message = { text: errorMessage(error) });
+    for (const listener of folderListeners) await listener(folder).catch(failed);
+    await restarted.catch(failed);
     void element.refresh();
   });
   const setNotebookFolder = (path: string) => {
@@ -178,6 +185,7 @@ export function setupFilesPanel(lock: WorkspaceLock): FilesPanel {
     attach,
     folder: () => folder,
     setNotebookFolder,
+    onFolderChange: (listener) => void folderListeners.push(listener),
     onOwnerChange: (listener) => void ownerListeners.push(listener),
     keepStorage,
   };

@@ -10,10 +10,9 @@ import { serializeNotebook } from '../notebook/ipynb';
 import { newNotebook, type Notebook } from '../notebook/model';
 import { NotebookSession, type ChangeDetail } from '../notebook/session';
 import { NotebookStore, parentOf, type NotebookMeta, type StoreMessage, type StoredNotebook } from '../notebook/store';
-import { memoryDisk, opfsDisk } from '../notebook/notebook-disk';
-import { clearLegacyNotebooks, describeMigration, migrateLegacyNotebooks } from '../notebook/migrate';
-import { clearOfflineCache } from '../offline/register';
-import { clearSnapshots } from '../offline/snapshots';
+import { folderDisk, memoryDisk, opfsDisk, WORKSPACE_SCOPE } from '../notebook/notebook-disk';
+import { describeMigration, migrateLegacyNotebooks } from '../notebook/migrate';
+import { setUpReset } from './reset';
 import { setUpOffline } from './offline-view';
 import { downloadText, fetchNotebookFile, notices, onNotebookDrop, parseImport } from './notebook-io';
 import { showSaveState } from './save-state';
@@ -51,7 +50,7 @@ let runtime: AnyRuntime = startRuntime(choice);
 notebookElement.completer = (code, cursor) => runtime.complete(code, cursor);
 const runtimeButton = $('runtime-button');
 const picker = setUpPicker($<HTMLDialogElement>('runtime-dialog'), (picked) => {
-  if (meta) runtimeChoices.save(meta.id, picked);
+  if (meta && store.disk.scope === WORKSPACE_SCOPE) runtimeChoices.save(meta.id, picked);
   // Same server again: reconnect (the token may have changed). Same browser runtime: keep its variables.
   useRuntime(picked, picked.kind === 'jupyter');
 });
@@ -91,10 +90,10 @@ function useRuntime(next: RuntimeChoice, force = false): void {
   }
 }
 
-// ---- notebooks: .ipynb files in the workspace ----
-const disk = (await opfsDisk().catch(() => undefined)) ?? memoryDisk();
+// ---- notebooks: .ipynb files in the workspace, or in the local folder the user opened ----
+const workspaceDisk = (await opfsDisk().catch(() => undefined)) ?? memoryDisk();
 const store = new NotebookStore({
-  disk,
+  disk: workspaceDisk,
   // The worker's copy of the tree reads what the page wrote (a notebook `%run` or the file list sees).
   onWritten: (paths) => void (filesPanel.files.available ? filesPanel.files.reload(paths).catch(() => undefined) : undefined),
 });
@@ -102,7 +101,7 @@ const autosave = new Autosave(store, { writable: () => workspaceLock.owned });
 let meta: NotebookMeta;
 let session: NotebookSession;
 if (configError) notices.error(`pyloom.json ignored: ${configError}`);
-if (disk.kind === 'memory') {
+if (workspaceDisk.kind === 'memory') {
   notices.error(
     'This browser gives no file storage to this page (no Origin Private File System), so notebooks are kept only until it closes. Use Download .ipynb to keep your work.',
   );
@@ -116,7 +115,8 @@ function onSessionChange(event: Event): void {
 async function show(stored: StoredNotebook): Promise<void> {
   await autosave.flush();
   meta = stored.meta;
-  useRuntime(runtimeChoices.for(meta.id));
+  // A local folder's notebooks run where the folder is mounted: this browser (choices are the workspace's).
+  useRuntime(store.disk.scope === WORKSPACE_SCOPE ? runtimeChoices.for(meta.id) : choice);
   if (session?.runtime === runtime) session.replace(stored.notebook);
   else {
     session = new NotebookSession(stored.notebook, runtime);
@@ -167,15 +167,13 @@ async function importBytes(bytes: ArrayBuffer | string, name: string): Promise<v
   if (notebook) await createAndShow(name, notebook);
 }
 
-// A .ipynb opened in the file browser is that file (of the browser's workspace; a local folder's is imported as a copy).
-filesPanel.element.addEventListener('open-notebook', (event) => {
-  const { path } = event.detail;
-  if (!filesPanel.folder()) void openById(path);
-  else
-    void filesPanel.files.read(path).then(
-      (blob) => openFile(new File([blob], path.split('/').pop() ?? path)),
-      (error: unknown) => notices.error(String(error)),
-    );
+// A .ipynb opened in the file browser is that file: the notebooks' disk is the tree the panel shows.
+filesPanel.element.addEventListener('open-notebook', (event) => void openById(event.detail.path));
+// A local folder opened or closed: its notebooks are edited in place, then the workspace's again.
+filesPanel.onFolderChange(async (folder) => {
+  await autosave.flush();
+  store.useDisk(folder ? folderDisk(folder) : workspaceDisk);
+  await openLastOrNew();
 });
 
 async function openFile(file: File): Promise<void> {
@@ -212,10 +210,14 @@ async function refreshList(): Promise<void> {
 }
 
 // ---- save state, conflicts between tabs, and live refresh of a tab that only reads ----
-showSaveState(autosave, (written) => {
-  if (written) filesPanel.keepStorage();
-  void refreshList();
-});
+showSaveState(
+  autosave,
+  (written) => {
+    if (written) filesPanel.keepStorage();
+    void refreshList();
+  },
+  () => (store.disk.kind === 'folder' ? 'Saved to the folder' : 'Saved in this browser'),
+);
 /** Show the stored version of the open notebook (another tab's), discarding what this tab held. */
 async function loadTheirs(): Promise<boolean> {
   const stored = await store.load(meta.id).catch((error: unknown) => void notices.error(errorMessage(error)));
@@ -256,15 +258,13 @@ filesPanel.onOwnerChange(() => void autosave.resume());
 // ---- header controls ----
 nameField.addEventListener('change', async () => {
   if (canWrite('renamed')) {
-    await autosave.flush();
     try {
-      const renamed = await store.rename(meta.id, nameField.value);
-      if (renamed) {
-        runtimeChoices.save(renamed.id, runtimeChoices.for(meta.id));
+      // The save state shows the rename until the file is written and remembered under its new name.
+      await autosave.rename(nameField.value, (renamed) => {
+        if (store.disk.scope === WORKSPACE_SCOPE) runtimeChoices.save(renamed.id, runtimeChoices.for(meta.id));
         meta = renamed;
-        autosave.updateMeta(renamed);
         store.setLastOpened(renamed.id);
-      }
+      });
     } catch (error) {
       notices.error(errorMessage(error));
     }
@@ -285,26 +285,12 @@ $('toggle-list').addEventListener('click', () => {
   $('toggle-list').setAttribute('aria-expanded', String(!listPanel.hidden));
   void refreshList();
 });
-$('reset').addEventListener('click', async () => {
-  if (
-    !confirm(
-      'Delete every notebook, output, workspace file, setting and offline file Pyloom keeps in this browser? Download what you want to keep first.',
-    )
-  )
-    return;
-  if (!canWrite('reset')) return;
-  try {
-    await filesPanel.files.clear();
-  } catch (error) {
-    notices.error(`Workspace files were not erased: ${errorMessage(error)}`);
-    return;
-  }
-  store.cleared();
-  await clearLegacyNotebooks().catch(() => undefined);
-  await clearOfflineCache().catch(() => undefined);
-  await clearSnapshots().catch(() => undefined);
-  location.replace(location.pathname);
-});
+setUpReset(
+  $('reset'),
+  () => ({ files: filesPanel.files, folderOpen: filesPanel.folder() !== undefined, workspace: workspaceDisk, store }),
+  canWrite,
+  (message) => notices.error(message),
+);
 document.addEventListener('keydown', (event) => {
   if ((event.ctrlKey || event.metaKey) && event.key === 's') {
     event.preventDefault(); // autosave already keeps it; Ctrl+S only writes now
@@ -320,7 +306,7 @@ onNotebookDrop((file) => void openFile(file));
 
 // ---- start: move the old browser store, then ?open=, the notebook last open, the newest, or a new one ----
 async function start(): Promise<void> {
-  if (workspaceLock.owned && disk.kind === 'opfs') {
+  if (workspaceLock.owned && workspaceDisk.kind === 'opfs') {
     const report = await migrateLegacyNotebooks(store);
     if (report.lastOpened && !store.lastOpened()) store.setLastOpened(report.lastOpened);
     const moved = describeMigration(report);
@@ -329,6 +315,11 @@ async function start(): Promise<void> {
   const open = new URLSearchParams(location.search).get('open');
   const fetched = open ? await fetchNotebookFile(open) : undefined;
   if (fetched && workspaceLock.owned) return importBytes(fetched.bytes, fetched.name);
+  await openLastOrNew();
+}
+
+/** Open the notebook shown last in the store's tree, else its newest, else a new one. */
+async function openLastOrNew(): Promise<void> {
   const last = store.lastOpened();
   const stored = (last && (await store.load(last).catch(() => undefined))) || (await firstStored());
   if (stored) await show(stored);

@@ -12,9 +12,10 @@ const LABELS = {
 /**
  * Follow `autosave`'s state. `onSaved` runs whenever the notebook is in its saved state (the notebook
  * list's dates); `written` is true when that follows a write of the user's edits (saving → saved),
- * false when a notebook was only opened, created or reloaded.
+ * false when a notebook was only opened, created or reloaded. `savedLabel` says where it is saved
+ * (the browser, or a local folder).
  */
-export function showSaveState(autosave: Autosave, onSaved: (written: boolean) => void): void {
+export function showSaveState(autosave: Autosave, onSaved: (written: boolean) => void, savedLabel = () => LABELS.saved): void {
   const $ = (id: string) => document.getElementById(id)!;
   const saveState = $('save-state');
   let previous: string | undefined;
@@ -24,7 +25,8 @@ export function showSaveState(autosave: Autosave, onSaved: (written: boolean) =>
     previous = state;
     saveState.dataset['state'] = state;
     // Read-only: the banner above the notebook says why and offers to take over.
-    saveState.textContent = state === 'readonly' ? (autosave.held ? 'Not saved: read-only' : 'Read-only') : LABELS[state];
+    saveState.textContent =
+      state === 'readonly' ? (autosave.held ? 'Not saved: read-only' : 'Read-only') : state === 'saved' ? savedLabel() : LABELS[state];
     saveState.title = message ?? saveState.textContent; // the header may shorten it with an ellipsis
     $('conflict').hidden = state !== 'conflict' && state !== 'error';
     $('conflict-text').textContent = message ?? '';

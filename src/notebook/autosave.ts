@@ -43,6 +43,8 @@ export class Autosave extends EventTarget {
   #state: SaveState = 'saved';
   #message: string | undefined;
   #writing: Promise<unknown> = Promise.resolve();
+  /** Writes and renames queued or running (this one included while it runs). */
+  #queued = 0;
 
   constructor(store: NotebookStore, options: AutosaveOptions = {}) {
     super();
@@ -139,46 +141,96 @@ export class Autosave extends EventTarget {
     this.#setState(this.#writable() ? 'saved' : 'readonly', this.#writable() ? undefined : READ_ONLY);
   }
 
-  #write(force: boolean): Promise<SaveResult | undefined> {
-    const run = async (): Promise<SaveResult | undefined> => {
+  /**
+   * Rename or move the open notebook (NotebookStore.rename: `name` in its folder, or a path from the
+   * tree's root). The state is 'saving' from this call until the file is written under its new
+   * name and `onRenamed` has run (the page remembers the new id there), so 'saved' means a reload
+   * opens the new name. Edits not yet written are written first, under the old name. Resolves with
+   * the new meta; undefined when nothing was renamed (the file is gone, or the pending write met a
+   * conflict: its state says so). Rejects with the store's error; the file keeps its old name then.
+   */
+  rename(name: string, onRenamed: (meta: NotebookMeta) => void): Promise<NotebookMeta | undefined> {
+    if (this.#state === 'conflict')
+      return Promise.reject(
+        new Error('Not renamed: this notebook has a conflict with another tab. Keep this version or load the other first.'),
+      );
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const unsaved = this.#state === 'pending' || this.#state === 'error';
+    // Synchronously: a page that reads the state right after the name was entered sees the rename.
+    this.#setState('saving');
+    return this.#enqueue(async () => {
+      if (unsaved && (await this.#saveNow(false, false))?.status !== 'saved') return undefined;
       const meta = this.#meta;
-      const read = this.#read;
-      if (!meta || !read) return undefined;
-      if (!this.#writable()) {
-        this.#held = true;
-        this.#setState('readonly', READ_ONLY);
-        return undefined;
-      }
+      if (!meta) return undefined;
       this.#setState('saving');
-      let result: SaveResult;
-      const notebook = read();
+      let renamed: NotebookMeta | undefined;
       try {
-        result = await this.#store.save(meta.id, notebook, meta.rev, { force });
-      } catch (error) {
-        this.#setState('error', storageMessage(error));
-        return undefined;
+        renamed = await this.#store.rename(meta.id, name);
+        if (renamed) {
+          this.#meta = renamed;
+          onRenamed(renamed);
+        }
+      } finally {
+        this.#settle();
       }
-      if (this.#meta?.id !== meta.id) return result;
-      if (result.status === 'saved') {
-        this.#meta = result.meta;
-        this.#held = false;
-        this.#base = serializeNotebook(notebook);
-        // Changes made while writing are still pending.
-        if (this.#timer === undefined) this.#setState('saved');
-        else this.#setState('pending');
-      } else if (result.status === 'conflict') {
-        this.#setState(
-          'conflict',
-          'This notebook was changed in another tab or window. Your edits here are not saved: keep this version (overwrites the other) or load the other version (discards the edits here).',
-        );
-      } else {
-        this.#setState('conflict', 'This notebook was deleted in another tab. Keep this version to save it again, or download it.');
-      }
-      return result;
-    };
+      return renamed;
+    });
+  }
+
+  #write(force: boolean): Promise<SaveResult | undefined> {
+    return this.#enqueue(() => this.#saveNow(force));
+  }
+
+  /** Run `work` after the writes queued before it (one write at a time, in order). */
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    this.#queued++;
+    const run = () => work().finally(() => this.#queued--);
     const next = this.#writing.then(run, run);
     this.#writing = next.catch(() => undefined);
     return next;
+  }
+
+  /** 'saved', unless changes or writes are still waiting ('pending'). */
+  #settle(): void {
+    this.#setState(this.#timer === undefined && this.#queued <= 1 ? 'saved' : 'pending');
+  }
+
+  /** `settle`: false when more of the same step follows (a rename): the state stays 'saving'. */
+  async #saveNow(force: boolean, settle = true): Promise<SaveResult | undefined> {
+    const meta = this.#meta;
+    const read = this.#read;
+    if (!meta || !read) return undefined;
+    if (!this.#writable()) {
+      this.#held = true;
+      this.#setState('readonly', READ_ONLY);
+      return undefined;
+    }
+    this.#setState('saving');
+    let result: SaveResult;
+    const notebook = read();
+    try {
+      result = await this.#store.save(meta.id, notebook, meta.rev, { force });
+    } catch (error) {
+      this.#setState('error', storageMessage(error));
+      return undefined;
+    }
+    if (this.#meta?.id !== meta.id) return result;
+    if (result.status === 'saved') {
+      this.#meta = result.meta;
+      this.#held = false;
+      this.#base = serializeNotebook(notebook);
+      // Changes made while writing are still pending.
+      if (settle) this.#settle();
+    } else if (result.status === 'conflict') {
+      this.#setState(
+        'conflict',
+        'This notebook was changed in another tab or window. Your edits here are not saved: keep this version (overwrites the other) or load the other version (discards the edits here).',
+      );
+    } else {
+      this.#setState('conflict', 'This notebook was deleted in another tab. Keep this version to save it again, or download it.');
+    }
+    return result;
   }
 
   #onStoreMessage(message: StoreMessage): void {

@@ -1,7 +1,8 @@
 // Where the page reads and writes notebook files: the workspace tree in the Origin Private File
-// System (the folder the worker's store uses), or memory where OPFS is missing (and in Node tests).
-// Notebooks are read and written here directly, not through the worker, so a notebook opens before
-// Python has booted and saves while the notebook runs on a Jupyter server.
+// System (the folder the worker's store uses), a local folder the user opened (File System Access),
+// or memory where OPFS is missing (and in Node tests). Notebooks are read and written here
+// directly, not through the worker, so a notebook opens before Python has booted and saves while
+// the notebook runs on a Jupyter server.
 
 /** A notebook file found in the workspace; `path` is a workspace path ('week1/intro.ipynb'). */
 export interface DiskEntry {
@@ -12,7 +13,13 @@ export interface DiskEntry {
 }
 
 export interface NotebookDisk {
-  readonly kind: 'opfs' | 'memory';
+  /** 'folder': a folder on the user's disk; 'opfs' and 'memory': the browser's workspace. */
+  readonly kind: 'opfs' | 'memory' | 'folder';
+  /**
+   * Which tree this is: 'workspace' for the browser's workspace (shared by this origin's tabs),
+   * 'folder:<name>' for a local folder (this tab only). Paths mean something only within a scope.
+   */
+  readonly scope: string;
   /** Every file whose name ends in `.ipynb`, anywhere in the tree. */
   listNotebooks(): Promise<DiskEntry[]>;
   /** The file's text, or undefined when there is no such file. */
@@ -23,7 +30,12 @@ export interface NotebookDisk {
   exists(path: string): Promise<boolean>;
   /** Remove a file; a missing file is not an error. */
   remove(path: string): Promise<void>;
+  /** Remove every file and folder of the tree (Reset all browser data; never called on a local folder). */
+  clear(): Promise<void>;
 }
+
+/** The scope of the browser's workspace (NotebookDisk.scope). */
+export const WORKSPACE_SCOPE = 'workspace';
 
 const TREE = 'workspace';
 
@@ -47,6 +59,18 @@ export async function opfsDisk(storage: StorageManager | undefined = globalThis.
   } catch {
     return undefined; // e.g. a private window that refuses OPFS
   }
+  return directoryDisk(tree, 'opfs', WORKSPACE_SCOPE);
+}
+
+/**
+ * A folder on the user's disk (a handle from showDirectoryPicker with readwrite permission): the
+ * notebooks in it are edited in place, as the worker mounts the same folder for Python.
+ */
+export function folderDisk(folder: FileSystemDirectoryHandle): NotebookDisk {
+  return directoryDisk(folder, 'folder', `folder:${folder.name}`);
+}
+
+function directoryDisk(tree: FileSystemDirectoryHandle, kind: 'opfs' | 'folder', scope: string): NotebookDisk {
   const folderOf = async (folders: string[], create: boolean) => {
     let dir = tree;
     for (const part of folders) dir = await dir.getDirectoryHandle(part, { create });
@@ -72,7 +96,8 @@ export async function opfsDisk(storage: StorageManager | undefined = globalThis.
     }
   };
   return {
-    kind: 'opfs',
+    kind,
+    scope,
     async listNotebooks() {
       const out: DiskEntry[] = [];
       await walk(tree, '', out);
@@ -124,6 +149,12 @@ export async function opfsDisk(storage: StorageManager | undefined = globalThis.
         if (!isMissing(error)) throw error;
       }
     },
+    async clear() {
+      if (kind === 'folder') throw new Error(`"${tree.name}" is a folder on your disk: Pyloom never erases it`);
+      const names: string[] = [];
+      for await (const [name] of tree.entries()) names.push(name);
+      for (const name of names) await tree.removeEntry(name, { recursive: true });
+    },
   };
 }
 
@@ -133,6 +164,7 @@ export function memoryDisk(): NotebookDisk {
   let clock = 0;
   return {
     kind: 'memory',
+    scope: WORKSPACE_SCOPE,
     async listNotebooks() {
       return [...files]
         .filter(([path]) => /\.ipynb$/i.test(path))
@@ -152,6 +184,9 @@ export function memoryDisk(): NotebookDisk {
     },
     async remove(path) {
       files.delete(path);
+    },
+    async clear() {
+      files.clear();
     },
   };
 }

@@ -1,9 +1,10 @@
 // Notebooks as `.ipynb` files in the workspace: list, load, save with a revision check (the
 // content hash the tab started from) so a stale tab never overwrites a newer file silently, and a
-// channel telling other tabs what changed. A notebook's id is its workspace path.
+// channel telling other tabs what changed. A notebook's id is its path in the tree the store is on
+// (the browser's workspace, or a local folder the user opened: useDisk).
 import { NotebookFileError, parseNotebook, serializeNotebook } from './ipynb';
 import type { Notebook } from './model';
-import type { NotebookDisk } from './notebook-disk';
+import { WORKSPACE_SCOPE, type NotebookDisk } from './notebook-disk';
 import { errorMessage } from '../shared/errors';
 
 export interface NotebookMeta {
@@ -27,12 +28,18 @@ export interface StoredNotebook {
 
 export type SaveResult = { status: 'saved'; meta: NotebookMeta } | { status: 'conflict'; theirs: ListedNotebook } | { status: 'missing' };
 
-/** What one tab tells the others; `rev` is the revision after the change. */
-export type StoreMessage =
-  | { kind: 'saved'; id: string; rev: string; writer: string }
-  | { kind: 'renamed'; id: string; to: string; writer: string }
-  | { kind: 'created' | 'deleted'; id: string; writer: string }
-  | { kind: 'cleared'; writer: string };
+/**
+ * What one tab tells the others; `rev` is the revision after the change, `scope` the tree it
+ * happened in (NotebookDisk.scope): a tab on another tree ignores it.
+ */
+export type StoreMessage = { scope: string; writer: string } & (
+  | { kind: 'saved'; id: string; rev: string }
+  | { kind: 'renamed'; id: string; to: string }
+  | { kind: 'created' | 'deleted'; id: string }
+  | { kind: 'cleared' }
+);
+/** A message as a caller gives it to #post (the store adds scope and writer). */
+type Outgoing<M = StoreMessage> = M extends StoreMessage ? Omit<M, 'scope' | 'writer'> : never;
 
 /** A notebook file that is not valid ipynb: the file is left as it is. */
 export class NotebookUnreadableError extends Error {
@@ -40,7 +47,7 @@ export class NotebookUnreadableError extends Error {
 }
 
 export interface StoreOptions {
-  /** Where the files are. */
+  /** Where the files are (useDisk changes it). */
   disk: NotebookDisk;
   /** Identifies this tab in messages. */
   tabId?: string;
@@ -62,26 +69,42 @@ export async function revisionOf(text: string): Promise<string> {
 
 export class NotebookStore extends EventTarget {
   readonly tabId: string;
-  readonly disk: NotebookDisk;
+  #disk: NotebookDisk;
+  /** The notebook open last in a local folder (a folder is not reopened after a reload: not kept). */
+  readonly #lastInFolder = new Map<string, string>();
   readonly #channel: BroadcastChannel | undefined;
   readonly #memory: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   readonly #onWritten: (paths: string[]) => void;
 
   constructor(options: StoreOptions) {
     super();
-    this.disk = options.disk;
+    this.#disk = options.disk;
     this.tabId = options.tabId ?? crypto.randomUUID();
     this.#memory = options.memory ?? globalThis.localStorage ?? memoryStorage();
     this.#onWritten = options.onWritten ?? (() => undefined);
     this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(options.channel ?? 'pyloom:notebooks') : undefined;
     this.#channel?.addEventListener('message', (event: MessageEvent<StoreMessage>) => {
-      if (event.data.writer !== this.tabId) this.dispatchEvent(new CustomEvent<StoreMessage>('message', { detail: event.data }));
+      if (event.data.writer !== this.tabId && event.data.scope === this.#disk.scope)
+        this.dispatchEvent(new CustomEvent<StoreMessage>('message', { detail: event.data }));
     });
   }
 
-  /** Every notebook file in the workspace, most recently changed first. */
+  /** Where the notebook files are now. */
+  get disk(): NotebookDisk {
+    return this.#disk;
+  }
+
+  /**
+   * Work on another tree from now on (a local folder opened, or the browser's workspace again).
+   * Ids of the previous tree mean nothing here: the caller flushes and closes its notebook first.
+   */
+  useDisk(disk: NotebookDisk): void {
+    this.#disk = disk;
+  }
+
+  /** Every notebook file in the tree, most recently changed first. */
   async list(): Promise<ListedNotebook[]> {
-    const entries = await this.disk.listNotebooks();
+    const entries = await this.#disk.listNotebooks();
     return entries
       .map((entry) => ({ id: entry.path, name: nameOf(entry.path), updated: entry.modified }))
       .sort((a, b) => b.updated - a.updated);
@@ -92,7 +115,7 @@ export class NotebookStore extends EventTarget {
    * NotebookUnreadableError when the file is not a notebook (the file is not changed).
    */
   async load(id: string): Promise<StoredNotebook | undefined> {
-    const file = await this.disk.read(id);
+    const file = await this.#disk.read(id);
     if (!file) return undefined;
     let notebook: Notebook;
     try {
@@ -110,7 +133,7 @@ export class NotebookStore extends EventTarget {
   async create(name: string, notebook: Notebook, folder = ''): Promise<NotebookMeta> {
     const path = await this.uniquePath(joinPath(folder, ensureIpynb(name.trim() || 'Untitled')));
     const meta = await this.#write(path, notebook);
-    this.#post({ kind: 'created', id: path, writer: this.tabId });
+    this.#post({ kind: 'created', id: path });
     return meta;
   }
 
@@ -119,13 +142,13 @@ export class NotebookStore extends EventTarget {
    * that owns the workspace writes, so between tabs the check and the write cannot interleave.
    */
   async save(id: string, notebook: Notebook, baseRev: string, options: { force?: boolean } = {}): Promise<SaveResult> {
-    const current = await this.disk.read(id);
+    const current = await this.#disk.read(id);
     if (!current) return { status: 'missing' };
     if (!options.force && (await revisionOf(current.text)) !== baseRev) {
       return { status: 'conflict', theirs: { id, name: nameOf(id), updated: current.modified } };
     }
     const meta = await this.#write(id, notebook);
-    this.#post({ kind: 'saved', id, rev: meta.rev, writer: this.tabId });
+    this.#post({ kind: 'saved', id, rev: meta.rev });
     return { status: 'saved', meta };
   }
 
@@ -134,18 +157,18 @@ export class NotebookStore extends EventTarget {
    * is written and read back before the old one is removed. Undefined when `id` is gone.
    */
   async rename(id: string, name: string): Promise<NotebookMeta | undefined> {
-    const file = await this.disk.read(id);
+    const file = await this.#disk.read(id);
     if (!file) return undefined;
     const wanted = ensureIpynb(name.trim() || 'Untitled');
     const target = wanted.includes('/') ? joinPath(wanted) : joinPath(parentOf(id), wanted);
     if (target === id) return { id, name: nameOf(id), updated: file.modified, rev: await revisionOf(file.text) };
     const path = await this.uniquePath(target);
-    await this.disk.write(path, file.text);
-    const copy = await this.disk.read(path);
+    await this.#disk.write(path, file.text);
+    const copy = await this.#disk.read(path);
     if (copy?.text !== file.text) throw new Error(`"${path}" could not be written whole; "${id}" is kept as it was`);
-    await this.disk.remove(id);
+    await this.#disk.remove(id);
     this.#onWritten([id, path]);
-    this.#post({ kind: 'renamed', id, to: path, writer: this.tabId });
+    this.#post({ kind: 'renamed', id, to: path });
     return { id: path, name: nameOf(path), updated: copy.modified, rev: await revisionOf(copy.text) };
   }
 
@@ -156,32 +179,37 @@ export class NotebookStore extends EventTarget {
   }
 
   async delete(id: string): Promise<void> {
-    await this.disk.remove(id);
+    await this.#disk.remove(id);
     this.#onWritten([id]);
-    this.#post({ kind: 'deleted', id, writer: this.tabId });
+    this.#post({ kind: 'deleted', id });
   }
 
-  /** The workspace was erased (the files are the worker's to erase): tell the other tabs. */
+  /** The browser's workspace was erased (by the worker, or page-side): tell the other tabs. */
   cleared(): void {
     this.#memory.removeItem(LAST_OPEN);
-    this.#post({ kind: 'cleared', writer: this.tabId });
+    this.#channel?.postMessage({ kind: 'cleared', scope: WORKSPACE_SCOPE, writer: this.tabId } satisfies StoreMessage);
   }
 
+  /** The notebook open last in this tree (the workspace's is remembered across reloads). */
   lastOpened(): string | undefined {
+    if (this.#disk.scope !== WORKSPACE_SCOPE) return this.#lastInFolder.get(this.#disk.scope);
     return this.#memory.getItem(LAST_OPEN) ?? undefined;
   }
   setLastOpened(id: string | undefined): void {
-    if (id === undefined) this.#memory.removeItem(LAST_OPEN);
+    if (this.#disk.scope !== WORKSPACE_SCOPE) {
+      if (id === undefined) this.#lastInFolder.delete(this.#disk.scope);
+      else this.#lastInFolder.set(this.#disk.scope, id);
+    } else if (id === undefined) this.#memory.removeItem(LAST_OPEN);
     else this.#memory.setItem(LAST_OPEN, id);
   }
 
   /** `path`, or `stem-1.ext`… when a file or folder is there already. */
   async uniquePath(path: string): Promise<string> {
-    if (!(await this.disk.exists(path))) return path;
+    if (!(await this.#disk.exists(path))) return path;
     const dot = path.toLowerCase().endsWith('.ipynb') ? path.length - '.ipynb'.length : path.length;
     for (let n = 1; ; n++) {
       const candidate = `${path.slice(0, dot)}-${n}${path.slice(dot)}`;
-      if (!(await this.disk.exists(candidate))) return candidate;
+      if (!(await this.#disk.exists(candidate))) return candidate;
     }
   }
 
@@ -191,13 +219,15 @@ export class NotebookStore extends EventTarget {
 
   async #write(path: string, notebook: Notebook): Promise<NotebookMeta> {
     const text = serializeNotebook(notebook);
-    await this.disk.write(path, text);
+    await this.#disk.write(path, text);
     this.#onWritten([path]);
     return { id: path, name: nameOf(path), updated: Date.now(), rev: await revisionOf(text) };
   }
 
-  #post(message: StoreMessage): void {
-    this.#channel?.postMessage(message);
+  #post(message: Outgoing): void {
+    // A local folder is this tab's alone: no other tab has it open.
+    if (this.#disk.scope !== WORKSPACE_SCOPE) return;
+    this.#channel?.postMessage({ ...message, scope: this.#disk.scope, writer: this.tabId });
   }
 }
 

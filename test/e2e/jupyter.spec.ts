@@ -7,7 +7,7 @@ import { startFakeBinderHub, type FakeBinderHub } from '../binder-hub-fake';
 import { rmSync } from 'node:fs';
 import { freePort, jupyterMissing, PYTHON, startJupyter, type JupyterServer } from '../jupyter-server';
 import { unpackWidgetWheelsForServer, widgetWheelsMissing } from '../unit/helpers/widget-wheels';
-import { openNotebook } from './notebook-page';
+import { openCells, openNotebook } from './notebook-page';
 
 const ORIGIN = `http://127.0.0.1:${process.env['PYLOOM_E2E_PORT'] ?? 4173}`;
 const missing = jupyterMissing();
@@ -219,6 +219,47 @@ test('the notebook page: pick "Jupyter server…", run cells there; the choice i
   await page.getByRole('textbox', { name: 'Name:' }).fill('Pyodide');
   await page.getByRole('textbox', { name: 'Name:' }).press('Enter');
   await expect(output.locator('pre.stdout')).toHaveText('emscripten\nName: Pyodide\n'); // the same echo in both runtimes
+});
+
+test('Reset all browser data while the notebook runs on a Jupyter server erases the browser workspace, notebooks included', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await openNotebook(page);
+  await openCells(page, 'kept-until-reset.ipynb', ['x = 1']);
+  await expect(page.locator('#save-state')).toHaveText('Saved in this browser');
+  // A data file beside it in the workspace's tree (the Origin Private File System folder the worker stores in).
+  const workspaceFiles = () =>
+    page.evaluate(async () => {
+      const names: string[] = [];
+      const tree = await (await navigator.storage.getDirectory()).getDirectoryHandle('workspace', { create: true });
+      for await (const [name] of tree.entries()) names.push(name);
+      return names.sort();
+    });
+  await page.evaluate(async () => {
+    const tree = await (await navigator.storage.getDirectory()).getDirectoryHandle('workspace', { create: true });
+    const writable = await (await tree.getFileHandle('data.csv', { create: true })).createWritable();
+    await writable.write('a,b\n1,2\n');
+    await writable.close();
+  });
+  expect(await workspaceFiles()).toEqual(expect.arrayContaining(['data.csv', 'kept-until-reset.ipynb']));
+  await page.locator('#runtime-button').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Jupyter server…').check();
+  await dialog.getByLabel('Server URL').fill(server.baseUrl);
+  await dialog.getByLabel('Token', { exact: true }).fill(server.token);
+  await dialog.getByRole('button', { name: 'Use this' }).click();
+  await expect(page.locator('py-status')).toContainText('Python idle on Jupyter server', { timeout: 120_000 });
+  const questions: string[] = [];
+  page.on('dialog', (question) => {
+    questions.push(question.message());
+    void question.accept();
+  });
+  await page.getByRole('button', { name: 'Reset all browser data…' }).click();
+  // Erased by the page (no worker owns the files now), then the page starts afresh.
+  await expect(page.locator('#name')).toHaveValue('Untitled.ipynb', { timeout: 120_000 });
+  expect(questions.join(' ')).toContain('Delete every notebook, output, workspace file');
+  expect(await workspaceFiles()).toEqual(['Untitled.ipynb']);
 });
 
 test.describe('Binder', () => {

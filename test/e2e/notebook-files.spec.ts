@@ -163,3 +163,107 @@ test('saving a notebook asks once that the browser keep this site storage (navig
   await savedHere(page);
   expect(await persistCalls()).toBe(1);
 });
+
+/** Every file under `folder` of this origin's OPFS ('workspace': the browser's workspace), sorted. */
+function filesIn(page: Page, folder: string): Promise<string[]> {
+  return page.evaluate(async (name) => {
+    const out: string[] = [];
+    const walk = async (dir: FileSystemDirectoryHandle, prefix: string): Promise<void> => {
+      for await (const [entryName, handle] of dir.entries()) {
+        if (handle.kind === 'directory') await walk(handle as FileSystemDirectoryHandle, `${prefix}${entryName}/`);
+        else out.push(`${prefix}${entryName}`);
+      }
+    };
+    await walk(await (await navigator.storage.getDirectory()).getDirectoryHandle(name, { create: true }), '');
+    return out.sort();
+  }, folder);
+}
+
+const readPicked = (page: Page, path: string) =>
+  page.evaluate(async (parts) => {
+    let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('picked-folder');
+    for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part);
+    return (await (await dir.getFileHandle(parts[parts.length - 1]!)).getFile()).text();
+  }, path.split('/'));
+
+const oneCell = (source: string) =>
+  JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [{ id: 'c0', cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null }],
+  });
+
+// Playwright cannot answer the OS folder dialog: as in files.spec, showDirectoryPicker returns a
+// folder of the Origin Private File System, a genuine FileSystemDirectoryHandle.
+test("a local folder's notebooks are edited in place: run in their folder, saved and renamed on disk; closing returns to the workspace's; Reset all leaves the folder", async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await page.addInitScript(() => {
+    window.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle('picked-folder', { create: true });
+  });
+  await openNotebook(page);
+  await openCells(page, 'home.ipynb', ['home = 1']);
+  await savedHere(page);
+  // On "disk" before it is opened: a notebook beside its data in a subfolder, and one at the top.
+  await page.evaluate(
+    async ({ study, second }) => {
+      const root = await (await navigator.storage.getDirectory()).getDirectoryHandle('picked-folder', { create: true });
+      const put = async (dir: FileSystemDirectoryHandle, name: string, text: string) => {
+        const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
+        await writable.write(text);
+        await writable.close();
+      };
+      const analysis = await root.getDirectoryHandle('analysis', { create: true });
+      await put(analysis, 'data.txt', 'beside the notebook');
+      await put(analysis, 'study.ipynb', study);
+      await put(root, 'second.ipynb', second);
+    },
+    { study: oneCell('import os\nprint(os.getcwd(), open("data.txt").read())'), second: oneCell('import os\nprint(os.getcwd())') },
+  );
+  const before = await filesIn(page, 'workspace');
+  const panel = page.locator('py-files');
+  await panel.getByRole('button', { name: 'Open local folder' }).click();
+  // The folder's newest notebook is open: that file, not a copy in the browser.
+  await expect(page.locator('#name')).toHaveValue(/^(second|study)\.ipynb$/);
+  await expect(page.locator('#save-state')).toHaveText('Saved to the folder');
+  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 120_000 });
+  // Opened from the file browser: the file itself; Python's cwd is its folder in the mounted tree.
+  await panel.getByRole('button', { name: 'Folder analysis', exact: true }).click();
+  await entry(page, 'study.ipynb').click();
+  await expect(page.locator('#name')).toHaveValue('study.ipynb');
+  await page.getByRole('button', { name: 'Run all', exact: true }).click();
+  const output = page.locator('py-cell').first().locator('py-output');
+  await expect(output).toHaveText('/workspace/analysis beside the notebook', { timeout: 60_000 });
+  await expect(page.locator('#save-state')).toHaveText('Saved to the folder');
+  expect(await readPicked(page, 'analysis/study.ipynb')).toContain('/workspace/analysis beside the notebook');
+  // Renamed on disk; 'saved' is said once the file has its new name.
+  await page.locator('#name').fill('renamed');
+  await page.locator('#name').press('Enter');
+  await expect(page.locator('#save-state')).toHaveText('Saved to the folder');
+  expect(await filesIn(page, 'picked-folder')).toEqual(['analysis/data.txt', 'analysis/renamed.ipynb', 'second.ipynb']);
+  expect(await readPicked(page, 'analysis/renamed.ipynb')).toContain('/workspace/analysis beside the notebook');
+  // Nothing of the folder went into the browser's workspace.
+  expect(await filesIn(page, 'workspace')).toEqual(before);
+
+  await panel.getByRole('button', { name: 'Close local folder' }).click();
+  await expect(page.locator('#name')).toHaveValue('home.ipynb');
+  await expect(page.locator('#save-state')).toHaveText('Saved in this browser');
+  await expect(editorOf(page, 1)).toHaveText('home = 1');
+  await expect(page.locator('py-status')).toContainText('Python idle', { timeout: 120_000 });
+
+  // Reset all while a folder is open erases the browser's data, never the folder on disk.
+  await panel.getByRole('button', { name: 'Open local folder' }).click();
+  await expect(page.locator('#name')).toHaveValue(/^(renamed|second)\.ipynb$/);
+  const questions: string[] = [];
+  page.on('dialog', (dialog) => {
+    questions.push(dialog.message());
+    void dialog.accept();
+  });
+  await page.getByRole('button', { name: 'Reset all browser data…' }).click();
+  await expect(page.locator('#name')).toHaveValue('Untitled.ipynb', { timeout: 120_000 });
+  expect(questions.join(' ')).toContain('The local folder you opened is not touched');
+  expect(await filesIn(page, 'workspace')).not.toContain('home.ipynb');
+  expect(await filesIn(page, 'picked-folder')).toEqual(['analysis/data.txt', 'analysis/renamed.ipynb', 'second.ipynb']);
+});

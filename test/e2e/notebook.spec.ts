@@ -194,14 +194,31 @@ test('import a real .ipynb with outputs, run it, export it valid against the nbf
 });
 
 test('reload: the notebook and its outputs are restored from the browser', async ({ page }) => {
+  // The page's write of the renamed file waits until the test lets it go (first load only): the
+  // moment between a rename and its file write, which a reload could otherwise fall into.
+  await page.addInitScript(() => {
+    if (sessionStorage.getItem('rename-write-held')) return;
+    sessionStorage.setItem('rename-write-held', '1');
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const createWritable = FileSystemFileHandle.prototype.createWritable;
+    FileSystemFileHandle.prototype.createWritable = async function (this: FileSystemFileHandle, ...args) {
+      if (this.name === 'Restored.ipynb') await held;
+      return createWritable.apply(this, args);
+    };
+    Object.assign(window, { releaseRenameWrite: release });
+  });
   await openNotebook(page);
   await typeInto(page, 1, 'print("kept across reloads")');
   await page.keyboard.press('Shift+Enter');
   await expect(outputOf(page, 1).locator('pre')).toHaveText('kept across reloads');
+  await savedHere(page);
   await page.locator('#name').fill('Restored');
   await page.locator('#name').press('Enter');
-  // The rename is done when the header shows the file's new name (the file is written under it first).
-  await expect(page.locator('#name')).toHaveValue('Restored.ipynb');
+  // Not "saved" while the file is not yet written under its new name.
+  await expect(page.locator('#save-state')).toHaveText('Saving…');
+  await page.evaluate(() => (window as unknown as { releaseRenameWrite: () => void }).releaseRenameWrite());
+  // The save state alone says when a reload keeps the new name.
   await savedHere(page);
   await page.reload();
   await expect(page.locator('#name')).toHaveValue('Restored.ipynb');

@@ -201,4 +201,104 @@ describe('Autosave', () => {
     expect(saveA.state).toBe('conflict');
     expect((await a.load(meta.id))?.notebook.cells[0]?.source).toBe('b');
   });
+
+  test('a rename is "saving" until the file is written under its new name and remembered; pending edits go first', async () => {
+    // The write of `blocked` waits for `release`: the moment between the rename and its file write.
+    const inner = memoryDisk();
+    let blocked = '';
+    let release: () => void = () => undefined;
+    let reached: () => void = () => undefined;
+    const block = (path: string) => {
+      blocked = path;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const reachedIt = new Promise<void>((resolve) => (reached = resolve));
+      return { gate, reachedIt };
+    };
+    let gate: Promise<void> = Promise.resolve();
+    const disk: NotebookDisk = {
+      ...inner,
+      write: async (path, text) => {
+        if (path === blocked) {
+          reached();
+          await gate;
+        }
+        return inner.write(path, text);
+      },
+    };
+    const [store] = tabs(disk);
+    let notebook = withSource('first');
+    const meta = await store.create('draft', notebook);
+    const autosave = new Autosave(store, { delayMs: 10_000 });
+    await autosave.attach(meta, () => notebook);
+    const states: string[] = [];
+    autosave.addEventListener('state', (event) => states.push((event as CustomEvent<{ state: string }>).detail.state));
+    notebook = withSource('edited before the rename');
+    autosave.changed();
+    let reachedIt: Promise<void>;
+    ({ gate, reachedIt } = block('final.ipynb'));
+    let remembered: string | undefined;
+    const renaming = autosave.rename('final', (renamed) => {
+      remembered = renamed.id;
+      states.push(`remembered ${renamed.id}`);
+    });
+    // Said at once, before any write: a reload now would not be told "saved".
+    expect(autosave.state).toBe('saving');
+    await reachedIt;
+    // The edits are in the old file; the new one is being written: still 'saving', nothing remembered.
+    expect((await store.load('draft.ipynb'))?.notebook.cells[0]?.source).toBe('edited before the rename');
+    expect(autosave.state).toBe('saving');
+    expect(remembered).toBeUndefined();
+    expect(await disk.exists('final.ipynb')).toBe(false);
+    release();
+    const renamed = await renaming;
+    expect(renamed?.id).toBe('final.ipynb');
+    expect(autosave.meta?.id).toBe('final.ipynb');
+    expect(autosave.state).toBe('saved');
+    // 'saved' only after the page remembered the new name; never in between.
+    expect(states.slice(states.indexOf('remembered final.ipynb'))).toEqual(['remembered final.ipynb', 'saved']);
+    expect(states.slice(0, states.indexOf('remembered final.ipynb'))).not.toContain('saved');
+    expect(await disk.exists('draft.ipynb')).toBe(false);
+    expect((await store.load('final.ipynb'))?.notebook.cells[0]?.source).toBe('edited before the rename');
+    // An edit made while the rename was written is saved under the new name.
+    ({ gate, reachedIt } = block('last.ipynb'));
+    const again = autosave.rename('last', () => undefined);
+    await reachedIt;
+    notebook = withSource('edited during the rename');
+    autosave.changed();
+    release();
+    await again;
+    expect(autosave.state).toBe('pending');
+    await autosave.flush();
+    expect(autosave.state).toBe('saved');
+    expect((await store.load('last.ipynb'))?.notebook.cells[0]?.source).toBe('edited during the rename');
+    expect(await disk.exists('final.ipynb')).toBe(false);
+  });
+
+  test('a rename that fails keeps the old name and says saved (the file is whole); a conflict refuses the rename', async () => {
+    const inner = memoryDisk();
+    let full = false;
+    const disk: NotebookDisk = {
+      ...inner,
+      write: async (path, text) => {
+        if (full) throw new DOMException('quota', 'QuotaExceededError');
+        return inner.write(path, text);
+      },
+    };
+    const [a, b] = tabs(disk);
+    const meta = await a.create('keep', withSource('x'));
+    const autosave = new Autosave(a);
+    await autosave.attach(meta, () => withSource('x'));
+    full = true;
+    await expect(autosave.rename('other', () => undefined)).rejects.toThrow('quota');
+    expect(autosave.state).toBe('saved');
+    expect(autosave.meta?.id).toBe('keep.ipynb');
+    expect(await disk.exists('keep.ipynb')).toBe(true);
+    full = false;
+    await b.save(meta.id, withSource('theirs'), meta.rev);
+    autosave.changed();
+    await autosave.flush();
+    expect(autosave.state).toBe('conflict');
+    await expect(autosave.rename('other', () => undefined)).rejects.toThrow('conflict');
+    expect(await disk.exists('other.ipynb')).toBe(false);
+  });
 });
