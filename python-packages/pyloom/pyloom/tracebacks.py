@@ -88,8 +88,14 @@ def _frame_entry(frame: traceback.FrameSummary, live: FrameType | None = None) -
 
 
 def _plain_entry(frame: traceback.FrameSummary) -> str:
-    """One frame as IPython's Plain layout (the standard library's): where, and the line."""
-    where = location(frame.filename, frame.lineno, frame.name)
+    """One frame as IPython's Plain layout (its ListTB): ``Cell In[2], line 4 in f`` or
+    ``File /path.py, line 9 in g`` (no `` in`` for module level), then the line."""
+    number = cell_number(frame.filename)
+    where = f"Cell In[{number}]" if number is not None else f"File {frame.filename}"
+    where += f", line {frame.lineno}"
+    if frame.name != "<module>":
+        where += f" in {frame.name}"
+    where = f"{CYAN if number is not None else GREEN}{where}{RESET}"
     text = linecache.getline(frame.filename, frame.lineno or 0).strip()
     return f"  {where}\n    {text}\n" if text else f"  {where}\n"
 
@@ -217,7 +223,9 @@ def _exception_entries(exc: BaseException, *, verbose: bool = False) -> list[str
 
 def _plain_entries(exc: BaseException) -> list[str]:
     frames = user_frames(exc.__traceback__)
-    entries = ["Traceback (most recent call last):", *(_plain_entry(frame) for frame in frames)] if frames else []
+    # Each of IPython's entries ends in a newline and Jupyter joins them with one: a blank line
+    # follows the heading and each frame.
+    entries = ["Traceback (most recent call last):\n", *(_plain_entry(frame) for frame in frames)] if frames else []
     entries += _syntax_error_entries(exc) if isinstance(exc, SyntaxError) else [_exception_line(exc)]
     return entries
 

@@ -1,5 +1,7 @@
 """Errors look like IPython's: ename, evalue, and a traceback pointing at cell lines."""
 
+import re
+
 from _support import fresh, of_type, plain_traceback, stdout
 
 
@@ -108,14 +110,22 @@ async def test_xmode_plain_shows_one_line_per_frame_without_context():
     _, _, text = await _error_after_xmode("Plain")
     assert text.splitlines() == [
         "Traceback (most recent call last):",
+        "",
         "  Cell In[2], line 6",
         "    f(1)",
         "",
-        "  Cell In[2], line 4, in f()",
+        "  Cell In[2], line 4 in f",
         "    return scale / y",
         "",
         "ZeroDivisionError: division by zero",
     ]
+    # A library frame is IPython's ``File <path>, line N in <name>``.
+    shell, events = fresh()
+    await shell.run_cell("%xmode Plain")
+    await shell.run_cell("import json\njson.loads('{')")
+    lines = plain_traceback(of_type(events, "error")[0]).splitlines()
+    assert lines[2:4] == ["  Cell In[2], line 2", "    json.loads('{')"]
+    assert any(re.fullmatch(r"  File /\S+/json/__init__\.py, line \d+ in loads", line) for line in lines), lines
 
 
 async def test_xmode_verbose_adds_arguments_and_the_values_on_the_failing_line():
