@@ -1,7 +1,8 @@
 // The remote runtime when its websocket to a real Jupyter Server drops mid-cell (through a proxy
 // that cuts connections the ways networks do): what the server buffered arrives after the
 // reconnect; what was lost before the server noticed is said to be lost, never silently missing.
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { ErrorDetail } from '../../src/runtime/runtime';
@@ -19,17 +20,23 @@ describe.skipIf(jupyterSkip)(`a dropped websocket to a real Jupyter Server${jupy
     await proxy.close();
   });
 
-  /** A runtime through the proxy, running `cell` (which prints 'start' first); resolves once 'start' arrived. */
-  async function runThroughProxy(cell: string) {
+  /**
+   * A runtime through the proxy, running `cell` (which prints 'start' first); resolves once 'start'
+   * arrived. `signals` are named FIFOs made in the server's folder: the cell's `wait_for(name)`
+   * blocks in open() until the test's `signal(name)` opens the other end — an event, not a poll.
+   */
+  async function runThroughProxy(cell: string, signals: string[]) {
+    execFileSync(
+      'mkfifo',
+      signals.map((name) => join(jupyter.server.root, name)),
+    );
     const runtime = jupyter.remote({ baseUrl: `http://127.0.0.1:${proxy.port}/` });
     const { kernelId } = await runtime.ready;
     const errors: string[] = [];
     runtime.addEventListener('error', (e) => errors.push((e as CustomEvent<ErrorDetail>).detail.message));
     const started = outputMatching(runtime, (e) => e.output_type === 'stream' && e.text.includes('start'));
-    // Not a sleep used as synchronisation: the kernel waits for the event (a file the test writes) by
-    // polling for it; os has no file-change notification the kernel could block on.
     const running = runtime.execute(
-      `import os, time\ndef wait_for(name):\n    while not os.path.exists(os.path.join(${JSON.stringify(jupyter.server.root)}, name)):\n        time.sleep(0.02)\nprint('start', flush=True)\n${cell}`,
+      `import os\ndef wait_for(name):\n    with open(os.path.join(${JSON.stringify(jupyter.server.root)}, name)) as fifo:\n        fifo.read()\nprint('start', flush=True)\n${cell}`,
     );
     await started;
     const dropped = new Promise<void>((resolve) => runtime.addEventListener('error', () => resolve(), { once: true }));
@@ -45,13 +52,15 @@ describe.skipIf(jupyterSkip)(`a dropped websocket to a real Jupyter Server${jupy
     proxy.release();
     await jupyter.server.logged(new RegExp(`Restoring connection for ${kernelId}`), mark);
   }
-  const touch = (name: string) => writeFileSync(join(jupyter.server.root, name), '');
+  /** Opens and closes the writing end of a signal FIFO: the kernel's wait_for(name) returns. Asynchronous: the open waits for the kernel's end without blocking the proxy. */
+  const signal = async (name: string) => (await open(join(jupyter.server.root, name), 'w')).close();
 
   test('the server buffered what the kernel printed meanwhile: after the reconnect (with back-off) the cell gets all of it', async () => {
     const { runtime, kernelId, errors, running, dropped } = await runThroughProxy(
       "wait_for('a-go')\nprint('end', flush=True)\nopen(os.path.join(" +
         JSON.stringify(jupyter.server.root) +
         ", 'a-printed'), 'w').close()\nwait_for('a-finish')",
+      ['a-go', 'a-finish'],
     );
     proxy.hold();
     const mark = jupyter.server.logMark();
@@ -59,10 +68,10 @@ describe.skipIf(jupyterSkip)(`a dropped websocket to a real Jupyter Server${jupy
     await dropped;
     // 'end' is printed only once the server buffers for this kernel, and reaches it before the page reconnects.
     await jupyter.server.logged(new RegExp(`Starting buffering for ${kernelId}`), mark);
-    touch('a-go');
+    await signal('a-go');
     await fileAppears(join(jupyter.server.root, 'a-printed'));
     await reconnectWhileBusy(kernelId);
-    touch('a-finish');
+    await signal('a-finish');
     const reply = await running;
     expect(errors[0]).toMatch(/dropped; reconnecting\. The running cell keeps going/);
     expect(reply.status).toBe('ok');
@@ -76,18 +85,21 @@ describe.skipIf(jupyterSkip)(`a dropped websocket to a real Jupyter Server${jupy
   });
 
   test('output sent before the server noticed the drop is gone: the cell still gets its reply and says output may be lost', async () => {
-    const { kernelId, running, dropped } = await runThroughProxy("wait_for('b-go')\nprint('end', flush=True)\nwait_for('b-finish')");
+    const { kernelId, running, dropped } = await runThroughProxy("wait_for('b-go')\nprint('end', flush=True)\nwait_for('b-finish')", [
+      'b-go',
+      'b-finish',
+    ]);
     proxy.hold();
     proxy.cutClientSide();
     await dropped;
-    touch('b-go');
+    await signal('b-go');
     // The server wrote 'end' into the half-open connection: lost.
     await proxy.discarded('"end\\n"');
     const mark = jupyter.server.logMark();
     proxy.cutServerSide();
     await jupyter.server.logged(new RegExp(`Starting buffering for ${kernelId}`), mark);
     await reconnectWhileBusy(kernelId);
-    touch('b-finish');
+    await signal('b-finish');
     const reply = await running;
     expect(reply.status).toBe('ok');
     const text = streamText(reply.outputs);
@@ -98,11 +110,11 @@ describe.skipIf(jupyterSkip)(`a dropped websocket to a real Jupyter Server${jupy
   });
 
   test('a reply sent before the server noticed the drop is gone: after the reconnect the cell ends as aborted, saying its result may be lost', async () => {
-    const { runtime, running, dropped } = await runThroughProxy("wait_for('c-go')\nprint('end')");
+    const { runtime, running, dropped } = await runThroughProxy("wait_for('c-go')\nprint('end')", ['c-go']);
     proxy.hold();
     proxy.cutClientSide();
     await dropped;
-    touch('c-go');
+    await signal('c-go');
     await proxy.discarded('"execute_reply"');
     proxy.cutServerSide();
     proxy.release();

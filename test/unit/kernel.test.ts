@@ -276,9 +276,9 @@ describe('execute', () => {
     await listing.promise; // the mount has started and now waits for the store
     return { kernel, release: () => release.resolve() };
   }
-  // The workload being interrupted, not a wait: the test passes only if the interrupt stops it
-  // before it prints ("slept through" means the signal was lost).
-  const SLEEPER = 'import time\ntime.sleep(5)\nprint("slept through")';
+  // The workload being interrupted: 5 s of busy work. The test passes only if the interrupt stops it
+  // before it prints ("ran to the end" means the signal was lost).
+  const SLEEPER = 'import time\nend = time.monotonic() + 5\nwhile time.monotonic() < end:\n    pass\nprint("ran to the end")';
 
   test('an interrupt written while the cell waits for the workspace mount stops that cell, and the mount survives it', async () => {
     const interruptBuffer = new Uint8Array(new SharedArrayBuffer(1));
